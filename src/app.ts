@@ -1,0 +1,61 @@
+/**
+ * Builds the HTTP service from its dependencies and never listens: main.ts listens, tests
+ * call app.inject(). Bots plug in as Fastify plugins when their credentials are configured.
+ */
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Core } from './core/context.js';
+import { bearerAuth } from './http/auth.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { customerRoutes } from './http/routes/customers.js';
+import { healthRoutes } from './http/routes/health.js';
+import { orgRoutes } from './http/routes/org.js';
+import { ticketRoutes } from './http/routes/tickets.js';
+
+export interface AppOptions {
+  core: Core;
+  apiToken: string;
+  logger?: FastifyServerOptions['logger'];
+  /** transports and extra route sets (Telegram webhook, Slack events, dashboard) */
+  plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
+}
+
+/** Log settings: headers that carry secrets never reach the log. */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-slack-signature"]', 'headers.authorization'],
+      censor: '[redacted]',
+    },
+  };
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'District-heating customer service API', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const { core } = opts;
+  await app.register(healthRoutes, { core });
+  await app.register(async (api) => {
+    api.addHook('onRequest', bearerAuth(opts.apiToken));
+    await api.register(orgRoutes, { core });
+    await api.register(ticketRoutes, { core });
+    await api.register(customerRoutes, { core });
+  });
+  for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
+  return app;
+}

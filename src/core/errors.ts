@@ -1,0 +1,40 @@
+/** Every way a use case can refuse, as a stable string code. Transports map codes to replies. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'ticket_not_found'
+  | 'customer_not_found'
+  | 'invalid_transition'
+  | 'unknown_action'
+  | 'unknown_branch'
+  | 'unknown_unit'
+  | 'unknown_community'
+  | 'unknown_staff'
+  | 'transfer_to_same_place'
+  | 'concurrent_update'
+  | 'org_config_invalid'
+  | 'deadline_config_invalid'
+  | 'csv_invalid'
+  | 'bind_failed'
+  | 'bind_rate_limited'
+  | 'rate_limited'
+  | 'already_answered'
+  | 'not_your_ticket';
+
+/** The one error class of the domain: a code, a developer-facing message and its context. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,176 @@
+/**
+ * The JSON Schema of the organisation file (YAML or JSON) as operators write it:
+ * durations as "15m" / "1h" / "2d", prices in yuan. load-org.ts turns it into OrgConfig.
+ */
+import { CATEGORIES, SCOPES, SEVERITIES, STAFF_ROLES, TICKET_KINDS, UNIT_KINDS } from '../domain.js';
+
+const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' };
+const text = { type: 'string', minLength: 1, maxLength: 200 };
+const duration = {
+  anyOf: [
+    { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(m|min|h|d)$' },
+    { type: 'integer', minimum: 1 },
+  ],
+};
+const channels = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    ['dispatch', 'urgent', 'leaders', 'triage', 'callbacks', 'reports'].map((k) => [k, { type: 'string', minLength: 1 }]),
+  ),
+};
+const timeLimitRule = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['match'],
+  properties: {
+    match: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kind: { enum: TICKET_KINDS },
+        category: { enum: CATEGORIES },
+        scope: { enum: SCOPES },
+        severity: { enum: SEVERITIES },
+      },
+    },
+    ack: duration,
+    arrive: duration,
+    resolve: duration,
+    callback: duration,
+    calendar: { enum: ['wall', 'office'] },
+  },
+};
+const price = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'category', 'name', 'unit', 'price'],
+  properties: {
+    id,
+    category: { enum: ['material', 'fitting', 'equipment', 'labour'] },
+    name: text,
+    nameEn: text,
+    unit: { type: 'string', minLength: 1, maxLength: 20 },
+    price: { type: 'number', minimum: 0, maximum: 1_000_000 },
+  },
+};
+const localDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
+const monthDay = { type: 'string', pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' };
+
+export const orgFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['company', 'branches', 'communities', 'staff', 'timeLimits'],
+  properties: {
+    company: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'hotline', 'emergencyHotline'],
+      properties: {
+        name: text,
+        nameEn: text,
+        hotline: text,
+        emergencyHotline: text,
+        heatingSeason: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['start', 'end'],
+          properties: { start: monthDay, end: monthDay },
+        },
+        basicLabourFee: { type: 'number', minimum: 0 },
+      },
+    },
+    centre: { type: 'object', additionalProperties: false, properties: { channels } },
+    branches: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'units'],
+        properties: {
+          id,
+          name: text,
+          nameEn: text,
+          channels,
+          units: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'kind', 'name'],
+              properties: { id, kind: { enum: UNIT_KINDS }, name: text, nameEn: text, channel: { type: 'string' } },
+            },
+          },
+          routing: {
+            type: 'object',
+            additionalProperties: false,
+            properties: Object.fromEntries(CATEGORIES.map((c) => [c, { enum: UNIT_KINDS }])),
+          },
+          timeLimits: { type: 'array', items: timeLimitRule },
+          prices: { type: 'array', items: price },
+        },
+      },
+    },
+    communities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'branch'],
+        properties: {
+          id,
+          name: text,
+          aliases: { type: 'array', items: text },
+          branch: id,
+          stations: { type: 'array', items: text },
+        },
+      },
+    },
+    staff: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'role'],
+        properties: {
+          id,
+          name: text,
+          role: { enum: STAFF_ROLES },
+          branch: { anyOf: [id, { type: 'null' }] },
+          unit: id,
+          slack: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
+          phone: { type: 'string' },
+          onDuty: { type: 'boolean' },
+        },
+      },
+    },
+    timeLimits: { type: 'array', minItems: 1, items: timeLimitRule },
+    officeHours: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['days', 'start', 'end'],
+      properties: {
+        days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1 },
+        start: hhmm,
+        end: hhmm,
+      },
+    },
+    holidays: { type: 'array', items: localDate },
+    workdays: { type: 'array', items: localDate },
+    escalation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        warnLead: duration,
+        secondLevelAfter: duration,
+        thirdLevelAfter: duration,
+        callbackBotTimeout: duration,
+        callbackMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
+      },
+    },
+    prices: { type: 'array', items: price },
+  },
+} as const;

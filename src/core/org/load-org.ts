@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { AppError } from '../errors.js';
+import { orgFileSchema } from './config-schema.js';
+import type { OrgConfig, PriceItem, TimeLimitRule } from './types.js';
+
+type Raw = any; // the file after schema validation; shapes are checked by orgFileSchema
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateFile = ajv.compile(orgFileSchema);
+
+/** A config problem at one place in the file. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** Reads, validates and normalises the organisation file. Throws org_config_invalid naming file, path and problem. */
+export function loadOrgFile(file: string): OrgConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw invalid(file, [{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code})` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw invalid(file, [{ path: '', message: `not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  return parseOrg(raw, file);
+}
+
+/** Validates an already-parsed organisation document. */
+export function parseOrg(raw: unknown, file = '<inline>'): OrgConfig {
+  if (!validateFile(raw)) throw invalid(file, (validateFile.errors ?? []).map(fromAjv));
+  const issues = crossCheck(raw as Raw);
+  if (issues.length) throw invalid(file, issues);
+  return normalise(raw as Raw);
+}
+
+function invalid(file: string, issues: ConfigIssue[]): AppError {
+  const lines = issues.slice(0, 20).map((i) => `  ${file}: ${i.path || '(top)'}: ${i.message}`);
+  return new AppError('org_config_invalid', `organisation config is invalid:\n${lines.join('\n')}`, { file, issues });
+}
+
+function fromAjv(e: ErrorObject): ConfigIssue {
+  const path = e.instancePath.split('/').slice(1).reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  if (e.keyword === 'additionalProperties') return { path, message: `unknown field "${e.params.additionalProperty}"` };
+  if (e.keyword === 'required') return { path, message: `missing field "${e.params.missingProperty}"` };
+  if (e.keyword === 'enum') return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
+  return { path, message: e.message ?? e.keyword };
+}
+
+function crossCheck(raw: Raw): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const dup = (list: { id: string }[], where: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      if (seen.has(x.id)) issues.push({ path: `${where}[${i}].id`, message: `duplicate id "${x.id}"` });
+      seen.add(x.id);
+    });
+  };
+  dup(raw.branches, 'branches');
+  dup(raw.communities, 'communities');
+  dup(raw.staff, 'staff');
+  const branchIds = new Set<string>(raw.branches.map((b: Raw) => b.id));
+  const unitIds = new Map<string, string>();
+  raw.branches.forEach((b: Raw, bi: number) => {
+    b.units.forEach((u: Raw, ui: number) => {
+      if (unitIds.has(u.id)) issues.push({ path: `branches[${bi}].units[${ui}].id`, message: `duplicate unit id "${u.id}"` });
+      unitIds.set(u.id, b.id);
+    });
+    const kinds = new Set(b.units.map((u: Raw) => u.kind));
+    const needed = new Set<string>(['service_office', ...Object.values((b.routing ?? {}) as Record<string, string>)]);
+    for (const k of needed) {
+      if (!kinds.has(k)) issues.push({ path: `branches[${bi}].units`, message: `has no unit of kind "${k}" (needed for routing)` });
+    }
+  });
+  const names = new Map<string, string>();
+  raw.communities.forEach((c: Raw, i: number) => {
+    if (!branchIds.has(c.branch)) issues.push({ path: `communities[${i}].branch`, message: `unknown branch "${c.branch}"` });
+    for (const n of [c.name, ...(c.aliases ?? [])]) {
+      const other = names.get(n);
+      if (other && other !== c.id) issues.push({ path: `communities[${i}]`, message: `name or alias "${n}" is also used by community "${other}"` });
+      names.set(n, c.id);
+    }
+  });
+  raw.staff.forEach((s: Raw, i: number) => {
+    if (s.branch != null && !branchIds.has(s.branch)) issues.push({ path: `staff[${i}].branch`, message: `unknown branch "${s.branch}"` });
+    if (s.unit != null && unitIds.get(s.unit) !== s.branch) issues.push({ path: `staff[${i}].unit`, message: `unit "${s.unit}" is not a unit of branch "${s.branch}"` });
+  });
+  const slackIds = new Map<string, number>();
+  raw.staff.forEach((s: Raw, i: number) => {
+    if (!s.slack) return;
+    if (slackIds.has(s.slack)) issues.push({ path: `staff[${i}].slack`, message: `Slack user "${s.slack}" is also staff[${slackIds.get(s.slack)}]` });
+    slackIds.set(s.slack, i);
+  });
+  return issues;
+}
+
+/** "15m" | "1h" | "2d" | minutes → minutes */
+export function durationMinutes(v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/.exec(v)!;
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'd' ? n * 1440 : m[2] === 'h' ? n * 60 : n);
+}
+
+function rule(r: Raw): TimeLimitRule {
+  return {
+    match: { ...r.match },
+    ack: durationMinutes(r.ack),
+    arrive: durationMinutes(r.arrive),
+    resolve: durationMinutes(r.resolve),
+    callback: durationMinutes(r.callback),
+    calendar: r.calendar ?? 'wall',
+  };
+}
+
+function price(p: Raw): PriceItem {
+  return { id: p.id, category: p.category, name: p.name, nameEn: p.nameEn, unit: p.unit, priceCents: Math.round(p.price * 100) };
+}
+
+function normalise(raw: Raw): OrgConfig {
+  const esc = raw.escalation ?? {};
+  return {
+    company: {
+      name: raw.company.name,
+      nameEn: raw.company.nameEn,
+      hotline: raw.company.hotline,
+      emergencyHotline: raw.company.emergencyHotline,
+      heatingSeason: raw.company.heatingSeason ?? { start: '10-15', end: '04-15' },
+      basicLabourFeeCents: Math.round((raw.company.basicLabourFee ?? 30) * 100),
+    },
+    centre: { channels: raw.centre?.channels ?? {} },
+    branches: raw.branches.map((b: Raw) => ({
+      id: b.id,
+      name: b.name,
+      nameEn: b.nameEn,
+      channels: b.channels ?? {},
+      units: b.units.map((u: Raw) => ({ ...u })),
+      routing: b.routing ?? {},
+      timeLimits: (b.timeLimits ?? []).map(rule),
+      prices: (b.prices ?? []).map(price),
+    })),
+    communities: raw.communities.map((c: Raw) => ({
+      id: c.id,
+      name: c.name,
+      aliases: c.aliases ?? [],
+      branchId: c.branch,
+      stations: c.stations ?? [],
+    })),
+    staff: raw.staff.map((s: Raw) => ({
+      id: s.id,
+      name: s.name,
+      role: s.role,
+      branchId: s.branch ?? null,
+      unitId: s.unit,
+      slackUserId: s.slack,
+      phone: s.phone,
+      onDuty: s.onDuty ?? false,
+    })),
+    timeLimits: raw.timeLimits.map(rule),
+    officeHours: raw.officeHours ?? { days: [1, 2, 3, 4, 5], start: '08:30', end: '17:30' },
+    holidays: raw.holidays ?? [],
+    workdays: raw.workdays ?? [],
+    escalation: {
+      warnLeadMinutes: durationMinutes(esc.warnLead) ?? 15,
+      secondLevelAfterMinutes: durationMinutes(esc.secondLevelAfter) ?? 30,
+      thirdLevelAfterMinutes: durationMinutes(esc.thirdLevelAfter) ?? 120,
+      callbackBotTimeoutMinutes: durationMinutes(esc.callbackBotTimeout) ?? 24 * 60,
+      callbackMaxAttempts: esc.callbackMaxAttempts ?? 3,
+    },
+    prices: (raw.prices ?? []).map(price),
+  };
+}

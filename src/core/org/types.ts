@@ -1,0 +1,114 @@
+import type { Category, Scope, Severity, StaffRole, TicketKind, UnitKind } from '../domain.js';
+
+/** Slack (or other) channel ids a branch or the centre works in. */
+export interface Channels {
+  dispatch?: string;
+  urgent?: string;
+  leaders?: string;
+  triage?: string;
+  callbacks?: string;
+  reports?: string;
+}
+
+export interface Unit {
+  id: string;
+  kind: UnitKind;
+  name: string;
+  nameEn?: string;
+  channel?: string;
+}
+
+/** One row of the time-limit table (R7). Unset match fields match anything; the most specific row wins. */
+export interface TimeLimitRule {
+  match: { kind?: TicketKind; category?: Category; scope?: Scope; severity?: Severity };
+  /** minutes; absent = no such limit for this kind of ticket */
+  ack?: number;
+  arrive?: number;
+  resolve?: number;
+  callback?: number;
+  /** wall: around the clock (heating faults); office: only inside office hours (billing questions). */
+  calendar: 'wall' | 'office';
+}
+
+export interface PriceItem {
+  id: string;
+  category: 'material' | 'fitting' | 'equipment' | 'labour';
+  name: string;
+  nameEn?: string;
+  unit: string;
+  priceCents: number;
+}
+
+export interface Branch {
+  id: string;
+  name: string;
+  nameEn?: string;
+  channels: Channels;
+  units: Unit[];
+  /** R8b overrides: category → unit kind */
+  routing: Partial<Record<Category, UnitKind>>;
+  /** (九) the branch's own rows, tried before the company's */
+  timeLimits: TimeLimitRule[];
+  /** (九) the branch's own prices, by item id */
+  prices: PriceItem[];
+}
+
+export interface Community {
+  id: string;
+  name: string;
+  aliases: string[];
+  branchId: string;
+  stations: string[];
+}
+
+export interface Staff {
+  id: string;
+  name: string;
+  role: StaffRole;
+  /** null: the HQ customer-service centre */
+  branchId: string | null;
+  unitId?: string;
+  slackUserId?: string;
+  phone?: string;
+  onDuty?: boolean;
+}
+
+export interface EscalationPolicy {
+  /** a reminder this many minutes before a deadline */
+  warnLeadMinutes: number;
+  /** after a deadline passes: minutes until the second level (branch head), and the third (HQ leader, major events) */
+  secondLevelAfterMinutes: number;
+  thirdLevelAfterMinutes: number;
+  /** bot question unanswered this long: a callback task for the centre */
+  callbackBotTimeoutMinutes: number;
+  callbackMaxAttempts: number;
+}
+
+export interface OfficeHours {
+  /** 1 = Monday ... 7 = Sunday */
+  days: number[];
+  start: string;
+  end: string;
+}
+
+export interface OrgConfig {
+  company: {
+    name: string;
+    nameEn?: string;
+    hotline: string;
+    emergencyHotline: string;
+    heatingSeason: { start: string; end: string };
+    basicLabourFeeCents: number;
+  };
+  centre: { channels: Channels };
+  branches: Branch[];
+  communities: Community[];
+  staff: Staff[];
+  timeLimits: TimeLimitRule[];
+  officeHours: OfficeHours;
+  holidays: string[];
+  /** working days that fall on weekends (调休) */
+  workdays: string[];
+  escalation: EscalationPolicy;
+  prices: PriceItem[];
+}

@@ -1,0 +1,42 @@
+/**
+ * What the system owes people after a change, written in the same transaction as the change
+ * (issue 8's outbox). Rows name a domain message, not display text: the platform adapters
+ * render them from the ticket's state when they deliver. Keys make a replayed change harmless.
+ */
+import type { Tx } from '../context.js';
+
+export type OutboxKind =
+  | 'ticket_card' // post or update the ticket's card in the branch dispatch channel, and a thread line for the event
+  | 'urgent_alert' // R8j: a leak or other severe case, to the branch's urgent channel
+  | 'major_alert' // R8k: to the leaders' channel
+  | 'triage' // an address that matched no area: the centre routes by hand
+  | 'resident_update' // the resident hears of a step (accepted, on site, resolved, transferred)
+  | 'callback_question' // R8h by bot: satisfied / fairly / not satisfied
+  | 'callback_task' // R8h by phone: a task for the centre
+  | 'staff_alert'; // deadlines, urging, escalation (issue 5)
+
+export interface OutboxItem {
+  key: string;
+  platform: 'slack' | 'telegram';
+  target: string;
+  kind: OutboxKind;
+  payload: Record<string, unknown>;
+}
+
+export async function enqueue(tx: Tx, now: Date, items: OutboxItem[]): Promise<void> {
+  for (const item of items) {
+    await tx.outboxMessage.upsert({
+      where: { key: item.key },
+      create: {
+        key: item.key,
+        platform: item.platform,
+        target: item.target,
+        kind: item.kind,
+        payload: JSON.stringify(item.payload),
+        nextAt: now,
+        createdAt: now,
+      },
+      update: {},
+    });
+  }
+}

@@ -1,0 +1,159 @@
+/** Intake from any source (R1, R3): store the ticket, route and dispatch it, owe its messages. */
+import { AppError } from '../errors.js';
+import {
+  CATEGORIES,
+  SCOPES,
+  SEVERITIES,
+  SOURCES,
+  TICKET_KINDS,
+  type Category,
+  type Scope,
+  type Severity,
+  type Source,
+  type TicketKind,
+} from '../domain.js';
+import type { Core } from '../context.js';
+import { computeDeadlines } from '../deadlines/time-limits.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { nextTicketNumber } from './numbering.js';
+import { planMessages } from './notify-plan.js';
+import { routeTicket } from './route-ticket.js';
+import { scheduleTicketAlerts } from './schedule-alerts.js';
+import type { Ticket } from '../../db/generated/sqlite/client.js';
+
+export interface NewTicket {
+  kind: TicketKind;
+  category: Category;
+  scope?: Scope;
+  severity?: Severity;
+  source: Source;
+  description: string;
+  /** R1: "staff:<id>" for a person, "telegram" for the residents' bot */
+  firstResponder: string;
+  customerAccount?: string;
+  residentId?: number;
+  communityId?: string;
+  address?: string;
+  building?: string;
+  unit?: string;
+  room?: string;
+  contactName?: string;
+  contactPhone?: string;
+  topic?: string;
+  paidMaterials?: 'company' | 'own';
+  /** set by a bot that proved the account (bind) */
+  verified?: boolean;
+  /** set by intake in a branch (R1.2): that branch handles it even if the address says otherwise */
+  branchId?: string;
+  photos?: string[];
+}
+
+function check(input: NewTicket, core: Core): void {
+  const bad = (field: string, message: string) => {
+    throw new AppError('validation_failed', `${field}: ${message}`, { field });
+  };
+  if (!TICKET_KINDS.includes(input.kind)) bad('kind', `must be one of ${TICKET_KINDS.join(', ')}`);
+  if (!CATEGORIES.includes(input.category)) bad('category', `must be one of ${CATEGORIES.join(', ')}`);
+  if (input.scope && !SCOPES.includes(input.scope)) bad('scope', `must be one of ${SCOPES.join(', ')}`);
+  if (input.severity && !SEVERITIES.includes(input.severity)) bad('severity', `must be one of ${SEVERITIES.join(', ')}`);
+  if (!SOURCES.includes(input.source)) bad('source', `must be one of ${SOURCES.join(', ')}`);
+  if (!input.description?.trim()) bad('description', 'must not be empty');
+  if (input.description.length > 4000) bad('description', 'is longer than 4000 characters');
+  const fr = input.firstResponder;
+  if (fr.startsWith('staff:')) {
+    if (!core.org.staff.has(fr.slice(6))) throw new AppError('unknown_staff', `first responder ${fr} is not in the organisation`, { staff: fr });
+  } else if (fr !== 'telegram' && fr !== 'suggestion_box') bad('firstResponder', 'must be staff:<id>, telegram or suggestion_box');
+  if (input.communityId && !core.org.communities.has(input.communityId)) {
+    throw new AppError('unknown_community', `community ${input.communityId} is not in the organisation`, { community: input.communityId });
+  }
+  if (input.branchId && !core.org.branches.has(input.branchId)) {
+    throw new AppError('unknown_branch', `branch ${input.branchId} is not in the organisation`, { branch: input.branchId });
+  }
+}
+
+export async function createTicket(core: Core, input: NewTicket): Promise<Ticket> {
+  check(input, core);
+  const now = core.clock.now();
+  const customer = input.customerAccount
+    ? await core.db.customer.findUnique({ where: { account: input.customerAccount } })
+    : null;
+  if (input.customerAccount && !customer) {
+    throw new AppError('customer_not_found', `no customer with account ${input.customerAccount}`, { account: input.customerAccount });
+  }
+  const resident = input.residentId ? await core.db.resident.findUnique({ where: { id: input.residentId } }) : null;
+  const communityId = input.communityId ?? customer?.communityId ?? resident?.communityId ?? null;
+  const route = input.branchId
+    ? { branchId: input.branchId, unitId: core.org.unitFor(input.branchId, input.category)?.id ?? null }
+    : routeTicket(core.org, communityId, input.category);
+  const cls = {
+    kind: input.kind,
+    category: input.category,
+    scope: input.scope ?? 'secondary',
+    severity: input.severity ?? (input.category === 'leak' ? 'urgent' : 'normal'),
+  } as const;
+  const deadlines = computeDeadlines(core.org.config, route.branchId, cls, now);
+  const status = route.branchId ? 'dispatched' : 'received';
+
+  return core.db.$transaction(async (tx) => {
+    const number = await nextTicketNumber(tx, input.kind, now);
+    const ticket = await tx.ticket.create({
+      data: {
+        number,
+        ...cls,
+        source: input.source,
+        status,
+        description: input.description.trim(),
+        topic: input.topic,
+        customerId: customer?.id,
+        residentId: resident?.id,
+        verified: input.verified ?? Boolean(customer && input.source !== 'telegram'),
+        contactName: input.contactName ?? customer?.name,
+        contactPhone: input.contactPhone ?? customer?.phone,
+        communityId,
+        address: input.address ?? customer?.address,
+        building: input.building ?? customer?.building,
+        unit: input.unit ?? customer?.unit,
+        room: input.room ?? customer?.room,
+        firstResponder: input.firstResponder,
+        branchId: route.branchId,
+        unitId: route.unitId,
+        paidMaterials: input.paidMaterials,
+        ackDueAt: deadlines.ackDueAt,
+        arriveDueAt: deadlines.arriveDueAt,
+        resolveDueAt: deadlines.resolveDueAt,
+        createdAt: now,
+        dispatchedAt: route.branchId ? now : null,
+      },
+    });
+    let last = await tx.ticketEvent.create({
+      data: {
+        ticketId: ticket.id,
+        at: now,
+        type: 'created',
+        actor: input.firstResponder,
+        toStatus: 'received',
+        data: JSON.stringify({ source: input.source }),
+      },
+    });
+    if (route.branchId) {
+      // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
+      last = await tx.ticketEvent.create({
+        data: {
+          ticketId: ticket.id,
+          at: now,
+          type: 'dispatched',
+          actor: 'system',
+          fromStatus: 'received',
+          toStatus: 'dispatched',
+          data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }),
+        },
+      });
+    }
+    if (input.photos?.length) {
+      await tx.ticketPhoto.createMany({ data: input.photos.map((fileId) => ({ ticketId: ticket.id, fileId, createdAt: now })) });
+    }
+    await enqueue(tx, now, planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, last));
+    await scheduleTicketAlerts(tx, core.org.config, ticket, now);
+    return ticket;
+  });
+}

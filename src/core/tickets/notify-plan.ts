@@ -1,0 +1,35 @@
+/** Which messages a ticket event owes, and to whom (channels from the org config, R8a, R8j, R8k). */
+import type { Org } from '../org/org.js';
+import type { OutboxItem } from '../outbox/enqueue.js';
+
+interface TicketLike {
+  id: number;
+  branchId: string | null;
+  severity: string;
+  residentChatId?: string | null;
+}
+
+/** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
+const RESIDENT_EVENTS = new Set(['created', 'accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled']);
+
+export function planMessages(org: Org, t: TicketLike, event: { id: number; type: string }): OutboxItem[] {
+  const items: OutboxItem[] = [];
+  const payload = { ticketId: t.id, eventId: event.id, event: event.type };
+  const branch = t.branchId ? org.branches.get(t.branchId) : undefined;
+  if (branch?.channels.dispatch) {
+    items.push({ key: `card:${t.id}:${event.id}`, platform: 'slack', target: branch.channels.dispatch, kind: 'ticket_card', payload });
+  } else if (!t.branchId && org.config.centre.channels.triage && (event.type === 'created' || event.type === 'reopened')) {
+    items.push({ key: `triage:${t.id}:${event.id}`, platform: 'slack', target: org.config.centre.channels.triage, kind: 'triage', payload });
+  }
+  const firstAlert = event.type === 'created' || event.type === 'transferred' || event.type === 'dispatched' || event.type === 'escalated';
+  if (firstAlert && branch && t.severity !== 'normal' && branch.channels.urgent) {
+    items.push({ key: `urgent:${t.id}:${branch.id}`, platform: 'slack', target: branch.channels.urgent, kind: 'urgent_alert', payload });
+  }
+  if (firstAlert && t.severity === 'major' && org.config.centre.channels.leaders) {
+    items.push({ key: `major:${t.id}`, platform: 'slack', target: org.config.centre.channels.leaders, kind: 'major_alert', payload });
+  }
+  if (t.residentChatId && RESIDENT_EVENTS.has(event.type) && event.type !== 'created') {
+    items.push({ key: `tg:${t.id}:${event.id}`, platform: 'telegram', target: t.residentChatId, kind: 'resident_update', payload });
+  }
+  return items;
+}

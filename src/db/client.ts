@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
+import { PrismaClient as PgClient } from './generated/postgresql/client.js';
+
+/** The Prisma client the code is written against. The PostgreSQL client has the same models. */
+export type Db = SqliteClient;
+export type Provider = 'sqlite' | 'postgresql';
+
+export const DEFAULT_DATABASE_URL = 'file:./data/heating.db';
+
+export interface DatabaseTarget {
+  provider: Provider;
+  /** SQLite: an absolute file path. PostgreSQL: the connection string without our own parameters. */
+  url: string;
+  /** PostgreSQL: the schema to work in (from ?schema=, default public). */
+  schema?: string;
+}
+
+/** DATABASE_URL → what to open. Unset or file: is SQLite; postgres(ql):// is PostgreSQL. */
+export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
+  const url = raw?.trim() || DEFAULT_DATABASE_URL;
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length).split('?')[0];
+    return { provider: 'sqlite', url: resolve(path) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const u = new URL(url);
+    const schema = u.searchParams.get('schema') ?? 'public';
+    u.searchParams.delete('schema');
+    return { provider: 'postgresql', url: u.toString(), schema };
+  }
+  throw new Error(`DATABASE_URL must start with file: or postgresql:// (got "${url.split(':')[0]}:...")`);
+}
+
+/** Opens the Prisma client for a target, through the driver adapter (no native Prisma engines). */
+export async function openDb(target: DatabaseTarget): Promise<Db> {
+  if (target.provider === 'sqlite') {
+    mkdirSync(dirname(target.url), { recursive: true });
+    const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
+    const db = new SqliteClient({ adapter });
+    // WAL is set (persistently) by the migration runner; these are per connection.
+    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+    return db;
+  }
+  const adapter = new PrismaPg(
+    { connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` },
+    { schema: target.schema },
+  );
+  return new PgClient({ adapter }) as unknown as Db;
+}

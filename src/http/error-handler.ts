@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type ErrorCode } from '../core/errors.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  validation_failed: 400,
+  csv_invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_your_ticket: 403,
+  not_found: 404,
+  ticket_not_found: 404,
+  customer_not_found: 404,
+  invalid_transition: 409,
+  concurrent_update: 409,
+  transfer_to_same_place: 409,
+  already_answered: 409,
+  unknown_action: 400,
+  unknown_branch: 422,
+  unknown_unit: 422,
+  unknown_community: 422,
+  unknown_staff: 422,
+  rate_limited: 429,
+  bind_rate_limited: 429,
+};
+
+/** The one place HTTP turns errors into replies: a code and a message, never a stack or a 5xx detail. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      const status = STATUS[err.code] ?? 400;
+      const { issues, allowed, field } = err.context as Record<string, unknown>;
+      return reply.status(status).send({ code: err.code, message: err.message, ...(field ? { field } : {}), ...(allowed ? { allowed } : {}), ...(issues ? { issues } : {}) });
+    }
+    if ((err as FastifyError).validation) {
+      return reply.status(400).send({ code: 'validation_failed', message: err.message });
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      const code = status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
+      return reply.status(status).send({ code, message: err.message });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ code: 'internal_error', message: 'internal error' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+}

@@ -1,0 +1,164 @@
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../core/context.js';
+import { AppError } from '../../core/errors.js';
+import { CATEGORIES, SATISFACTION, SCOPES, SEVERITIES, TICKET_KINDS, UNIT_KINDS } from '../../core/domain.js';
+import { createTicket } from '../../core/tickets/create-ticket.js';
+import { getTicket } from '../../core/tickets/get-ticket.js';
+import { listTickets } from '../../core/tickets/list-tickets.js';
+import { recordCallback } from '../../core/tickets/record-callback.js';
+import { ACTIONS, STATUSES, type Action } from '../../core/tickets/status-machine.js';
+import { transitionTicket } from '../../core/tickets/transition-ticket.js';
+import { ticketDetail, ticketSummary } from '../serialize.js';
+
+const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
+const numberParam = {
+  type: 'object',
+  required: ['number'],
+  properties: { number: { type: 'string', pattern: '^[TSQP]\\d{8}-\\d{4,}$' } },
+};
+
+const createBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'category', 'source', 'description', 'firstResponder'],
+  properties: {
+    kind: { enum: TICKET_KINDS },
+    category: { enum: CATEGORIES },
+    scope: { enum: SCOPES },
+    severity: { enum: SEVERITIES },
+    source: { enum: ['hotline', 'letter', 'visit', 'branch_direct', 'suggestion_box'] },
+    description: str(4000),
+    firstResponder: { ...str(64), description: 'staff id of the person who received it (R1)' },
+    customerAccount: str(20),
+    communityId: str(64),
+    address: str(200),
+    building: str(20),
+    unit: str(20),
+    room: str(20),
+    contactName: str(50),
+    contactPhone: { type: 'string', pattern: '^[0-9+\\- ]{5,20}$' },
+    branchId: { ...str(64), description: 'branch-direct intake (R1.2): the branch that received it' },
+    topic: str(100),
+    paidMaterials: { enum: ['company', 'own'] },
+  },
+} as const;
+
+const transitionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action', 'actor'],
+  properties: {
+    action: { enum: ACTIONS },
+    actor: { ...str(64), description: 'staff id' },
+    note: { type: 'string', maxLength: 2000 },
+    branchId: str(64),
+    unitId: str(64),
+    unitKind: { enum: UNIT_KINDS },
+    duplicateOf: str(32),
+    satisfaction: { enum: SATISFACTION },
+    expectedStatus: { enum: STATUSES },
+    form: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workDone'],
+      properties: {
+        workDone: str(2000),
+        materials: { type: 'string', maxLength: 2000 },
+        feesCents: { type: 'integer', minimum: 0, maximum: 100_000_000 },
+        effect: { type: 'string', maxLength: 1000 },
+        afterSalesTerms: { type: 'string', maxLength: 1000 },
+        signed: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+type CreateBody = { firstResponder: string } & Record<string, any>;
+
+export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core }) {
+  const staffActor = (id: string) => {
+    if (!core.org.staff.has(id)) throw new AppError('unknown_staff', `${id} is not staff in the organisation`, { staff: id });
+    return `staff:${id}`;
+  };
+
+  app.post<{ Body: CreateBody }>('/api/tickets', { schema: { tags: ['tickets'], summary: 'Record a complaint from the hotline, a letter, a visit or a branch (R1, R3)', body: createBody } }, async (req, reply) => {
+    const { firstResponder, ...rest } = req.body;
+    const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder) });
+    return reply.status(201).send(ticketDetail(core.org, await getTicket(core, ticket.number)));
+  });
+
+  app.get<{ Params: { number: string } }>('/api/tickets/:number', { schema: { tags: ['tickets'], params: numberParam } }, async (req) =>
+    ticketDetail(core.org, await getTicket(core, req.params.number)),
+  );
+
+  app.get<{ Querystring: Record<string, any> }>(
+    '/api/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$` },
+            branch: str(64),
+            kind: { enum: TICKET_KINDS },
+            category: { enum: CATEGORIES },
+            overdue: { type: 'boolean' },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const res = await listTickets(core, {
+        status: q.status?.split(','),
+        branchId: q.branch,
+        kind: q.kind,
+        category: q.category,
+        overdue: q.overdue,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        page: q.page,
+        pageSize: q.pageSize,
+      });
+      return { total: res.total, page: res.page, pageSize: res.pageSize, items: res.items.map((t) => ticketSummary(core.org, t)) };
+    },
+  );
+
+  app.post<{ Params: { number: string }; Body: Record<string, any> }>(
+    '/api/tickets/:number/transitions',
+    { schema: { tags: ['tickets'], summary: 'One step of the closed loop (R8)', params: numberParam, body: transitionBody } },
+    async (req) => {
+      const actor = staffActor(req.body.actor);
+      await transitionTicket(core, { ...(req.body as any), number: req.params.number, action: req.body.action as Action, actor });
+      return ticketDetail(core.org, await getTicket(core, req.params.number));
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { actor: string; reached: boolean; satisfaction?: any; comment?: string } }>(
+    '/api/callbacks/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Record a phone callback (R8h)',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['actor', 'reached'],
+          properties: { actor: str(64), reached: { type: 'boolean' }, satisfaction: { enum: SATISFACTION }, comment: { type: 'string', maxLength: 1000 } },
+        },
+      },
+    },
+    async (req) => {
+      const actor = staffActor(req.body.actor);
+      const out = await recordCallback(core, { callbackId: req.params.id, actor, reached: req.body.reached, satisfaction: req.body.satisfaction, comment: req.body.comment });
+      return { outcome: out.outcome, ticket: ticketDetail(core.org, await getTicket(core, out.ticket.number)) };
+    },
+  );
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/core/errors.js';
+import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { getTicket } from '../../../src/core/tickets/get-ticket.js';
+import { recordCallback } from '../../../src/core/tickets/record-callback.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
+import { routeTicket } from '../../../src/core/tickets/route-ticket.js';
+import { listTickets } from '../../../src/core/tickets/list-tickets.js';
+import { formatMinute } from '../../../src/core/local-time.js';
+import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
+import { hotlineComplaint } from '../../helpers/builders.js';
+import { makeTestCore, type TestCore } from '../../helpers/core.js';
+
+let core: TestCore;
+beforeAll(async () => {
+  core = await makeTestCore();
+  await seedDemoCustomers(core);
+});
+afterAll(() => core?.close());
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+describe('routing (R8a, R8b)', () => {
+  it('sends no-heat and leaks to the field team of the branch serving the community', () => {
+    expect(routeTicket(core.org, 'c001', 'no_heat')).toEqual({ branchId: 'xincheng', unitId: 'xincheng-field' });
+    expect(routeTicket(core.org, 'c001', 'leak')).toEqual({ branchId: 'xincheng', unitId: 'xincheng-field' });
+  });
+  it('sends billing complaints to the billing office and others to the service office', () => {
+    expect(routeTicket(core.org, 'c010', 'billing')).toEqual({ branchId: 'huimin', unitId: 'huimin-billing' });
+    expect(routeTicket(core.org, 'c010', 'staff_conduct')).toEqual({ branchId: 'huimin', unitId: 'huimin-office' });
+  });
+  it('leaves an unknown address for the centre to triage', () => {
+    expect(routeTicket(core.org, undefined, 'no_heat')).toEqual({ branchId: null, unitId: null });
+  });
+});
+
+describe('intake', () => {
+  it('files a hotline complaint for a known customer with the branch, unit, deadlines and first responder (R1, R7)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    expect(t.number).toMatch(/^T20261128-\d{4}$/);
+    expect(t).toMatchObject({ status: 'dispatched', branchId: 'xincheng', unitId: 'xincheng-field', firstResponder: 'staff:agent01', verified: true, communityId: 'c001' });
+    // 14:00 local; arrive within 1 hour (R27), resolve within 24 hours
+    expect(t.arriveDueAt?.toISOString()).toBe('2026-11-28T07:00:00.000Z');
+    expect(t.resolveDueAt?.toISOString()).toBe('2026-11-29T06:00:00.000Z');
+    const rows = await core.db.outboxMessage.findMany({ where: { key: { startsWith: `card:${t.id}:` } } });
+    expect(rows.map((r) => r.target)).toEqual(['C1XINCHED']);
+  });
+
+  it('puts a complaint with no known address in the triage queue, not lost', async () => {
+    const t = await createTicket(core, hotlineComplaint({ customerAccount: undefined, address: '不知道哪个小区', contactPhone: '13800000000' }));
+    expect(t.status).toBe('received');
+    expect(t.branchId).toBeNull();
+    const triage = await core.db.outboxMessage.findMany({ where: { kind: 'triage', key: { startsWith: `triage:${t.id}:` } } });
+    expect(triage).toHaveLength(1);
+  });
+
+  it('makes a leak urgent and alerts the branch urgent channel at once (R8j)', async () => {
+    const t = await createTicket(core, hotlineComplaint({ category: 'leak', description: '楼上跑水' }));
+    expect(t.severity).toBe('urgent');
+    const alert = await core.db.outboxMessage.findUnique({ where: { key: `urgent:${t.id}:xincheng` } });
+    expect(alert?.target).toBe('C1XINCHEU');
+  });
+
+  it('alerts the leaders for a major event (R8k)', async () => {
+    const t = await createTicket(core, hotlineComplaint({ severity: 'major', scope: 'primary', description: '主管道爆管，整个小区停暖' }));
+    expect((await core.db.outboxMessage.findUnique({ where: { key: `major:${t.id}` } }))?.target).toBe('C0LEADER01');
+  });
+
+  it('keeps branch-direct complaints with the branch that took them (R1.2)', async () => {
+    const t = await createTicket(core, hotlineComplaint({ source: 'branch_direct', firstResponder: 'staff:yuquan-coord', branchId: 'yuquan' }));
+    expect(t.branchId).toBe('yuquan');
+    expect(t.firstResponder).toBe('staff:yuquan-coord');
+  });
+
+  it('refuses an unknown account, community or first responder and stores nothing', async () => {
+    const before = await core.db.ticket.count();
+    expect(await codeOf(createTicket(core, hotlineComplaint({ customerAccount: '0000' })))).toBe('customer_not_found');
+    expect(await codeOf(createTicket(core, hotlineComplaint({ communityId: 'c999' })))).toBe('unknown_community');
+    expect(await codeOf(createTicket(core, hotlineComplaint({ firstResponder: 'staff:ghost' })))).toBe('unknown_staff');
+    expect(await codeOf(createTicket(core, hotlineComplaint({ description: '  ' })))).toBe('validation_failed');
+    expect(await core.db.ticket.count()).toBe(before);
+  });
+});
+
+describe('ticket numbers', () => {
+  it('are unique and gap-free under 40 concurrent intakes', async () => {
+    const made = await Promise.all(Array.from({ length: 40 }, () => createTicket(core, hotlineComplaint({ kind: 'suggestion', category: 'other', description: '建议' }))));
+    const seqs = made.map((t) => Number(t.number.split('-')[1])).sort((a, b) => a - b);
+    expect(new Set(made.map((t) => t.number)).size).toBe(40);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => seqs[0] + i));
+    expect(made[0].number.startsWith('S20261128-')).toBe(true);
+  });
+
+  it('restart at 0001 on the next local day (Asia/Shanghai)', async () => {
+    core.clock.set('2026-11-28T16:00:00Z'); // 00:00 on the 29th in Hohhot
+    const t = await createTicket(core, hotlineComplaint({ kind: 'paid_service', category: 'other', paidMaterials: 'own' }));
+    expect(t.number).toBe('P20261129-0001');
+    core.clock.set('2026-11-28T06:00:00Z');
+  });
+});
+
+describe('the closed loop', () => {
+  it('walks a complaint from intake to closed and reads back a minute-stamped timeline (R8, R8g, R8h)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    const step = (action: any, extra: object = {}) => transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-field1', ...extra });
+    core.clock.advance(5 * 60_000);
+    await step('accept');
+    core.clock.advance(35 * 60_000);
+    await step('arrive');
+    core.clock.advance(50 * 60_000);
+    const resolved = await step('resolve', { note: '暖气片排气后恢复正常', form: { workDone: '排气，调节阀门', feesCents: 0, signed: true } });
+    expect(resolved.ticket.status).toBe('callback');
+    const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
+    expect(cb).toMatchObject({ channel: 'phone', status: 'pending' });
+    core.clock.advance(60 * 60_000);
+    const out = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent02', reached: true, satisfaction: 'satisfied' });
+    expect(out.outcome).toBe('closed');
+
+    const full = await getTicket(core, t.number);
+    expect(full.status).toBe('closed');
+    expect(full.satisfaction).toBe('satisfied');
+    expect(full.form?.workDone).toBe('排气，调节阀门');
+    expect(full.events.map((e) => `${formatMinute(e.at)} ${e.type}`)).toEqual([
+      '2026-11-28 14:00 created',
+      '2026-11-28 14:00 dispatched',
+      '2026-11-28 14:05 accepted',
+      '2026-11-28 14:40 arrived',
+      '2026-11-28 15:30 resolved',
+      '2026-11-28 15:30 callback_requested',
+      '2026-11-28 16:30 closed',
+    ]);
+    core.clock.set('2026-11-28T06:00:00Z');
+  });
+
+  it('reopens on a dissatisfied callback and counts it (R30)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    for (const [action, extra] of [['accept', {}], ['arrive', {}], ['resolve', { note: '已处理' }]] as const) {
+      await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-field1', ...extra });
+    }
+    const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
+    const out = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'dissatisfied', comment: '还是不热' });
+    expect(out.outcome).toBe('reopened');
+    expect(out.ticket).toMatchObject({ status: 'dispatched', reopenCount: 1, satisfaction: 'dissatisfied' });
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('already_answered');
+  });
+
+  it('records unreachable after the configured number of phone attempts and closes', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    for (const [action, extra] of [['accept', {}], ['resolve', { note: '已处理' }]] as const) {
+      await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-coord', ...extra });
+    }
+    const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
+    const a1 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
+    const a2 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
+    const a3 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
+    expect([a1.outcome, a2.outcome, a3.outcome]).toEqual(['attempt_recorded', 'attempt_recorded', 'unreachable']);
+    expect(a3.callback.status).toBe('unreachable');
+    expect(a3.ticket.status).toBe('closed');
+  });
+
+  it('keeps the first responder through a transfer to another branch (R1)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    const { ticket } = await transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:xincheng-coord', branchId: 'huimin', note: '地址属回民区' });
+    expect(ticket).toMatchObject({ branchId: 'huimin', unitId: 'huimin-field', firstResponder: 'staff:agent01', transferCount: 1, status: 'dispatched' });
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'huimin', note: 'x' }))).toBe('transfer_to_same_place');
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'saihan' }))).toBe('validation_failed');
+  });
+
+  it('routes inside the branch to billing (R8b)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    await transitionTicket(core, { number: t.number, action: 'accept', actor: 'staff:xincheng-coord' });
+    const { ticket } = await transitionTicket(core, { number: t.number, action: 'route', actor: 'staff:xincheng-coord', unitKind: 'billing_office' });
+    expect(ticket.unitId).toBe('xincheng-billing');
+  });
+
+  it('refuses a step out of order with invalid_transition and changes nothing', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'arrive', actor: 'staff:agent01' }))).toBe('invalid_transition');
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'resolve', actor: 'staff:agent01', note: 'x' }))).toBe('invalid_transition');
+    const after = await getTicket(core, t.number);
+    expect(after.status).toBe('dispatched');
+    expect(after.events).toHaveLength(2);
+  });
+
+  it('lets only one of two simultaneous accepts through', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    const results = await Promise.allSettled([
+      transitionTicket(core, { number: t.number, action: 'accept', actor: 'staff:xincheng-field1' }),
+      transitionTicket(core, { number: t.number, action: 'accept', actor: 'staff:xincheng-field2' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const events = await core.db.ticketEvent.count({ where: { ticketId: t.id, type: 'accepted' } });
+    expect(events).toBe(1);
+  });
+
+  it('marks duplicates and cancels with a reason', async () => {
+    const a = await createTicket(core, hotlineComplaint());
+    const b = await createTicket(core, hotlineComplaint());
+    const dup = await transitionTicket(core, { number: b.number, action: 'mark_duplicate', actor: 'staff:agent01', duplicateOf: a.number });
+    expect(dup.ticket).toMatchObject({ status: 'duplicate', duplicateOfId: a.id });
+    expect(await codeOf(transitionTicket(core, { number: a.number, action: 'cancel', actor: 'staff:agent01' }))).toBe('validation_failed');
+    const c = await transitionTicket(core, { number: a.number, action: 'cancel', actor: 'staff:agent01', note: '客户撤诉' });
+    expect(c.ticket.status).toBe('cancelled');
+  });
+
+  it('lists overdue tickets once a deadline passes', async () => {
+    const t = await createTicket(core, hotlineComplaint({ customerAccount: '1010007920' }));
+    core.clock.advance(2 * 3600_000);
+    const overdue = await listTickets(core, { overdue: true, pageSize: 500 });
+    expect(overdue.items.map((x) => x.number)).toContain(t.number);
+    core.clock.set('2026-11-28T06:00:00Z');
+  });
+});
