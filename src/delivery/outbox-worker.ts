@@ -1,0 +1,165 @@
+/**
+ * Delivers the outbox (see core/outbox/enqueue.ts): at-least-once, in order per target,
+ * with backoff and jitter, obeying Retry-After, and a dead-letter state after maxAttempts.
+ * Rows are claimed with a lease, so several instances never send the same row at once and a
+ * killed instance's rows are picked up again when the lease runs out.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../db/client.js';
+import type { OutboxMessage } from '../db/generated/sqlite/client.js';
+import { DeliveryError, type Deliverer } from './types.js';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  clock: Clock;
+  deliverers: Partial<Record<'telegram' | 'slack', Deliverer>>;
+  maxAttempts?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  /** minimum gap between two messages to one target (Telegram chat, Slack channel) */
+  perTargetGapMs?: number;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  owner?: string;
+}
+
+export class OutboxWorker {
+  readonly owner: string;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = true;
+  private readonly lastSent = new Map<string, number>();
+
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.owner = o.owner ?? `w-${randomUUID().slice(0, 8)}`;
+  }
+
+  private get platforms(): string[] {
+    return Object.keys(this.o.deliverers);
+  }
+
+  /** Claims due rows with a lease; returns those this worker now owns. */
+  private async claim(now: Date): Promise<OutboxMessage[]> {
+    const { db } = this.o;
+    const candidates = await db.outboxMessage.findMany({
+      where: { state: 'pending', nextAt: { lte: now }, platform: { in: this.platforms } },
+      orderBy: { id: 'asc' },
+      take: this.o.batchSize ?? 50,
+    });
+    const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
+    const mine: OutboxMessage[] = [];
+    const blocked = new Set<string>();
+    for (const row of candidates) {
+      const target = `${row.platform}:${row.target}`;
+      if (blocked.has(target)) continue; // keep order per target: nothing after a row we could not take
+      if (row.leaseUntil && row.leaseUntil > now && row.leaseOwner !== this.owner) {
+        blocked.add(target);
+        continue;
+      }
+      const res = await db.outboxMessage.updateMany({
+        where: { id: row.id, state: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }, { leaseOwner: this.owner }] },
+        data: { leaseOwner: this.owner, leaseUntil },
+      });
+      if (res.count === 1) mine.push(row);
+      else blocked.add(target);
+    }
+    return mine;
+  }
+
+  /** One pass: deliver what is due. Returns how many messages were sent. */
+  async runOnce(): Promise<number> {
+    const now = this.o.clock.now();
+    const rows = await this.claim(now);
+    const byTarget = new Map<string, OutboxMessage[]>();
+    for (const r of rows) {
+      const k = `${r.platform}:${r.target}`;
+      byTarget.set(k, [...(byTarget.get(k) ?? []), r]);
+    }
+    let sent = 0;
+    await Promise.all(
+      [...byTarget.entries()].map(async ([target, list]) => {
+        for (let i = 0; i < list.length; i++) {
+          const ok = await this.deliverOne(target, list[i]);
+          if (ok) sent++;
+          else {
+            // release the rest so that order per target holds
+            await this.o.db.outboxMessage.updateMany({ where: { id: { in: list.slice(i + 1).map((r) => r.id) }, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+            break;
+          }
+        }
+      }),
+    );
+    return sent;
+  }
+
+  private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
+    const { db, clock } = this.o;
+    const gap = this.o.perTargetGapMs ?? 0;
+    const last = this.lastSent.get(target);
+    if (gap && last !== undefined) {
+      const wait = last + gap - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    try {
+      const out = await this.o.deliverers[row.platform as 'telegram' | 'slack']!.deliver(row);
+      this.lastSent.set(target, Date.now());
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: { state: 'sent', sentAt: clock.now(), attempts: row.attempts + 1, leaseOwner: null, leaseUntil: null, lastError: null, result: out?.result ? JSON.stringify(out.result) : null },
+      });
+      return true;
+    } catch (e) {
+      const attempts = row.attempts + 1;
+      const de = e instanceof DeliveryError ? e : null;
+      const dead = de?.opts.permanent || attempts >= (this.o.maxAttempts ?? 10);
+      const backoff = Math.min(2 ** attempts * 1000, 5 * 60_000) * (0.75 + Math.random() * 0.5);
+      const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
+      const message = (e as Error).message.slice(0, 500);
+      (dead ? this.o.log?.error : this.o.log?.warn)?.call(this.o.log, { outboxId: row.id, kind: row.kind, attempts, error: message }, dead ? 'outbox message dead' : 'outbox delivery failed, will retry');
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: { attempts, lastError: message, state: dead ? 'dead' : 'pending', nextAt: new Date(clock.now().getTime() + delay), leaseOwner: null, leaseUntil: null },
+      });
+      return false;
+    }
+  }
+
+  /** Deliver until nothing is due (tests, the simulator). */
+  async drain(maxPasses = 100): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxPasses; i++) {
+      const n = await this.runOnce();
+      total += n;
+      const due = await this.o.db.outboxMessage.count({ where: { state: 'pending', nextAt: { lte: this.o.clock.now() }, platform: { in: this.platforms } } });
+      if (due === 0) break;
+    }
+    return total;
+  }
+
+  /** Poll in the background; `kick()` runs a pass at once (after a change that owes messages). */
+  start(intervalMs = 500): void {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.kick();
+      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async kick(): Promise<void> {
+    if (this.running || this.platforms.length === 0) return;
+    this.running = this.runOnce().catch((e) => {
+      this.o.log?.error({ err: (e as Error).message }, 'outbox pass failed');
+      return 0;
+    });
+    await this.running;
+    this.running = null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
