@@ -23,8 +23,10 @@ export interface Deadlines {
   calendar: 'wall' | 'office';
 }
 
+/** Severity outweighs category, category outweighs scope, scope outweighs kind: a major leak follows the major row. */
 function specificity(r: TimeLimitRule): number {
-  return Object.values(r.match).filter((v) => v !== undefined).length;
+  const m = r.match;
+  return (m.severity ? 8 : 0) + (m.category ? 4 : 0) + (m.scope ? 2 : 0) + (m.kind ? 1 : 0);
 }
 
 function matches(r: TimeLimitRule, t: TicketClass): boolean {

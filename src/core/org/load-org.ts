@@ -102,23 +102,35 @@ function crossCheck(raw: Raw): ConfigIssue[] {
   return issues;
 }
 
-/** "15m" | "1h" | "2d" | minutes → minutes */
-export function durationMinutes(v: string | number | undefined): number | undefined {
+/**
+ * "15m" | "1h" | "2d" | minutes → minutes. A day is 24 hours, except on the office calendar,
+ * where "2d" means two working days (dayMinutes: the length of the office day).
+ */
+export function durationMinutes(v: string | number | undefined, dayMinutes = 1440): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'number') return v;
   const m = /^(\d+(?:\.\d+)?)\s*(m|min|h|d)$/.exec(v)!;
   const n = Number(m[1]);
-  return Math.round(m[2] === 'd' ? n * 1440 : m[2] === 'h' ? n * 60 : n);
+  return Math.round(m[2] === 'd' ? n * dayMinutes : m[2] === 'h' ? n * 60 : n);
 }
 
-function rule(r: Raw): TimeLimitRule {
+function officeDayMinutes(raw: Raw): number {
+  const [sh, sm] = (raw.officeHours?.start ?? '08:30').split(':').map(Number);
+  const [eh, em] = (raw.officeHours?.end ?? '17:30').split(':').map(Number);
+  return eh * 60 + em - (sh * 60 + sm);
+}
+
+function rule(r: Raw, officeDay: number): TimeLimitRule {
+  const calendar = r.calendar ?? 'wall';
+  const day = calendar === 'office' ? officeDay : 1440;
   return {
     match: { ...r.match },
-    ack: durationMinutes(r.ack),
-    arrive: durationMinutes(r.arrive),
-    resolve: durationMinutes(r.resolve),
+    ack: durationMinutes(r.ack, day),
+    arrive: durationMinutes(r.arrive, day),
+    resolve: durationMinutes(r.resolve, day),
+    // a callback is a phone call or a bot question: its limit runs on the wall clock
     callback: durationMinutes(r.callback),
-    calendar: r.calendar ?? 'wall',
+    calendar,
   };
 }
 
@@ -128,6 +140,7 @@ function price(p: Raw): PriceItem {
 
 function normalise(raw: Raw): OrgConfig {
   const esc = raw.escalation ?? {};
+  const officeDay = officeDayMinutes(raw);
   return {
     company: {
       name: raw.company.name,
@@ -145,7 +158,7 @@ function normalise(raw: Raw): OrgConfig {
       channels: b.channels ?? {},
       units: b.units.map((u: Raw) => ({ ...u })),
       routing: b.routing ?? {},
-      timeLimits: (b.timeLimits ?? []).map(rule),
+      timeLimits: (b.timeLimits ?? []).map((r: Raw) => rule(r, officeDay)),
       prices: (b.prices ?? []).map(price),
     })),
     communities: raw.communities.map((c: Raw) => ({
@@ -165,7 +178,7 @@ function normalise(raw: Raw): OrgConfig {
       phone: s.phone,
       onDuty: s.onDuty ?? false,
     })),
-    timeLimits: raw.timeLimits.map(rule),
+    timeLimits: raw.timeLimits.map((r: Raw) => rule(r, officeDay)),
     officeHours: raw.officeHours ?? { days: [1, 2, 3, 4, 5], start: '08:30', end: '17:30' },
     holidays: raw.holidays ?? [],
     workdays: raw.workdays ?? [],

@@ -13,7 +13,8 @@ export type OutboxKind =
   | 'resident_update' // the resident hears of a step (accepted, on site, resolved, transferred)
   | 'callback_question' // R8h by bot: satisfied / fairly / not satisfied
   | 'callback_task' // R8h by phone: a task for the centre
-  | 'staff_alert'; // deadlines, urging, escalation (issue 5)
+  | 'staff_alert' // deadlines, urging, escalation (R2 督促, R7, R27)
+  | 'report'; // scheduled summaries (R8i, R18, R19) and the half-month list of forms not back (R8l)
 
 export interface OutboxItem {
   key: string;

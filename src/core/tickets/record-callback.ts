@@ -59,7 +59,7 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     data: { status: 'answered', result: a.satisfaction, comment: a.comment?.trim() || null, answeredAt: now, agentId, attempts: { increment: 1 } },
   });
   if (res.count !== 1) throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
-  await core.db.scheduledAlert.updateMany({ where: { key: { startsWith: `callback:${cb.id}:` }, firedAt: null }, data: { cancelledAt: now } });
+  await core.db.scheduledAlert.deleteMany({ where: { key: { startsWith: `callback:${cb.id}:` }, firedAt: null } });
   const dissatisfied = a.satisfaction === 'dissatisfied';
   const { ticket } = await transitionTicket(core, {
     number: cb.ticket.number,

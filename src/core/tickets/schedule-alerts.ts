@@ -40,16 +40,15 @@ export async function scheduleTicketAlerts(tx: Tx, config: OrgConfig, t: DueTick
   }
 }
 
-/** A step that meets a deadline (accepted, on site, resolved) cancels its pending alerts. */
-export async function cancelTicketAlerts(tx: Tx, ticketId: number, deadlines: DeadlineName[], now: Date): Promise<void> {
+/**
+ * A step that meets a deadline (accepted, on site, resolved) removes its pending alerts.
+ * Removed rather than flagged, so that the sweep's index holds only alerts that may still fire.
+ */
+export async function cancelTicketAlerts(tx: Tx, ticketId: number, deadlines: DeadlineName[]): Promise<void> {
   if (!deadlines.length) return;
-  await tx.scheduledAlert.updateMany({
-    where: {
-      ticketId,
-      firedAt: null,
-      cancelledAt: null,
-      kind: { in: deadlines.flatMap((d) => [`${d}_warn`, `${d}_overdue`]) },
-    },
-    data: { cancelledAt: now },
+  await tx.scheduledAlert.deleteMany({
+    where: { ticketId, firedAt: null, kind: { in: deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`)) } },
   });
 }
+
+export const ALERT_STAGES = ['warn', 'overdue', 'escalate2', 'escalate3'] as const;

@@ -176,7 +176,7 @@ export async function transitionTicket(core: Core, input: StepInput): Promise<St
         data: Object.keys(data).length ? JSON.stringify(data) : null,
       },
     });
-    await cancelTicketAlerts(tx, t.id, met, now);
+    await cancelTicketAlerts(tx, t.id, met);
     if (input.action === 'resolve' && input.form) await saveForm(tx, t.id, input, now);
     if (input.action === 'reopen' || input.action === 'transfer') {
       ticket = await restartClock(core, tx, ticket, now, input.action === 'reopen' ? 'reopen' : 'transfer');
@@ -208,7 +208,7 @@ async function saveForm(tx: Tx, ticketId: number, input: StepInput, now: Date): 
 /** A reopened or transferred ticket gets fresh deadlines from now (and fresh alerts). */
 async function restartClock(core: Core, tx: Tx, t: Ticket, now: Date, why: string): Promise<Ticket> {
   const d = computeDeadlines(core.org.config, t.branchId, t as never, now);
-  await tx.scheduledAlert.updateMany({ where: { ticketId: t.id, firedAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+  await tx.scheduledAlert.deleteMany({ where: { ticketId: t.id, firedAt: null, kind: { not: { startsWith: 'callback' } } } });
   const updated = await tx.ticket.update({
     where: { id: t.id },
     data: { ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt, overdueAt: null },

@@ -1,0 +1,103 @@
+/**
+ * What each kind of alert does when it fires (R2 督促, R7, R8h, R8i, R8l, R27). Runs inside the
+ * transaction that marks the alert fired, so the messages it owes are stored exactly once.
+ * A deadline already met by the time it fires (the step raced the alert) does nothing.
+ */
+import type { Core, Tx } from '../context.js';
+import { enqueue, type OutboxItem } from '../outbox/enqueue.js';
+import type { ScheduledAlert, Ticket } from '../../db/generated/sqlite/client.js';
+import { ALERT_STAGES, type DeadlineName } from '../tickets/schedule-alerts.js';
+import { buildReport } from '../reports/build-report.js';
+
+function met(t: Ticket, d: DeadlineName): boolean {
+  if (['closed', 'cancelled', 'duplicate', 'resolved', 'callback'].includes(t.status)) return true;
+  if (d === 'ack') return t.acceptedAt !== null || t.status === 'accepted' || t.status === 'on_site';
+  if (d === 'arrive') return t.arrivedAt !== null || t.status === 'on_site';
+  return t.resolvedAt !== null;
+}
+
+/** Who is urged at each level: the assignee (or on-duty staff of the unit), the coordinator, the branch head, the HQ leader. */
+function recipients(core: Core, t: Ticket, level: number): string[] {
+  const { org } = core;
+  if (!t.branchId) return org.staffOf(null, 'centre_agent').filter((s) => s.onDuty).map((s) => s.id);
+  if (level === 0) {
+    if (t.assigneeId) return [t.assigneeId];
+    const unitStaff = org.config.staff.filter((s) => s.branchId === t.branchId && s.unitId === t.unitId && s.onDuty);
+    return (unitStaff.length ? unitStaff : org.staffOf(t.branchId, 'branch_coordinator')).map((s) => s.id);
+  }
+  if (level === 1) return org.staffOf(t.branchId, 'branch_coordinator').map((s) => s.id);
+  if (level === 2) return org.staffOf(t.branchId, 'leader').map((s) => s.id);
+  return org.staffOf(null, 'leader').map((s) => s.id);
+}
+
+function channelFor(core: Core, t: Ticket, level: number): string | undefined {
+  const c = core.org.config;
+  if (level >= 3) return c.centre.channels.leaders;
+  if (!t.branchId) return c.centre.channels.triage;
+  const branch = core.org.branches.get(t.branchId);
+  const unitChannel = t.unitId ? core.org.units.get(t.unitId)?.channel : undefined;
+  return (level === 0 ? unitChannel : undefined) ?? branch?.channels.dispatch;
+}
+
+async function deadlineAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
+  const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
+  const t = alert.ticketId ? await tx.ticket.findUnique({ where: { id: alert.ticketId } }) : null;
+  if (!t || met(t, deadline)) return;
+  const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
+  const data = alert.data ? JSON.parse(alert.data) : {};
+  const items: OutboxItem[] = [];
+  const channel = channelFor(core, t, level);
+  if (channel) {
+    items.push({
+      key: `alert:${alert.key}`,
+      platform: 'slack',
+      target: channel,
+      kind: 'staff_alert',
+      payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t, level) },
+    });
+  }
+  if (stage === 'overdue') {
+    if (!t.overdueAt) await tx.ticket.update({ where: { id: t.id }, data: { overdueAt: now } });
+    await tx.ticketEvent.create({ data: { ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) } });
+    // the next levels, each a set delay after the deadline (the HQ leader only for major events);
+    // after downtime they are due at once and fire on the next sweep
+    const esc = core.org.config.escalation;
+    const next = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
+    if (t.severity === 'major') next.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
+    for (const n of next) {
+      const key = alert.key.replace(`_overdue:`, `_${n.stage}:`);
+      await tx.scheduledAlert.upsert({
+        where: { key },
+        create: { key, ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data },
+        update: {},
+      });
+    }
+  } else if (stage !== 'warn') {
+    await tx.ticketEvent.create({ data: { ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) } });
+  }
+  await enqueue(tx, now, items);
+}
+
+async function callbackAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
+  const { callbackId } = JSON.parse(alert.data ?? '{}') as { callbackId: number };
+  const cb = await tx.callback.findUnique({ where: { id: callbackId } });
+  if (!cb || cb.status !== 'pending') return;
+  const channel = core.org.config.centre.channels.callbacks;
+  if (alert.kind === 'callback_bot_timeout') {
+    // R8h: the resident did not answer the bot; a centre agent calls.
+    await tx.callback.update({ where: { id: cb.id }, data: { channel: 'phone' } });
+    if (channel) await enqueue(tx, now, [{ key: `cbt:${cb.id}`, platform: 'slack', target: channel, kind: 'callback_task', payload: { ticketId: cb.ticketId, callbackId: cb.id } }]);
+    return;
+  }
+  if (channel) {
+    await enqueue(tx, now, [
+      { key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload: { ticketId: cb.ticketId, level: 1, stage: 'overdue', deadline: 'callback', mention: recipients(core, { branchId: null } as Ticket, 1) } },
+    ]);
+  }
+}
+
+export async function applyAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
+  if (alert.kind.startsWith('callback_')) return callbackAlert(core, tx, alert, now);
+  if (alert.kind.startsWith('report_')) return buildReport(core, tx, alert, now);
+  return deadlineAlert(core, tx, alert, now);
+}

@@ -1,0 +1,39 @@
+/**
+ * Scheduled reports are stored alerts too (R8i, R18, R19, R8l), one row per occurrence keyed by
+ * its local date, so each is sent once even with several instances or after downtime:
+ * - daily summary at 08:00 local for the previous day, per branch and for the company;
+ * - the half-month list of service forms not back at HQ, on the 1st and the 16th at 09:00.
+ * Firing one occurrence stores the next.
+ */
+import type { Core, Tx } from '../context.js';
+import { localParts, zonedTimeToUtc } from '../local-time.js';
+
+export type ReportKind = 'report_daily' | 'report_forms';
+
+/** The next occurrence strictly after `after`. */
+export function nextOccurrence(kind: ReportKind, after: Date): { key: string; dueAt: Date } {
+  const p = localParts(after);
+  for (let add = 0; add < 40; add++) {
+    const day = new Date(Date.UTC(p.year, p.month - 1, p.day + add));
+    const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
+    if (kind === 'report_forms' && d !== 1 && d !== 16) continue;
+    const dueAt = zonedTimeToUtc({ year: y, month: m, day: d, hour: kind === 'report_daily' ? 8 : 9, minute: 0 });
+    if (dueAt > after) {
+      const iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      return { key: `${kind}:${iso}`, dueAt };
+    }
+  }
+  throw new Error('no next occurrence');
+}
+
+export async function ensureReportScheduled(db: Core['db'] | Tx, kind: ReportKind, after: Date): Promise<void> {
+  const pending = await db.scheduledAlert.findFirst({ where: { kind, firedAt: null } });
+  if (pending) return;
+  const { key, dueAt } = nextOccurrence(kind, after);
+  await db.scheduledAlert.upsert({ where: { key }, create: { key, kind, dueAt }, update: {} });
+}
+
+/** At start-up: make sure every report has its next occurrence stored. */
+export async function ensureReportsScheduled(core: Core): Promise<void> {
+  for (const kind of ['report_daily', 'report_forms'] as const) await ensureReportScheduled(core.db, kind, core.clock.now());
+}

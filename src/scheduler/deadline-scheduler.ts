@@ -1,0 +1,62 @@
+/**
+ * Wakes the service when stored alerts fall due. The alerts live in the database
+ * (core/deadlines); node-schedule only decides when to look: at the next due time and on a
+ * periodic sweep, so nothing depends on a timer surviving a restart.
+ */
+import { randomUUID } from 'node:crypto';
+import schedule from 'node-schedule';
+import type { Core } from '../core/context.js';
+import { fireDueAlerts, nextAlertDue } from '../core/deadlines/fire-due-alerts.js';
+import { ensureReportsScheduled } from '../core/reports/schedule-reports.js';
+
+export interface DeadlineSchedulerOptions {
+  core: Core;
+  /** the periodic sweep, in seconds (default 30) */
+  sweepSeconds?: number;
+  onFired?: (n: number) => void;
+  log?: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+export class DeadlineScheduler {
+  readonly owner = `s-${randomUUID().slice(0, 8)}`;
+  private periodic: schedule.Job | null = null;
+  private wake: schedule.Job | null = null;
+  private sweeping: Promise<void> | null = null;
+
+  constructor(private readonly o: DeadlineSchedulerOptions) {}
+
+  async start(): Promise<void> {
+    await ensureReportsScheduled(this.o.core);
+    const every = this.o.sweepSeconds ?? 30;
+    this.periodic = schedule.scheduleJob(`*/${every} * * * * *`, () => void this.sweep());
+    await this.sweep();
+  }
+
+  /** Fire everything due, then set a wake-up for the next due alert. */
+  sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      try {
+        for (;;) {
+          const { fired } = await fireDueAlerts(this.o.core, this.owner);
+          if (fired) this.o.onFired?.(fired);
+          if (fired < 500) break;
+        }
+        const next = await nextAlertDue(this.o.core);
+        this.wake?.cancel();
+        this.wake = next && next.getTime() > Date.now() ? schedule.scheduleJob(next, () => void this.sweep()) : null;
+      } catch (e) {
+        this.o.log?.error({ err: (e as Error).message }, 'deadline sweep failed');
+      } finally {
+        this.sweeping = null;
+      }
+    })();
+    return this.sweeping;
+  }
+
+  async stop(): Promise<void> {
+    this.periodic?.cancel();
+    this.wake?.cancel();
+    await this.sweeping;
+  }
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
+import { ensureReportsScheduled, nextOccurrence } from '../../../src/core/reports/schedule-reports.js';
+import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
+import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
+import { hotlineComplaint } from '../../helpers/builders.js';
+import { makeTestCore, usingPostgres, type TestCore } from '../../helpers/core.js';
+
+let core: TestCore;
+beforeAll(async () => {
+  core = await makeTestCore();
+  await seedDemoCustomers(core);
+});
+afterAll(() => core?.close());
+
+describe('alerts survive restarts and several instances', () => {
+  it('fires every alert missed during downtime exactly once after a restart', async () => {
+    core.clock.set('2026-11-28T06:00:00Z');
+    const t = await createTicket(core, hotlineComplaint());
+    // the service is down from 06:10 to 09:00; a new instance opens the same database
+    const restarted = await makeTestCore({ databaseUrl: core.databaseUrl, start: '2026-11-28T09:00:00Z' });
+    try {
+      // warn + overdue for ack (06:15) and arrive (07:00)
+      expect((await fireDueAlerts(restarted, 'after-restart')).fired).toBe(4);
+      // the overdue alerts stored their second level 30 min after each deadline: already due
+      expect((await fireDueAlerts(restarted, 'after-restart')).fired).toBe(2);
+      expect((await fireDueAlerts(restarted, 'after-restart')).fired).toBe(0);
+      const kinds = (await restarted.db.scheduledAlert.findMany({ where: { ticketId: t.id, firedAt: { not: null } } })).map((a) => a.kind).sort();
+      expect(kinds).toEqual(['ack_escalate2', 'ack_overdue', 'ack_warn', 'arrive_escalate2', 'arrive_overdue', 'arrive_warn']);
+      const msgs = await restarted.db.outboxMessage.findMany({ where: { kind: 'staff_alert' } });
+      expect(msgs.filter((m) => JSON.parse(m.payload).ticketId === t.id)).toHaveLength(6);
+    } finally {
+      await restarted.db.$disconnect();
+    }
+  });
+
+  it('lets a second instance take over alerts claimed by one that died, after the lease', async () => {
+    core.clock.set('2026-11-28T06:00:00Z');
+    const t = await createTicket(core, hotlineComplaint());
+    const due = await core.db.scheduledAlert.findFirstOrThrow({ where: { ticketId: t.id, kind: 'ack_warn' } });
+    // instance "dead" claimed the row and was killed before firing it
+    await core.db.scheduledAlert.update({ where: { id: due.id }, data: { leaseOwner: 'dead', leaseUntil: new Date('2026-11-28T06:01:00Z') } });
+    core.clock.set('2026-11-28T06:00:30Z');
+    expect((await fireDueAlerts(core, 'alive')).fired).toBe(0);
+    core.clock.set('2026-11-28T06:01:00Z');
+    expect((await fireDueAlerts(core, 'alive')).fired).toBe(1);
+    expect((await core.db.scheduledAlert.findUnique({ where: { id: due.id } }))?.firedAt).not.toBeNull();
+  });
+
+  it.skipIf(!usingPostgres)('fires each alert once with two instances sweeping one PostgreSQL database at once', async () => {
+    core.clock.set('2026-11-28T06:00:00Z');
+    const made = [];
+    for (let i = 0; i < 20; i++) made.push(await createTicket(core, hotlineComplaint()));
+    const other = await makeTestCore({ databaseUrl: core.databaseUrl, start: '2026-11-28T08:00:00Z' });
+    core.clock.set('2026-11-28T08:00:00Z');
+    try {
+      const [a, b] = await Promise.all([fireDueAlerts(core, 'instance-a'), fireDueAlerts(other, 'instance-b')]);
+      const [a2, b2] = await Promise.all([fireDueAlerts(core, 'instance-a'), fireDueAlerts(other, 'instance-b')]);
+      const ids = new Set(made.map((t) => t.id));
+      const alerts = (await core.db.outboxMessage.findMany({ where: { kind: 'staff_alert' } })).filter((m) => ids.has(JSON.parse(m.payload).ticketId));
+      // 20 tickets x (ack warn, ack overdue, arrive warn, arrive overdue, ack escalate2, arrive escalate2)
+      expect(alerts).toHaveLength(120);
+      expect(new Set(alerts.map((m) => m.key)).size).toBe(120);
+      expect(a.fired + b.fired + a2.fired + b2.fired).toBeGreaterThanOrEqual(120);
+    } finally {
+      await other.db.$disconnect();
+    }
+  });
+});
+
+describe('scheduled reports (R8i, R8l)', () => {
+  it('stores the next daily summary at 08:00 local and the forms list on the 1st and 16th', () => {
+    expect(nextOccurrence('report_daily', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_daily:2026-11-29', dueAt: new Date('2026-11-29T00:00:00Z') });
+    expect(nextOccurrence('report_forms', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_forms:2026-12-01', dueAt: new Date('2026-12-01T01:00:00Z') });
+  });
+
+  it('sends the daily summary per branch and for the company once, and schedules the next day', async () => {
+    const c = await makeTestCore({ start: '2026-11-28T02:00:00Z' });
+    try {
+      await seedDemoCustomers(c);
+      await ensureReportsScheduled(c);
+      await ensureReportsScheduled(c); // a second instance starting: still one row
+      expect(await c.db.scheduledAlert.count({ where: { kind: 'report_daily' } })).toBe(1);
+      const t = await createTicket(c, hotlineComplaint());
+      await transitionTicket(c, { number: t.number, action: 'accept', actor: 'staff:xincheng-field1' });
+      await transitionTicket(c, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field1', note: '好了' });
+      await createTicket(c, hotlineComplaint({ kind: 'suggestion', category: 'other', description: '建议延长供暖期' }));
+      c.clock.set('2026-11-29T00:00:00Z');
+      await fireDueAlerts(c, 'x');
+      await fireDueAlerts(c, 'y');
+      const reports = await c.db.outboxMessage.findMany({ where: { kind: 'report' } });
+      const xincheng = reports.find((r) => r.key === 'report:report_daily:2026-11-29:xincheng')!;
+      expect(xincheng.target).toBe('C1XINCHER');
+      expect(JSON.parse(xincheng.payload).numbers).toMatchObject({ newTickets: 2, finished: 1, suggestions: 1 });
+      expect(reports.find((r) => r.key === 'report:report_daily:2026-11-29:company')?.target).toBe('C0LEADER01');
+      expect(reports.filter((r) => r.key.startsWith('report:report_daily:2026-11-29:'))).toHaveLength(6);
+      const next = await c.db.scheduledAlert.findFirst({ where: { kind: 'report_daily', firedAt: null } });
+      expect(next?.key).toBe('report_daily:2026-11-30');
+    } finally {
+      await c.close();
+    }
+  });
+});
