@@ -5,6 +5,8 @@ import { openCore } from './bootstrap.js';
 import { readSettings } from './config.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
+import { OutboxWorker } from './delivery/outbox-worker.js';
+import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 
 const log = pino(loggerOptions() as pino.LoggerOptions);
 
@@ -24,6 +26,11 @@ async function main() {
   log.info('Slack app off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
   await app.listen({ port: settings.port, host: settings.host });
 
+  const scheduler = new DeadlineScheduler({ core, log });
+  await scheduler.start();
+  const outbox = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: {}, log });
+  outbox.start();
+
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
@@ -31,6 +38,8 @@ async function main() {
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    await scheduler.stop();
+    await outbox.stop();
     await core.db.$disconnect();
     clearTimeout(timer);
     process.exit(0);

@@ -6,6 +6,7 @@ import { createTicket } from '../../core/tickets/create-ticket.js';
 import { getTicket } from '../../core/tickets/get-ticket.js';
 import { listTickets } from '../../core/tickets/list-tickets.js';
 import { recordCallback } from '../../core/tickets/record-callback.js';
+import { reclassifyTicket } from '../../core/tickets/reclassify-ticket.js';
 import { ACTIONS, STATUSES, type Action } from '../../core/tickets/status-machine.js';
 import { transitionTicket } from '../../core/tickets/transition-ticket.js';
 import { ticketDetail, ticketSummary } from '../serialize.js';
@@ -159,6 +160,28 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
       const actor = staffActor(req.body.actor);
       const out = await recordCallback(core, { callbackId: req.params.id, actor, reached: req.body.reached, satisfaction: req.body.satisfaction, comment: req.body.comment });
       return { outcome: out.outcome, ticket: ticketDetail(core.org, await getTicket(core, out.ticket.number)) };
+    },
+  );
+
+  app.post<{ Params: { number: string }; Body: Record<string, any> }>(
+    '/api/tickets/:number/classification',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Correct kind, category, scope or severity; deadlines are recomputed (R7, R27)',
+        params: numberParam,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['actor'],
+          minProperties: 2,
+          properties: { actor: str(64), kind: { enum: TICKET_KINDS }, category: { enum: CATEGORIES }, scope: { enum: SCOPES }, severity: { enum: SEVERITIES }, note: { type: 'string', maxLength: 2000 } },
+        },
+      },
+    },
+    async (req) => {
+      await reclassifyTicket(core, { ...(req.body as any), number: req.params.number, actor: staffActor(req.body.actor) });
+      return ticketDetail(core.org, await getTicket(core, req.params.number));
     },
   );
 }

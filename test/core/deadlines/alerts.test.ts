@@ -139,3 +139,29 @@ describe('office-hours limits', () => {
     expect(t.ackDueAt?.toISOString()).toBe('2026-11-30T01:00:00.000Z'); // 30m
   });
 });
+
+describe('reclassifying a ticket', () => {
+  it('recomputes its deadlines from when it was received when the scope changes (R27)', async () => {
+    const { reclassifyTicket } = await import('../../../src/core/tickets/reclassify-ticket.js');
+    core.clock.set('2026-11-28T06:00:00Z');
+    const t = await createTicket(core, hotlineComplaint());
+    expect(t.arriveDueAt?.toISOString()).toBe('2026-11-28T07:00:00.000Z');
+    core.clock.set('2026-11-28T06:20:00Z');
+    const u = await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', scope: 'primary', note: '一次网故障' });
+    // primary network: no 1-hour arrival limit, repaired within 24 h of the report
+    expect(u.arriveDueAt).toBeNull();
+    expect(u.resolveDueAt?.toISOString()).toBe('2026-11-29T06:00:00.000Z');
+    await at('2026-11-28T07:05:00Z');
+    expect((await alertsFor(t.id)).filter((a) => a.deadline === 'arrive')).toEqual([]);
+    const ev = await core.db.ticketEvent.findFirst({ where: { ticketId: t.id, type: 'reclassified' } });
+    expect(JSON.parse(ev!.data!)).toEqual({ before: expect.objectContaining({ scope: 'secondary' }), after: expect.objectContaining({ scope: 'primary' }) });
+  });
+
+  it('alerts the urgent channel at once when a ticket becomes urgent', async () => {
+    const { reclassifyTicket } = await import('../../../src/core/tickets/reclassify-ticket.js');
+    core.clock.set('2026-11-28T06:00:00Z');
+    const t = await createTicket(core, hotlineComplaint());
+    await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', category: 'leak', severity: 'urgent' });
+    expect(await core.db.outboxMessage.findUnique({ where: { key: `urgent:${t.id}:xincheng` } })).toMatchObject({ target: 'C1XINCHEU' });
+  });
+});
