@@ -11,6 +11,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orgRoutes } from './http/routes/org.js';
+import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 
 export interface AppOptions {
@@ -55,6 +56,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(orgRoutes, { core });
     await api.register(ticketRoutes, { core });
     await api.register(customerRoutes, { core });
+    await api.register(outboxRoutes, { core });
   });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
   return app;

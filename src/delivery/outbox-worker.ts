@@ -47,11 +47,20 @@ export class OutboxWorker {
       take: this.o.batchSize ?? 50,
     });
     const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
+    // Order per target: a row waiting for its retry holds back every later row to the same target.
+    const waiting = candidates.length
+      ? await db.outboxMessage.groupBy({
+          by: ['platform', 'target'],
+          where: { state: 'pending', nextAt: { gt: now }, target: { in: [...new Set(candidates.map((c) => c.target))] } },
+          _min: { id: true },
+        })
+      : [];
+    const firstWaiting = new Map(waiting.map((w) => [`${w.platform}:${w.target}`, w._min.id ?? Infinity]));
     const mine: OutboxMessage[] = [];
     const blocked = new Set<string>();
     for (const row of candidates) {
       const target = `${row.platform}:${row.target}`;
-      if (blocked.has(target)) continue; // keep order per target: nothing after a row we could not take
+      if (blocked.has(target) || row.id > (firstWaiting.get(target) ?? Infinity)) continue; // keep order per target
       if (row.leaseUntil && row.leaseUntil > now && row.leaseOwner !== this.owner) {
         blocked.add(target);
         continue;

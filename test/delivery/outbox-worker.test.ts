@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
+import { DeliveryError, type Deliverer } from '../../src/delivery/types.js';
+import { enqueue } from '../../src/core/outbox/enqueue.js';
+import { auth, makeTestApp } from '../helpers/app.js';
+import type { TestCore } from '../helpers/core.js';
+
+/**
+ * A minimal platform endpoint on loopback that records what it is sent and can be told to
+ * fail: the worker's behaviour is judged by what arrives there.
+ */
+function platform() {
+  const received: { target: string; key: string }[] = [];
+  let script: number[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const status = script.shift() ?? 200;
+      if (status === 200) received.push(JSON.parse(body));
+      res.writeHead(status, status === 429 ? { 'retry-after': '7' } : {}).end();
+    });
+  });
+  return {
+    received,
+    fail: (...statuses: number[]) => (script = statuses),
+    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+const httpDeliverer = (url: () => string): Deliverer => ({
+  async deliver(row) {
+    const res = await fetch(url(), { method: 'POST', body: JSON.stringify({ target: row.target, key: row.key }) });
+    if (res.status === 429) throw new DeliveryError('rate limited', { retryAfterMs: Number(res.headers.get('retry-after')) * 1000 });
+    if (res.status === 404) throw new DeliveryError('no such chat', { permanent: true });
+    if (!res.ok) throw new DeliveryError(`status ${res.status}`);
+    return { result: { ok: true } };
+  },
+});
+
+let app: FastifyInstance;
+let core: TestCore;
+const fake = platform();
+let url = '';
+let worker: OutboxWorker;
+beforeAll(async () => {
+  ({ app, core } = await makeTestApp());
+  url = await fake.listen();
+  worker = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, maxAttempts: 3 });
+});
+afterAll(async () => {
+  await fake.close();
+  await app?.close();
+  await core?.close();
+});
+
+const owe = (key: string, target = 'C1') => enqueue(core.db, core.clock.now(), [{ key, platform: 'slack', target, kind: 'report', payload: {} }]);
+
+describe('the outbox worker (issue 8)', () => {
+  it('delivers in order per target and marks each sent', async () => {
+    await owe('a1');
+    await owe('a2');
+    await owe('b1', 'C2');
+    expect(await worker.drain()).toBe(3);
+    expect(fake.received.filter((r) => r.target === 'C1').map((r) => r.key)).toEqual(['a1', 'a2']);
+    expect(await core.db.outboxMessage.count({ where: { state: 'sent' } })).toBe(3);
+  });
+
+  it('owes a message once however often the change that caused it is replayed', async () => {
+    await owe('once');
+    await owe('once');
+    expect(await core.db.outboxMessage.count({ where: { key: 'once' } })).toBe(1);
+    await worker.drain();
+  });
+
+  it('obeys Retry-After on a 429 and keeps later messages to that target waiting', async () => {
+    fake.received.length = 0;
+    fake.fail(429);
+    await owe('r1', 'C9');
+    await owe('r2', 'C9');
+    await worker.drain();
+    expect(fake.received).toEqual([]);
+    const row = await core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'r1' } });
+    expect(row.nextAt.getTime() - core.clock.now().getTime()).toBeGreaterThanOrEqual(7000);
+    core.clock.advance(7000 + 60_000);
+    await worker.drain();
+    expect(fake.received.map((r) => r.key)).toEqual(['r1', 'r2']);
+  });
+
+  it('gives up after the attempts limit, shows it to admins and sends it again on request', async () => {
+    fake.fail(500, 500, 500);
+    await owe('dead1', 'C7');
+    for (let i = 0; i < 3; i++) {
+      await worker.drain();
+      core.clock.advance(10 * 60_000);
+    }
+    const list = await app.inject({ method: 'GET', url: '/api/outbox?state=dead', headers: auth });
+    expect(list.json().items.map((i: any) => [i.key, i.attempts, i.lastError])).toEqual([['dead1', 3, 'status 500']]);
+    const resend = await app.inject({ method: 'POST', url: `/api/outbox/${list.json().items[0].id}/resend`, headers: auth });
+    expect(resend.json()).toMatchObject({ state: 'pending' });
+    await worker.drain();
+    expect(fake.received.map((r) => r.key)).toContain('dead1');
+    const again = await app.inject({ method: 'POST', url: `/api/outbox/${list.json().items[0].id}/resend`, headers: auth });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('never delivers a row that another instance holds a lease on', async () => {
+    await owe('leased', 'C8');
+    await core.db.outboxMessage.update({ where: { key: 'leased' }, data: { leaseOwner: 'other', leaseUntil: new Date(core.clock.now().getTime() + 30_000) } });
+    const before = fake.received.length;
+    await worker.runOnce();
+    expect(fake.received.length).toBe(before);
+    core.clock.advance(31_000);
+    await worker.runOnce();
+    expect(fake.received.at(-1)?.key).toBe('leased');
+  });
+});
