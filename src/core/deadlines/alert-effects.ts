@@ -39,43 +39,56 @@ function channelFor(core: Core, t: Ticket, level: number): string | undefined {
   return (level === 0 ? unitChannel : undefined) ?? branch?.channels.dispatch;
 }
 
-async function deadlineAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
-  const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
-  const t = alert.ticketId ? await tx.ticket.findUnique({ where: { id: alert.ticketId } }) : null;
-  if (!t || met(t, deadline)) return;
-  const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
-  const data = alert.data ? JSON.parse(alert.data) : {};
+/**
+ * Deadline alerts are applied in batches (a cold snap makes thousands due at once): one read
+ * of their tickets, then one insert each for messages, log events and next-level alerts.
+ */
+export async function applyDeadlineAlerts(core: Core, tx: Tx, alerts: ScheduledAlert[], now: Date): Promise<void> {
+  const ids = [...new Set(alerts.map((a) => a.ticketId).filter((id): id is number => id !== null))];
+  const tickets = new Map((await tx.ticket.findMany({ where: { id: { in: ids } } })).map((t) => [t.id, t]));
   const items: OutboxItem[] = [];
-  const channel = channelFor(core, t, level);
-  if (channel) {
-    items.push({
-      key: `alert:${alert.key}`,
-      platform: 'slack',
-      target: channel,
-      kind: 'staff_alert',
-      payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t, level) },
-    });
-  }
-  if (stage === 'overdue') {
-    if (!t.overdueAt) await tx.ticket.update({ where: { id: t.id }, data: { overdueAt: now } });
-    await tx.ticketEvent.create({ data: { ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) } });
-    // the next levels, each a set delay after the deadline (the HQ leader only for major events);
-    // after downtime they are due at once and fire on the next sweep
-    const esc = core.org.config.escalation;
-    const next = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
-    if (t.severity === 'major') next.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
-    for (const n of next) {
-      const key = alert.key.replace(`_overdue:`, `_${n.stage}:`);
-      await tx.scheduledAlert.upsert({
-        where: { key },
-        create: { key, ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data },
-        update: {},
+  const events: { ticketId: number; at: Date; type: string; actor: string; note: string; data: string }[] = [];
+  const overdue: number[] = [];
+  const next: { key: string; ticketId: number; kind: string; dueAt: Date; data: string | null }[] = [];
+  const esc = core.org.config.escalation;
+  for (const alert of alerts) {
+    const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
+    const t = alert.ticketId ? tickets.get(alert.ticketId) : undefined;
+    if (!t || met(t, deadline)) continue;
+    const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
+    const data = alert.data ? JSON.parse(alert.data) : {};
+    const channel = channelFor(core, t, level);
+    if (channel) {
+      items.push({
+        key: `alert:${alert.key}`,
+        platform: 'slack',
+        target: channel,
+        kind: 'staff_alert',
+        payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t, level) },
       });
     }
-  } else if (stage !== 'warn') {
-    await tx.ticketEvent.create({ data: { ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) } });
+    if (stage === 'overdue') {
+      overdue.push(t.id);
+      events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });
+      // the next levels, each a set delay after the deadline (the HQ leader only for major events);
+      // after downtime they are due at once and fire on the next sweep
+      const levels = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
+      if (t.severity === 'major') levels.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
+      for (const n of levels) {
+        next.push({ key: alert.key.replace('_overdue:', `_${n.stage}:`), ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data });
+      }
+    } else if (stage !== 'warn') {
+      events.push({ ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) });
+    }
   }
-  await enqueue(tx, now, items);
+  if (overdue.length) await tx.ticket.updateMany({ where: { id: { in: overdue }, overdueAt: null }, data: { overdueAt: now } });
+  if (events.length) await tx.ticketEvent.createMany({ data: events });
+  if (next.length) await tx.scheduledAlert.createMany({ data: next });
+  if (items.length) {
+    await tx.outboxMessage.createMany({
+      data: items.map((i) => ({ key: i.key, platform: i.platform, target: i.target, kind: i.kind, payload: JSON.stringify(i.payload), nextAt: now, createdAt: now })),
+    });
+  }
 }
 
 async function callbackAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
@@ -96,8 +109,10 @@ async function callbackAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Dat
   }
 }
 
+export const isDeadlineAlert = (a: ScheduledAlert) => !a.kind.startsWith('callback_') && !a.kind.startsWith('report_');
+
 export async function applyAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
   if (alert.kind.startsWith('callback_')) return callbackAlert(core, tx, alert, now);
   if (alert.kind.startsWith('report_')) return buildReport(core, tx, alert, now);
-  return deadlineAlert(core, tx, alert, now);
+  return applyDeadlineAlerts(core, tx, [alert], now);
 }

@@ -7,7 +7,8 @@
  * number of due alerts, not the size of the tables.
  */
 import type { Core } from '../context.js';
-import { applyAlert } from './alert-effects.js';
+import { applyAlert, applyDeadlineAlerts, isDeadlineAlert } from './alert-effects.js';
+import type { ScheduledAlert } from '../../db/generated/sqlite/client.js';
 
 export interface SweepResult {
   fired: number;
@@ -36,7 +37,11 @@ export async function fireDueAlerts(core: Core, owner: string, opts: { batch?: n
   });
   let fired = 0;
   let skipped = 0;
-  for (const alert of mine) {
+  const deadlineAlerts = mine.filter(isDeadlineAlert);
+  const batched = deadlineAlerts.length > 0 && (await fireBatch(core, owner, deadlineAlerts, now));
+  if (batched) fired += deadlineAlerts.length;
+  // the rest one by one (and the deadline alerts too if a row of the batch was taken meanwhile)
+  for (const alert of batched ? mine.filter((a) => !isDeadlineAlert(a)) : mine) {
     const done = await core.db.$transaction(async (tx) => {
       const res = await tx.scheduledAlert.updateMany({ where: { id: alert.id, leaseOwner: owner, firedAt: null }, data: { firedAt: now } });
       if (res.count !== 1) return false;
@@ -47,6 +52,23 @@ export async function fireDueAlerts(core: Core, owner: string, opts: { batch?: n
     else skipped++;
   }
   return { fired, skipped };
+}
+
+class LostClaim extends Error {}
+
+/** Fires a batch in one transaction; false (nothing stored) if any row was taken meanwhile. */
+async function fireBatch(core: Core, owner: string, alerts: ScheduledAlert[], now: Date): Promise<boolean> {
+  try {
+    await core.db.$transaction(async (tx) => {
+      const res = await tx.scheduledAlert.updateMany({ where: { id: { in: alerts.map((a) => a.id) }, leaseOwner: owner, firedAt: null }, data: { firedAt: now } });
+      if (res.count !== alerts.length) throw new LostClaim();
+      await applyDeadlineAlerts(core, tx, alerts, now);
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof LostClaim) return false;
+    throw e;
+  }
 }
 
 /** When the next stored alert falls due (for the scheduler's next wake-up), or null. */
