@@ -9,6 +9,7 @@
 import type { Core } from '../context.js';
 import { applyAlert, applyDeadlineAlerts, isDeadlineAlert } from './alert-effects.js';
 import type { ScheduledAlert } from '../../db/generated/sqlite/client.js';
+import { Params, toDate } from '../../db/sql.js';
 
 export interface SweepResult {
   fired: number;
@@ -17,24 +18,8 @@ export interface SweepResult {
 
 export async function fireDueAlerts(core: Core, owner: string, opts: { batch?: number; leaseMs?: number } = {}): Promise<SweepResult> {
   const now = core.clock.now();
-  const batch = opts.batch ?? 500;
-  const leaseUntil = new Date(now.getTime() + (opts.leaseMs ?? 60_000));
-  const due = await core.db.scheduledAlert.findMany({
-    where: { firedAt: null, dueAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] },
-    orderBy: { dueAt: 'asc' },
-    take: batch,
-    select: { id: true },
-  });
-  if (!due.length) return { fired: 0, skipped: 0 };
-  // One statement claims the batch; rows another instance claimed in between are not ours.
-  await core.db.scheduledAlert.updateMany({
-    where: { id: { in: due.map((d) => d.id) }, firedAt: null, OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }] },
-    data: { leaseOwner: owner, leaseUntil },
-  });
-  const mine = await core.db.scheduledAlert.findMany({
-    where: { id: { in: due.map((d) => d.id) }, leaseOwner: owner, firedAt: null },
-    orderBy: { dueAt: 'asc' },
-  });
+  const mine = await claimDue(core, owner, now, new Date(now.getTime() + (opts.leaseMs ?? 60_000)), opts.batch ?? 1000);
+  if (!mine.length) return { fired: 0, skipped: 0 };
   let fired = 0;
   let skipped = 0;
   const deadlineAlerts = mine.filter(isDeadlineAlert);
@@ -54,14 +39,51 @@ export async function fireDueAlerts(core: Core, owner: string, opts: { batch?: n
   return { fired, skipped };
 }
 
+/**
+ * Claims up to `limit` due rows with one statement and returns them. Raw SQL: with thousands
+ * due, Prisma's per-parameter cost on IN lists dominated the sweep (measured in bench/sweep.ts).
+ * PostgreSQL skips rows another instance is claiming at the same moment (SKIP LOCKED).
+ */
+async function claimDue(core: Core, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<ScheduledAlert[]> {
+  const p = new Params(core.provider);
+  const lock = core.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
+  // placeholders are added in the order they appear: SQLite's ? are positional
+  const rows = await core.db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `UPDATE "ScheduledAlert" SET "leaseOwner" = ${p.add(owner)}, "leaseUntil" = ${p.add(leaseUntil)}
+     WHERE "id" IN (SELECT "id" FROM "ScheduledAlert" WHERE "firedAt" IS NULL AND "dueAt" <= ${p.add(now)}
+                    AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${p.add(now)}) ORDER BY "dueAt" LIMIT ${p.add(limit)} ${lock})
+       AND "firedAt" IS NULL AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${p.add(now)})
+     RETURNING "id", "key", "ticketId", "kind", "dueAt", "data"`,
+    ...p.values,
+  );
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      key: String(r.key),
+      ticketId: r.ticketId === null ? null : Number(r.ticketId),
+      kind: String(r.kind),
+      dueAt: toDate(r.dueAt)!,
+      data: (r.data as string | null) ?? null,
+      firedAt: null,
+      cancelledAt: null,
+      leaseOwner: owner,
+      leaseUntil,
+    }))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}
+
 class LostClaim extends Error {}
 
 /** Fires a batch in one transaction; false (nothing stored) if any row was taken meanwhile. */
 async function fireBatch(core: Core, owner: string, alerts: ScheduledAlert[], now: Date): Promise<boolean> {
   try {
     await core.db.$transaction(async (tx) => {
-      const res = await tx.scheduledAlert.updateMany({ where: { id: { in: alerts.map((a) => a.id) }, leaseOwner: owner, firedAt: null }, data: { firedAt: now } });
-      if (res.count !== alerts.length) throw new LostClaim();
+      const p = new Params(core.provider);
+      const count = await tx.$executeRawUnsafe(
+        `UPDATE "ScheduledAlert" SET "firedAt" = ${p.add(now)} WHERE "leaseOwner" = ${p.add(owner)} AND "firedAt" IS NULL AND "id" IN ${p.list(alerts.map((a) => a.id))}`,
+        ...p.values,
+      );
+      if (count !== alerts.length) throw new LostClaim();
       await applyDeadlineAlerts(core, tx, alerts, now);
     });
     return true;

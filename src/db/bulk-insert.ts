@@ -1,0 +1,34 @@
+/**
+ * Multi-row INSERT through Prisma's raw query path. Prisma's createMany spends ~0.2 ms of
+ * query-compiler time per row here (113 ms for 500 outbox rows, against 2 ms for the same
+ * rows as one parameterised statement), which is what a cold-snap sweep cannot afford.
+ * Values are bound as parameters, never spliced into the SQL.
+ */
+import type { Tx } from '../core/context.js';
+
+export type Cell = string | number | boolean | null | Date;
+
+/** Dates as each provider stores them: epoch milliseconds on SQLite (the adapter's unixepoch-ms), timestamps on PostgreSQL. */
+function bind(provider: 'sqlite' | 'postgresql', v: Cell): unknown {
+  if (v instanceof Date) return provider === 'sqlite' ? v.getTime() : v;
+  if (typeof v === 'boolean' && provider === 'sqlite') return v ? 1 : 0;
+  return v;
+}
+
+export async function insertRows(tx: Tx, provider: 'sqlite' | 'postgresql', table: string, rows: Record<string, Cell>[], chunk = 500): Promise<void> {
+  if (!rows.length) return;
+  const cols = Object.keys(rows[0]);
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const params: unknown[] = [];
+    const tuples = part.map((r) => {
+      const marks = cols.map((c) => {
+        params.push(bind(provider, r[c] ?? null));
+        return provider === 'sqlite' ? '?' : `$${params.length}`;
+      });
+      return `(${marks.join(',')})`;
+    });
+    const colList = cols.map((c) => `"${c}"`).join(',');
+    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${colList}) VALUES ${tuples.join(',')}`, ...params);
+  }
+}
