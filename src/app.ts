@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Core } from './core/context.js';
 import { bearerAuth } from './http/auth.js';
+import { scrubber, secretsFrom } from './log/scrub.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -23,9 +24,13 @@ export interface AppOptions {
 }
 
 /** Log settings: headers that carry secrets never reach the log. */
-export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] {
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', env: NodeJS.ProcessEnv = process.env): FastifyServerOptions['logger'] & object {
+  const scrub = scrubber(secretsFrom(env));
   return {
     level,
+    hooks: {
+      streamWrite: scrub,
+    },
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-slack-signature"]', 'headers.authorization'],
       censor: '[redacted]',
