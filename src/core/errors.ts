@@ -21,7 +21,13 @@ export type ErrorCode =
   | 'bind_rate_limited'
   | 'rate_limited'
   | 'already_answered'
-  | 'not_your_ticket';
+  | 'not_your_ticket'
+  | 'address_required'
+  | 'invalid_date'
+  | 'invalid_period'
+  | 'classifier_corpus_not_found'
+  | 'classifier_corpus_invalid'
+  | 'classifier_corpus_too_small';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {
