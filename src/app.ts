@@ -4,11 +4,15 @@
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import swaggerUi from '@fastify/swagger-ui';
+import type { Classifier } from './core/classify/index.js';
 import type { Core } from './core/context.js';
 import { bearerAuth } from './http/auth.js';
 import { scrubber, secretsFrom } from './log/scrub.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { classifyRoutes } from './http/routes/classify.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orgRoutes } from './http/routes/org.js';
@@ -18,6 +22,8 @@ import { ticketRoutes } from './http/routes/tickets.js';
 export interface AppOptions {
   core: Core;
   apiToken: string;
+  /** the trained classifier (POST /api/classify); the route is off without one */
+  classifier?: Classifier;
   logger?: FastifyServerOptions['logger'];
   /** transports and extra route sets (Telegram webhook, Slack events, dashboard) */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
@@ -38,12 +44,23 @@ export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', env: Node
   };
 }
 
+/**
+ * Query strings and path parameters arrive as text and are coerced to their schema types;
+ * JSON bodies are not: {"text": 42} is a wrong type, not the string "42".
+ */
+function installValidators(app: FastifyInstance): void {
+  const base = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
+  const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }));
+  const strictTypes = addFormats.default(new Ajv({ ...base, coerceTypes: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictTypes : coercing).compile(schema));
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
+  installValidators(app);
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
@@ -62,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(ticketRoutes, { core });
     await api.register(customerRoutes, { core });
     await api.register(outboxRoutes, { core });
+    if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
   return app;

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp, loggerOptions } from './app.js';
 import { openCore } from './bootstrap.js';
 import { readSettings } from './config.js';
+import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
@@ -21,7 +22,8 @@ async function main() {
   }
   if (settings.apiTokenSource === 'file') log.info({ file: settings.apiTokenFile }, 'API_TOKEN not set: using the token kept in this file');
 
-  const app = await buildApp({ core, apiToken: settings.apiToken, logger: loggerOptions() });
+  const classifier = createClassifier();
+  const app = await buildApp({ core, apiToken: settings.apiToken, classifier, logger: loggerOptions() });
   log.info('Telegram bot off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_SECRET) to turn it on');
   log.info('Slack app off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
   await app.listen({ port: settings.port, host: settings.host });
