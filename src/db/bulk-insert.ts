@@ -15,7 +15,15 @@ function bind(provider: 'sqlite' | 'postgresql', v: Cell): unknown {
   return v;
 }
 
-export async function insertRows(tx: Tx, provider: 'sqlite' | 'postgresql', table: string, rows: Record<string, Cell>[], chunk = 500): Promise<void> {
+export async function insertRows(
+  tx: Tx,
+  provider: 'sqlite' | 'postgresql',
+  table: string,
+  rows: Record<string, Cell>[],
+  opts: { chunk?: number; /** skip rows whose unique column already holds the value */ ignoreConflictOn?: string } = {},
+): Promise<void> {
+  const chunk = opts.chunk ?? 500;
+  const conflict = opts.ignoreConflictOn ? ` ON CONFLICT ("${opts.ignoreConflictOn}") DO NOTHING` : '';
   if (!rows.length) return;
   const cols = Object.keys(rows[0]);
   for (let i = 0; i < rows.length; i += chunk) {
@@ -29,6 +37,6 @@ export async function insertRows(tx: Tx, provider: 'sqlite' | 'postgresql', tabl
       return `(${marks.join(',')})`;
     });
     const colList = cols.map((c) => `"${c}"`).join(',');
-    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${colList}) VALUES ${tuples.join(',')}`, ...params);
+    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${colList}) VALUES ${tuples.join(',')}${conflict}`, ...params);
   }
 }

@@ -56,7 +56,7 @@ export async function reclassifyTicket(core: Core, input: Reclassify) {
       data: { ticketId: t.id, at: now, type: 'reclassified', actor: input.actor, note: input.note?.trim() || null, data: JSON.stringify({ before, after: cls }) },
     });
     await tx.scheduledAlert.deleteMany({ where: { ticketId: t.id, firedAt: null, kind: { not: { startsWith: 'callback' } } } });
-    await scheduleTicketAlerts(tx, core.org.config, updated, now, `re${updated.version}`);
+    await scheduleTicketAlerts(tx, core.provider, core.org.config, updated, now, `re${updated.version}`);
     // a case that became severe is escalated at once (R8j, R8k)
     const escalated = cls.severity !== 'normal' && cls.severity !== before.severity ? { ...event, type: 'escalated' } : event;
     const resident = updated.residentId ? await tx.resident.findUnique({ where: { id: updated.residentId } }) : null;

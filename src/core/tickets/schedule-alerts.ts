@@ -5,6 +5,8 @@
  */
 import type { Tx } from '../context.js';
 import type { OrgConfig } from '../org/types.js';
+import { insertRows } from '../../db/bulk-insert.js';
+import type { Provider } from '../../db/sql.js';
 
 interface DueTicket {
   id: number;
@@ -20,24 +22,27 @@ export function dueOf(t: DueTicket, d: DeadlineName): Date | null {
   return d === 'ack' ? t.ackDueAt : d === 'arrive' ? t.arriveDueAt : t.resolveDueAt;
 }
 
-export async function scheduleTicketAlerts(tx: Tx, config: OrgConfig, t: DueTicket, now: Date, generation: string | number = 0): Promise<void> {
+export async function scheduleTicketAlerts(
+  tx: Tx,
+  provider: Provider,
+  config: OrgConfig,
+  t: DueTicket,
+  now: Date,
+  generation: string | number = 0,
+): Promise<void> {
   const lead = config.escalation.warnLeadMinutes * 60_000;
+  const rows = [];
   for (const d of DEADLINES) {
     const due = dueOf(t, d);
     if (!due) continue;
-    const rows = [
-      { kind: `${d}_warn`, dueAt: new Date(Math.max(due.getTime() - lead, now.getTime())) },
-      { kind: `${d}_overdue`, dueAt: due },
-    ];
-    for (const r of rows) {
-      const key = `ticket:${t.id}:${r.kind}:${generation}`;
-      await tx.scheduledAlert.upsert({
-        where: { key },
-        create: { key, ticketId: t.id, kind: r.kind, dueAt: r.dueAt, data: JSON.stringify({ deadline: d, dueAt: due }) },
-        update: {},
-      });
-    }
+    const data = JSON.stringify({ deadline: d, dueAt: due });
+    rows.push(
+      { key: `ticket:${t.id}:${d}_warn:${generation}`, ticketId: t.id, kind: `${d}_warn`, dueAt: new Date(Math.max(due.getTime() - lead, now.getTime())), data },
+      { key: `ticket:${t.id}:${d}_overdue:${generation}`, ticketId: t.id, kind: `${d}_overdue`, dueAt: due, data },
+    );
   }
+  // keys carry the generation, so storing the same alerts again is harmless
+  await insertRows(tx, provider, 'ScheduledAlert', rows, { ignoreConflictOn: 'key' });
 }
 
 /**

@@ -213,6 +213,6 @@ async function restartClock(core: Core, tx: Tx, t: Ticket, now: Date, why: strin
     where: { id: t.id },
     data: { ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt, overdueAt: null },
   });
-  await scheduleTicketAlerts(tx, core.org.config, updated, now, `${why}${updated.version}`);
+  await scheduleTicketAlerts(tx, core.provider, core.org.config, updated, now, `${why}${updated.version}`);
   return updated;
 }
