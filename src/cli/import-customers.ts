@@ -1,0 +1,25 @@
+/** npm run import:customers -- file.csv : loads the customer register into the configured database. */
+import { readFileSync } from 'node:fs';
+import { openCore } from '../bootstrap.js';
+import { readSettings } from '../config.js';
+import { importCustomers } from '../core/customers/import-customers.js';
+import { isAppError } from '../core/errors.js';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: npm run import:customers -- <file.csv>');
+  process.exit(2);
+}
+const settings = readSettings();
+const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
+try {
+  const res = await importCustomers(core, readFileSync(file));
+  console.log(`${res.created} created, ${res.updated} updated, ${res.errors.length} rows refused`);
+  for (const e of res.errors) console.log(`  line ${e.line}${e.account ? ` (${e.account})` : ''}: ${e.code}: ${e.message}`);
+  process.exitCode = res.errors.length ? 1 : 0;
+} catch (e) {
+  console.error(isAppError(e) ? `${e.code}: ${e.message}` : e);
+  process.exitCode = 2;
+} finally {
+  await core.db.$disconnect();
+}
