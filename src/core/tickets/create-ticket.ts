@@ -126,7 +126,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
       },
     });
     // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
-    const events = [{ ticketId: ticket.id, at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', data: JSON.stringify({ source: input.source }) }];
+    const events: Record<string, string | number | Date | null>[] = [{ ticketId: ticket.id, at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', data: JSON.stringify({ source: input.source }) }];
     if (route.branchId) {
       events.push({ ticketId: ticket.id, at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) });
     }

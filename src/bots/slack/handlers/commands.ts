@@ -1,0 +1,95 @@
+/**
+ * Slash commands: /ticket <number> shows a ticket, /intake records a phone, letter, visit or
+ * branch-direct complaint (R1, R1.2, R3), /duty <text> writes the duty log (R4), /kpi answers
+ * with the KPIs when that module is plugged in. Answers are ephemeral: only the asker sees them.
+ */
+import type { App } from '@slack/bolt';
+import { addDutyEntry } from '../../../core/duty/add-duty-entry.js';
+import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
+import { formatMinute } from '../../../core/local-time.js';
+import { createTicket } from '../../../core/tickets/create-ticket.js';
+import { actorOf, errorText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
+import { INTAKE_VIEW, intakeModal, readIntake } from '../modals/intake-modal.js';
+import { origin } from '../modals/view-state.js';
+import { branchName, tr } from '../render/names.js';
+import { ticketCard } from '../render/ticket-card.js';
+import type { CommandArgs, ViewArgs } from './types.js';
+
+export function registerCommands(app: App, d: SlackDeps): void {
+  const on = (name: string, fn: (a: CommandArgs) => Promise<void>) =>
+    app.command(name, async (args) => {
+      const a = args as unknown as CommandArgs;
+      await a.ack();
+      const to = { user: a.command.user_id, channel: a.command.channel_id, respond: a.respond };
+      if (!staffFor(d, a.command.user_id)) return tell(a.client, d, to, tr(renderCtx(d), 'refuse.not_staff'));
+      try {
+        await fn(a);
+      } catch (e) {
+        await tell(a.client, d, to, await errorText(d, e));
+      }
+    });
+
+  on('/ticket', async (a) => {
+    const ctx = renderCtx(d);
+    const to = { user: a.command.user_id, respond: a.respond };
+    const number = a.command.text.trim().toUpperCase();
+    if (!number) return tell(a.client, d, to, tr(ctx, 'command.ticket_usage'));
+    const t = await ticketWithEvents(d, number);
+    if (!t) return tell(a.client, d, to, tr(ctx, 'command.ticket_unknown', { number }));
+    const card = ticketCard(ctx, t, { actions: false, historyLines: 40 });
+    await tell(a.client, d, to, card.text, card.blocks);
+  });
+
+  on('/duty', async (a) => {
+    const ctx = renderCtx(d);
+    const to = { user: a.command.user_id, respond: a.respond };
+    const text = a.command.text.trim();
+    if (!text) return tell(a.client, d, to, tr(ctx, 'command.duty_usage'));
+    const staff = staffFor(d, a.command.user_id)!;
+    const entry = await addDutyEntry(d.core, { staffId: staff.id, text });
+    await tell(a.client, d, to, tr(ctx, 'command.duty_logged', { at: formatMinute(entry.at), place: branchName(ctx, entry.branchId) }));
+  });
+
+  on('/kpi', async (a) => {
+    const ctx = renderCtx(d);
+    const to = { user: a.command.user_id, respond: a.respond };
+    if (!d.kpiBlocks) return tell(a.client, d, to, tr(ctx, 'command.kpi_unavailable'));
+    const blocks = await d.kpiBlocks({ text: a.command.text.trim(), staff: staffFor(d, a.command.user_id)! });
+    await tell(a.client, d, to, tr(ctx, 'command.kpi_title'), blocks as never);
+  });
+
+  on('/intake', async (a) => {
+    const staff = staffFor(d, a.command.user_id)!;
+    await a.client.views.open({ trigger_id: a.command.trigger_id, view: intakeModal(renderCtx(d), staff, { ch: a.command.channel_id }) } as never);
+  });
+
+  app.view(INTAKE_VIEW, async (args) => {
+    const a = args as unknown as ViewArgs;
+    const ctx = renderCtx(d);
+    const r = readIntake(ctx, a.view);
+    if (!r.ok) return a.ack({ response_action: 'errors', errors: r.errors });
+    if (r.value.customerAccount && !(await d.core.db.customer.findUnique({ where: { account: r.value.customerAccount } }))) {
+      return a.ack({ response_action: 'errors', errors: { account: tr(ctx, 'intake.error_account_unknown') } });
+    }
+    await a.ack();
+    const from = origin(a.view);
+    const to = { user: a.body.user.id, channel: from.ch };
+    if (!(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
+    const staff = staffFor(d, a.body.user.id);
+    if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
+    try {
+      const t = await createTicket(d.core, {
+        ...r.value,
+        // R1: whoever took the call, letter or visit is the first responder
+        firstResponder: actorOf(staff),
+        // R1.2: a complaint made directly to a branch stays with that branch
+        branchId: r.value.source === 'branch_direct' && staff.branchId ? staff.branchId : undefined,
+      });
+      d.kick?.();
+      const where = t.branchId ? tr(ctx, 'intake.done_dispatched', { branch: branchName(ctx, t.branchId) }) : tr(ctx, 'intake.done_triage');
+      await tell(a.client, d, to, tr(ctx, 'intake.done', { number: t.number, where }));
+    } catch (e) {
+      await tell(a.client, d, to, await errorText(d, e));
+    }
+  });
+}

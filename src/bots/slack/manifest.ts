@@ -1,0 +1,50 @@
+/**
+ * The Slack app manifest: paste it at api.slack.com/apps → Create New App → From a manifest, and
+ * the app has its scopes, slash commands, interactivity and event URLs (all POST /slack/events on
+ * PUBLIC_URL). With Socket Mode no public URL is needed. Print it with print-manifest.ts.
+ */
+import { t, type Locale } from '../../i18n/index.js';
+
+/**
+ * The least the app needs: post and update cards and private answers (chat:write), also in public
+ * channels it was not invited to (chat:write.public), slash commands, mentions, and a direct
+ * message when an answer cannot go to the channel (im:write).
+ */
+export const BOT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'app_mentions:read', 'im:write'] as const;
+
+export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi'] as const;
+
+export interface ManifestOptions {
+  /** PUBLIC_URL, e.g. https://heating.example.com */
+  publicUrl?: string;
+  socketMode?: boolean;
+  locale?: Locale;
+}
+
+export function slackManifest(o: ManifestOptions): Record<string, unknown> {
+  const locale = o.locale ?? 'zh-CN';
+  const w = (key: string) => t(locale, `slack.manifest.${key}`);
+  if (!o.socketMode && !o.publicUrl) throw new Error('PUBLIC_URL is needed for the request URLs (or use Socket Mode)');
+  const url = o.publicUrl ? `${o.publicUrl.replace(/\/$/, '')}/slack/events` : undefined;
+  const withUrl = <T extends object>(x: T) => (o.socketMode ? x : { ...x, url });
+  const hint: Partial<Record<(typeof SLASH_COMMANDS)[number], string>> = { ticket: w('ticket_hint'), duty: w('duty_hint'), kpi: w('kpi_hint') };
+  return {
+    _metadata: { major_version: 1, minor_version: 1 },
+    display_information: { name: w('name'), description: w('description'), long_description: w('long_description'), background_color: '#b3261e' },
+    features: {
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
+      bot_user: { display_name: w('bot_name'), always_online: true },
+      slash_commands: SLASH_COMMANDS.map((c) =>
+        withUrl({ command: `/${c}`, description: w(c), should_escape: false, ...(hint[c] ? { usage_hint: hint[c] } : {}) }),
+      ),
+    },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    settings: {
+      event_subscriptions: { ...(url && !o.socketMode ? { request_url: url } : {}), bot_events: ['app_mention'] },
+      interactivity: { is_enabled: true, ...(url && !o.socketMode ? { request_url: url } : {}) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: Boolean(o.socketMode),
+      token_rotation_enabled: false,
+    },
+  };
+}

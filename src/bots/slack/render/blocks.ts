@@ -1,0 +1,68 @@
+/** Tiny Block Kit builders: the shapes this app posts, nothing more. */
+
+export type Block = Record<string, any>;
+
+/** Text from people goes into mrkdwn escaped, so a resident cannot write a mention or a link. */
+export function esc(s: string | null | undefined): string {
+  return (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const plain = (text: string) => ({ type: 'plain_text', text: text.slice(0, 150) || ' ', emoji: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: text.slice(0, 3000) || ' ' });
+
+export const header = (text: string): Block => ({ type: 'header', text: plain(text) });
+export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
+export const fields = (list: string[]): Block => ({ type: 'section', fields: list.slice(0, 10).map((f) => mrkdwn(f)) });
+export const context = (list: string[]): Block => ({ type: 'context', elements: list.slice(0, 10).map((f) => mrkdwn(f)) });
+export const divider = (): Block => ({ type: 'divider' });
+export const actions = (blockId: string, elements: Block[]): Block => ({ type: 'actions', block_id: blockId, elements });
+
+export function button(text: string, actionId: string, value: unknown, style?: 'primary' | 'danger'): Block {
+  return { type: 'button', text: plain(text), action_id: actionId, value: JSON.stringify(value), ...(style ? { style } : {}) };
+}
+
+export const option = (text: string, value: string) => ({ text: plain(text), value });
+
+export function staticSelect(placeholder: string, actionId: string, options: ReturnType<typeof option>[], initial?: string): Block {
+  const init = options.find((o) => o.value === initial);
+  return { type: 'static_select', action_id: actionId, placeholder: plain(placeholder), options, ...(init ? { initial_option: init } : {}) };
+}
+
+/** The button or option value every card control carries: which ticket, in which status the card showed it. */
+export interface CardValue {
+  /** ticket number */
+  n: string;
+  /** the status the card showed: a click on a card that has moved on is stale */
+  s?: string;
+  /** unit (route), branch (dispatch), alert level (escalation), callback id, handover id */
+  u?: string;
+  b?: string;
+  a?: string;
+  c?: number;
+  h?: number;
+}
+
+export function readValue(raw: string | undefined): CardValue | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as CardValue;
+    return v && typeof v === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every text in a list of blocks, for the fallback `text` of a message (notifications, screen readers). */
+export function blocksText(blocks: Block[]): string {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o.text === 'string' && (o.type === 'mrkdwn' || o.type === 'plain_text')) out.push(o.text);
+      for (const [k, v] of Object.entries(o)) if (k !== 'text' || typeof v !== 'string') walk(v);
+    }
+  };
+  walk(blocks);
+  return out.join('\n');
+}

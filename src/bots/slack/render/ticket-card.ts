@@ -1,0 +1,178 @@
+/**
+ * The dispatch card (R8a, R8b): what a branch reads and acts on. Rendered from the ticket's state
+ * at delivery time, so an update always shows the truth; each step is also one thread line
+ * (who, the minute: R8g). Residents' phones are masked; handlers can ask for the full number.
+ */
+import { formatMinute } from '../../../core/local-time.js';
+import { allowedActions, type Status } from '../../../core/tickets/status-machine.js';
+import type { Ticket, TicketEvent } from '../../../db/generated/sqlite/client.js';
+import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
+import { actorName, branchName, common, communityName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
+import { maskPhone } from './phone.js';
+
+export type CardTicket = Ticket & { events: TicketEvent[] };
+
+export const ACTION = {
+  accept: 'ticket.accept',
+  route: 'ticket.route',
+  arrive: 'ticket.arrive',
+  resolve: 'ticket.resolve',
+  transfer: 'ticket.transfer',
+  phone: 'ticket.phone',
+  dispatch: 'ticket.dispatch',
+  escalationAck: 'escalation.ack',
+  callbackRecord: 'callback.record',
+  handoverAccept: 'handover.accept',
+} as const;
+
+/** Event types shown in the history and the thread; anything else is bookkeeping. */
+const SHOWN = new Set([
+  'created',
+  'dispatched',
+  'accepted',
+  'routed',
+  'arrived',
+  'resolved',
+  'callback_requested',
+  'closed',
+  'reopened',
+  'transferred',
+  'cancelled',
+  'duplicate',
+  'escalated',
+  'overdue',
+  'escalation_acked',
+]);
+
+export const isShownEvent = (e: Pick<TicketEvent, 'type'>) => SHOWN.has(e.type);
+
+/** "1 h 5 min" */
+export function duration(ctx: RenderCtx, ms: number): string {
+  const min = Math.max(0, Math.round(ms / 60_000));
+  if (min < 60) return tr(ctx, 'duration.minutes', { m: min });
+  if (min < 24 * 60) return min % 60 ? tr(ctx, 'duration.hours', { h: Math.floor(min / 60), m: min % 60 }) : tr(ctx, 'duration.whole_hours', { h: min / 60 });
+  const h = Math.floor((min % 1440) / 60);
+  return h ? tr(ctx, 'duration.days', { d: Math.floor(min / 1440), h }) : tr(ctx, 'duration.whole_days', { d: Math.floor(min / 1440) });
+}
+
+/** The deadline the ticket is working against now, by status (R7, R27). */
+export function currentDeadline(t: Ticket): { name: 'ack' | 'arrive' | 'resolve'; at: Date } | null {
+  const status = t.status as Status;
+  if ((status === 'received' || status === 'dispatched') && t.ackDueAt) return { name: 'ack', at: t.ackDueAt };
+  if ((status === 'received' || status === 'dispatched' || status === 'accepted') && t.arriveDueAt && !t.arrivedAt) return { name: 'arrive', at: t.arriveDueAt };
+  if (['received', 'dispatched', 'accepted', 'on_site'].includes(status) && t.resolveDueAt) return { name: 'resolve', at: t.resolveDueAt };
+  return null;
+}
+
+/** "arrive by 2026-11-28 15:00 (60 min left)" or "... (10 min overdue)". */
+export function deadlineText(ctx: RenderCtx, name: string, at: Date): string {
+  const left = at.getTime() - ctx.now.getTime();
+  const rest = left >= 0 ? tr(ctx, 'deadline.left', { d: duration(ctx, left) }) : tr(ctx, 'deadline.overdue', { d: duration(ctx, -left) });
+  return tr(ctx, 'deadline.line', { name: tr(ctx, `deadline.${name}`), at: formatMinute(at), rest });
+}
+
+function eventData(e: TicketEvent): Record<string, any> {
+  try {
+    return e.data ? (JSON.parse(e.data) as Record<string, any>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One step in words: "Zhou Jing accepted", "Wu Juan routed it to the billing office". */
+export function eventText(ctx: RenderCtx, e: TicketEvent): string {
+  const d = eventData(e);
+  const vars = {
+    who: actorName(ctx, e.actor),
+    branch: branchName(ctx, d.branchId),
+    unit: unitName(ctx, d.unitId),
+    reason: esc(d.reason ?? e.note ?? ''),
+    result: esc(d.result ?? e.note ?? ''),
+    note: esc(e.note ?? ''),
+    satisfaction: d.satisfaction ? common(ctx, `satisfaction.${d.satisfaction}`) : '',
+    alert: d.alert ? tr(ctx, `alert.level.${d.alert}`) : '',
+    source: d.source ? common(ctx, `source.${d.source}`) : '',
+  };
+  return tr(ctx, `event.${e.type}`, vars);
+}
+
+/** A history or thread line: "2026-11-28 14:02 · Zhou Jing accepted". */
+export function eventLine(ctx: RenderCtx, e: TicketEvent): string {
+  return `${formatMinute(e.at)} · ${eventText(ctx, e)}`;
+}
+
+/** Where the ticket is now, in one line (stale clicks and /ticket answer with it). */
+export function currentState(ctx: RenderCtx, t: CardTicket): string {
+  const last = [...t.events].reverse().find(isShownEvent);
+  const status = common(ctx, `status.${t.status}`);
+  return last ? tr(ctx, 'card.state_with_last', { number: t.number, status, last: eventLine(ctx, last) }) : tr(ctx, 'card.state', { number: t.number, status });
+}
+
+/** The facts of a ticket, shared by the card, triage, alerts and /ticket. */
+export function ticketFacts(ctx: RenderCtx, t: Ticket): string[] {
+  const place = [communityName(ctx, t.communityId), [t.building, t.unit, t.room].filter(Boolean).join('-')].filter(Boolean).join(' ');
+  const who = [esc(t.contactName), maskPhone(t.contactPhone)].filter(Boolean).join(' ');
+  const handler = [branchName(ctx, t.branchId), unitName(ctx, t.unitId), staffName(ctx, t.assigneeId)].filter(Boolean).join(' · ');
+  const severity = common(ctx, `severity.${t.severity}`);
+  return [
+    `*${tr(ctx, 'card.kind')}*\n${common(ctx, `kind.${t.kind}`)} / ${common(ctx, `category.${t.category}`)}`,
+    `*${tr(ctx, 'card.severity')}*\n${t.severity === 'normal' ? severity : `:rotating_light: ${severity}`}`,
+    `*${tr(ctx, 'card.community')}*\n${esc(place) || tr(ctx, 'card.unknown')}`,
+    `*${tr(ctx, 'card.address')}*\n${esc(t.address) || tr(ctx, 'card.unknown')}`,
+    `*${tr(ctx, 'card.contact')}*\n${who || tr(ctx, 'card.unknown')}`,
+    `*${tr(ctx, 'card.first_responder')}*\n${firstResponderName(ctx, t.firstResponder)}`,
+    `*${tr(ctx, 'card.status')}*\n${common(ctx, `status.${t.status}`)}`,
+    `*${tr(ctx, 'card.handler')}*\n${handler || tr(ctx, 'card.unassigned')}`,
+  ];
+}
+
+export interface CardOptions {
+  /** show the buttons (the dispatch channel); false for /ticket and a card left behind by a transfer */
+  actions?: boolean;
+  /** how many history lines to show (the thread has them all) */
+  historyLines?: number;
+  /** the card stays in a channel the ticket has left (transferred to another branch) */
+  movedTo?: string | null;
+}
+
+export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): { text: string; blocks: Block[] } {
+  const title = tr(ctx, 'card.title', { number: t.number, kind: common(ctx, `kind.${t.kind}`), category: common(ctx, `category.${t.category}`) });
+  const blocks: Block[] = [header(title), fields(ticketFacts(ctx, t)), section(`*${tr(ctx, 'card.description')}*\n>${esc(t.description).replace(/\n/g, '\n>')}`)];
+  const deadline = currentDeadline(t);
+  const deadlines: string[] = [];
+  if (deadline) deadlines.push(deadlineText(ctx, deadline.name, deadline.at));
+  if (deadline && deadline.name !== 'resolve' && t.resolveDueAt) deadlines.push(deadlineText(ctx, 'resolve', t.resolveDueAt));
+  if (deadlines.length) blocks.push(section(`:alarm_clock: ${deadlines.join('\n')}`));
+  const history = t.events.filter(isShownEvent);
+  const n = o.historyLines ?? 12;
+  const lines = history.slice(-n).map((e) => eventLine(ctx, e));
+  if (history.length > n) lines.unshift(tr(ctx, 'card.more_history', { n: history.length - n }));
+  if (lines.length) blocks.push(context([`*${tr(ctx, 'card.history')}*\n${lines.join('\n')}`]));
+  if (o.movedTo) blocks.push(section(`:arrow_right: ${tr(ctx, 'card.moved', { branch: o.movedTo })}`));
+  else if (o.actions !== false) {
+    const controls = cardControls(ctx, t);
+    if (controls.length) blocks.push(actions(`card:${t.number}`, controls));
+  }
+  return { text: `${title} · ${common(ctx, `status.${t.status}`)}`, blocks };
+}
+
+/** The buttons for the steps the status machine allows now (R8 closed loop). */
+function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
+  if (!t.branchId) return [];
+  const allowed = allowedActions(t.status as Status);
+  const v: CardValue = { n: t.number, s: t.status };
+  const out: Block[] = [];
+  if (allowed.includes('accept')) out.push(button(tr(ctx, 'button.accept'), ACTION.accept, v, 'primary'));
+  if (allowed.includes('arrive') && !t.arrivedAt) out.push(button(tr(ctx, 'button.arrive'), ACTION.arrive, v, t.status === 'accepted' ? 'primary' : undefined));
+  if (allowed.includes('resolve')) out.push(button(tr(ctx, 'button.resolve'), ACTION.resolve, v, t.status === 'on_site' ? 'primary' : undefined));
+  if (allowed.includes('route')) {
+    const branch = ctx.org.branches.get(t.branchId);
+    const options = (branch?.units ?? [])
+      .filter((u) => u.id !== t.unitId)
+      .map((u) => option(`${common(ctx, `unit_kind.${u.kind}`)} · ${unitName(ctx, u.id)}`, JSON.stringify({ ...v, u: u.id })));
+    if (options.length) out.push(staticSelect(tr(ctx, 'button.route'), ACTION.route, options));
+  }
+  if (allowed.includes('transfer')) out.push(button(tr(ctx, 'button.transfer'), ACTION.transfer, v));
+  if (t.contactPhone && allowed.length) out.push(button(tr(ctx, 'button.phone'), ACTION.phone, { n: t.number }));
+  return out;
+}

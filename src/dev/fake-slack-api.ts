@@ -1,0 +1,269 @@
+/**
+ * A fake Slack Web API for tests, the simulator and fault drills: a real HTTP server on the
+ * loopback interface that answers POST /api/<method> the way Slack does ({ok: true, channel, ts}),
+ * keeps the messages it was sent (so chat.update of an unknown message fails like Slack), and
+ * records every call with its parameters. Point SLACK_API_URL (or the app's apiUrl) at `url`.
+ *
+ * Faults: `faults` answers a share of calls with HTTP 500 or 429 + Retry-After; `failNext`
+ * answers the next calls of one method with a chosen status or Slack error, for exact tests.
+ * `/response/<id>` stands in for response_url (slash command and action replies).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+
+export interface FakeSlackCall {
+  /** the Web API method (chat.postMessage), or "response_url" for a reply to a response URL */
+  method: string;
+  params: Record<string, any>;
+  /** the token the call carried (Authorization: Bearer ...) */
+  token?: string;
+  /** the HTTP status the fake answered with */
+  status: number;
+  /** what the fake answered (ok, ts, channel, error) */
+  response: Record<string, any>;
+  path: string;
+}
+
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: any[];
+  thread_ts?: string;
+  user?: string;
+  /** ephemeral messages are shown to one user and never stored by Slack */
+  ephemeral?: boolean;
+  updates: number;
+}
+
+export interface FakeSlackFaults {
+  /** share of calls answered with HTTP 500 (0..1) */
+  error500Rate?: number;
+  /** share of calls answered with HTTP 429 and Retry-After (0..1) */
+  rateLimitRate?: number;
+  /** seconds in Retry-After */
+  retryAfterSec?: number;
+  /** only these methods fail (default: all) */
+  methods?: string[];
+  /** random source, for repeatable runs */
+  random?: () => number;
+}
+
+export interface FailNext {
+  status?: 500 | 429 | 503;
+  retryAfterSec?: number;
+  /** a Slack error answered with 200 and ok:false, e.g. "channel_not_found" */
+  error?: string;
+  times?: number;
+}
+
+const BOT = { user_id: 'UFAKEBOT', bot_id: 'BFAKEBOT', team_id: 'TFAKETEAM', team: 'Fake heating', user: 'heating-bot' };
+
+export class FakeSlackApi {
+  readonly calls: FakeSlackCall[] = [];
+  readonly messages = new Map<string, FakeSlackMessage>();
+  faults: FakeSlackFaults = {};
+  private readonly queued = new Map<string, FailNext[]>();
+  private readonly gates = new Map<string, Promise<void>>();
+  private seq = 0;
+  private viewSeq = 0;
+
+  private constructor(
+    private readonly server: Server,
+    /** http://127.0.0.1:<port>/api/ : what Bolt's clientOptions.slackApiUrl wants */
+    readonly url: string,
+    /** http://127.0.0.1:<port> */
+    readonly origin: string,
+  ) {}
+
+  static async start(opts: { faults?: FakeSlackFaults; port?: number } = {}): Promise<FakeSlackApi> {
+    let fake: FakeSlackApi | undefined;
+    const server = createServer((req, res) => void fake!.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`, `http://127.0.0.1:${port}`);
+    if (opts.faults) fake.faults = opts.faults;
+    return fake;
+  }
+
+  /** A response_url this fake answers (recorded as method "response_url", shown to `user`). */
+  responseUrl(user = 'someone'): string {
+    return `${this.origin}/response/${encodeURIComponent(user)}/${++this.seq}`;
+  }
+
+  /** The parameters of every call to `method`, in order. */
+  callsTo(method: string): Record<string, any>[] {
+    return this.calls.filter((c) => c.method === method && c.status === 200 && c.response.ok !== false).map((c) => c.params);
+  }
+
+  /** A message as it stands now (after updates). */
+  message(channel: string, ts: string): FakeSlackMessage | undefined {
+    return this.messages.get(`${channel}/${ts}`);
+  }
+
+  /** Top-level messages of a channel, oldest first. */
+  channelMessages(channel: string): FakeSlackMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel && !m.thread_ts && !m.ephemeral);
+  }
+
+  /** The replies in a message's thread, oldest first. */
+  thread(channel: string, ts: string): FakeSlackMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel === channel && m.thread_ts === ts);
+  }
+
+  /** Ephemeral messages (chat.postEphemeral and ephemeral response_url replies) shown to a user. */
+  ephemeralsFor(user: string): FakeSlackMessage[] {
+    return [...this.messages.values()].filter((m) => m.ephemeral && m.user === user);
+  }
+
+  failNext(method: string, f: FailNext = { status: 500 }): void {
+    const list = this.queued.get(method) ?? [];
+    for (let i = 0; i < (f.times ?? 1); i++) list.push(f);
+    this.queued.set(method, list);
+  }
+
+  /**
+   * Holds every call to `method` until release() (a Slack that is slow to answer): tests prove
+   * that the app answered its own request before its slow work was done.
+   */
+  hold(method: string): { release: () => void } {
+    let release!: () => void;
+    this.gates.set(method, new Promise<void>((r) => (release = r)));
+    return {
+      release: () => {
+        this.gates.delete(method);
+        release();
+      },
+    };
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.messages.clear();
+    this.queued.clear();
+    this.faults = {};
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0];
+    const params = parseParams(raw, String(req.headers['content-type'] ?? ''));
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (params.token as string | undefined);
+    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
+    const send = (status: number, body: Record<string, any>, headers: Record<string, string> = {}) => {
+      this.calls.push({ method, params, token, status, response: body, path });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+
+    const gate = this.gates.get(method);
+    if (gate) await gate;
+    const queued = this.queued.get(method);
+    const fail = queued?.shift();
+    if (fail) {
+      if (fail.error) return send(200, { ok: false, error: fail.error });
+      if (fail.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fail.retryAfterSec ?? 1) });
+      return send(fail.status ?? 500, { ok: false, error: 'internal_error' });
+    }
+    const f = this.faults;
+    if (!f.methods || f.methods.includes(method)) {
+      const r = (f.random ?? Math.random)();
+      if (f.rateLimitRate && r < f.rateLimitRate) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfterSec ?? 1) });
+      if (f.error500Rate && r >= (f.rateLimitRate ?? 0) && r < (f.rateLimitRate ?? 0) + f.error500Rate) return send(500, { ok: false, error: 'internal_error' });
+    }
+    const answer = this.answer(method, method === 'response_url' ? { ...params, user: decodeURIComponent(path.split('/')[2] ?? '') } : params);
+    send(200, answer);
+  }
+
+  private nextTs(): string {
+    this.seq++;
+    return `${1_764_309_600 + this.seq}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private answer(method: string, p: Record<string, any>): Record<string, any> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.test/', ...BOT };
+      case 'chat.postMessage': {
+        if (!p.channel) return { ok: false, error: 'channel_not_found' };
+        const ts = this.nextTs();
+        const msg: FakeSlackMessage = { channel: p.channel, ts, text: p.text, blocks: p.blocks, thread_ts: p.thread_ts, updates: 0 };
+        this.messages.set(`${p.channel}/${ts}`, msg);
+        return { ok: true, channel: p.channel, ts, message: { type: 'message', text: p.text, blocks: p.blocks, ts, thread_ts: p.thread_ts, bot_id: BOT.bot_id } };
+      }
+      case 'chat.update': {
+        const msg = this.messages.get(`${p.channel}/${p.ts}`);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        if (p.text !== undefined) msg.text = p.text;
+        if (p.blocks !== undefined) msg.blocks = p.blocks;
+        msg.updates++;
+        return { ok: true, channel: p.channel, ts: p.ts, text: msg.text, message: { text: msg.text, blocks: msg.blocks } };
+      }
+      case 'chat.postEphemeral': {
+        if (!p.channel || !p.user) return { ok: false, error: 'channel_not_found' };
+        const ts = this.nextTs();
+        this.messages.set(`${p.channel}/${ts}`, { channel: p.channel, ts, text: p.text, blocks: p.blocks, user: p.user, ephemeral: true, updates: 0 });
+        return { ok: true, message_ts: ts };
+      }
+      case 'response_url': {
+        const ts = this.nextTs();
+        // Slack shows a response_url reply to the user who acted: the fake's URL names them
+        this.messages.set(`response/${ts}`, { channel: 'response', ts, text: p.text, blocks: p.blocks, user: p.user, ephemeral: p.response_type !== 'in_channel', updates: 0 });
+        return { ok: true };
+      }
+      case 'views.open':
+      case 'views.push':
+      case 'views.update': {
+        const view = typeof p.view === 'object' && p.view ? p.view : {};
+        return { ok: true, view: { id: p.view_id ?? `VFAKE${++this.viewSeq}`, hash: `h${this.viewSeq}`, ...view } };
+      }
+      case 'users.info':
+        return { ok: true, user: { id: p.user, name: p.user, tz: 'Asia/Shanghai' } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(p.users ?? 'X').replace(/,/g, '')}` } };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The Web API client sends form fields with objects JSON-encoded (blocks, view); response_url gets JSON. */
+function parseParams(raw: string, contentType: string): Record<string, any> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) {
+    try {
+      return JSON.parse(raw) as Record<string, any>;
+    } catch {
+      return { raw };
+    }
+  }
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(parseQuery(raw))) {
+    const s = Array.isArray(v) ? v[0] : v;
+    if (typeof s === 'string' && /^[[{]/.test(s)) {
+      try {
+        out[k] = JSON.parse(s);
+        continue;
+      } catch {
+        // not JSON after all: keep the string
+      }
+    }
+    out[k] = s;
+  }
+  return out;
+}
