@@ -1,0 +1,70 @@
+/**
+ * The residents' bot: a grammY Bot assembled from small feature Composers. It works the same
+ * behind the webhook route (webhook.ts) and with long polling (setup.ts): per-chat order,
+ * update dedupe, one error boundary, then the features. Commands and buttons come before the
+ * intake of plain messages, which takes any text as a report.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, type BotConfig } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Core } from '../../core/context.js';
+import { createKeywordClassifier } from '../../core/classify-fallback/keyword-classifier.js';
+import type { TextClassifier } from './classifier.js';
+import { residentMiddleware, silentLog, type BotContext, type BotDeps, type BotLog } from './context.js';
+import { dedupeUpdates } from './dedupe.js';
+import { errorBoundary } from './error-boundary.js';
+import { bindFeature } from './features/bind.js';
+import { addressFeature } from './features/filing.js';
+import { formFeature } from './features/form.js';
+import { pricesFeature } from './features/prices.js';
+import { ratingFeature } from './features/rating.js';
+import { reportFeatures } from './features/report.js';
+import { privateOnly, robustnessFeature } from './features/robustness.js';
+import { startFeature } from './features/start.js';
+import { statusFeature } from './features/status.js';
+import { suggestAskFeature } from './features/suggest-ask.js';
+
+export interface TelegramBotOptions {
+  core: Core;
+  token: string;
+  /** another Bot API server: a local one, or the fake in tests (TELEGRAM_API_ROOT) */
+  apiRoot?: string;
+  /** defaults to the keyword rules of src/core/classify-fallback */
+  classifier?: TextClassifier;
+  log?: BotLog;
+  /** skips getMe at start (tests, or a known bot) */
+  botInfo?: UserFromGetMe;
+  /**
+   * Retry the bot's own replies after a 429 or a 5xx (at most this many times, waiting at most
+   * maxDelaySeconds); false turns it off. Outbox messages have their own retries.
+   */
+  retry?: { maxRetryAttempts: number; maxDelaySeconds: number } | false;
+}
+
+export type TelegramBot = Bot<BotContext>;
+
+export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
+  const config: BotConfig<BotContext> = { client: { ...(o.apiRoot ? { apiRoot: o.apiRoot.replace(/\/$/, '') } : {}) } };
+  if (o.botInfo) config.botInfo = o.botInfo;
+  const bot = new Bot<BotContext>(o.token, config);
+  const retry = o.retry ?? { maxRetryAttempts: 2, maxDelaySeconds: 10 };
+  if (retry) bot.api.config.use(autoRetry(retry));
+
+  const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog };
+  const { report, intake } = reportFeatures(deps);
+
+  // Updates of one chat one after another (long polling runs them concurrently otherwise).
+  bot.use(sequentialize<BotContext>((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  bot.use(dedupeUpdates(o.core, deps.log));
+  bot
+    .errorBoundary(errorBoundary(deps))
+    .use(residentMiddleware(o.core))
+    .use(privateOnly())
+    .use(startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
+    .use(ratingFeature(deps), formFeature(deps), report, addressFeature(deps))
+    .use(intake, robustnessFeature(deps));
+  // Last resort (a failure outside the boundary, e.g. the receipt could not be stored).
+  bot.catch((err) => deps.log.error({ update_id: err.ctx.update.update_id, err: (err.error as Error)?.message }, 'telegram update failed'));
+  return bot;
+}

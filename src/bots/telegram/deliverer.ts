@@ -1,0 +1,134 @@
+/**
+ * Delivers the outbox's Telegram messages (see core/outbox/enqueue.ts): a step of a resident's
+ * ticket (resident_update) and the satisfaction question after a resolve (callback_question).
+ * Both are worded at delivery time from the ticket's current state, in the resident's language.
+ * Telegram's refusals become DeliveryErrors the worker understands: 429 waits retry_after, a
+ * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried.
+ */
+import { Api, GrammyError, HttpError } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Core } from '../../core/context.js';
+import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delivery/types.js';
+import { asLocale, type Locale } from '../../i18n/index.js';
+import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
+import { Buttons, cb } from './callback-data.js';
+import { tt } from './context.js';
+import { branchName, dueLines, when, yuan } from './render.js';
+import { splitText } from './split-text.js';
+
+export interface TelegramDelivererOptions {
+  core: Core;
+  token: string;
+  /** TELEGRAM_API_ROOT, as for the bot */
+  apiRoot?: string;
+}
+
+interface Rendered {
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+const UPDATE_EVENTS = new Set(['accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled']);
+
+export class TelegramDeliverer implements Deliverer {
+  /** Its own client, without the bot's retry-in-place: the outbox worker backs off instead. */
+  private readonly api: Api;
+
+  constructor(private readonly o: TelegramDelivererOptions) {
+    this.api = new Api(o.token, o.apiRoot ? { apiRoot: o.apiRoot.replace(/\/$/, '') } : {});
+  }
+
+  async deliver(row: OutboxMessage): Promise<DeliveryResult | void> {
+    const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number };
+    const rendered =
+      row.kind === 'resident_update' ? await this.residentUpdate(row, payload) : row.kind === 'callback_question' ? await this.callbackQuestion(row, payload) : undefined;
+    if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
+    if (rendered === null) return { result: { skipped: true } };
+    const parts = splitText(rendered.text);
+    let messageId: number | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1;
+      const sent = await this.send(row.target, parts[i], last ? rendered.reply_markup : undefined);
+      messageId = sent.message_id;
+    }
+    return { result: { messageId } };
+  }
+
+  private async send(chatId: string, text: string, reply_markup?: InlineKeyboardMarkup) {
+    try {
+      return await this.api.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
+    } catch (e) {
+      throw toDeliveryError(e);
+    }
+  }
+
+  private async locale(residentId: number | null, chatId: string): Promise<Locale> {
+    const r = residentId ? await this.o.core.db.resident.findUnique({ where: { id: residentId } }) : await this.o.core.db.resident.findFirst({ where: { chatId } });
+    return asLocale(r?.locale);
+  }
+
+  /** null: nothing to say (the resident caused the step and was answered in the chat already). */
+  private async residentUpdate(row: OutboxMessage, p: { ticketId: number; eventId?: number }): Promise<Rendered | null> {
+    const { core } = this.o;
+    const ticket = await core.db.ticket.findUnique({ where: { id: p.ticketId }, include: { form: true } });
+    const event = p.eventId ? await core.db.ticketEvent.findUnique({ where: { id: p.eventId } }) : null;
+    if (!ticket || !event || !UPDATE_EVENTS.has(event.type)) return null;
+    if (event.actor === `resident:${ticket.residentId}`) return null;
+    const locale = await this.locale(ticket.residentId, row.target);
+    const now = core.clock.now();
+    const data = event.data ? (JSON.parse(event.data) as Record<string, string>) : {};
+    const vars = {
+      number: ticket.number,
+      time: when(event.at, now),
+      branch: branchName(core.org, data.branchId ?? ticket.branchId, locale),
+      note: event.note ?? data.result ?? '',
+    };
+    const lines = [tt(locale, `update.${event.type}`, vars)];
+    if (event.type === 'transferred' || event.type === 'reopened') lines.push(...dueLines(ticket, locale, now));
+    let reply_markup: InlineKeyboardMarkup | undefined;
+    if (event.type === 'resolved' && ticket.form) {
+      const f = ticket.form;
+      const none = tt(locale, 'form.none');
+      lines.push(
+        '',
+        tt(locale, 'form.summary', {
+          work: f.workDone,
+          materials: f.materials ?? none,
+          fee: f.feesCents ? tt(locale, 'form.fee', { yuan: yuan(f.feesCents) }) : none,
+          effect: f.effect ?? none,
+        }),
+      );
+      if (!f.customerConfirmed) {
+        reply_markup = new Buttons().button(tt(locale, 'form.confirm'), cb.formOk(ticket.number)).button(tt(locale, 'form.opinion'), cb.formOpinion(ticket.number));
+      }
+    }
+    return { text: lines.join('\n'), reply_markup };
+  }
+
+  /** null: the callback was answered some other way (by phone) before this message went out. */
+  private async callbackQuestion(row: OutboxMessage, p: { ticketId: number; callbackId?: number }): Promise<Rendered | null> {
+    const { core } = this.o;
+    const callback = p.callbackId ? await core.db.callback.findUnique({ where: { id: p.callbackId }, include: { ticket: true } }) : null;
+    if (!callback || callback.status !== 'pending') return null;
+    const ticket = callback.ticket;
+    const locale = await this.locale(ticket.residentId, row.target);
+    const k = new Buttons();
+    for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(tt(locale, `rating.button.${s}`), cb.rate(callback.id, s));
+    return { text: tt(locale, 'rating.question', { number: ticket.number }), reply_markup: k };
+  }
+}
+
+/** Telegram's answer → what the outbox worker should do next. */
+export function toDeliveryError(e: unknown): DeliveryError {
+  if (e instanceof GrammyError) {
+    const msg = `${e.method}: ${e.error_code} ${e.description}`;
+    if (e.error_code === 429) return new DeliveryError(msg, { retryAfterMs: (e.parameters.retry_after ?? 1) * 1000 });
+    if (e.error_code === 403) return new DeliveryError(msg, { permanent: true });
+    if (e.error_code === 400 && /chat not found|user is deactivated|PEER_ID_INVALID|BUTTON_DATA_INVALID|too long/i.test(e.description)) {
+      return new DeliveryError(msg, { permanent: true });
+    }
+    return new DeliveryError(msg, e.error_code >= 500 ? {} : { permanent: e.error_code === 400 });
+  }
+  if (e instanceof HttpError) return new DeliveryError(`network: ${e.message}`);
+  return new DeliveryError((e as Error)?.message ?? String(e));
+}

@@ -1,0 +1,76 @@
+/**
+ * Linking the heating account: `/bind <account> <last 4 digits>` in one go, or step by step
+ * (account, then the phone's last four digits, each asked as a question), or one tap on
+ * "share my phone number". Wrong pairs and the lock-out are refused by the core (bind_failed,
+ * bind_rate_limited) and worded by the error boundary.
+ */
+import { Composer } from 'grammy';
+import { bindByContact } from '../../../core/residents/bind-by-contact.js';
+import { bindResident, type BindResult } from '../../../core/residents/bind-resident.js';
+import { cb } from '../callback-data.js';
+import type { BotContext, BotDeps } from '../context.js';
+import { answers, answerText } from '../prompt-filter.js';
+import { askFor, mainMenu } from '../replies.js';
+
+const ACCOUNT = /^[A-Za-z0-9-]{4,20}$/;
+const BARE_ACCOUNT = /^\s*(\d{8,12})\s*$/;
+// A mainland mobile number typed where the account was asked for: typing it proves nothing.
+const MOBILE = /^1[3-9]\d{9}$/;
+
+export function bindFeature({ core }: BotDeps): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+
+  async function bound(ctx: BotContext, r: BindResult) {
+    ctx.resident = r.resident;
+    await ctx.reply(ctx.t('bind.ok', { account: r.customer.account, address: r.customer.address }), { reply_markup: mainMenu(ctx.locale, true) });
+  }
+
+  async function askPhone(ctx: BotContext, account: string) {
+    if (MOBILE.test(account)) return void (await ctx.reply(ctx.t('bind.looks_like_phone')));
+    if (!ACCOUNT.test(account)) return void (await askFor(ctx, 'bind_account', {}, 'bind.account_placeholder'));
+    await askFor(ctx, 'bind_phone', { account }, 'bind.phone_placeholder');
+  }
+
+  c.command('bind', async (ctx) => {
+    const [account, last4] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (account && last4) return bound(ctx, await bindResident(core, { residentId: ctx.resident.id, account, phoneLast4: last4 }));
+    if (account) return askPhone(ctx, account);
+    await askFor(ctx, 'bind_account', {}, 'bind.account_placeholder');
+  });
+
+  c.callbackQuery(cb.bind, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await askFor(ctx, 'bind_account', {}, 'bind.account_placeholder');
+  });
+
+  c.filter(answers('bind_account'), async (ctx) => {
+    const account = answerText(ctx).trim();
+    if (!ACCOUNT.test(account) || MOBILE.test(account)) {
+      await ctx.reply(ctx.t('bind.not_account'));
+      return void (await askFor(ctx, 'bind_account', {}, 'bind.account_placeholder'));
+    }
+    await askPhone(ctx, account);
+  });
+
+  c.filter(answers('bind_phone'), async (ctx) => {
+    const last4 = answerText(ctx).replace(/\D/g, '').slice(-4);
+    await bound(ctx, await bindResident(core, { residentId: ctx.resident.id, account: ctx.prompt.vars.account.trim(), phoneLast4: last4 }));
+  });
+
+  c.on('message:contact', async (ctx) => {
+    const contact = ctx.message.contact;
+    // Only the sender's own contact proves the number: anyone can forward someone else's card.
+    if (contact.user_id !== ctx.from.id) return void (await ctx.reply(ctx.t('bind.not_own_contact')));
+    const r = await bindByContact(core, { residentId: ctx.resident.id, phone: contact.phone_number });
+    if (r.status === 'ambiguous') return void (await ctx.reply(ctx.t('bind.ambiguous', { count: r.count })));
+    await bound(ctx, r);
+  });
+
+  // An unbound resident who just sends a number that looks like an account wants to link it.
+  c.hears(BARE_ACCOUNT, async (ctx, next) => {
+    if (ctx.resident.customerId !== null) return next();
+    await askPhone(ctx, ctx.match[1]);
+  });
+
+  return c;
+}

@@ -1,0 +1,129 @@
+/**
+ * Filing a resident's report, and the one thing the bot may have to ask first: where they live.
+ * A bound resident's flat is known; anyone else is asked once for their community and flat,
+ * which is kept on their Resident row for later reports (unverified, see file-resident-report).
+ */
+import { Composer } from 'grammy';
+import type { Category, Scope, Severity, TicketKind } from '../../../core/domain.js';
+import { fileResidentReport, needsAddress, residentHasAddress } from '../../../core/residents/file-resident-report.js';
+import { setResidentAddress } from '../../../core/residents/set-resident-address.js';
+import { CATEGORIES, TICKET_KINDS } from '../../../core/domain.js';
+import { LOCALES } from '../../../i18n/index.js';
+import type { Ticket } from '../../../db/generated/sqlite/client.js';
+import type { BotContext, BotDeps } from '../context.js';
+import { tt } from '../context.js';
+import { answers, answerText } from '../prompt-filter.js';
+import { askFor, firstAction, replyLong } from '../replies.js';
+import { categoryLabel, filedReply, kindLabel } from '../render.js';
+
+export interface Draft {
+  kind: TicketKind;
+  category: Category;
+  severity?: Severity;
+  scope?: Scope;
+  description: string;
+  photos?: string[];
+  paidMaterials?: 'company' | 'own';
+  /** the message the filed reply answers */
+  replyTo?: number;
+  /** the caller words the answer itself */
+  quiet?: boolean;
+}
+
+const MAX_DESCRIPTION = 4000;
+
+/** A category from its label in any language (read back from a question the bot asked). */
+export function categoryFromLabel(label: string | undefined): Category | undefined {
+  const l = label?.trim();
+  return CATEGORIES.find((c) => LOCALES.some((loc) => categoryLabel(loc, c) === l));
+}
+
+/** A kind from its label in any language. */
+export function kindFromLabel(label: string | undefined): TicketKind | undefined {
+  const l = label?.trim();
+  return TICKET_KINDS.find((k) => LOCALES.some((loc) => kindLabel(loc, k) === l));
+}
+
+/** Files the draft, or asks for the flat first when the report needs one and none is known. */
+export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Draft): Promise<Ticket | null> {
+  if (needsAddress(draft.kind) && !residentHasAddress(ctx.resident)) {
+    if (draft.paidMaterials) {
+      await askFor(ctx, 'paid_address', { materials: ctx.t(`prices.materials.${draft.paidMaterials}`) }, 'address_placeholder');
+    } else {
+      if (draft.category === 'leak') {
+        await ctx.reply(ctx.t('report.leak_first', { emergencyHotline: deps.core.org.config.company.emergencyHotline }));
+      }
+      await askFor(
+        ctx,
+        'address',
+        { kind: kindLabel(ctx.locale, draft.kind), category: categoryLabel(ctx.locale, draft.category), text: draft.description.slice(0, 3000) },
+        'address_placeholder',
+      );
+    }
+    return null;
+  }
+  const ticket = await fileResidentReport(deps.core, {
+    residentId: ctx.resident.id,
+    kind: draft.kind,
+    category: draft.category,
+    severity: draft.severity,
+    scope: draft.scope,
+    description: draft.description.slice(0, MAX_DESCRIPTION),
+    photos: draft.photos,
+    paidMaterials: draft.paidMaterials,
+    contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
+  });
+  deps.log.info({ ticket: ticket.number, kind: ticket.kind, severity: ticket.severity, residentId: ctx.resident.id }, 'telegram report filed');
+  if (!draft.quiet) await replyLong(ctx, filedReply(deps.core.org, ticket, ctx.locale, deps.core.clock.now()), { reply_to: draft.replyTo });
+  return ticket;
+}
+
+/** Answers to "where do you live?": the community must be one the organisation serves. */
+export function addressFeature(deps: BotDeps): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+  const { core, classifier } = deps;
+
+  async function saveAddress(ctx: BotContext, text: string): Promise<boolean> {
+    const communities = core.org.config.communities;
+    const communityId = classifier.classify(text, { communities }).hints.communityId ?? longestCommunityIn(text, communities);
+    if (!communityId) {
+      await ctx.reply(ctx.t('report.address_not_found', { hotline: core.org.config.company.hotline }));
+      return false;
+    }
+    ctx.resident = await setResidentAddress(core, { residentId: ctx.resident.id, communityId, address: text.slice(0, 200) });
+    await ctx.reply(ctx.t('report.address_saved', { community: core.org.communities.get(communityId)!.name, address: ctx.resident.address }));
+    return true;
+  }
+
+  c.filter(answers('address'), async (ctx) => {
+    if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'address', ctx.prompt.vars, 'address_placeholder'));
+    if (!(await firstAction(core, ctx, 'address', ctx.message?.reply_to_message?.message_id))) return void (await ctx.reply(ctx.t('report.already_filed')));
+    const category = categoryFromLabel(ctx.prompt.vars.category) ?? 'other';
+    const kind = kindFromLabel(ctx.prompt.vars.kind) ?? 'complaint';
+    await fileOrAskAddress(ctx, deps, { kind, category, description: ctx.prompt.vars.text || tt(ctx.locale, 'report.tap_description', { category: categoryLabel(ctx.locale, category) }) });
+  });
+
+  c.filter(answers('paid_address'), async (ctx) => {
+    if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'paid_address', ctx.prompt.vars, 'address_placeholder'));
+    if (!(await firstAction(core, ctx, 'paid_address', ctx.message?.reply_to_message?.message_id))) return void (await ctx.reply(ctx.t('report.already_filed')));
+    const materials = LOCALES.some((l) => tt(l, 'prices.materials.own') === ctx.prompt.vars.materials) ? 'own' : 'company';
+    await fileOrAskAddress(ctx, deps, paidDraft(ctx, materials));
+  });
+
+  return c;
+}
+
+export function paidDraft(ctx: BotContext, materials: 'company' | 'own'): Draft {
+  return {
+    kind: 'paid_service',
+    category: 'other',
+    description: ctx.t('prices.description', { materials: ctx.t(`prices.materials.${materials}`) }),
+    paidMaterials: materials,
+  };
+}
+
+function longestCommunityIn(text: string, communities: readonly { id: string; name: string; aliases: string[] }[]): string | undefined {
+  let best: { id: string; n: number } | undefined;
+  for (const c of communities) for (const n of [c.name, ...c.aliases]) if (n && text.includes(n) && (!best || n.length > best.n)) best = { id: c.id, n: n.length };
+  return best?.id;
+}

@@ -1,0 +1,59 @@
+/**
+ * The satisfaction callback by bot (R8h, R28): three buttons carry the callback id and the
+ * answer. The core records one answer per callback (a double tap counts once) and only from the
+ * resident whose ticket it is; satisfied or fairly satisfied closes the ticket, not satisfied
+ * reopens it to the branch (R30) and the resident may say what is still wrong.
+ */
+import { Composer } from 'grammy';
+import { addResidentComment } from '../../../core/residents/add-resident-comment.js';
+import { recordCallback } from '../../../core/tickets/record-callback.js';
+import { AppError, isAppError } from '../../../core/errors.js';
+import { parseRating } from '../callback-data.js';
+import type { BotContext, BotDeps } from '../context.js';
+import { answers, answerText } from '../prompt-filter.js';
+import { askFor, dropButtons } from '../replies.js';
+import { branchName } from '../render.js';
+
+export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+
+  c.callbackQuery(/^cb:(\d+):([sfd])$/, async (ctx) => {
+    const satisfaction = parseRating(ctx.match[2])!;
+    let outcome;
+    try {
+      outcome = await recordCallback(core, { callbackId: Number(ctx.match[1]), actor: `resident:${ctx.resident.id}`, reached: true, satisfaction });
+    } catch (e) {
+      // Polite answers only: the message stays as it is for its owner.
+      const key = isAppError(e, 'already_answered') ? 'rating.already' : isAppError(e, 'not_your_ticket') ? 'rating.not_yours' : isAppError(e, 'not_found') ? 'rating.gone' : null;
+      if (!key) throw e;
+      return void (await ctx.answerCallbackQuery({ text: ctx.t(key) }));
+    }
+    const { ticket } = outcome;
+    await ctx.answerCallbackQuery({ text: ctx.t('rating.thanks') });
+    const answer = ctx.t(`rating.button.${satisfaction}`);
+    const question = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : '';
+    const note =
+      outcome.outcome === 'reopened'
+        ? ctx.t('rating.recorded_reopened', { answer, number: ticket.number, branch: branchName(core.org, ticket.branchId, ctx.locale) })
+        : ctx.t('rating.recorded_closed', { answer, number: ticket.number });
+    try {
+      await ctx.editMessageText(question ? `${question}\n\n${note}` : note);
+    } catch {
+      await dropButtons(ctx).catch(() => undefined);
+      await ctx.reply(note);
+    }
+    if (outcome.outcome === 'reopened') await askFor(ctx, 'comment', { number: ticket.number }, 'rating.comment_placeholder');
+  });
+
+  c.filter(answers('comment'), async (ctx) => {
+    const text = answerText(ctx).trim();
+    if (!text) return;
+    const number = ctx.prompt.vars.number.trim();
+    await addResidentComment(core, { residentId: ctx.resident.id, number, text });
+    const ticket = await core.db.ticket.findUnique({ where: { number } });
+    if (!ticket) throw new AppError('ticket_not_found', `no ticket ${number}`, { number });
+    await ctx.reply(ctx.t('rating.comment_saved', { branch: branchName(core.org, ticket.branchId, ctx.locale) }));
+  });
+
+  return c;
+}

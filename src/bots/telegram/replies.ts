@@ -1,0 +1,77 @@
+/**
+ * Small helpers for answering a resident: long texts in parts, the main menu keyboard, a
+ * ForceReply question, and the labels a tapped menu button sends back as text.
+ */
+import { Keyboard } from 'grammy';
+import type { ForceReply, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup } from 'grammy/types';
+import { firstReceipt } from '../../core/inbound/remember-receipt.js';
+import type { Core } from '../../core/context.js';
+import { LOCALES, type Locale } from '../../i18n/index.js';
+import { tt, type BotContext } from './context.js';
+import { splitText } from './split-text.js';
+
+type Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ForceReply;
+
+/** Sends a text of any length; the keyboard goes with the last part. */
+export async function replyLong(ctx: BotContext, text: string, opts: { reply_markup?: Markup; reply_to?: number } = {}): Promise<Message.TextMessage> {
+  const parts = splitText(text);
+  let last: Message.TextMessage | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const isLast = i === parts.length - 1;
+    last = await ctx.reply(parts[i], {
+      ...(isLast && opts.reply_markup ? { reply_markup: opts.reply_markup } : {}),
+      ...(i === 0 && opts.reply_to ? { reply_parameters: { message_id: opts.reply_to, allow_sending_without_reply: true } } : {}),
+    });
+  }
+  return last!;
+}
+
+/** Asks a question the resident's phone answers as a reply (see prompts.ts). */
+export function askFor(ctx: BotContext, promptKey: string, vars: Record<string, string> = {}, placeholderKey?: string) {
+  return ctx.reply(ctx.t(`prompt.${promptKey}`, vars), {
+    reply_markup: { force_reply: true, ...(placeholderKey ? { input_field_placeholder: ctx.t(placeholderKey).slice(0, 64) } : {}) },
+  });
+}
+
+/** The text a menu button sends, in every language (a resident may switch between taps). */
+export function labels(key: string): string[] {
+  return LOCALES.map((l) => tt(l, key));
+}
+
+/** The menu under the input field: every feature one tap away; linking by phone while unbound. */
+export function mainMenu(locale: Locale, bound: boolean): Keyboard {
+  const k = new Keyboard()
+    .text(tt(locale, 'menu.report'))
+    .text(tt(locale, 'menu.status'))
+    .row()
+    .text(tt(locale, 'menu.suggest'))
+    .text(tt(locale, 'menu.ask'))
+    .row()
+    .text(tt(locale, 'menu.prices'));
+  if (!bound) k.requestContact(tt(locale, 'menu.bind'));
+  return k.resized().persistent().placeholder(tt(locale, 'menu.placeholder').slice(0, 64));
+}
+
+/**
+ * True the first time a button or question is acted on: a draft is filed once even when the
+ * resident taps "submit" twice or answers the same question twice (two updates, one ticket).
+ */
+export function firstAction(core: Core, ctx: BotContext, what: string, messageId: number | undefined): Promise<boolean> {
+  return firstReceipt(core, `telegram:once:${what}:${ctx.chat?.id}:${messageId}`);
+}
+
+/** The biggest size of a photo message. */
+export function photoFileId(m: { photo?: { file_id: string; width: number; height: number }[] } | undefined): string | undefined {
+  const sizes = m?.photo;
+  if (!sizes?.length) return undefined;
+  return [...sizes].sort((a, b) => b.width * b.height - a.width * a.height)[0].file_id;
+}
+
+/** Edits away a message's buttons; "not modified" (already gone) is not an error. */
+export async function dropButtons(ctx: BotContext): Promise<void> {
+  try {
+    await ctx.editMessageReplyMarkup();
+  } catch (e) {
+    if (!/not modified|not found/i.test((e as Error).message)) throw e;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Words a resident adds to their own ticket after filing it (what is still wrong after a
+ * "not satisfied" answer, a detail they forgot). Appended to the timeline as a note by the
+ * resident, which owes the branch a line on its ticket card; the comment also lands on the
+ * last unsatisfied callback that has none, so the callback report shows it (R28, R30).
+ */
+import type { Core } from '../context.js';
+import { AppError } from '../errors.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { planMessages } from '../tickets/notify-plan.js';
+import { getOwnTicket } from './get-own-ticket.js';
+
+export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
+  const text = input.text.trim();
+  if (!text) throw new AppError('validation_failed', 'text: must not be empty', { field: 'text' });
+  if (text.length > 1000) throw new AppError('validation_failed', 'text: longer than 1000 characters', { field: 'text' });
+  const ticket = await getOwnTicket(core, input.residentId, input.number);
+  const now = core.clock.now();
+  return core.db.$transaction(async (tx) => {
+    const event = await tx.ticketEvent.create({
+      data: { ticketId: ticket.id, at: now, type: 'note', actor: `resident:${input.residentId}`, note: text },
+    });
+    const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
+    if (cb && !cb.comment) await tx.callback.update({ where: { id: cb.id }, data: { comment: text } });
+    // Only the branch hears of a note: planMessages owes the resident nothing for it.
+    await enqueue(tx, now, planMessages(core.org, ticket, event));
+    return { eventId: event.id };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * A resident's report through the bot, made into a ticket (R1, R3): a bound resident's ticket
+ * carries their heating account and is verified; anyone else's carries the community and flat
+ * they gave by hand and is unverified. Complaints and paid-service visits need to know where
+ * to go, so they are refused with address_required until the resident has said where they live;
+ * questions and suggestions are not.
+ */
+import type { Core } from '../context.js';
+import { AppError } from '../errors.js';
+import type { Category, Scope, Severity, TicketKind } from '../domain.js';
+import { createTicket } from '../tickets/create-ticket.js';
+import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
+
+export interface ResidentReport {
+  residentId: number;
+  kind: TicketKind;
+  category: Category;
+  severity?: Severity;
+  scope?: Scope;
+  description: string;
+  photos?: string[];
+  paidMaterials?: 'company' | 'own';
+  topic?: string;
+  /** the name the resident goes by on the platform, for an unbound resident */
+  contactName?: string;
+}
+
+/** Whether a report of this kind needs the resident's flat before it can be filed. */
+export function needsAddress(kind: TicketKind): boolean {
+  return kind === 'complaint' || kind === 'paid_service';
+}
+
+/** Whether the bot knows where the resident lives: a bound account, or a community and flat given by hand. */
+export function residentHasAddress(resident: Pick<Resident, 'customerId' | 'communityId' | 'address'>): boolean {
+  return resident.customerId !== null || Boolean(resident.communityId && resident.address);
+}
+
+export async function fileResidentReport(core: Core, r: ResidentReport): Promise<Ticket> {
+  const resident = await core.db.resident.findUnique({ where: { id: r.residentId }, include: { customer: true } });
+  if (!resident) throw new AppError('not_found', `no resident ${r.residentId}`, { residentId: r.residentId });
+  if (needsAddress(r.kind) && !residentHasAddress(resident)) {
+    throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
+  }
+  const bound = resident.customer;
+  return createTicket(core, {
+    kind: r.kind,
+    category: r.category,
+    severity: r.severity,
+    scope: r.scope,
+    source: 'telegram',
+    description: r.description,
+    firstResponder: 'telegram',
+    residentId: resident.id,
+    photos: r.photos,
+    paidMaterials: r.paidMaterials,
+    topic: r.topic,
+    ...(bound
+      ? { customerAccount: bound.account, verified: true }
+      : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),
+  });
+}
