@@ -8,6 +8,9 @@ import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
+import { createSlackApp } from './bots/slack/index.js';
+import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer } from './bots/telegram/index.js';
+import { kpiBlocks } from './bots/slack-kpi/kpi-blocks.js';
 
 const log = pino(loggerOptions() as pino.LoggerOptions);
 
@@ -23,14 +26,61 @@ async function main() {
   if (settings.apiTokenSource === 'file') log.info({ file: settings.apiTokenFile }, 'API_TOKEN not set: using the token kept in this file');
 
   const classifier = createClassifier();
-  const app = await buildApp({ core, apiToken: settings.apiToken, classifier, logger: loggerOptions() });
-  log.info('Telegram bot off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_SECRET) to turn it on');
-  log.info('Slack app off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
-  await app.listen({ port: settings.port, host: settings.host });
+  const env = process.env;
+  let outbox: OutboxWorker | undefined;
+  const kick = () => void outbox?.kick();
 
-  const scheduler = new DeadlineScheduler({ core, log });
+  const slack =
+    env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+      ? createSlackApp({
+          core,
+          token: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          apiUrl: env.SLACK_API_URL || undefined,
+          appToken: env.SLACK_APP_TOKEN || undefined,
+          locale: env.SLACK_LOCALE,
+          log: log.child({ mod: 'slack' }),
+          kick,
+          kpiBlocks: (args) => kpiBlocks(core, args),
+        })
+      : undefined;
+
+  const tgToken = env.TELEGRAM_BOT_TOKEN;
+  const tgApiRoot = env.TELEGRAM_API_ROOT || undefined;
+  const polling = env.TELEGRAM_MODE === 'polling';
+  const bot = tgToken ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }) }) : null;
+  if (bot && !polling && !env.TELEGRAM_WEBHOOK_SECRET) {
+    throw new Error('TELEGRAM_WEBHOOK_SECRET is required in webhook mode (or set TELEGRAM_MODE=polling)');
+  }
+
+  const app = await buildApp({
+    core,
+    apiToken: settings.apiToken,
+    classifier,
+    logger: loggerOptions(),
+    plugins: [
+      ...(bot && !polling ? [{ plugin: telegramWebhookPlugin, options: { bot, secret: env.TELEGRAM_WEBHOOK_SECRET } }] : []),
+      ...(slack ? [{ plugin: slack.plugin }] : []),
+    ],
+  });
+  if (bot) log.info({ mode: polling ? 'polling' : 'webhook', webhook: polling ? undefined : '/telegram/webhook' }, 'Telegram bot on');
+  else log.info('Telegram bot off: set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_SECRET) to turn it on');
+  if (slack) log.info({ mode: env.SLACK_APP_TOKEN ? 'socket' : 'http', events: '/slack/events' }, 'Slack app on');
+  else log.info('Slack app off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
+  await app.listen({ port: settings.port, host: settings.host });
+  await slack?.app.start();
+  let runner: Awaited<ReturnType<typeof startTelegramPolling>> | undefined;
+  if (bot) {
+    await setupTelegram({ bot, publicUrl: polling ? undefined : settings.publicUrl, secret: env.TELEGRAM_WEBHOOK_SECRET });
+    if (polling) runner = await startTelegramPolling(bot);
+  }
+
+  const scheduler = new DeadlineScheduler({ core, log, onFired: kick });
   await scheduler.start();
-  const outbox = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: {}, log });
+  outbox = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: {
+      ...(slack ? { slack: slack.deliverer } : {}),
+      ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
+    }, log, perTargetGapMs: 1000 });
   outbox.start();
 
   let closing = false;
@@ -39,9 +89,11 @@ async function main() {
     closing = true;
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    await runner?.stop();
     await app.close();
+    await slack?.app.stop();
     await scheduler.stop();
-    await outbox.stop();
+    await outbox?.stop();
     await core.db.$disconnect();
     clearTimeout(timer);
     process.exit(0);
