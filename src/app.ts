@@ -18,6 +18,8 @@ import { healthRoutes } from './http/routes/health.js';
 import { orgRoutes } from './http/routes/org.js';
 import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
+import { kpiRoutes } from './http/routes/kpi.js';
+import { dashboardRoutes } from './http/dashboard/dashboard-routes.js';
 
 export interface AppOptions {
   core: Core;
@@ -81,6 +83,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });
+  // KPIs (their own bearer check) and the dashboard (its own cookie login, helmet and CSP)
+  await app.register(kpiRoutes, { core, apiToken: opts.apiToken });
+  await app.register(dashboardRoutes, { core, apiToken: opts.apiToken });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
   return app;
 }

@@ -11,6 +11,7 @@ import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
 import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer } from './bots/telegram/index.js';
 import { kpiBlocks } from './bots/slack-kpi/kpi-blocks.js';
+import { asLocale } from './i18n/index.js';
 
 const log = pino(loggerOptions() as pino.LoggerOptions);
 
@@ -41,7 +42,7 @@ async function main() {
           locale: env.SLACK_LOCALE,
           log: log.child({ mod: 'slack' }),
           kick,
-          kpiBlocks: (args) => kpiBlocks(core, args),
+          kpiBlocks: (args) => kpiBlocks(core, { ...args, locale: asLocale(env.SLACK_LOCALE) }),
         })
       : undefined;
 

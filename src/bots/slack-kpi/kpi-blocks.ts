@@ -1,0 +1,95 @@
+/**
+ * The answer to `/kpi [month|week|season|day|YYYY-MM]` in Slack: the company's and each
+ * branch's assessment rates (八) as Block Kit. Slack text has no colour, so a missed target is
+ * marked with a red circle and the word 未达标 / missed; a rate over nothing reads "no data".
+ */
+import type { Core } from '../../core/context.js';
+import { isAppError } from '../../core/errors.js';
+import { computeKpis, type KpiRow } from '../../core/kpi/compute-kpis.js';
+import { describePeriod, resolvePeriod, type PeriodQuery } from '../../core/kpi/period.js';
+import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
+import { formatMinute } from '../../core/local-time.js';
+import { t, type Locale } from '../../i18n/index.js';
+
+export type SlackBlock = Record<string, unknown>;
+
+export interface KpiCommand {
+  /** what followed /kpi */
+  text: string;
+  locale?: Locale;
+}
+
+const WORDS: Record<string, PeriodQuery['period']> = {
+  '': 'month',
+  month: 'month',
+  本月: 'month',
+  月: 'month',
+  week: 'week',
+  本周: 'week',
+  周: 'week',
+  season: 'season',
+  采暖季: 'season',
+  day: 'day',
+  today: 'day',
+  今天: 'day',
+};
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+
+function rateField(locale: Locale, name: (typeof RATE_NAMES)[number], r: Rate): SlackBlock {
+  const title = `*${t(locale, `kpi.rate.${name}`)}*`;
+  if (r.rate === null) return mrkdwn(`${title}\n${t(locale, 'kpi.slack.no_data')}`);
+  const value = `${percentFloor(r.rate)}% (${r.numerator}/${r.denominator})`;
+  const verdict = r.met ? t(locale, 'kpi.slack.met') : `${t(locale, 'kpi.slack.missed')} ${t(locale, 'kpi.target', { target: `${TARGETS[name]}%` })}`;
+  const pending = r.pending ? t(locale, 'kpi.slack.pending', { count: r.pending }) : '';
+  return mrkdwn(`${title}\n${value} ${verdict}${pending}`);
+}
+
+function rowSection(locale: Locale, title: string, row: KpiRow): SlackBlock {
+  return {
+    type: 'section',
+    text: mrkdwn(`*${title}*`),
+    fields: [
+      ...RATE_NAMES.map((n) => rateField(locale, n, row[n])),
+      mrkdwn(t(locale, 'kpi.slack.counts', { reopened: row.reopened, conduct: row.conductConfirmed })),
+    ],
+  };
+}
+
+export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock[]> {
+  const locale = cmd.locale ?? 'zh-CN';
+  const text = cmd.text.trim();
+  const word = WORDS[text.toLowerCase()];
+  const query: PeriodQuery | undefined = word ? { period: word } : /^\d{4}-\d{2}$/.test(text) ? { period: text } : undefined;
+  const usage = (): SlackBlock[] => [
+    { type: 'section', text: mrkdwn(`${t(locale, 'kpi.slack.not_understood', { text: text.slice(0, 50) })}\n${t(locale, 'kpi.slack.usage')}`) },
+  ];
+  if (!query) return usage();
+  let period;
+  try {
+    period = resolvePeriod(query, core.clock.now(), core.org.config.company.heatingSeason);
+  } catch (e) {
+    if (isAppError(e)) return usage();
+    throw e;
+  }
+  const report = await computeKpis(core, { from: period.from, to: period.to });
+  const name = (id: string | null) => {
+    const b = id ? core.org.branches.get(id) : undefined;
+    return b ? (locale === 'en' ? (b.nameEn ?? b.name) : b.name) : (id ?? t(locale, 'kpi.centre'));
+  };
+  const label = t(locale, `kpi.period.${period.kind}`, describePeriod(period));
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: t(locale, 'kpi.slack.header', { period: label }).slice(0, 150), emoji: true } },
+    { type: 'context', elements: [mrkdwn(t(locale, 'kpi.slack.context', { first: period.firstDay, last: period.lastDay, asOf: formatMinute(report.asOf) }))] },
+    rowSection(locale, t(locale, 'kpi.company'), report.company),
+  ];
+  const rows = [...report.branches, ...(report.centre ? [report.centre] : [])];
+  for (const row of rows) blocks.push({ type: 'divider' }, rowSection(locale, name(row.branchId), row));
+  return blocks;
+}
+
+/** A one-line summary for notifications and screen readers (Slack's `text` beside the blocks). */
+export function kpiFallbackText(locale: Locale, blocks: SlackBlock[]): string {
+  const header = blocks[0] as { text?: { text?: string } };
+  return header.text?.text ?? t(locale, 'kpi.title');
+}
