@@ -22,9 +22,21 @@ export async function insertRows(
   rows: Record<string, Cell>[],
   opts: { chunk?: number; /** skip rows whose unique column already holds the value */ ignoreConflictOn?: string } = {},
 ): Promise<void> {
+  await insertRowsReturning(tx, provider, table, rows, opts);
+}
+
+/** insertRows, returning the named columns of the inserted rows (e.g. their ids), in insert order. */
+export async function insertRowsReturning<T = Record<string, unknown>>(
+  tx: Tx,
+  provider: 'sqlite' | 'postgresql',
+  table: string,
+  rows: Record<string, Cell>[],
+  opts: { chunk?: number; ignoreConflictOn?: string; returning?: string[] } = {},
+): Promise<T[]> {
+  const out: T[] = [];
+  if (!rows.length) return out;
   const chunk = opts.chunk ?? 500;
   const conflict = opts.ignoreConflictOn ? ` ON CONFLICT ("${opts.ignoreConflictOn}") DO NOTHING` : '';
-  if (!rows.length) return;
   const cols = Object.keys(rows[0]);
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
@@ -37,6 +49,12 @@ export async function insertRows(
       return `(${marks.join(',')})`;
     });
     const colList = cols.map((c) => `"${c}"`).join(',');
-    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${colList}) VALUES ${tuples.join(',')}${conflict}`, ...params);
+    const sql = `INSERT INTO "${table}" (${colList}) VALUES ${tuples.join(',')}${conflict}`;
+    if (opts.returning?.length) {
+      out.push(...(await tx.$queryRawUnsafe<T[]>(`${sql} RETURNING ${opts.returning.map((c) => `"${c}"`).join(', ')}`, ...params)));
+    } else {
+      await tx.$executeRawUnsafe(sql, ...params);
+    }
   }
+  return out;
 }

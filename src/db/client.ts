@@ -40,7 +40,8 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
   if (target.provider === 'sqlite') {
     mkdirSync(dirname(target.url), { recursive: true });
     const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
-    const db = new SqliteClient({ adapter });
+    const db = new SqliteClient({ adapter, log: queryLog() });
+    traceQueries(db);
     // WAL is set (persistently) by the migration runner; these are per connection.
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
@@ -50,5 +51,19 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     { connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` },
     { schema: target.schema },
   );
-  return new PgClient({ adapter }) as unknown as Db;
+  const db = new PgClient({ adapter, log: queryLog() }) as unknown as Db;
+  traceQueries(db);
+  return db;
+}
+
+/** DB_TRACE_QUERIES=1 prints every query with its duration to stderr (developers, benchmarks). */
+function queryLog(): { emit: 'event'; level: 'query' }[] {
+  return process.env.DB_TRACE_QUERIES ? [{ emit: 'event', level: 'query' }] : [];
+}
+
+function traceQueries(db: Db): void {
+  if (!process.env.DB_TRACE_QUERIES) return;
+  (db as unknown as { $on(e: 'query', f: (q: { query: string; duration: number }) => void): void }).$on('query', (q) =>
+    process.stderr.write(`[query ${q.duration}ms] ${q.query.slice(0, 200)}\n`),
+  );
 }

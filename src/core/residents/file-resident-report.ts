@@ -23,6 +23,8 @@ export interface ResidentReport {
   topic?: string;
   /** the name the resident goes by on the platform, for an unbound resident */
   contactName?: string;
+  /** the resident row the caller already has (the bot reads it for every update): not read again */
+  resident?: Resident;
 }
 
 /** Whether a report of this kind needs the resident's flat before it can be filed. */
@@ -36,12 +38,12 @@ export function residentHasAddress(resident: Pick<Resident, 'customerId' | 'comm
 }
 
 export async function fileResidentReport(core: Core, r: ResidentReport): Promise<Ticket> {
-  const resident = await core.db.resident.findUnique({ where: { id: r.residentId }, include: { customer: true } });
+  const resident = r.resident?.id === r.residentId ? r.resident : await core.db.resident.findUnique({ where: { id: r.residentId } });
   if (!resident) throw new AppError('not_found', `no resident ${r.residentId}`, { residentId: r.residentId });
   if (needsAddress(r.kind) && !residentHasAddress(resident)) {
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
-  const bound = resident.customer;
+  const bound = resident.customerId ? await core.db.customer.findUnique({ where: { id: resident.customerId } }) : null;
   return createTicket(core, {
     kind: r.kind,
     category: r.category,
@@ -54,6 +56,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     photos: r.photos,
     paidMaterials: r.paidMaterials,
     topic: r.topic,
+    known: { customer: bound, resident },
     ...(bound
       ? { customerAccount: bound.account, verified: true }
       : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),

@@ -1,5 +1,6 @@
 /** The webhook door and everything that is not a feature: secret, duplicates, odd updates, failures. */
 import Fastify from 'fastify';
+import { makeTestCore } from '../../helpers/core.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../../src/bots/telegram/bot.js';
 import { telegramWebhookPlugin } from '../../../src/bots/telegram/webhook.js';
@@ -118,18 +119,19 @@ describe('odd updates get a polite word or are ignored, never a crash', () => {
 
 describe('a failure before the update is recorded', () => {
   it('answers 500, so that Telegram delivers the update again', async () => {
-    const db = new Proxy(h.core.db, {
-      get: (target, prop) =>
-        prop === 'inboundReceipt' ? { create: () => Promise.reject(new Error('database is down')) } : Reflect.get(target, prop),
-    });
-    const bot = createTelegramBot({ core: { ...h.core, db }, token: TG_TOKEN, apiRoot: h.fake.apiRoot, retry: false });
+    // a real database failure: the receipts table is gone from a database of its own
+    const broken = await makeTestCore();
+    await broken.db.$executeRawUnsafe('DROP TABLE "InboundReceipt"');
+    const bot = createTelegramBot({ core: broken, token: TG_TOKEN, apiRoot: h.fake.apiRoot, retry: false });
     const app = Fastify();
     await app.register(telegramWebhookPlugin, { bot, secret: TG_SECRET, log: { info() {}, warn() {}, error() {} } });
     try {
       const res = await app.inject({ method: 'POST', url: '/telegram/webhook', headers: { 'x-telegram-bot-api-secret-token': TG_SECRET }, payload: telegramText(newUser(), '暖气不热') });
       expect(res.statusCode).toBe(500);
+      expect(await broken.db.ticket.count()).toBe(0);
     } finally {
       await app.close();
+      await broken.close();
     }
   });
 });

@@ -64,6 +64,7 @@ export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Dr
   }
   const ticket = await fileResidentReport(deps.core, {
     residentId: ctx.resident.id,
+    resident: ctx.resident,
     kind: draft.kind,
     category: draft.category,
     severity: draft.severity,

@@ -1,0 +1,174 @@
+/**
+ * Intake throughput (issue 9, item 1): Telegram webhook updates that each create a ticket and
+ * queue its dispatch, over loopback HTTP at rising concurrency, against the baseline of a bare
+ * Fastify route doing one better-sqlite3 insert per request, in the same run.
+ *
+ * Each update is a leak report from a resident already bound to a demo customer: the bot files a
+ * leak at once (no confirmation step), so one update is one ticket, its events, its alerts and
+ * its outgoing messages (dispatch card, urgent alert) in one transaction, plus the bot's reply.
+ */
+import { fork } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FakeTelegramApi } from '../src/dev/fake-telegram-api.js';
+import { load, type LoadResult } from './load.js';
+import { startService } from './service.js';
+
+const SECRET = 'bench-webhook-secret';
+const LEAKS = ['楼上跑水了，水顺着墙往下流', '家里暖气片漏水了，地上都是水', '暖气管爆管了，快来人', '卫生间暖气跑水，楼下也被淹了'];
+
+export interface IntakeResult {
+  label: string;
+  runs: (LoadResult & { cpuMsPerRequest?: number })[];
+  tickets?: number;
+  rssMb?: number;
+}
+
+let updateId = 1;
+function leakUpdate(residents: number): string {
+  const id = updateId++;
+  const user = 900_000_000 + (id % residents);
+  return JSON.stringify({
+    update_id: id,
+    message: {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user, type: 'private' },
+      from: { id: user, is_bot: false, first_name: 'Bench', language_code: 'zh-hans' },
+      text: LEAKS[id % LEAKS.length],
+    },
+  });
+}
+
+/** Residents bound to demo customers, written straight into the database before the run. */
+function bindResidents(file: string, n: number): void {
+  const db = new Database(file);
+  const customers = db.prepare('SELECT id FROM "Customer" ORDER BY id').pluck().all() as number[];
+  const insert = db.prepare('INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt") VALUES (?,?,?,?,0,?,?)');
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(String(900_000_000 + i), String(900_000_000 + i), 'zh-CN', customers[i % customers.length], now, now);
+  })();
+  db.close();
+}
+
+export async function intakeBench(opts: { concurrency: number[]; durationS: number; residents?: number; databaseUrl?: string; instances?: number }): Promise<IntakeResult> {
+  const residents = opts.residents ?? 20_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
+  const file = join(dir, 'intake.db');
+  const fake = await FakeTelegramApi.start();
+  const env = {
+    DATABASE_URL: opts.databaseUrl ?? `file:${file}`,
+    API_TOKEN: 'bench-api-token',
+    TELEGRAM_BOT_TOKEN: '123456:bench-token',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+  };
+  const services = [];
+  try {
+    services.push(await startService(env));
+    if (!opts.databaseUrl) bindResidents(file, residents);
+    else await bindResidentsPg(opts.databaseUrl, residents);
+    for (let i = 1; i < (opts.instances ?? 1); i++) services.push(await startService(env));
+    const runs: IntakeResult['runs'] = [];
+    for (const c of opts.concurrency) {
+      const target = services.length === 1 ? services[0].url : await roundRobin(services.map((s) => s.url));
+      const cpu0 = services.reduce((n, s) => n + s.cpuMs(), 0);
+      const r = await load({
+          url: `${typeof target === 'string' ? target : target.url}/telegram/webhook`,
+          connections: c,
+          durationS: opts.durationS,
+          headers: { 'x-telegram-bot-api-secret-token': SECRET },
+          body: () => leakUpdate(residents),
+        });
+      runs.push({ ...r, cpuMsPerRequest: (services.reduce((n, s) => n + s.cpuMs(), 0) - cpu0) / Math.max(r.requests, 1) });
+      if (typeof target !== 'string') await target.close();
+    }
+    const rssMb = Math.max(...services.map((s) => s.rssMb()));
+    const tickets = await countTickets(env.DATABASE_URL, file);
+    return { label: `service${opts.databaseUrl ? ' (PostgreSQL' : ' (SQLite'}${services.length > 1 ? `, ${services.length} instances)` : ')'}`, runs, tickets, rssMb };
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    fake.faults = {};
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function countTickets(url: string, file: string): Promise<number> {
+  if (url.startsWith('file:')) {
+    const db = new Database(file, { readonly: true });
+    const n = db.prepare('SELECT COUNT(*) FROM "Ticket"').pluck().get() as number;
+    db.close();
+    return n;
+  }
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: stripSchema(url) });
+  await c.connect();
+  await c.query(`SET search_path TO "${schemaOf(url)}"`);
+  const n = Number((await c.query('SELECT COUNT(*) AS n FROM "Ticket"')).rows[0].n);
+  await c.end();
+  return n;
+}
+
+const schemaOf = (url: string) => new URL(url).searchParams.get('schema') ?? 'public';
+const stripSchema = (url: string) => {
+  const u = new URL(url);
+  u.searchParams.delete('schema');
+  return u.toString();
+};
+
+async function bindResidentsPg(url: string, n: number): Promise<void> {
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: stripSchema(url) });
+  await c.connect();
+  await c.query(`SET search_path TO "${schemaOf(url)}"`);
+  await c.query(
+    `INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt")
+     SELECT (900000000 + g)::text, (900000000 + g)::text, 'zh-CN', (SELECT id FROM "Customer" ORDER BY id OFFSET (g % 2000) LIMIT 1), 0, now(), now()
+     FROM generate_series(0, $1 - 1) g`,
+    [n],
+  );
+  await c.end();
+}
+
+/** A loopback round-robin in front of several instances (scale-out on PostgreSQL). */
+async function roundRobin(targets: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const { createServer, request } = await import('node:http');
+  let i = 0;
+  const agents = targets.map((t) => new URL(t));
+  const server = createServer((req, res) => {
+    const t = agents[i++ % agents.length];
+    const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** The bare baseline: Fastify + one better-sqlite3 insert per request, as a child process. */
+export async function baselineBench(opts: { concurrency: number[]; durationS: number }): Promise<IntakeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-base-'));
+  const child = fork(resolve(import.meta.dirname, 'baseline-server.ts'), [join(dir, 'base.db'), '0'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  try {
+    const port = await new Promise<number>((res, rej) => {
+      child.once('message', (m: any) => res(m.port));
+      child.once('exit', (code) => rej(new Error(`baseline exited ${code}`)));
+    });
+    const runs: LoadResult[] = [];
+    for (const c of opts.concurrency) {
+      runs.push(await load({ url: `http://127.0.0.1:${port}/telegram/webhook`, connections: c, durationS: opts.durationS, body: () => leakUpdate(1000) }));
+    }
+    return { label: 'baseline (Fastify + better-sqlite3 insert)', runs };
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
