@@ -9,6 +9,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Category, Scope, Severity, TicketKind } from '../domain.js';
 import { createTicket } from '../tickets/create-ticket.js';
+import { Params, toDate } from '../../db/sql.js';
 import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
@@ -37,7 +38,29 @@ export function residentHasAddress(resident: Pick<Resident, 'customerId' | 'comm
   return resident.customerId !== null || Boolean(resident.communityId && resident.address);
 }
 
+/**
+ * A flood from one account (a stuck client, a prank, a script) cannot fill the branches'
+ * queues: at most this many reports a minute per resident; the resident is told when to try
+ * again and given the hotline (issue 8).
+ */
+export const RESIDENT_REPORTS_PER_MINUTE = 3;
+
+async function checkFlood(core: Core, residentId: number): Promise<void> {
+  const now = core.clock.now();
+  const since = new Date(now.getTime() - 60_000);
+  const p = new Params(core.provider);
+  const rows = await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(
+    `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`,
+    ...p.values,
+  );
+  if (Number(rows[0]?.n ?? 0) >= RESIDENT_REPORTS_PER_MINUTE) {
+    const until = new Date(toDate(rows[0].first)!.getTime() + 60_000);
+    throw new AppError('rate_limited', `resident ${residentId} filed ${RESIDENT_REPORTS_PER_MINUTE} reports within a minute`, { residentId, until });
+  }
+}
+
 export async function fileResidentReport(core: Core, r: ResidentReport): Promise<Ticket> {
+  await checkFlood(core, r.residentId);
   const resident = r.resident?.id === r.residentId ? r.resident : await core.db.resident.findUnique({ where: { id: r.residentId } });
   if (!resident) throw new AppError('not_found', `no resident ${r.residentId}`, { residentId: r.residentId });
   if (needsAddress(r.kind) && !residentHasAddress(resident)) {
