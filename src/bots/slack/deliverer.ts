@@ -14,6 +14,8 @@ import type { Deliverer, DeliveryResult } from '../../delivery/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
 import type { Locale } from '../../i18n/index.js';
+import { kpiBlocks } from '../slack-kpi/kpi-blocks.js';
+import { tr } from './render/names.js';
 import { callbackTask, escalationAlert, reportMessage, staffAlert, triageMessage, type Message, type ReportPayload, type StaffAlertPayload } from './render/alerts.js';
 import { branchName, type RenderCtx } from './render/names.js';
 import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/ticket-card.js';
@@ -58,6 +60,7 @@ export class SlackDeliverer implements Deliverer {
         case 'staff_alert':
           return await this.staffAlert(row, payload);
         case 'report':
+          if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(row.target, payload as unknown as { month: string }) };
           return { result: await this.post(row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });
@@ -71,6 +74,12 @@ export class SlackDeliverer implements Deliverer {
     const t = await this.o.core.db.ticket.findUnique({ where: { id }, include: { events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
     if (!t) throw new DeliveryError(`no ticket ${id}`, { permanent: true });
     return t;
+  }
+
+  /** R25-R30 for the month that ended, as the leaders' monthly report (the same blocks as /kpi YYYY-MM). */
+  private async monthlyKpi(channel: string, p: { month: string }): Promise<{ channel: string; ts: string }> {
+    const blocks = await kpiBlocks(this.o.core, { text: p.month, locale: this.o.locale });
+    return this.post(channel, { text: tr(this.ctx(), 'report.monthly_kpi', { month: p.month }), blocks: blocks as Message['blocks'] });
   }
 
   private async post(channel: string, m: Message, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> {

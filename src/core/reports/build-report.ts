@@ -67,6 +67,11 @@ export async function buildReport(core: Core, tx: Tx, alert: ScheduledAlert, now
       if (target) items.push({ key: `report:${alert.key}:${b.branchId}`, platform: 'slack', target, kind: 'report', payload: { report: 'daily', date, from, to, branchId: b.branchId, numbers: b } });
     }
     if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'daily', date, from, to, branchId: null, numbers: total, branches } });
+  } else if (kind === 'report_monthly') {
+    // the month that just ended; the Slack app renders its KPIs when it delivers
+    const [y, m] = date.split('-').map(Number);
+    const month = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'monthly_kpi', date, month } });
   } else {
     // R8l: forms go back to HQ within half a month.
     const cutoff = new Date(now.getTime() - 15 * 86_400_000);

@@ -2,13 +2,21 @@
  * Scheduled reports are stored alerts too (R8i, R18, R19, R8l), one row per occurrence keyed by
  * its local date, so each is sent once even with several instances or after downtime:
  * - daily summary at 08:00 local for the previous day, per branch and for the company;
- * - the half-month list of service forms not back at HQ, on the 1st and the 16th at 09:00.
+ * - the half-month list of service forms not back at HQ, on the 1st and the 16th at 09:00;
+ * - the month's KPIs (R25-R30) to the leaders, on the 1st at 08:30.
  * Firing one occurrence stores the next.
  */
 import type { Core, Tx } from '../context.js';
 import { localParts, zonedTimeToUtc } from '../local-time.js';
 
-export type ReportKind = 'report_daily' | 'report_forms';
+export type ReportKind = 'report_daily' | 'report_forms' | 'report_monthly';
+export const REPORT_KINDS: ReportKind[] = ['report_daily', 'report_forms', 'report_monthly'];
+
+const AT: Record<ReportKind, { hour: number; minute: number }> = {
+  report_daily: { hour: 8, minute: 0 },
+  report_forms: { hour: 9, minute: 0 },
+  report_monthly: { hour: 8, minute: 30 },
+};
 
 /** The next occurrence strictly after `after`. */
 export function nextOccurrence(kind: ReportKind, after: Date): { key: string; dueAt: Date } {
@@ -17,7 +25,8 @@ export function nextOccurrence(kind: ReportKind, after: Date): { key: string; du
     const day = new Date(Date.UTC(p.year, p.month - 1, p.day + add));
     const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()];
     if (kind === 'report_forms' && d !== 1 && d !== 16) continue;
-    const dueAt = zonedTimeToUtc({ year: y, month: m, day: d, hour: kind === 'report_daily' ? 8 : 9, minute: 0 });
+    if (kind === 'report_monthly' && d !== 1) continue;
+    const dueAt = zonedTimeToUtc({ year: y, month: m, day: d, ...AT[kind] });
     if (dueAt > after) {
       const iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
       return { key: `${kind}:${iso}`, dueAt };
@@ -35,5 +44,5 @@ export async function ensureReportScheduled(db: Core['db'] | Tx, kind: ReportKin
 
 /** At start-up: make sure every report has its next occurrence stored. */
 export async function ensureReportsScheduled(core: Core): Promise<void> {
-  for (const kind of ['report_daily', 'report_forms'] as const) await ensureReportScheduled(core.db, kind, core.clock.now());
+  for (const kind of REPORT_KINDS) await ensureReportScheduled(core.db, kind, core.clock.now());
 }

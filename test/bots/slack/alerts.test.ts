@@ -163,6 +163,15 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
     expect(textOf(report)).toContain('新增工单: 12');
     expect(textOf(report)).toContain('超时未结: 1');
   });
+  it('posts the monthly report to the leaders with the KPI blocks of the month that ended', async () => {
+    await enqueue(h.core.db, h.core.clock.now(), [
+      { key: 'report:monthly:test', platform: 'slack', target: 'C0LEADER01', kind: 'report', payload: { report: 'monthly_kpi', date: '2026-11-01', month: '2026-10' } },
+    ]);
+    await h.drain();
+    const report = h.fake.channelMessages('C0LEADER01').at(-1)!;
+    expect(report.text).toBe('2026-10 月度考核指标');
+    expect(textOf(report)).toContain('新城供热分公司');
+  });
 });
 
 describe('when Slack fails', () => {

@@ -102,3 +102,21 @@ describe('scheduled reports (R8i, R8l)', () => {
     }
   });
 });
+
+describe('the monthly KPI report (R25-R30)', () => {
+  it('is due on the 1st at 08:30 local and names the month that ended', async () => {
+    const { fireDueAlerts: fire } = await import('../../../src/core/deadlines/fire-due-alerts.js');
+    expect(nextOccurrence('report_monthly', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_monthly:2026-12-01', dueAt: new Date('2026-12-01T00:30:00Z') });
+    const c = await makeTestCore({ start: '2026-12-31T12:00:00Z' });
+    try {
+      await ensureReportsScheduled(c);
+      c.clock.set('2027-01-01T00:30:00Z');
+      await fire(c, 'x');
+      const monthly = await c.db.outboxMessage.findFirstOrThrow({ where: { key: 'report:report_monthly:2027-01-01:company' } });
+      expect(monthly.target).toBe('C0LEADER01');
+      expect(JSON.parse(monthly.payload)).toMatchObject({ report: 'monthly_kpi', month: '2026-12' });
+    } finally {
+      await c.close();
+    }
+  });
+});
