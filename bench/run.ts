@@ -1,0 +1,113 @@
+/**
+ * npm run bench — the whole path against the machine's limit (issue 9). Each figure is
+ * measured beside its baseline in the same run (these machines are shared and noisy), printed
+ * as a table and written to bench/results/<timestamp>.json and bench/results/latest.json.
+ *
+ *   npm run bench                      everything (about 5 minutes on 2 cores)
+ *   npm run bench -- --quick           shorter runs, 100,000 tickets for the sweep and KPIs
+ *   BENCH_DATABASE_URL=postgresql://... npm run bench   adds the PostgreSQL intake runs
+ *
+ * All load goes to 127.0.0.1; every run is bounded in time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { baselineBench, intakeBench, type IntakeResult } from './intake.js';
+import { slackBench } from './slack.js';
+import { sweepBench } from './sweep.js';
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const quick = args.quick;
+const want = (name: string) => !args.only || args.only.split(',').includes(name);
+const duration = quick ? 5 : 10;
+const bigN = quick ? 100_000 : 1_000_000;
+const rows: { item: string; measure: string; value: string; target: string; baseline: string; verdict: string }[] = [];
+const json: Record<string, unknown> = { at: new Date().toISOString(), cores: availableParallelism(), quick };
+const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+function row(item: string, measure: string, value: string, target: string, baseline: string, ok: boolean | null) {
+  rows.push({ item, measure, value, target, baseline, verdict: ok === null ? '' : ok ? 'met' : 'MISSED' });
+}
+
+async function pgUrl(): Promise<string | null> {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) return null;
+  const schema = `bench_${Date.now().toString(36)}`;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE SCHEMA "${schema}"`);
+  await c.end();
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+}
+
+if (want('intake')) {
+  const conc = quick ? [10, 50] : [10, 50, 100];
+  const base = await baselineBench({ concurrency: conc, durationS: duration });
+  const svc = await intakeBench({ concurrency: conc, durationS: duration });
+  json.intake = { baseline: base, service: svc };
+  for (let i = 0; i < conc.length; i++) {
+    const s = svc.runs[i];
+    const b = base.runs[i];
+    const at50 = conc[i] === 50;
+    row(
+      '1 intake (SQLite)',
+      `c=${conc[i]}: tickets/s, p50/p99 ms`,
+      `${fmt(s.rps)} /s, ${s.p50}/${s.p99} ms (${fmt(s.cpuMsPerRequest ?? NaN, 1)} ms CPU each)`,
+      at50 ? '>= 500/s, p99 < 50 ms' : '',
+      `${fmt(b.rps)} /s, ${b.p50}/${b.p99} ms; ratio ${fmt((s.rps / b.rps) * 100, 1)} %`,
+      at50 ? s.rps >= 500 && s.p99 < 50 : null,
+    );
+  }
+  row('5 memory', 'service RSS after intake', `${fmt(svc.rssMb ?? NaN)} MB`, '< 300 MB', '', (svc.rssMb ?? Infinity) < 300);
+  const url = await pgUrl();
+  if (url) {
+    const one = await intakeBench({ concurrency: [50], durationS: duration, databaseUrl: url });
+    const url2 = await pgUrl();
+    const two = await intakeBench({ concurrency: [50], durationS: duration, databaseUrl: url2!, instances: 2 });
+    json.postgres = { one, two };
+    const [a, b] = [one.runs[0], two.runs[0]];
+    row('6 intake (PostgreSQL)', 'c=50, 1 instance', `${fmt(a.rps)} /s, ${a.p50}/${a.p99} ms`, '', '', null);
+    row('6 intake (PostgreSQL)', 'c=50, 2 instances, round-robin', `${fmt(b.rps)} /s, ${b.p50}/${b.p99} ms`, 'a gain', `x${fmt(b.rps / a.rps, 2)} of 1 instance`, b.rps > a.rps);
+  } else {
+    row('6 intake (PostgreSQL)', 'skipped', 'set BENCH_DATABASE_URL or TEST_DATABASE_URL', '', '', null);
+  }
+}
+
+if (want('slack')) {
+  const s = await slackBench({ tickets: quick ? 200 : 500, connections: 20, durationS: duration });
+  json.slack = s;
+  row('2 Slack clicks', 'c=20: ack p50/p99 ms', `${s.p50}/${s.p99} ms (${fmt(s.requests)} clicks, ${s.accepted} accepted)`, 'p99 < 100 ms', "Slack's limit 3,000 ms", s.p99 < 100 && s.non2xx === 0);
+}
+
+if (want('sweep')) {
+  const small = await sweepBench(bigN / 10, 10_000);
+  const big = await sweepBench(bigN, 10_000);
+  json.sweep = { small, big };
+  row('3 deadline sweep', `${fmt(bigN)} tickets, 10,000 due: fire all`, `${fmt(big.medianMs)} ms`, '< 200 ms', `${fmt(small.medianMs)} ms at ${fmt(bigN / 10)} tickets`, big.medianMs < 200);
+  row('3 deadline sweep', 'one pass, nothing due', `${fmt(big.idleMs, 1)} ms`, 'flat in table size', `${fmt(small.idleMs, 1)} ms at ${fmt(bigN / 10)}`, null);
+}
+
+if (want('kpi')) {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../scripts/bench-kpi.ts'), '--tickets', String(bigN), '--runs', '5'], { encoding: 'utf8' });
+  const m = /month over ([\d,]+) tickets: (\d+) ms median/.exec(out);
+  const ms = m ? Number(m[2]) : NaN;
+  json.kpi = { output: out };
+  row('4 KPIs', `month over ${fmt(bigN)} tickets`, `${fmt(ms)} ms`, '< 1,000 ms', '', ms < 1000);
+}
+
+json.loadAverage = loadavg();
+const widths = ['item', 'measure', 'value', 'target', 'baseline', 'verdict'].map((k) => Math.max(k.length, ...rows.map((r) => String((r as any)[k]).length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+const table = [line(['item', 'measure', 'value', 'target', 'baseline', 'verdict']), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line([r.item, r.measure, r.value, r.target, r.baseline, r.verdict]))].join('\n');
+console.log(`\n${table}\n\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+json.table = rows;
+const dir = resolve(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify(json, null, 2));
+writeFileSync(resolve(dir, 'latest.json'), JSON.stringify(json, null, 2));
