@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import type { Category, Scope, Severity, TicketKind } from '../domain.js';
 import { createTicket } from '../tickets/create-ticket.js';
 import { Params, toDate } from '../../db/sql.js';
+import { customerById } from '../../db/fast-reads.js';
 import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
@@ -66,7 +67,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
   if (needsAddress(r.kind) && !residentHasAddress(resident)) {
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
-  const bound = resident.customerId ? await core.db.customer.findUnique({ where: { id: resident.customerId } }) : null;
+  const bound = resident.customerId ? await customerById(core.db, core.provider, resident.customerId) : null;
   return createTicket(core, {
     kind: r.kind,
     category: r.category,

@@ -6,6 +6,7 @@
 import type { Core } from '../context.js';
 import { isUniqueViolation } from '../inbound/remember-receipt.js';
 import type { Resident } from '../../db/generated/sqlite/client.js';
+import { residentByTelegramId } from '../../db/fast-reads.js';
 
 export interface MeetResidentInput {
   telegramUserId: string;
@@ -19,7 +20,7 @@ export function localeFromLanguageCode(code: string | undefined): 'zh-CN' | 'en'
 }
 
 export async function meetResident(core: Core, input: MeetResidentInput): Promise<Resident> {
-  const found = await core.db.resident.findUnique({ where: { telegramUserId: input.telegramUserId } });
+  const found = await residentByTelegramId(core.db, core.provider, input.telegramUserId);
   if (found) {
     if (found.chatId === input.chatId) return found;
     return core.db.resident.update({ where: { id: found.id }, data: { chatId: input.chatId } });
