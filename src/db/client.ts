@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type BetterSqlite3 from 'better-sqlite3';
+import { registerSqliteDirect } from './sqlite-direct.js';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { PrismaClient as PgClient } from './generated/postgresql/client.js';
 
@@ -39,12 +41,21 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
 export async function openDb(target: DatabaseTarget): Promise<Db> {
   if (target.provider === 'sqlite') {
     mkdirSync(dirname(target.url), { recursive: true });
-    const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
+    const factory = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
+    // Keep hold of the connection the adapter opens (see sqlite-direct.ts for why and how it is used).
+    let connection: { client?: BetterSqlite3.Database } | undefined;
+    const adapter = {
+      provider: factory.provider,
+      adapterName: factory.adapterName,
+      connect: async () => (connection = (await factory.connect()) as never),
+      connectToShadowDb: () => factory.connectToShadowDb(),
+    } as unknown as typeof factory;
     const db = new SqliteClient({ adapter, log: queryLog() });
     traceQueries(db);
     // WAL is set (persistently) by the migration runner; these are per connection.
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+    if (connection?.client) registerSqliteDirect(db, connection.client);
     return db;
   }
   const adapter = new PrismaPg(

@@ -3,12 +3,18 @@
  * handled once. The receipt is a row in the database (not memory), so a replay after a
  * restart, or to another instance, is recognised too.
  */
-import type { Core } from '../context.js';
+import type { Core, Tx } from '../context.js';
 import { Params } from '../../db/sql.js';
+import { sqliteDirect } from '../../db/sqlite-direct.js';
 
-/** True the first time `key` is seen; false for a replay. */
-export async function firstReceipt(core: Pick<Core, 'db' | 'clock' | 'provider'>, key: string): Promise<boolean> {
+/** True the first time `key` is seen; false for a replay. `db` may be a transaction, so that the receipt commits with the work. */
+export async function firstReceipt(core: { db: Pick<Tx, '$executeRawUnsafe'> } & Pick<Core, 'clock' | 'provider'>, key: string): Promise<boolean> {
   // one statement on every update, so raw: no exception for a replay, no query compiling
+  const direct = sqliteDirect(core.db);
+  if (direct) {
+    await direct.whenFree();
+    return direct.insert('InboundReceipt', { key, receivedAt: core.clock.now() }, 'key') !== 0;
+  }
   const p = new Params(core.provider);
   const inserted = await core.db.$executeRawUnsafe(
     `INSERT INTO "InboundReceipt" ("key", "receivedAt") VALUES (${p.add(key)}, ${p.add(core.clock.now())}) ON CONFLICT ("key") DO NOTHING`,

@@ -11,6 +11,7 @@ import type { Category, Scope, Severity, TicketKind } from '../domain.js';
 import { createTicket } from '../tickets/create-ticket.js';
 import { Params, toDate } from '../../db/sql.js';
 import { customerById } from '../../db/fast-reads.js';
+import { sqliteDirect } from '../../db/sqlite-direct.js';
 import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
@@ -27,6 +28,8 @@ export interface ResidentReport {
   contactName?: string;
   /** the resident row the caller already has (the bot reads it for every update): not read again */
   resident?: Resident;
+  /** filed at most once per key (see NewTicket.onceKey) */
+  onceKey?: string;
 }
 
 /** Whether a report of this kind needs the resident's flat before it can be filed. */
@@ -49,11 +52,12 @@ export const RESIDENT_REPORTS_PER_MINUTE = 3;
 async function checkFlood(core: Core, residentId: number): Promise<void> {
   const now = core.clock.now();
   const since = new Date(now.getTime() - 60_000);
+  const direct = sqliteDirect(core.db);
   const p = new Params(core.provider);
-  const rows = await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(
-    `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`,
-    ...p.values,
-  );
+  const sql = `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`;
+  const rows = direct
+    ? [direct.stmt(sql).get(...p.values) as { n: number; first: unknown }]
+    : await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(sql, ...p.values);
   if (Number(rows[0]?.n ?? 0) >= RESIDENT_REPORTS_PER_MINUTE) {
     const until = new Date(toDate(rows[0].first)!.getTime() + 60_000);
     throw new AppError('rate_limited', `resident ${residentId} filed ${RESIDENT_REPORTS_PER_MINUTE} reports within a minute`, { residentId, until });
@@ -81,6 +85,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     paidMaterials: r.paidMaterials,
     topic: r.topic,
     known: { customer: bound, resident },
+    onceKey: r.onceKey,
     ...(bound
       ? { customerAccount: bound.account, verified: true }
       : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),

@@ -15,10 +15,12 @@ import {
 import type { Core } from '../context.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { insertRows, insertRowsReturning } from '../../db/bulk-insert.js';
-import { nextTicketNumber } from './numbering.js';
+import { firstReceipt } from '../inbound/remember-receipt.js';
+import { nextTicketNumber, nextTicketNumberSync } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
-import { scheduleTicketAlerts } from './schedule-alerts.js';
+import { alertRows, scheduleTicketAlerts } from './schedule-alerts.js';
+import { sqliteDirect } from '../../db/sqlite-direct.js';
 import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface NewTicket {
@@ -45,6 +47,13 @@ export interface NewTicket {
   verified?: boolean;
   /** set by intake in a branch (R1.2): that branch handles it even if the address says otherwise */
   branchId?: string;
+  /**
+   * The request that files this ticket, when it may come twice (a resident's Submit tap): kept as
+   * an inbound receipt in the ticket's own transaction, so the ticket exists exactly when the
+   * receipt does. A second filing with the same key is refused with already_filed; a filing that
+   * failed (or a process killed half-way) leaves nothing behind, so it can be done again.
+   */
+  onceKey?: string;
   /** rows the caller already read (the bot has its resident and account in hand): not read again */
   known?: { customer?: Customer | null; resident?: Resident | null };
   photos?: string[];
@@ -122,59 +131,86 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   const deadlines = computeDeadlines(core.org.config, route.branchId, cls, now);
   const status = route.branchId ? 'dispatched' : 'received';
 
-  return core.db.$transaction(async (tx) => {
-    const number = await nextTicketNumber(tx, input.kind, now);
-    const row = {
-      number,
-      ...cls,
-      source: input.source,
-      status,
-      description: input.description.trim(),
-      topic: input.topic ?? null,
-      customerId: customer?.id ?? null,
-      residentId: resident?.id ?? null,
-      verified: input.verified ?? Boolean(customer && input.source !== 'telegram'),
-      contactName: input.contactName ?? customer?.name ?? null,
-      contactPhone: input.contactPhone ?? customer?.phone ?? null,
-      communityId,
-      address: input.address ?? customer?.address ?? null,
-      building: input.building ?? customer?.building ?? null,
-      unit: input.unit ?? customer?.unit ?? null,
-      room: input.room ?? customer?.room ?? null,
-      firstResponder: input.firstResponder,
-      branchId: route.branchId,
-      unitId: route.unitId,
-      paidMaterials: input.paidMaterials ?? null,
-      ackDueAt: deadlines.ackDueAt,
-      arriveDueAt: deadlines.arriveDueAt,
-      resolveDueAt: deadlines.resolveDueAt,
+  const row = {
+    ...cls,
+    source: input.source,
+    status,
+    description: input.description.trim(),
+    topic: input.topic ?? null,
+    customerId: customer?.id ?? null,
+    residentId: resident?.id ?? null,
+    verified: input.verified ?? Boolean(customer && input.source !== 'telegram'),
+    contactName: input.contactName ?? customer?.name ?? null,
+    contactPhone: input.contactPhone ?? customer?.phone ?? null,
+    communityId,
+    address: input.address ?? customer?.address ?? null,
+    building: input.building ?? customer?.building ?? null,
+    unit: input.unit ?? customer?.unit ?? null,
+    room: input.room ?? customer?.room ?? null,
+    firstResponder: input.firstResponder,
+    branchId: route.branchId,
+    unitId: route.unitId,
+    paidMaterials: input.paidMaterials ?? null,
+    ackDueAt: deadlines.ackDueAt,
+    arriveDueAt: deadlines.arriveDueAt,
+    resolveDueAt: deadlines.resolveDueAt,
+    createdAt: now,
+    dispatchedAt: route.branchId ? now : null,
+    updatedAt: now,
+  };
+  // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
+  const events = (ticketId: number): Record<string, string | number | Date | null>[] => [
+    { ticketId, at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', data: JSON.stringify({ source: input.source }) },
+    ...(route.branchId
+      ? [{ ticketId, at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) }]
+      : []),
+  ];
+  const photos = (ticketId: number) => (input.photos ?? []).map((fileId) => ({ ticketId, fileId, createdAt: now }));
+  const messages = (ticket: Ticket, lastEventId: number) =>
+    planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, { id: lastEventId, type: route.branchId ? 'dispatched' : 'created' }).map((m) => ({
+      key: m.key,
+      platform: m.platform,
+      target: m.target,
+      kind: m.kind,
+      payload: JSON.stringify(m.payload),
+      state: 'pending',
+      attempts: 0,
+      nextAt: now,
       createdAt: now,
-      dispatchedAt: route.branchId ? now : null,
-      updatedAt: now,
-    };
-    // Raw insert: Prisma's create spent ~2 ms of CPU compiling this one statement (bench/).
-    const [{ id }] = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'Ticket', [row], { returning: ['id'] });
-    const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, id: Number(id) };
-    // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
-    const events: Record<string, string | number | Date | null>[] = [{ ticketId: ticket.id, at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', data: JSON.stringify({ source: input.source }) }];
-    if (route.branchId) {
-      events.push({ ticketId: ticket.id, at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) });
+    }));
+
+  // The hot path of a cold snap. On SQLite: one synchronous transaction of prepared statements on
+  // the connection itself; elsewhere: one Prisma transaction of raw multi-row statements. Either
+  // way no read-before-write, and no statement compiled by Prisma (measured in bench/).
+  const direct = sqliteDirect(core.db);
+  if (direct) {
+    await direct.whenFree();
+    return direct.transaction(() => {
+      if (input.onceKey && direct.insert('InboundReceipt', { key: input.onceKey, receivedAt: now }, 'key') === 0) {
+        throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
+      }
+      const number = nextTicketNumberSync(direct, input.kind, now);
+      const id = direct.insert('Ticket', { number, ...row });
+      const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
+      let lastEventId = 0;
+      for (const e of events(id)) lastEventId = direct.insert('TicketEvent', e);
+      for (const p of photos(id)) direct.insert('TicketPhoto', p);
+      for (const m of messages(ticket, lastEventId)) direct.insert('OutboxMessage', m, 'key');
+      for (const a of alertRows(core.org.config, ticket, now)) direct.insert('ScheduledAlert', a, 'key');
+      return ticket;
+    });
+  }
+  return core.db.$transaction(async (tx) => {
+    if (input.onceKey && !(await firstReceipt({ db: tx, clock: core.clock, provider: core.provider }, input.onceKey))) {
+      throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
     }
-    // The hot path of a cold snap: a few statements in one transaction, no read-before-write
-    // (raw multi-row inserts; Prisma's per-row create cost dominated intake, see bench/).
-    const inserted = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'TicketEvent', events, { returning: ['id'] });
-    const last = { id: Number(inserted[inserted.length - 1].id), type: String(events[events.length - 1].type) };
-    if (input.photos?.length) {
-      await insertRows(tx, core.provider, 'TicketPhoto', input.photos.map((fileId) => ({ ticketId: ticket.id, fileId, createdAt: now })));
-    }
-    const messages = planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, last);
-    await insertRows(
-      tx,
-      core.provider,
-      'OutboxMessage',
-      messages.map((m) => ({ key: m.key, platform: m.platform, target: m.target, kind: m.kind, payload: JSON.stringify(m.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now })),
-      { ignoreConflictOn: 'key' },
-    );
+    const number = await nextTicketNumber(tx, input.kind, now);
+    const [{ id: rawId }] = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'Ticket', [{ number, ...row }], { returning: ['id'] });
+    const id = Number(rawId);
+    const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
+    const inserted = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'TicketEvent', events(id), { returning: ['id'] });
+    await insertRows(tx, core.provider, 'TicketPhoto', photos(id));
+    await insertRows(tx, core.provider, 'OutboxMessage', messages(ticket, Number(inserted[inserted.length - 1].id)), { ignoreConflictOn: 'key' });
     await scheduleTicketAlerts(tx, core.provider, core.org.config, ticket, now);
     return ticket;
   });

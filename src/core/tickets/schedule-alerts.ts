@@ -22,16 +22,10 @@ export function dueOf(t: DueTicket, d: DeadlineName): Date | null {
   return d === 'ack' ? t.ackDueAt : d === 'arrive' ? t.arriveDueAt : t.resolveDueAt;
 }
 
-export async function scheduleTicketAlerts(
-  tx: Tx,
-  provider: Provider,
-  config: OrgConfig,
-  t: DueTicket,
-  now: Date,
-  generation: string | number = 0,
-): Promise<void> {
+/** The warning and overdue alerts of a ticket's deadlines, as rows. */
+export function alertRows(config: OrgConfig, t: DueTicket, now: Date, generation: string | number = 0) {
   const lead = config.escalation.warnLeadMinutes * 60_000;
-  const rows = [];
+  const rows: { key: string; ticketId: number; kind: string; dueAt: Date; data: string }[] = [];
   for (const d of DEADLINES) {
     const due = dueOf(t, d);
     if (!due) continue;
@@ -41,8 +35,19 @@ export async function scheduleTicketAlerts(
       { key: `ticket:${t.id}:${d}_overdue:${generation}`, ticketId: t.id, kind: `${d}_overdue`, dueAt: due, data },
     );
   }
+  return rows;
+}
+
+export async function scheduleTicketAlerts(
+  tx: Tx,
+  provider: Provider,
+  config: OrgConfig,
+  t: DueTicket,
+  now: Date,
+  generation: string | number = 0,
+): Promise<void> {
   // keys carry the generation, so storing the same alerts again is harmless
-  await insertRows(tx, provider, 'ScheduledAlert', rows, { ignoreConflictOn: 'key' });
+  await insertRows(tx, provider, 'ScheduledAlert', alertRows(config, t, now, generation), { ignoreConflictOn: 'key' });
 }
 
 /**
