@@ -41,7 +41,22 @@ export interface LocalParts {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+// Intl's formatToParts is slow (tens of microseconds) and every ticket needs the local date a
+// few times: the parts of the last minute asked for are kept (zone offsets are whole minutes).
+let cached: { zone: string; minute: number; parts: LocalParts } | null = null;
+
 export function localParts(at: Date, timeZone = companyTimeZone()): LocalParts {
+  const t = at.getTime();
+  const minute = Math.floor(t / 60_000);
+  if (cached && cached.minute === minute && cached.zone === timeZone) {
+    return { ...cached.parts, second: Math.floor((t - minute * 60_000) / 1000) };
+  }
+  const parts = computeParts(at, timeZone);
+  cached = { zone: timeZone, minute, parts };
+  return parts;
+}
+
+function computeParts(at: Date, timeZone: string): LocalParts {
   const p: Record<string, string> = {};
   for (const part of formatter(timeZone).formatToParts(at)) p[part.type] = part.value;
   return {

@@ -15,8 +15,12 @@ type Statement = BetterSqlite3.Statement;
 
 export class SqliteDirect {
   private readonly statements = new Map<string, Statement>();
+  private readonly inserts = new Map<string, Statement>();
+  private readonly control: { begin: Statement; commit: Statement; rollback: Statement };
 
-  constructor(private readonly conn: BetterSqlite3.Database) {}
+  constructor(private readonly conn: BetterSqlite3.Database) {
+    this.control = { begin: conn.prepare('BEGIN IMMEDIATE'), commit: conn.prepare('COMMIT'), rollback: conn.prepare('ROLLBACK') };
+  }
 
   /** False once Prisma has closed the connection (after $disconnect): callers fall back to Prisma. */
   get usable(): boolean {
@@ -44,15 +48,30 @@ export class SqliteDirect {
   /** INSERT of one row; returns its rowid (0 when ignoreConflictOn skipped it). Dates as epoch ms, booleans as 0/1. */
   insert(table: string, row: Record<string, unknown>, ignoreConflictOn?: string): number {
     const cols = Object.keys(row);
-    const conflict = ignoreConflictOn ? ` ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '';
-    const sql = `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})${conflict}`;
-    const res = this.stmt(sql).run(...cols.map((c) => cell(row[c])));
+    const shape = `${table}|${ignoreConflictOn ?? ''}|${cols.join(',')}`;
+    let s = this.inserts.get(shape);
+    if (!s) {
+      const conflict = ignoreConflictOn ? ` ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '';
+      s = this.conn.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})${conflict}`);
+      this.inserts.set(shape, s);
+    }
+    const values = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) values[i] = cell(row[cols[i]]);
+    const res = s.run(values);
     return res.changes === 1 ? Number(res.lastInsertRowid) : 0;
   }
 
   /** Runs `fn` as one synchronous transaction. Call after whenFree(), with no await in between. */
   transaction<T>(fn: () => T): T {
-    return this.conn.transaction(fn).immediate();
+    this.control.begin.run();
+    try {
+      const out = fn();
+      this.control.commit.run();
+      return out;
+    } catch (e) {
+      if (this.conn.inTransaction) this.control.rollback.run();
+      throw e;
+    }
   }
 }
 
