@@ -19,6 +19,9 @@ import { baselineBench, intakeBench, type IntakeResult } from './intake.js';
 import { slackBench } from './slack.js';
 import { sweepBench } from './sweep.js';
 
+// the service runs compiled, as `npm start` runs it
+execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', cwd: resolve(import.meta.dirname, '..') });
+
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = args.quick;
 const want = (name: string) => !args.only || args.only.split(',').includes(name);

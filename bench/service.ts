@@ -25,9 +25,11 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string>, opts: { script?: string; args?: string[] } = {}): Promise<RunningService> {
   const port = Number(env.PORT ?? (await freePort()));
-  const script = opts.script ?? resolve(import.meta.dirname, '../src/main.ts');
+  // the compiled service, as `npm start` runs it (bench/run.ts builds it first); tsx for sources
+  const script = opts.script ?? resolve(import.meta.dirname, '../dist/main.js');
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...prof, ...loader, script, ...(opts.args ?? [])], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -41,7 +41,8 @@ const first = (v: string | string[] | undefined): string | undefined => {
   return s?.trim() ? s.trim().slice(0, 64) : undefined;
 };
 
-const ASSETS = join(import.meta.dirname, 'assets');
+// the sources' folder, so that the compiled service (dist/) serves the same files
+const ASSETS = resolve(import.meta.dirname, '../../../src/http/dashboard/assets');
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
 
 /** The query a period form sends; `to` only counts for a custom period (the form always sends it). */
