@@ -41,69 +41,80 @@ function channelFor(core: Core, t: Ticket, level: number): string | undefined {
   return (level === 0 ? unitChannel : undefined) ?? branch?.channels.dispatch;
 }
 
+/** The rows a batch of deadline alerts writes. */
+export interface DeadlineEffects {
+  overdue: number[];
+  events: { ticketId: number; at: Date; type: string; actor: string; note: string; data: string }[];
+  next: { key: string; ticketId: number; kind: string; dueAt: Date; data: string | null }[];
+  messages: { key: string; platform: string; target: string; kind: string; payload: string; state: string; attempts: number; nextAt: Date; createdAt: Date }[];
+}
+
+export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'>;
+
+export const ALERT_TICKET_COLUMNS = '"id", "status", "acceptedAt", "arrivedAt", "resolvedAt", "branchId", "unitId", "assigneeId", "severity"';
+
+export function toAlertTicket(r: Record<string, unknown>): AlertTicket {
+  return {
+    id: Number(r.id),
+    status: String(r.status),
+    acceptedAt: toDate(r.acceptedAt),
+    arrivedAt: toDate(r.arrivedAt),
+    resolvedAt: toDate(r.resolvedAt),
+    branchId: (r.branchId as string | null) ?? null,
+    unitId: (r.unitId as string | null) ?? null,
+    assigneeId: (r.assigneeId as string | null) ?? null,
+    severity: String(r.severity),
+  };
+}
+
 /**
- * Deadline alerts are applied in batches (a cold snap makes thousands due at once): one read
- * of their tickets, then one statement each for the overdue marks, messages, log events and
- * next-level alerts, in raw SQL (Prisma's per-row cost made this 30 times slower: bench/sweep.ts).
+ * What a batch of deadline alerts does (a cold snap makes thousands due at once): pure, so that
+ * the same plan is written through Prisma or, on SQLite, in one synchronous transaction.
  */
-export async function applyDeadlineAlerts(core: Core, tx: Tx, alerts: ScheduledAlert[], now: Date): Promise<void> {
-  const ids = [...new Set(alerts.map((a) => a.ticketId).filter((id): id is number => id !== null))];
-  const p = new Params(core.provider);
-  const raw = ids.length
-    ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(
-        `SELECT "id", "status", "acceptedAt", "arrivedAt", "resolvedAt", "branchId", "unitId", "assigneeId", "severity" FROM "Ticket" WHERE "id" IN ${p.list(ids)}`,
-        ...p.values,
-      )
-    : [];
-  const rows = raw.map((r) => ({ ...r, id: Number(r.id), acceptedAt: toDate(r.acceptedAt), arrivedAt: toDate(r.arrivedAt), resolvedAt: toDate(r.resolvedAt) }));
-  const tickets = new Map(rows.map((t) => [t.id, t as Ticket]));
-  const items: OutboxItem[] = [];
-  const events: { ticketId: number; at: Date; type: string; actor: string; note: string; data: string }[] = [];
-  const overdue: number[] = [];
-  const next: { key: string; ticketId: number; kind: string; dueAt: Date; data: string | null }[] = [];
+export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets: Map<number, AlertTicket>, now: Date): DeadlineEffects {
+  const fx: DeadlineEffects = { overdue: [], events: [], next: [], messages: [] };
   const esc = core.org.config.escalation;
   for (const alert of alerts) {
     const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
     const t = alert.ticketId ? tickets.get(alert.ticketId) : undefined;
-    if (!t || met(t, deadline)) continue;
+    if (!t || met(t as Ticket, deadline)) continue;
     const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
     const data = alert.data ? JSON.parse(alert.data) : {};
-    const channel = channelFor(core, t, level);
+    const channel = channelFor(core, t as Ticket, level);
     if (channel) {
-      items.push({
-        key: `alert:${alert.key}`,
-        platform: 'slack',
-        target: channel,
-        kind: 'staff_alert',
-        payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t, level) },
-      });
+      const payload = { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t as Ticket, level) };
+      fx.messages.push({ key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload: JSON.stringify(payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now });
     }
     if (stage === 'overdue') {
-      overdue.push(t.id);
-      events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });
+      fx.overdue.push(t.id);
+      fx.events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });
       // the next levels, each a set delay after the deadline (the HQ leader only for major events);
       // after downtime they are due at once and fire on the next sweep
       const levels = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
       if (t.severity === 'major') levels.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
       for (const n of levels) {
-        next.push({ key: alert.key.replace('_overdue:', `_${n.stage}:`), ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data });
+        fx.next.push({ key: alert.key.replace('_overdue:', `_${n.stage}:`), ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data });
       }
     } else if (stage !== 'warn') {
-      events.push({ ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) });
+      fx.events.push({ ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) });
     }
   }
-  if (overdue.length) {
+  return fx;
+}
+
+/** Deadline alerts through Prisma's raw path: one read of their tickets, one statement per table. */
+export async function applyDeadlineAlerts(core: Core, tx: Tx, alerts: ScheduledAlert[], now: Date): Promise<void> {
+  const ids = [...new Set(alerts.map((a) => a.ticketId).filter((id): id is number => id !== null))];
+  const p = new Params(core.provider);
+  const raw = ids.length ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${ALERT_TICKET_COLUMNS} FROM "Ticket" WHERE "id" IN ${p.list(ids)}`, ...p.values) : [];
+  const fx = planDeadlineAlerts(core, alerts, new Map(raw.map((r) => [Number(r.id), toAlertTicket(r)])), now);
+  if (fx.overdue.length) {
     const q = new Params(core.provider);
-    await tx.$executeRawUnsafe(`UPDATE "Ticket" SET "overdueAt" = ${q.add(now)} WHERE "overdueAt" IS NULL AND "id" IN ${q.list(overdue)}`, ...q.values);
+    await tx.$executeRawUnsafe(`UPDATE "Ticket" SET "overdueAt" = ${q.add(now)} WHERE "overdueAt" IS NULL AND "id" IN ${q.list(fx.overdue)}`, ...q.values);
   }
-  await insertRows(tx, core.provider, 'TicketEvent', events);
-  await insertRows(tx, core.provider, 'ScheduledAlert', next);
-  await insertRows(
-    tx,
-    core.provider,
-    'OutboxMessage',
-    items.map((i) => ({ key: i.key, platform: i.platform, target: i.target, kind: i.kind, payload: JSON.stringify(i.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now })),
-  );
+  await insertRows(tx, core.provider, 'TicketEvent', fx.events);
+  await insertRows(tx, core.provider, 'ScheduledAlert', fx.next);
+  await insertRows(tx, core.provider, 'OutboxMessage', fx.messages);
 }
 
 async function callbackAlert(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {

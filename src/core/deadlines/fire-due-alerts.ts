@@ -7,7 +7,8 @@
  * number of due alerts, not the size of the tables.
  */
 import type { Core } from '../context.js';
-import { applyAlert, applyDeadlineAlerts, isDeadlineAlert } from './alert-effects.js';
+import { ALERT_TICKET_COLUMNS, applyAlert, applyDeadlineAlerts, isDeadlineAlert, planDeadlineAlerts, toAlertTicket, type AlertTicket } from './alert-effects.js';
+import { sqliteDirect, type SqliteDirect } from '../../db/sqlite-direct.js';
 import type { ScheduledAlert } from '../../db/generated/sqlite/client.js';
 import { Params, toDate } from '../../db/sql.js';
 
@@ -18,15 +19,29 @@ export interface SweepResult {
 
 export async function fireDueAlerts(core: Core, owner: string, opts: { batch?: number; leaseMs?: number } = {}): Promise<SweepResult> {
   const now = core.clock.now();
-  const mine = await claimDue(core, owner, now, new Date(now.getTime() + (opts.leaseMs ?? 60_000)), opts.batch ?? 1000);
-  if (!mine.length) return { fired: 0, skipped: 0 };
+  const leaseUntil = new Date(now.getTime() + (opts.leaseMs ?? 60_000));
+  const limit = opts.batch ?? 1000;
   let fired = 0;
   let skipped = 0;
-  const deadlineAlerts = mine.filter(isDeadlineAlert);
-  const batched = deadlineAlerts.length > 0 && (await fireBatch(core, owner, deadlineAlerts, now));
-  if (batched) fired += deadlineAlerts.length;
-  // the rest one by one (and the deadline alerts too if a row of the batch was taken meanwhile)
-  for (const alert of batched ? mine.filter((a) => !isDeadlineAlert(a)) : mine) {
+  let single: ScheduledAlert[];
+  const direct = sqliteDirect(core.db);
+  if (direct) {
+    // SQLite: the deadline alerts of a batch fire in one synchronous transaction (it is the only
+    // writer while it runs, so no lease is needed); the others are leased and done one by one.
+    await direct.whenFree();
+    const out = direct.transaction(() => fireSqliteBatch(core, direct, owner, now, leaseUntil, limit));
+    fired += out.fired;
+    single = out.others;
+  } else {
+    const mine = await claimDue(core, owner, now, leaseUntil, limit);
+    if (!mine.length) return { fired: 0, skipped: 0 };
+    const deadlineAlerts = mine.filter(isDeadlineAlert);
+    const batched = deadlineAlerts.length > 0 && (await fireBatch(core, owner, deadlineAlerts, now));
+    if (batched) fired += deadlineAlerts.length;
+    // the rest one by one (and the deadline alerts too if a row of the batch was taken meanwhile)
+    single = batched ? mine.filter((a) => !isDeadlineAlert(a)) : mine;
+  }
+  for (const alert of single) {
     const done = await core.db.$transaction(async (tx) => {
       const res = await tx.scheduledAlert.updateMany({ where: { id: alert.id, leaseOwner: owner, firedAt: null }, data: { firedAt: now } });
       if (res.count !== 1) return false;
@@ -70,6 +85,49 @@ async function claimDue(core: Core, owner: string, now: Date, leaseUntil: Date, 
       leaseUntil,
     }))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}
+
+/** One synchronous SQLite transaction: claim due rows, fire the deadline alerts, lease the rest. */
+function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: Date, leaseUntil: Date, limit: number): { fired: number; others: ScheduledAlert[] } {
+  const t = now.getTime();
+  const due = (
+    direct
+      .stmt(
+        `SELECT "id", "key", "ticketId", "kind", "dueAt", "data" FROM "ScheduledAlert"
+         WHERE "firedAt" IS NULL AND "dueAt" <= ? AND ("leaseUntil" IS NULL OR "leaseUntil" <= ?) ORDER BY "dueAt" LIMIT ?`,
+      )
+      .all(t, t, limit) as Record<string, unknown>[]
+  ).map((r) => ({
+    id: Number(r.id),
+    key: String(r.key),
+    ticketId: r.ticketId === null ? null : Number(r.ticketId),
+    kind: String(r.kind),
+    dueAt: toDate(r.dueAt)!,
+    data: (r.data as string | null) ?? null,
+    firedAt: null,
+    cancelledAt: null,
+    leaseOwner: owner,
+    leaseUntil,
+  }));
+  const deadlineAlerts = due.filter(isDeadlineAlert);
+  const others = due.filter((a) => !isDeadlineAlert(a));
+  const fire = direct.stmt('UPDATE "ScheduledAlert" SET "firedAt" = ? WHERE "id" = ?');
+  for (const a of deadlineAlerts) fire.run(t, a.id);
+  const lease = direct.stmt('UPDATE "ScheduledAlert" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" = ?');
+  for (const a of others) lease.run(owner, leaseUntil.getTime(), a.id);
+  const read = direct.stmt(`SELECT ${ALERT_TICKET_COLUMNS} FROM "Ticket" WHERE "id" = ?`);
+  const tickets = new Map<number, AlertTicket>();
+  for (const id of new Set(deadlineAlerts.map((a) => a.ticketId))) {
+    const row = id === null ? undefined : (read.get(id) as Record<string, unknown> | undefined);
+    if (row) tickets.set(Number(row.id), toAlertTicket(row));
+  }
+  const fx = planDeadlineAlerts(core, deadlineAlerts, tickets, now);
+  const mark = direct.stmt('UPDATE "Ticket" SET "overdueAt" = ? WHERE "id" = ? AND "overdueAt" IS NULL');
+  for (const id of fx.overdue) mark.run(t, id);
+  for (const e of fx.events) direct.insert('TicketEvent', e);
+  for (const n of fx.next) direct.insert('ScheduledAlert', n, 'key');
+  for (const m of fx.messages) direct.insert('OutboxMessage', m, 'key');
+  return { fired: deadlineAlerts.length, others };
 }
 
 class LostClaim extends Error {}
