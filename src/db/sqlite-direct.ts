@@ -16,10 +16,19 @@ type Statement = BetterSqlite3.Statement;
 export class SqliteDirect {
   private readonly statements = new Map<string, Statement>();
   private readonly inserts = new Map<string, Statement>();
-  private readonly control: { begin: Statement; commit: Statement; rollback: Statement };
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Statement>;
+  private readonly queue: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private flushing = false;
 
   constructor(private readonly conn: BetterSqlite3.Database) {
-    this.control = { begin: conn.prepare('BEGIN IMMEDIATE'), commit: conn.prepare('COMMIT'), rollback: conn.prepare('ROLLBACK') };
+    this.control = {
+      begin: conn.prepare('BEGIN IMMEDIATE'),
+      commit: conn.prepare('COMMIT'),
+      rollback: conn.prepare('ROLLBACK'),
+      savepoint: conn.prepare('SAVEPOINT item'),
+      release: conn.prepare('RELEASE item'),
+      rollbackTo: conn.prepare('ROLLBACK TO item'),
+    };
   }
 
   /** False once Prisma has closed the connection (after $disconnect): callers fall back to Prisma. */
@@ -59,6 +68,54 @@ export class SqliteDirect {
     for (let i = 0; i < cols.length; i++) values[i] = cell(row[cols[i]]);
     const res = s.run(values);
     return res.changes === 1 ? Number(res.lastInsertRowid) : 0;
+  }
+
+  /**
+   * Group commit: `fn` runs with the others queued in the same turn of the event loop, each
+   * inside its own savepoint (a failure undoes only its own writes), and the whole group is
+   * committed once. Resolves after the commit, so what it wrote is durable when it resolves.
+   * A commit per ticket was most of SQLite's cost at a few hundred tickets a second (bench/).
+   */
+  inGroupCommit<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    await this.whenFree();
+    const group = this.queue.splice(0, this.queue.length);
+    const done: { resolve: (v: unknown) => void; value: unknown }[] = [];
+    try {
+      this.control.begin.run();
+      for (const item of group) {
+        this.control.savepoint.run();
+        try {
+          const value = item.fn();
+          this.control.release.run();
+          done.push({ resolve: item.resolve, value });
+        } catch (e) {
+          this.control.rollbackTo.run();
+          this.control.release.run();
+          item.reject(e);
+        }
+      }
+      this.control.commit.run();
+      for (const d of done) d.resolve(d.value);
+    } catch (e) {
+      if (this.conn.inTransaction) this.control.rollback.run();
+      for (const item of group) item.reject(e);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    }
   }
 
   /** Runs `fn` as one synchronous transaction. Call after whenFree(), with no await in between. */

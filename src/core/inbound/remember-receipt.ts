@@ -12,8 +12,8 @@ export async function firstReceipt(core: { db: Pick<Tx, '$executeRawUnsafe'> } &
   // one statement on every update, so raw: no exception for a replay, no query compiling
   const direct = sqliteDirect(core.db);
   if (direct) {
-    await direct.whenFree();
-    return direct.insert('InboundReceipt', { key, receivedAt: core.clock.now() }, 'key') !== 0;
+    const at = core.clock.now();
+    return direct.inGroupCommit(() => direct.insert('InboundReceipt', { key, receivedAt: at }, 'key') !== 0);
   }
   const p = new Params(core.provider);
   const inserted = await core.db.$executeRawUnsafe(

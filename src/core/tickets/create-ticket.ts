@@ -184,8 +184,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   // way no read-before-write, and no statement compiled by Prisma (measured in bench/).
   const direct = sqliteDirect(core.db);
   if (direct) {
-    await direct.whenFree();
-    return direct.transaction(() => {
+    return direct.inGroupCommit(() => {
       if (input.onceKey && direct.insert('InboundReceipt', { key: input.onceKey, receivedAt: now }, 'key') === 0) {
         throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
       }

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteDirect } from '../../src/db/sqlite-direct.js';
+import { makeTestCore, usingPostgres, type TestCore } from '../helpers/core.js';
+
+let core: TestCore;
+beforeAll(async () => {
+  core = await makeTestCore();
+});
+afterAll(() => core?.close());
+
+const receipts = async () => (await core.db.inboundReceipt.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key);
+
+describe.skipIf(usingPostgres)('the SQLite hot path on Prisma’s own connection', () => {
+  it('commits a group at once, and a failing member undoes only its own writes', async () => {
+    const direct = sqliteDirect(core.db)!;
+    const at = new Date();
+    const results = await Promise.allSettled([
+      direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'a', receivedAt: at })),
+      direct.inGroupCommit(() => {
+        direct.insert('InboundReceipt', { key: 'b', receivedAt: at });
+        throw new Error('this member fails after writing');
+      }),
+      direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'c', receivedAt: at })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await receipts()).toEqual(['a', 'c']);
+  });
+
+  it('waits for an open Prisma transaction instead of writing into it', async () => {
+    const direct = sqliteDirect(core.db)!;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const prismaTx = core.db
+      .$transaction(async (tx) => {
+        await tx.inboundReceipt.create({ data: { key: 'in-prisma-tx', receivedAt: new Date() } });
+        await gate;
+        throw new Error('roll the Prisma transaction back');
+      })
+      .catch(() => 'rolled back');
+    await new Promise((r) => setTimeout(r, 20));
+    const ours = direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'ours', receivedAt: new Date() }));
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect(await prismaTx).toBe('rolled back');
+    await ours;
+    // ours survived the other transaction's rollback: it was not written inside it
+    expect(await receipts()).toContain('ours');
+    expect(await receipts()).not.toContain('in-prisma-tx');
+  });
+});
