@@ -27,7 +27,8 @@ export async function startService(env: Record<string, string>, opts: { script?:
   const port = Number(env.PORT ?? (await freePort()));
   // the compiled service, as `npm start` runs it (bench/run.ts builds it first); tsx for sources
   const script = opts.script ?? resolve(import.meta.dirname, '../dist/main.js');
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // the same V8 flags as `npm start` (package.json): the heap is capped at 160 MB by default
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps', `--max-old-space-size=${process.env.HEAP_MB ?? 160}`];
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const child = spawn(process.execPath, [...prof, ...loader, script, ...(opts.args ?? [])], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },

@@ -1,5 +1,5 @@
 /** npm run import:customers -- file.csv : loads the customer register into the configured database. */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { openCore } from '../bootstrap.js';
 import { readSettings } from '../config.js';
 import { importCustomers } from '../core/customers/import-customers.js';
@@ -13,10 +13,10 @@ if (!file) {
 const settings = readSettings();
 const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
 try {
-  const res = await importCustomers(core, readFileSync(file));
-  console.log(`${res.created} created, ${res.updated} updated, ${res.errors.length} rows refused`);
+  const res = await importCustomers(core, createReadStream(file));
+  console.log(`${res.created} created, ${res.updated} updated, ${res.refused} rows refused`);
   for (const e of res.errors) console.log(`  line ${e.line}${e.account ? ` (${e.account})` : ''}: ${e.code}: ${e.message}`);
-  process.exitCode = res.errors.length ? 1 : 0;
+  process.exitCode = res.refused ? 1 : 0;
 } catch (e) {
   console.error(isAppError(e) ? `${e.code}: ${e.message}` : e);
   process.exitCode = 2;

@@ -128,7 +128,7 @@ describe('the HTTP API', () => {
     const res = await app.inject({ method: 'POST', url: '/api/customers/import', headers: { ...auth, 'content-type': 'text/csv' }, payload: csv });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ created: 2, updated: 0 });
+    expect(body).toMatchObject({ created: 2, updated: 0, refused: 4 });
     expect(body.errors.map((e: any) => [e.line, e.code])).toEqual([
       [3, 'bad_phone'],
       [4, 'unknown_community'],

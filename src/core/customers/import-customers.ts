@@ -3,7 +3,9 @@
  * Good rows are stored (new accounts created, known ones updated); each bad row is reported
  * with its line and the reason, and stores nothing. A file without the header is refused whole.
  */
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { insertRows } from '../../db/bulk-insert.js';
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 
@@ -20,65 +22,102 @@ export interface RowError {
 export interface ImportResult {
   created: number;
   updated: number;
+  /** rows refused (all of them, even past the listed errors) */
+  refused: number;
+  /** the first MAX_LISTED_ERRORS refused rows with their line and reason */
   errors: RowError[];
 }
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const ACCOUNT = /^[A-Za-z0-9-]{4,20}$/;
 
-export async function importCustomers(core: Core, csv: string | Buffer): Promise<ImportResult> {
-  let records: string[][];
-  try {
-    records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
-  } catch (e) {
-    throw new AppError('csv_invalid', `not readable as CSV: ${(e as Error).message}`, {});
-  }
-  const header = (records[0] ?? []).map((h) => h.toLowerCase());
-  const missing = CUSTOMER_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) throw new AppError('csv_invalid', `the header lacks ${missing.join(', ')}`, { missing });
-  const col = Object.fromEntries(CUSTOMER_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof CUSTOMER_COLUMNS)[number], number>;
+/** At most this many row errors are listed in full (the count is always exact). */
+export const MAX_LISTED_ERRORS = 1000;
 
+/**
+ * Streams the file: rows are checked and written a chunk at a time, so a register of hundreds of
+ * thousands of customers imports in constant memory.
+ */
+export async function importCustomers(core: Core, csv: string | Buffer | Readable): Promise<ImportResult> {
+  const source = typeof csv === 'string' || Buffer.isBuffer(csv) ? Readable.from([csv]) : csv;
+  const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
   const errors: RowError[] = [];
-  const good: { line: number; data: ReturnType<typeof toRow> }[] = [];
+  let refused = 0;
   const seen = new Set<string>();
-  records.slice(1).forEach((r, i) => {
-    const line = i + 2;
-    const get = (c: (typeof CUSTOMER_COLUMNS)[number]) => (r[col[c]] ?? '').trim();
-    const err = (code: RowError['code'], field: string, message: string) => errors.push({ line, account: get('account') || undefined, code, field, message });
-    for (const f of ['account', 'name', 'phone', 'address', 'community'] as const) {
-      if (!get(f)) return err('missing_field', f, `${f} is empty`);
-    }
-    if (r.some((v) => v.length > 200)) return err('too_long', '', 'a value is longer than 200 characters');
-    if (!ACCOUNT.test(get('account'))) return err('bad_account', 'account', 'account must be 4-20 letters, digits or dashes');
-    if (!PHONE.test(get('phone').replace(/\s/g, ''))) return err('bad_phone', 'phone', 'not a mobile or landline number');
-    const community = core.org.findCommunity(get('community'));
-    if (!community) return err('unknown_community', 'community', `community "${get('community')}" is not in the organisation config`);
-    const area = get('area_m2');
-    if (area && !(Number(area) > 0 && Number(area) < 10_000)) return err('bad_area', 'area_m2', 'area must be a positive number of square metres');
-    if (seen.has(get('account'))) return err('duplicate_in_file', 'account', 'this account appears earlier in the file');
-    seen.add(get('account'));
-    good.push({ line, data: toRow(get, community.id) });
-  });
-
+  let col: Record<(typeof CUSTOMER_COLUMNS)[number], number> | null = null;
+  let line = 0;
+  let chunk: ReturnType<typeof toRow>[] = [];
   let created = 0;
   let updated = 0;
-  const CHUNK = 500;
-  for (let i = 0; i < good.length; i += CHUNK) {
-    const chunk = good.slice(i, i + CHUNK);
-    await core.db.$transaction(async (tx) => {
-      const existing = new Set(
-        (await tx.customer.findMany({ where: { account: { in: chunk.map((g) => g.data.account) } }, select: { account: true } })).map((c) => c.account),
-      );
-      const fresh = chunk.filter((g) => !existing.has(g.data.account)).map((g) => g.data);
-      if (fresh.length) await tx.customer.createMany({ data: fresh });
-      for (const g of chunk) {
-        if (existing.has(g.data.account)) await tx.customer.update({ where: { account: g.data.account }, data: g.data });
+  const flush = async () => {
+    const part = chunk;
+    chunk = [];
+    const r = await writeChunk(core, part);
+    created += r.created;
+    updated += r.updated;
+  };
+  try {
+    for await (const r of parser as AsyncIterable<string[]>) {
+      line++;
+      if (!col) {
+        const header = r.map((h) => h.toLowerCase());
+        const missing = CUSTOMER_COLUMNS.filter((c) => !header.includes(c));
+        if (missing.length) throw new AppError('csv_invalid', `the header lacks ${missing.join(', ')}`, { missing });
+        col = Object.fromEntries(CUSTOMER_COLUMNS.map((c) => [c, header.indexOf(c)])) as NonNullable<typeof col>;
+        continue;
       }
-      created += fresh.length;
-      updated += chunk.length - fresh.length;
-    });
+      const c = col;
+      const get = (k: (typeof CUSTOMER_COLUMNS)[number]) => (r[c[k]] ?? '').trim();
+      const problem = checkRow(core, r, get, seen);
+      if (problem) {
+        refused++;
+        if (errors.length < MAX_LISTED_ERRORS) errors.push({ line, account: get('account') || undefined, ...problem });
+        continue;
+      }
+      seen.add(get('account'));
+      chunk.push(toRow(get, core.org.findCommunity(get('community'))!.id));
+      if (chunk.length >= 1000) await flush();
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('csv_invalid', `not readable as CSV at line ${line + 1}: ${(e as Error).message}`, { line: line + 1 });
   }
-  return { created, updated, errors };
+  if (!col) throw new AppError('csv_invalid', `the header lacks ${CUSTOMER_COLUMNS.join(', ')}`, { missing: CUSTOMER_COLUMNS });
+  if (chunk.length) await flush();
+  return { created, updated, errors, refused };
+}
+
+function checkRow(
+  core: Core,
+  r: string[],
+  get: (c: (typeof CUSTOMER_COLUMNS)[number]) => string,
+  seen: Set<string>,
+): Omit<RowError, 'line' | 'account'> | null {
+  for (const f of ['account', 'name', 'phone', 'address', 'community'] as const) {
+    if (!get(f)) return { code: 'missing_field', field: f, message: `${f} is empty` };
+  }
+  if (r.some((v) => v.length > 200)) return { code: 'too_long', field: '', message: 'a value is longer than 200 characters' };
+  if (!ACCOUNT.test(get('account'))) return { code: 'bad_account', field: 'account', message: 'account must be 4-20 letters, digits or dashes' };
+  if (!PHONE.test(get('phone').replace(/\s/g, ''))) return { code: 'bad_phone', field: 'phone', message: 'not a mobile or landline number' };
+  if (!core.org.findCommunity(get('community'))) return { code: 'unknown_community', field: 'community', message: `community "${get('community')}" is not in the organisation config` };
+  const area = get('area_m2');
+  if (area && !(Number(area) > 0 && Number(area) < 10_000)) return { code: 'bad_area', field: 'area_m2', message: 'area must be a positive number of square metres' };
+  if (seen.has(get('account'))) return { code: 'duplicate_in_file', field: 'account', message: 'this account appears earlier in the file' };
+  return null;
+}
+
+/** One chunk in one transaction: new accounts created, known ones updated. */
+async function writeChunk(core: Core, rows: ReturnType<typeof toRow>[]): Promise<{ created: number; updated: number }> {
+  return core.db.$transaction(async (tx) => {
+    const existing = new Set((await tx.customer.findMany({ where: { account: { in: rows.map((g) => g.account) } }, select: { account: true } })).map((c) => c.account));
+    const fresh = rows.filter((g) => !existing.has(g.account));
+    const now = new Date();
+    await insertRows(tx, core.provider, 'Customer', fresh.map((g) => ({ ...g, createdAt: now, updatedAt: now })));
+    for (const g of rows) {
+      if (existing.has(g.account)) await tx.customer.update({ where: { account: g.account }, data: g });
+    }
+    return { created: fresh.length, updated: rows.length - fresh.length };
+  });
 }
 
 function toRow(get: (c: (typeof CUSTOMER_COLUMNS)[number]) => string, communityId: string) {
