@@ -21,6 +21,8 @@ import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
 import { alertRows, scheduleTicketAlerts } from './schedule-alerts.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
+import { Params } from '../../db/sql.js';
+import { randomUUID } from 'node:crypto';
 import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface NewTicket {
@@ -203,14 +205,20 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     if (input.onceKey && !(await firstReceipt({ db: tx, clock: core.clock, provider: core.provider }, input.onceKey))) {
       throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
     }
-    const number = await nextTicketNumber(tx, input.kind, now);
-    const [{ id: rawId }] = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'Ticket', [{ number, ...row }], { returning: ['id'] });
+    // The day's counter row stays locked from its update to the commit, so the number is taken
+    // last: a placeholder first, the real number just before the commit. Taken first, every
+    // intake queued behind the whole of the one before it, whatever the number of instances.
+    const placeholder = `~${randomUUID()}`;
+    const [{ id: rawId }] = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'Ticket', [{ number: placeholder, ...row }], { returning: ['id'] });
     const id = Number(rawId);
-    const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
+    const draft: Ticket = { ...TICKET_DEFAULTS, ...row, number: placeholder, id };
     const inserted = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'TicketEvent', events(id), { returning: ['id'] });
     await insertRows(tx, core.provider, 'TicketPhoto', photos(id));
-    await insertRows(tx, core.provider, 'OutboxMessage', messages(ticket, Number(inserted[inserted.length - 1].id)), { ignoreConflictOn: 'key' });
-    await scheduleTicketAlerts(tx, core.provider, core.org.config, ticket, now);
-    return ticket;
+    await insertRows(tx, core.provider, 'OutboxMessage', messages(draft, Number(inserted[inserted.length - 1].id)), { ignoreConflictOn: 'key' });
+    await scheduleTicketAlerts(tx, core.provider, core.org.config, draft, now);
+    const number = await nextTicketNumber(tx, input.kind, now);
+    const p = new Params(core.provider);
+    await tx.$executeRawUnsafe(`UPDATE "Ticket" SET "number" = ${p.add(number)} WHERE "id" = ${p.add(id)}`, ...p.values);
+    return { ...draft, number };
   });
 }
