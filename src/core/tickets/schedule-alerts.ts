@@ -6,7 +6,7 @@
 import type { Tx } from '../context.js';
 import type { OrgConfig } from '../org/types.js';
 import { insertRows } from '../../db/bulk-insert.js';
-import type { Provider } from '../../db/sql.js';
+import { Params, type Provider } from '../../db/sql.js';
 
 interface DueTicket {
   id: number;
@@ -54,11 +54,15 @@ export async function scheduleTicketAlerts(
  * A step that meets a deadline (accepted, on site, resolved) removes its pending alerts.
  * Removed rather than flagged, so that the sweep's index holds only alerts that may still fire.
  */
-export async function cancelTicketAlerts(tx: Tx, ticketId: number, deadlines: DeadlineName[]): Promise<void> {
+export async function cancelTicketAlerts(tx: Tx, ticketId: number, deadlines: DeadlineName[], provider?: Provider): Promise<void> {
   if (!deadlines.length) return;
-  await tx.scheduledAlert.deleteMany({
-    where: { ticketId, firedAt: null, kind: { in: deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`)) } },
-  });
+  const kinds = deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`));
+  if (!provider) {
+    await tx.scheduledAlert.deleteMany({ where: { ticketId, firedAt: null, kind: { in: kinds } } });
+    return;
+  }
+  const p = new Params(provider);
+  await tx.$executeRawUnsafe(`DELETE FROM "ScheduledAlert" WHERE "ticketId" = ${p.add(ticketId)} AND "firedAt" IS NULL AND "kind" IN ${p.list(kinds)}`, ...p.values);
 }
 
 export const ALERT_STAGES = ['warn', 'overdue', 'escalate2', 'escalate3'] as const;
