@@ -72,8 +72,15 @@ async function main() {
   await slack?.app.start();
   let runner: Awaited<ReturnType<typeof startTelegramPolling>> | undefined;
   if (bot) {
-    await setupTelegram({ bot, publicUrl: polling ? undefined : settings.publicUrl, secret: env.TELEGRAM_WEBHOOK_SECRET });
-    if (polling) runner = await startTelegramPolling(bot);
+    // Telegram not answering at start-up must not keep the service (Slack, the API, the outbox) down:
+    // the webhook takes updates anyway, and the commands and webhook are registered at the next start.
+    const setup = setupTelegram({ bot, publicUrl: polling ? undefined : settings.publicUrl, secret: env.TELEGRAM_WEBHOOK_SECRET }).catch((e: unknown) =>
+      log.error({ err: (e as Error).message }, 'Telegram set-up failed: commands or webhook not registered'),
+    );
+    if (polling) {
+      await setup;
+      runner = await startTelegramPolling(bot);
+    }
   }
 
   const scheduler = new DeadlineScheduler({ core, log, onFired: kick });
@@ -81,7 +88,7 @@ async function main() {
   outbox = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: {
       ...(slack ? { slack: slack.deliverer } : {}),
       ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
-    }, log, perTargetGapMs: 1000 });
+    }, log, perTargetGapMs: 1000, maxAttempts: positive(env.OUTBOX_MAX_ATTEMPTS), maxBackoffMs: positive(env.OUTBOX_MAX_BACKOFF_MS) });
   outbox.start();
 
   let closing = false;
@@ -101,6 +108,12 @@ async function main() {
   };
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
+}
+
+/** A positive number from the environment, or undefined (the default applies). */
+function positive(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 main().catch((e) => {

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'bind_rate_limited'
   | 'rate_limited'
   | 'already_answered'
+  | 'already_filed'
   | 'not_your_ticket'
   | 'address_required'
   | 'invalid_date'

@@ -15,6 +15,8 @@ export interface OutboxWorkerOptions {
   clock: Clock;
   deliverers: Partial<Record<'telegram' | 'slack', Deliverer>>;
   maxAttempts?: number;
+  /** the longest wait between two attempts of one message (default 5 minutes) */
+  maxBackoffMs?: number;
   batchSize?: number;
   leaseMs?: number;
   /** minimum gap between two messages to one target (Telegram chat, Slack channel) */
@@ -120,8 +122,9 @@ export class OutboxWorker {
     } catch (e) {
       const attempts = row.attempts + 1;
       const de = e instanceof DeliveryError ? e : null;
-      const dead = de?.opts.permanent || attempts >= (this.o.maxAttempts ?? 10);
-      const backoff = Math.min(2 ** attempts * 1000, 5 * 60_000) * (0.75 + Math.random() * 0.5);
+      // 20 attempts with backoff capped at 5 minutes ride out about an hour of platform outage
+      const dead = de?.opts.permanent || attempts >= (this.o.maxAttempts ?? 20);
+      const backoff = Math.min(2 ** attempts * 1000, this.o.maxBackoffMs ?? 5 * 60_000) * (0.75 + Math.random() * 0.5);
       const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
       const message = (e as Error).message.slice(0, 500);
       (dead ? this.o.log?.error : this.o.log?.warn)?.call(this.o.log, { outboxId: row.id, kind: row.kind, attempts, error: message }, dead ? 'outbox message dead' : 'outbox delivery failed, will retry');

@@ -23,6 +23,8 @@ export interface FakeSlackCall {
   /** what the fake answered (ok, ts, channel, error) */
   response: Record<string, any>;
   path: string;
+  /** when the fake answered (ms since the epoch): lets a test check that Retry-After was waited */
+  at: number;
 }
 
 export interface FakeSlackMessage {
@@ -157,7 +159,7 @@ export class FakeSlackApi {
     const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || (params.token as string | undefined);
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
     const send = (status: number, body: Record<string, any>, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, params, token, status, response: body, path });
+      this.calls.push({ method, params, token, status, response: body, path, at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };

@@ -24,6 +24,8 @@ export interface FakeTelegramCall {
   /** HTTP status the fake answered with */
   status: number;
   response: Record<string, any>;
+  /** when the fake answered (ms since the epoch): lets a test check that retry_after was waited */
+  at: number;
 }
 
 /** A message as the fake keeps it: what the person in the chat sees now. */
@@ -182,7 +184,7 @@ export class FakeTelegramApi {
     const query = Object.fromEntries(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
     const params = { ...query, ...parseBody(req.headers['content-type'], body) };
     const { status, response } = await this.answer(method, params);
-    const call = { method, params, token, status, response };
+    const call = { method, params, token, status, response, at: Date.now() };
     this.calls.push(call);
     const ready = this.callWaiters.filter((w) => w.match(call));
     this.callWaiters = this.callWaiters.filter((w) => !ready.includes(w));

@@ -23,6 +23,25 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   bind_rate_limited: 429,
 };
 
+/** Driver and Prisma codes of a database that is there but cannot take the request now. */
+const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2034', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08001', '08003', '08006']);
+const UNAVAILABLE_TEXT = /database is locked|SQLITE_BUSY|Connection terminated|terminating connection|Timed out fetching a new connection|Can't reach database/i;
+
+/**
+ * A database that is busy (SQLite's write lock held past the busy timeout) or whose connection
+ * dropped: the request may simply be sent again, so the answer is 503 with a code, not 500.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  let x = e as { code?: unknown; message?: unknown; cause?: unknown; error?: unknown } | undefined;
+  for (let i = 0; x && i < 6; i++, x = (x.cause ?? x.error) as typeof x) {
+    if (typeof x.code === 'string' && UNAVAILABLE.has(x.code)) return true;
+    if (typeof x.message === 'string' && UNAVAILABLE_TEXT.test(x.message)) return true;
+  }
+  return false;
+}
+
+export const DATABASE_UNAVAILABLE = { code: 'database_unavailable', message: 'the database cannot take this request now; send it again shortly' } as const;
+
 /** The one place HTTP turns errors into replies: a code and a message, never a stack or a 5xx detail. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
@@ -38,6 +57,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status && status >= 400 && status < 500) {
       const code = status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
       return reply.status(status).send({ code, message: err.message });
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err: err.message }, 'database unavailable');
+      return reply.status(503).header('retry-after', '1').send(DATABASE_UNAVAILABLE);
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ code: 'internal_error', message: 'internal error' });

@@ -70,6 +70,7 @@ export class FastifyReceiver implements Receiver {
     let body: Record<string, any>;
     try {
       body = parseBody(raw, contentType);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
     } catch {
       return reply.status(400).send({ code: 'bad_request', message: 'unreadable Slack payload' });
     }

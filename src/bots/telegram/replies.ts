@@ -57,7 +57,16 @@ export function mainMenu(locale: Locale, bound: boolean): Keyboard {
  * resident taps "submit" twice or answers the same question twice (two updates, one ticket).
  */
 export function firstAction(core: Core, ctx: BotContext, what: string, messageId: number | undefined): Promise<boolean> {
-  return firstReceipt(core, `telegram:once:${what}:${ctx.chat?.id}:${messageId}`);
+  return firstReceipt(core, onceKey(ctx, what, messageId));
+}
+
+/**
+ * The receipt key of acting once on a button or question. A report carries it into the filing
+ * (Draft.onceKey), where it is stored in the ticket's own transaction: checked beforehand, a tap
+ * whose filing then failed would be spent, and the report lost.
+ */
+export function onceKey(ctx: BotContext, what: string, messageId: number | undefined): string {
+  return `telegram:once:${what}:${ctx.chat?.id}:${messageId}`;
 }
 
 /** The biggest size of a photo message. */

@@ -139,7 +139,7 @@ async function submitStep(
   input: { note: string; form?: Parameters<typeof transitionTicket>[1]['form']; branchId?: string; unitId?: string },
 ): Promise<void> {
   const to = { user: a.body.user.id, channel: from.ch };
-  if (!(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
+  if (!from.n || !(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
   const staff = staffFor(d, a.body.user.id);
   const t = await ticketWithEvents(d, from.n!);
   if (!t) {

@@ -2,6 +2,8 @@
  * Reading a submitted modal. Every input in this app has block_id = action_id = the field name,
  * and the modal's private_metadata carries where it came from (ticket, card, channel).
  */
+import { typed } from '../render/blocks.js';
+
 export interface ViewLike {
   id?: string;
   callback_id?: string;
@@ -39,7 +41,8 @@ export interface ModalOrigin {
 
 export function origin(view: ViewLike): ModalOrigin {
   try {
-    return view.private_metadata ? (JSON.parse(view.private_metadata) as ModalOrigin) : {};
+    const o = view.private_metadata ? (JSON.parse(view.private_metadata) as ModalOrigin) : {};
+    return o && typeof o === 'object' && typed(o, ['n', 's', 'ch', 'ts'], ['c', 'h']) ? o : {};
   } catch {
     return {};
   }

@@ -46,10 +46,20 @@ export function readValue(raw: string | undefined): CardValue | undefined {
   if (!raw) return undefined;
   try {
     const v = JSON.parse(raw) as CardValue;
-    return v && typeof v === 'object' ? v : undefined;
+    return v && typeof v === 'object' && typed(v, ['n', 's', 'u', 'b', 'a'], ['c', 'h']) && typeof v.n === 'string' ? v : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the fields present have the types this app writes (strings, whole ids). Slack hands
+ * values and metadata back as they were posted, so anything else was not made here: it is
+ * ignored rather than passed to a query.
+ */
+export function typed(v: object, strings: string[], ids: string[]): boolean {
+  const o = v as Record<string, unknown>;
+  return strings.every((k) => o[k] === undefined || typeof o[k] === 'string') && ids.every((k) => o[k] === undefined || (Number.isSafeInteger(o[k]) && (o[k] as number) > 0));
 }
 
 /** Every text in a list of blocks, for the fallback `text` of a message (notifications, screen readers). */

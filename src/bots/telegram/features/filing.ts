@@ -9,11 +9,12 @@ import { fileResidentReport, needsAddress, residentHasAddress } from '../../../c
 import { setResidentAddress } from '../../../core/residents/set-resident-address.js';
 import { CATEGORIES, TICKET_KINDS } from '../../../core/domain.js';
 import { LOCALES } from '../../../i18n/index.js';
+import { isAppError } from '../../../core/errors.js';
 import type { Ticket } from '../../../db/generated/sqlite/client.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
-import { askFor, firstAction, replyLong } from '../replies.js';
+import { askFor, onceKey, replyLong } from '../replies.js';
 import { categoryLabel, filedReply, kindLabel } from '../render.js';
 
 export interface Draft {
@@ -28,6 +29,8 @@ export interface Draft {
   replyTo?: number;
   /** the caller words the answer itself */
   quiet?: boolean;
+  /** filed at most once per key (replies.onceKey): a second filing is refused with already_filed */
+  onceKey?: string;
 }
 
 const MAX_DESCRIPTION = 4000;
@@ -73,10 +76,25 @@ export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Dr
     photos: draft.photos,
     paidMaterials: draft.paidMaterials,
     contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
+    onceKey: draft.onceKey,
   });
   deps.log.info({ ticket: ticket.number, kind: ticket.kind, severity: ticket.severity, residentId: ctx.resident.id }, 'telegram report filed');
   if (!draft.quiet) await replyLong(ctx, filedReply(deps.core.org, ticket, ctx.locale, deps.core.clock.now()), { reply_to: draft.replyTo });
   return ticket;
+}
+
+/**
+ * Files the draft once per key (a tap or an answer that may come twice); false when it was filed
+ * already. The key is stored with the ticket, so a filing that failed can be tried again.
+ */
+export async function fileOnce(ctx: BotContext, deps: BotDeps, draft: Draft, key: string): Promise<boolean> {
+  try {
+    await fileOrAskAddress(ctx, deps, { ...draft, onceKey: key });
+    return true;
+  } catch (e) {
+    if (isAppError(e, 'already_filed')) return false;
+    throw e;
+  }
 }
 
 /** Answers to "where do you live?": the community must be one the organisation serves. */
@@ -98,17 +116,20 @@ export function addressFeature(deps: BotDeps): Composer<BotContext> {
 
   c.filter(answers('address'), async (ctx) => {
     if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'address', ctx.prompt.vars, 'address_placeholder'));
-    if (!(await firstAction(core, ctx, 'address', ctx.message?.reply_to_message?.message_id))) return void (await ctx.reply(ctx.t('report.already_filed')));
     const category = categoryFromLabel(ctx.prompt.vars.category) ?? 'other';
     const kind = kindFromLabel(ctx.prompt.vars.kind) ?? 'complaint';
-    await fileOrAskAddress(ctx, deps, { kind, category, description: ctx.prompt.vars.text || tt(ctx.locale, 'report.tap_description', { category: categoryLabel(ctx.locale, category) }) });
+    const description = ctx.prompt.vars.text || tt(ctx.locale, 'report.tap_description', { category: categoryLabel(ctx.locale, category) });
+    if (!(await fileOnce(ctx, deps, { kind, category, description }, onceKey(ctx, 'address', ctx.message?.reply_to_message?.message_id)))) {
+      await ctx.reply(ctx.t('report.already_filed'));
+    }
   });
 
   c.filter(answers('paid_address'), async (ctx) => {
     if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'paid_address', ctx.prompt.vars, 'address_placeholder'));
-    if (!(await firstAction(core, ctx, 'paid_address', ctx.message?.reply_to_message?.message_id))) return void (await ctx.reply(ctx.t('report.already_filed')));
     const materials = LOCALES.some((l) => tt(l, 'prices.materials.own') === ctx.prompt.vars.materials) ? 'own' : 'company';
-    await fileOrAskAddress(ctx, deps, paidDraft(ctx, materials));
+    if (!(await fileOnce(ctx, deps, paidDraft(ctx, materials), onceKey(ctx, 'paid_address', ctx.message?.reply_to_message?.message_id)))) {
+      await ctx.reply(ctx.t('report.already_filed'));
+    }
   });
 
   return c;

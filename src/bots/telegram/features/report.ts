@@ -14,9 +14,9 @@ import { Buttons, cb, parseCategory, parseKind } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { faqAnswer, matchFaq } from '../faq.js';
 import { answers, answerText } from '../prompt-filter.js';
-import { askFor, dropButtons, firstAction, labels, photoFileId, replyLong } from '../replies.js';
+import { askFor, dropButtons, labels, onceKey, photoFileId, replyLong } from '../replies.js';
 import { categoryLabel, kindLabel } from '../render.js';
-import { categoryFromLabel, fileOrAskAddress, type Draft } from './filing.js';
+import { categoryFromLabel, fileOnce, fileOrAskAddress, type Draft } from './filing.js';
 
 /** The problems a resident can pick by tap, most common first. */
 const COMPLAINT_CATEGORIES: Category[] = ['no_heat', 'leak', 'noise_pressure', 'billing', 'staff_conduct', 'other'];
@@ -45,6 +45,11 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
       photos,
       replyTo,
     };
+  }
+
+  /** A nicety after the work is done (a toast, removing buttons): its failure is logged, not the resident's problem. */
+  async function quietly(p: Promise<unknown>): Promise<void> {
+    await p.catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'telegram nicety failed after a report was filed'));
   }
 
   function categoryMenu(ctx: BotContext, data: (c: Category) => string): Buttons {
@@ -118,9 +123,8 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     if (!category) return;
     const label = categoryLabel(ctx.locale, category);
     if (category === 'leak') {
-      if (!(await firstAction(core, ctx, 'menu', ctx.callbackQuery.message?.message_id))) return;
-      await dropButtons(ctx);
-      await fileOrAskAddress(ctx, deps, draftFor('complaint', 'leak', '', ctx.t('report.tap_description', { category: label }), []));
+      const draft = draftFor('complaint', 'leak', '', ctx.t('report.tap_description', { category: label }), []);
+      if (await fileOnce(ctx, deps, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id))) await quietly(dropButtons(ctx));
       return;
     }
     await ctx.editMessageText(ctx.t('report.chosen', { category: label }), {
@@ -132,26 +136,23 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   c.callbackQuery(/^rs:(\w+)$/, async (ctx) => {
     const category = parseCategory(ctx.match[1]);
     await ctx.answerCallbackQuery();
-    if (!category || !(await firstAction(core, ctx, 'menu', ctx.callbackQuery.message?.message_id))) return;
-    await dropButtons(ctx);
-    await fileOrAskAddress(ctx, deps, draftFor('complaint', category, '', ctx.t('report.tap_description', { category: categoryLabel(ctx.locale, category) }), []));
+    if (!category) return;
+    const draft = draftFor('complaint', category, '', ctx.t('report.tap_description', { category: categoryLabel(ctx.locale, category) }), []);
+    if (await fileOnce(ctx, deps, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id))) await quietly(dropButtons(ctx));
   });
 
   // The answer to "describe it": filed with the category the resident tapped.
   c.filter(answers('describe'), async (ctx) => {
     const category = categoryFromLabel(ctx.prompt.vars.category) ?? 'other';
-    if (!(await firstAction(core, ctx, 'describe', ctx.message?.reply_to_message?.message_id))) return void (await ctx.reply(ctx.t('report.already_filed')));
     const text = answerText(ctx);
     const leak = classify(text).category === 'leak';
     const photo = photoFileId(ctx.message);
-    await fileOrAskAddress(
-      ctx,
-      deps,
-      draftFor('complaint', leak ? 'leak' : category, text, ctx.t('report.photo_description', { category: categoryLabel(ctx.locale, category) }), photo ? [photo] : [], ctx.msg?.message_id),
-    );
+    const draft = draftFor('complaint', leak ? 'leak' : category, text, ctx.t('report.photo_description', { category: categoryLabel(ctx.locale, category) }), photo ? [photo] : [], ctx.msg?.message_id);
+    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.message?.reply_to_message?.message_id)))) await ctx.reply(ctx.t('report.already_filed'));
   });
 
-  // "Submit" on a proposal: the draft is the message the proposal replies to.
+  // "Submit" on a proposal: the draft is the message the proposal replies to. Filed first: the
+  // toast and the removal of the buttons are niceties that must not cost the report if they fail.
   c.callbackQuery(/^ro:(\w+):(\w+)$/, async (ctx) => {
     const kind = parseKind(ctx.match[1]);
     const category = parseCategory(ctx.match[2]);
@@ -161,17 +162,17 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
       await ctx.answerCallbackQuery({ text: ctx.t('report.draft_gone'), show_alert: true });
       return;
     }
-    if (!(await firstAction(core, ctx, 'proposal', proposal.message_id))) {
-      await ctx.answerCallbackQuery({ text: ctx.t('report.already_filed') });
-      return;
-    }
-    await ctx.answerCallbackQuery();
-    await dropButtons(ctx);
     const text = (source.text ?? source.caption ?? '').replace(/^\/report(@\w+)?\s*/, '');
     const photo = photoFileId(source);
     const label = categoryLabel(ctx.locale, category);
     const fallback = ctx.t(photo ? 'report.photo_description' : 'report.tap_description', { category: label });
-    await fileOrAskAddress(ctx, deps, draftFor(kind, category, text, fallback, photo ? [photo] : [], source.message_id));
+    const draft = draftFor(kind, category, text, fallback, photo ? [photo] : [], source.message_id);
+    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'proposal', proposal.message_id)))) {
+      await ctx.answerCallbackQuery({ text: ctx.t('report.already_filed') });
+      return;
+    }
+    await quietly(ctx.answerCallbackQuery());
+    await quietly(dropButtons(ctx));
   });
 
   c.callbackQuery(cb.reportPick, async (ctx) => {

@@ -28,6 +28,8 @@ export function robustnessFeature({ core }: BotDeps): Composer<BotContext> {
 export function privateOnly() {
   return async (ctx: BotContext, next: () => Promise<void>) => {
     const chat = ctx.chat;
+    // a tap that comes without its message's chat (inline mode, which the bot does not use): nobody to serve
+    if (!chat && ctx.callbackQuery) return void (await ctx.answerCallbackQuery({ text: ctx.t('robust.expired_button') }));
     if (chat && chat.type !== 'private') {
       const text = ctx.message?.text ?? '';
       if (text.startsWith('/')) await ctx.reply(ctx.t('robust.private_only'), { reply_parameters: { message_id: ctx.message!.message_id, allow_sending_without_reply: true } });

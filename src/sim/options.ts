@@ -1,0 +1,166 @@
+/** The simulator's options (npm run simulate -- --residents 200 --fail-slack 0.3 ...). */
+
+export interface SimOptions {
+  /** residents who bind, report and rate */
+  residents: number;
+  /** seconds over which the residents arrive (the loop itself takes as long as the platforms allow) */
+  durationS: number;
+  /** share of Slack Web API calls answered 500 or 429 + Retry-After (from the moment the service has started) */
+  failSlack: number;
+  /** share of Telegram Bot API calls answered 500 or 429 + retry_after */
+  failTelegram: number;
+  /** SIGKILL the service when this share (0..1) of the planned work is done, then start it again */
+  killAt: number | null;
+  /** kill even inside an outbox delivery (shows the at-least-once window: a message may come twice) */
+  killAnywhere: boolean;
+  seed: number;
+  /** keep the temporary directory (database, service log) */
+  keep: boolean;
+  /** share of residents who report water running (filed at once as urgent) */
+  leakShare: number;
+  /** share of residents who answer 不满意 first (reopen → resolved again → 满意) */
+  unhappyShare: number;
+  /** residents acting at once */
+  concurrency: number;
+  /** seconds to wait at most, after the residents' reports, for the loop to finish and the outbox to drain (it stops earlier when nothing moves for 180 s) */
+  drainTimeoutS: number;
+  /** the service's outbox settings (OUTBOX_MAX_BACKOFF_MS, OUTBOX_MAX_ATTEMPTS) */
+  outboxMaxBackoffMs: number;
+  outboxMaxAttempts: number;
+  /** another database than a fresh temporary SQLite file (e.g. a PostgreSQL schema) */
+  databaseUrl?: string;
+  /** the service's LOG_LEVEL (its log goes to a file in the temporary directory) */
+  logLevel: string;
+  /** print progress lines while running */
+  progress: boolean;
+}
+
+export const DEFAULTS: SimOptions = {
+  residents: 20,
+  durationS: 20,
+  failSlack: 0,
+  failTelegram: 0,
+  killAt: null,
+  killAnywhere: false,
+  seed: 1,
+  keep: false,
+  leakShare: 0.1,
+  unhappyShare: 0.1,
+  concurrency: 50,
+  drainTimeoutS: 3600,
+  outboxMaxBackoffMs: 1000,
+  outboxMaxAttempts: 50,
+  logLevel: 'warn',
+  progress: true,
+};
+
+export const USAGE = `npm run simulate -- [options]
+
+  --residents N        residents who bind, report and rate (default ${DEFAULTS.residents})
+  --duration S         seconds over which they arrive (default ${DEFAULTS.durationS})
+  --fail-slack F       share of Slack API calls answered 500 or 429 (0..1, default 0)
+  --fail-telegram F    share of Telegram API calls answered 500 or 429 (0..1, default 0)
+  --kill-at P          SIGKILL the service when P of the work is done (50% or 0.5), then restart it
+  --kill-anywhere      kill at once, even inside an outbox delivery (default: wait for a moment
+                       no message is in delivery, at most 15 s; see docs/simulator.md)
+  --seed N             repeatable residents, sentences and choices (default ${DEFAULTS.seed})
+  --keep               keep the temporary directory (database, service log)
+  --leaks F            share of residents reporting a leak (default ${DEFAULTS.leakShare})
+  --unhappy F          share answering 不满意 first (default ${DEFAULTS.unhappyShare})
+  --concurrency N      residents acting at once (default ${DEFAULTS.concurrency})
+  --drain-timeout S    wait at most this long for the loop to finish after the last report
+                       (default ${DEFAULTS.drainTimeoutS}; it stops earlier when nothing moved for 180 s)
+  --max-backoff MS     the service's OUTBOX_MAX_BACKOFF_MS (default ${DEFAULTS.outboxMaxBackoffMs})
+  --max-attempts N     the service's OUTBOX_MAX_ATTEMPTS (default ${DEFAULTS.outboxMaxAttempts})
+  --database-url URL   use this database instead of a temporary SQLite file
+  --log-level L        the service's LOG_LEVEL (default ${DEFAULTS.logLevel})
+  --quiet              no progress lines`;
+
+export class UsageError extends Error {}
+
+function share(name: string, raw: string): number {
+  const v = raw.endsWith('%') ? Number(raw.slice(0, -1)) / 100 : Number(raw);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`--${name} must be a share between 0 and 1 (or a percentage), got "${raw}"`);
+  return v;
+}
+
+function count(name: string, raw: string, min = 1): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got "${raw}"`);
+  return v;
+}
+
+/** Reads `--name value` and `--name=value`; unknown options are refused. */
+export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOptions {
+  const o: SimOptions = { ...base };
+  const flags = new Set(['keep', 'quiet', 'help', 'kill-anywhere']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
+    let [name, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (value === undefined && !flags.has(name)) {
+      value = argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    }
+    const v = value ?? '';
+    switch (name) {
+      case 'residents':
+        o.residents = count(name, v);
+        break;
+      case 'duration':
+        o.durationS = Number(v);
+        if (!Number.isFinite(o.durationS) || o.durationS < 0) throw new UsageError(`--duration must be seconds >= 0, got "${v}"`);
+        break;
+      case 'fail-slack':
+        o.failSlack = share(name, v);
+        break;
+      case 'fail-telegram':
+        o.failTelegram = share(name, v);
+        break;
+      case 'kill-at':
+        o.killAt = share(name, v);
+        break;
+      case 'seed':
+        o.seed = count(name, v, 0);
+        break;
+      case 'leaks':
+        o.leakShare = share(name, v);
+        break;
+      case 'unhappy':
+        o.unhappyShare = share(name, v);
+        break;
+      case 'concurrency':
+        o.concurrency = count(name, v);
+        break;
+      case 'drain-timeout':
+        o.drainTimeoutS = count(name, v);
+        break;
+      case 'max-backoff':
+        o.outboxMaxBackoffMs = count(name, v);
+        break;
+      case 'max-attempts':
+        o.outboxMaxAttempts = count(name, v);
+        break;
+      case 'database-url':
+        o.databaseUrl = v;
+        break;
+      case 'log-level':
+        o.logLevel = v;
+        break;
+      case 'keep':
+        o.keep = true;
+        break;
+      case 'kill-anywhere':
+        o.killAnywhere = true;
+        break;
+      case 'quiet':
+        o.progress = false;
+        break;
+      case 'help':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return o;
+}

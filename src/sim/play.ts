@@ -1,0 +1,237 @@
+/**
+ * The play: N residents arrive over `durationS` seconds (at most `concurrency` acting at once),
+ * bind, report and later rate; each branch's staff move the cards on; optionally the service is
+ * killed when a share of the planned work is done and started again. It ends when every ticket
+ * is closed and the outbox owes nothing, or when the drain time is up.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { DEMO_CUSTOMERS } from '../db/seed-demo.js';
+import { DEMO_ORG } from '../config.js';
+import { loadOrgFile } from '../core/org/load-org.js';
+import { Org } from '../core/org/org.js';
+import { seeded } from './random.js';
+import { SimResident, type ResidentPlan } from './resident.js';
+import { BranchStaff, branchPeople } from './staff.js';
+import { Limit, sleep } from './wait.js';
+import type { World } from './world.js';
+
+export interface PlayOptions {
+  residents: number;
+  durationS: number;
+  leakShare: number;
+  unhappyShare: number;
+  concurrency: number;
+  seed: number;
+  /** SIGKILL the service when this share of the planned work is done, then start it again */
+  killAt?: number | null;
+  /** how long to wait, at most, for the loop to finish once every resident has reported */
+  drainTimeoutS: number;
+  /** stop waiting earlier when nothing has moved (outbox, steps) for this long (default 180 s) */
+  stallS?: number;
+  /** one line every few seconds */
+  progress?: (line: string) => void;
+  /** take residents from each branch in turn (short drills: every channel at its own pace) */
+  spreadBranches?: boolean;
+  /** kill at once when --kill-at is reached, even inside an outbox delivery (see waitOutboxIdle) */
+  killAnywhere?: boolean;
+  /** called once when the share of work in `at` is reached (fault drills hook in here) */
+  milestones?: { at: number; run: (world: World) => Promise<void> | void }[];
+}
+
+export interface PlayResult {
+  residents: SimResident[];
+  staff: BranchStaff[];
+  plannedWork: number;
+  doneWork: number;
+  kills: number;
+  /** seconds from the first resident to the end */
+  elapsedS: number;
+  /** the loop did not finish within the drain time */
+  timedOut: boolean;
+  /** what went wrong in the simulator itself (e.g. the service did not come back) */
+  errors: string[];
+}
+
+export const NO_HEAT = ['暖气不热，室温只有15度', '家里暖气不热', '暖气片一直是凉的', '屋里太冷了，暖气不热', '暖气从昨天开始就不热了', '卧室暖气不热，只有16度', '暖气温度太低了', '家里冷得很，暖气摸着是凉的', '暖气不够热，室温17度', '暖气一点都不热'];
+export const LEAKS = ['暖气片跑水了', '家里暖气漏水了，地上全是水', '暖气管爆了，水流不止', '厨房暖气管漏水'];
+
+const FIRST_USER_ID = 700_000_000;
+
+const demoOrg = () => new Org(loadOrgFile(DEMO_ORG));
+
+/**
+ * Residents for a run: distinct demo customers, their sentences and their mood, all from the seed.
+ * `spreadBranches` takes them from each branch in turn (one per dispatch channel first), so a
+ * short drill uses every channel's own pace instead of queueing in one.
+ */
+export function castResidents(o: Pick<PlayOptions, 'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches'>): ResidentPlan[] {
+  const rows = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as { account: string; phone: string; community: string }[];
+  if (o.residents > rows.length) throw new Error(`at most ${rows.length} residents (demo customers)`);
+  const random = seeded(o.seed).fork('cast');
+  let order = rows.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  if (o.spreadBranches) {
+    const org = demoOrg();
+    const byBranch = new Map<string, number[]>();
+    for (const i of order) {
+      const b = org.communities.get(rows[i].community)?.branchId ?? '';
+      byBranch.set(b, [...(byBranch.get(b) ?? []), i]);
+    }
+    const queues = [...byBranch.values()];
+    order = [];
+    for (let k = 0; order.length < rows.length; k++) for (const q of queues) if (q[k] !== undefined) order.push(q[k]);
+  }
+  return order.slice(0, o.residents).map((row, index) => {
+    const c = rows[row];
+    const leak = random.chance(o.leakShare);
+    return {
+      index,
+      user: { id: FIRST_USER_ID + o.seed * 10_000 + index, is_bot: false, first_name: `居民${index + 1}`, language_code: 'zh-hans' },
+      account: c.account,
+      last4: c.phone.slice(-4),
+      sentence: random.pick(leak ? LEAKS : NO_HEAT),
+      leak,
+      unhappy: random.chance(o.unhappyShare),
+    };
+  });
+}
+
+/** Steps of the loop a resident's report is planned to go through (for --kill-at). */
+function plannedSteps(p: ResidentPlan): number {
+  return 2 /* bind, report */ + 4 /* accept, arrive, resolve, rate */ + (p.unhappy ? 4 : 0);
+}
+
+/** Runs the residents and the staff against the world until the loop is done (or given up on). */
+export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
+  const plans = castResidents(o);
+  let stopped = false;
+  const isStopped = () => stopped;
+  const residents = plans.map((p) => new SimResident(p, world.tg, isStopped));
+  const staffLimit = new Limit(16);
+  const staff = branchPeople(world.org).map((people) => new BranchStaff(people, world.slack, world.probe, { limit: staffLimit, stopped: isStopped }));
+  const plannedWork = plans.reduce((n, p) => n + plannedSteps(p), 0);
+  const started = Date.now();
+  let kills = 0;
+  let restarting: Promise<void> | null = null;
+  let killed = false;
+  const milestones = [...(o.milestones ?? [])].sort((a, b) => a.at - b.at);
+
+  const doneWork = () => {
+    const e = world.probe.events;
+    const n = world.probe.boundResidents + world.probe.tickets.size + (e.get('accepted') ?? 0) + (e.get('arrived') ?? 0) + (e.get('resolved') ?? 0) + (e.get('reopened') ?? 0) + (e.get('closed') ?? 0);
+    return Math.min(n, plannedWork);
+  };
+
+  // residents rate what they are asked, a few at a time
+  const rating = new Set<SimResident>();
+  const rateLimit = new Limit(Math.max(4, Math.ceil(o.concurrency / 2)));
+  let intakeDone = false;
+  let lastProgress = 0;
+
+  const tick = async () => {
+    try {
+      await world.probe.refresh();
+    } catch {
+      return; // the database is busy or the connection dropped: look again at the next tick
+    }
+    for (const s of staff) s.tick();
+    for (const r of residents) {
+      if (!r.filed || rating.has(r)) continue;
+      rating.add(r);
+      void rateLimit
+        .run(() => r.rate())
+        .catch(() => undefined)
+        .finally(() => rating.delete(r));
+    }
+    const share = doneWork() / plannedWork;
+    while (milestones.length && share >= milestones[0].at) {
+      const m = milestones.shift()!;
+      await m.run(world);
+    }
+    if (o.killAt !== undefined && o.killAt !== null && !killed && share >= o.killAt) {
+      killed = true;
+      restarting = (async () => {
+        const idle = o.killAnywhere ? false : await world.probe.waitOutboxIdle(15_000);
+        const when = o.killAnywhere ? '' : idle ? ' (at a moment no outbox message was in delivery)' : ' (the outbox was never idle for 15 s: killed in the middle of a delivery)';
+        o.progress?.(`[+${secs(started)}s] SIGKILL the service at ${Math.round(share * 100)}% of the work${when}, then start it again`);
+        await world.service.kill();
+        kills++;
+        await world.service.start();
+        o.progress?.(`[+${secs(started)}s] the service is back`);
+      })();
+      try {
+        await restarting;
+      } finally {
+        restarting = null;
+      }
+    }
+    if (o.progress && Date.now() - lastProgress >= 5000) {
+      lastProgress = Date.now();
+      const p = world.probe;
+      const closed = [...p.tickets.values()].filter((t) => t.status === 'closed').length;
+      o.progress(
+        `[+${secs(started)}s] residents ${residents.filter((r) => r.filed).length}/${residents.length} reported · tickets ${p.tickets.size} (closed ${closed}) · outbox sent ${p.outbox.sent} pending ${p.outbox.pending} dead ${p.outbox.dead} · work ${Math.round(share * 100)}%`,
+      );
+    }
+  };
+
+  const errors: string[] = [];
+  const ticker = (async () => {
+    while (!stopped) {
+      try {
+        await tick();
+      } catch (e) {
+        errors.push((e as Error).message);
+        o.progress?.(`[+${secs(started)}s] ${(e as Error).message}`);
+      }
+      await sleep(200);
+    }
+  })();
+
+  // arrivals spread over the duration, at most `concurrency` residents at once
+  const arrivals = new Limit(o.concurrency);
+  const gapMs = residents.length > 1 ? (o.durationS * 1000) / residents.length : 0;
+  await Promise.all(
+    residents.map(async (r, i) => {
+      await sleep(i * gapMs);
+      await arrivals.run(async () => {
+        if (await r.bind()) await r.report();
+      });
+    }),
+  );
+  intakeDone = true;
+
+  // the rest of the loop: staff steps, ratings, the outbox draining. It ends when everything is
+  // settled, or after drainTimeoutS, or when nothing has moved for stallS (then it never will)
+  const deadline = Date.now() + o.drainTimeoutS * 1000;
+  const stallMs = (o.stallS ?? 180) * 1000;
+  let timedOut = true;
+  let mark = '';
+  let moved = Date.now();
+  while (Date.now() < deadline && Date.now() - moved < stallMs && !errors.length) {
+    const p = world.probe;
+    const settled = intakeDone && !restarting && p.at > 0 && p.openTickets === 0 && p.outbox.pending === 0 && residents.every((r) => r.gaveUp || r.unanswered === 0);
+    if (settled && Date.now() - p.at < 1000) {
+      timedOut = false;
+      break;
+    }
+    const now = `${p.outbox.sent}|${doneWork()}|${p.outbox.pending}`;
+    if (now !== mark || restarting) {
+      mark = now;
+      moved = Date.now();
+    }
+    await sleep(250);
+  }
+  if (timedOut) o.progress?.(`[+${secs(started)}s] stopped waiting: ${Date.now() >= deadline ? `${o.drainTimeoutS} s after the last report` : `nothing moved for ${stallMs / 1000} s`}`);
+  stopped = true;
+  await ticker;
+  // what is still running (a tap, a click) finishes or gives up quickly once stopped
+  await Promise.race([Promise.all([...rating].map(() => rateLimit.run(async () => undefined))), sleep(5000)]);
+  return { residents, staff, plannedWork, doneWork: doneWork(), kills, elapsedS: (Date.now() - started) / 1000, timedOut, errors };
+}
+
+const secs = (from: number) => ((Date.now() - from) / 1000).toFixed(0);
