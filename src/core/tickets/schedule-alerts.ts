@@ -30,10 +30,12 @@ export function alertRows(config: OrgConfig, t: DueTicket, now: Date, generation
     const due = dueOf(t, d);
     if (!due) continue;
     const data = JSON.stringify({ deadline: d, dueAt: due });
-    rows.push(
-      { key: `ticket:${t.id}:${d}_warn:${generation}`, ticketId: t.id, kind: `${d}_warn`, dueAt: new Date(Math.max(due.getTime() - lead, now.getTime())), data },
-      { key: `ticket:${t.id}:${d}_overdue:${generation}`, ticketId: t.id, kind: `${d}_overdue`, dueAt: due, data },
-    );
+    // A reminder only when it comes before the deadline and after the ticket arrived: a limit no
+    // longer than the lead (accept within 15 minutes, reminded 15 minutes before) would remind
+    // the channel the moment the card is posted, which the card itself already does.
+    const warnAt = due.getTime() - lead;
+    if (warnAt > now.getTime()) rows.push({ key: `ticket:${t.id}:${d}_warn:${generation}`, ticketId: t.id, kind: `${d}_warn`, dueAt: new Date(warnAt), data });
+    rows.push({ key: `ticket:${t.id}:${d}_overdue:${generation}`, ticketId: t.id, kind: `${d}_overdue`, dueAt: due, data });
   }
   return rows;
 }
