@@ -72,19 +72,24 @@ async function claimDue(core: Core, owner: string, now: Date, leaseUntil: Date, 
     ...p.values,
   );
   return rows
-    .map((r) => ({
-      id: Number(r.id),
-      key: String(r.key),
-      ticketId: r.ticketId === null ? null : Number(r.ticketId),
-      kind: String(r.kind),
-      dueAt: toDate(r.dueAt)!,
-      data: (r.data as string | null) ?? null,
-      firedAt: null,
-      cancelledAt: null,
-      leaseOwner: owner,
-      leaseUntil,
-    }))
+    .map((r) => claimedAlert(r, owner, leaseUntil))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+}
+
+/** A due alert read back through raw SQL, as this sweep now holds it. */
+function claimedAlert(r: Record<string, unknown>, owner: string, leaseUntil: Date): ScheduledAlert {
+  return {
+    id: Number(r.id),
+    key: String(r.key),
+    ticketId: r.ticketId === null ? null : Number(r.ticketId),
+    kind: String(r.kind),
+    dueAt: toDate(r.dueAt)!,
+    data: (r.data as string | null) ?? null,
+    firedAt: null,
+    cancelledAt: null,
+    leaseOwner: owner,
+    leaseUntil,
+  };
 }
 
 /** One synchronous SQLite transaction: claim due rows, fire the deadline alerts, lease the rest. */
@@ -97,18 +102,7 @@ function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: D
          WHERE "firedAt" IS NULL AND "dueAt" <= ? AND ("leaseUntil" IS NULL OR "leaseUntil" <= ?) ORDER BY "dueAt" LIMIT ?`,
       )
       .all(t, t, limit) as Record<string, unknown>[]
-  ).map((r) => ({
-    id: Number(r.id),
-    key: String(r.key),
-    ticketId: r.ticketId === null ? null : Number(r.ticketId),
-    kind: String(r.kind),
-    dueAt: toDate(r.dueAt)!,
-    data: (r.data as string | null) ?? null,
-    firedAt: null,
-    cancelledAt: null,
-    leaseOwner: owner,
-    leaseUntil,
-  }));
+  ).map((r) => claimedAlert(r, owner, leaseUntil));
   const deadlineAlerts = due.filter(isDeadlineAlert);
   const others = due.filter((a) => !isDeadlineAlert(a));
   const fire = direct.stmt('UPDATE "ScheduledAlert" SET "firedAt" = ? WHERE "id" = ?');
