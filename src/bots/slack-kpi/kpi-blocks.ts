@@ -1,6 +1,6 @@
 /**
  * The answer to `/kpi [month|week|season|day|YYYY-MM]` in Slack: the company's and each
- * branch's assessment rates (八) as Block Kit. Slack text has no colour, so a missed target is
+ * branch's assessment rates (the regulation's section 8) as Block Kit. Slack text has no colour, so a missed target is
  * marked with a red circle and the word 未达标 / missed; a rate over nothing reads "no data".
  */
 import type { Core } from '../../core/context.js';
