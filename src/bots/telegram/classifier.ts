@@ -4,16 +4,12 @@
  * without one the bot uses the keyword rules of src/core/classify-fallback.
  */
 import type { Category, Scope, Severity, TicketKind } from '../../core/domain.js';
+import type { CommunityRef, Hints } from '../../core/classify/index.js';
 
-export interface TextHints {
-  account?: string;
-  communityId?: string;
-  building?: string;
-  unit?: string;
-  room?: string;
-  phone?: string;
-  temperatureC?: number;
-}
+export type { CommunityRef };
+
+/** What the text says about where the resident lives (the core classifier's hints). */
+export type TextHints = Hints;
 
 export interface TextClassification {
   kind: TicketKind;
@@ -27,11 +23,6 @@ export interface TextClassification {
   reasons: readonly string[];
 }
 
-export interface CommunityRef {
-  id: string;
-  name: string;
-  aliases: string[];
-}
 
 export interface TextClassifier {
   classify(text: string, ctx?: { communities?: readonly CommunityRef[] }): TextClassification;

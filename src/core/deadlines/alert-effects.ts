@@ -4,7 +4,7 @@
  * A deadline already met by the time it fires (the step raced the alert) does nothing.
  */
 import type { Core, Tx } from '../context.js';
-import { enqueue, type OutboxItem } from '../outbox/enqueue.js';
+import { enqueue, outboxRow, type OutboxItem } from '../outbox/enqueue.js';
 import type { ScheduledAlert, Ticket } from '../../db/generated/sqlite/client.js';
 import { ALERT_STAGES, type DeadlineName } from '../tickets/schedule-alerts.js';
 import { buildReport } from '../reports/build-report.js';
@@ -46,7 +46,7 @@ export interface DeadlineEffects {
   overdue: number[];
   events: { ticketId: number; at: Date; type: string; actor: string; note: string; data: string }[];
   next: { key: string; ticketId: number; kind: string; dueAt: Date; data: string | null }[];
-  messages: { key: string; platform: string; target: string; kind: string; payload: string; state: string; attempts: number; nextAt: Date; createdAt: Date }[];
+  messages: ReturnType<typeof outboxRow>[];
 }
 
 export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'>;
@@ -83,7 +83,7 @@ export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets
     const channel = channelFor(core, t as Ticket, level);
     if (channel) {
       const payload = { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t as Ticket, level) };
-      fx.messages.push({ key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload: JSON.stringify(payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now });
+      fx.messages.push(outboxRow({ key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload }, now));
     }
     if (stage === 'overdue') {
       fx.overdue.push(t.id);

@@ -24,6 +24,11 @@ export interface OutboxItem {
   payload: Record<string, unknown>;
 }
 
+/** An item as an OutboxMessage row, for the hot paths that write rows in bulk (db/bulk-insert.ts). */
+export function outboxRow(item: OutboxItem, now: Date) {
+  return { key: item.key, platform: item.platform, target: item.target, kind: item.kind, payload: JSON.stringify(item.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now };
+}
+
 export async function enqueue(tx: Tx, now: Date, items: OutboxItem[]): Promise<void> {
   for (const item of items) {
     await tx.outboxMessage.upsert({

@@ -18,6 +18,7 @@ import { insertRows, insertRowsReturning } from '../../db/bulk-insert.js';
 import { firstReceipt } from '../inbound/remember-receipt.js';
 import { nextTicketNumber, nextTicketNumberSync } from './numbering.js';
 import { planMessages } from './notify-plan.js';
+import { outboxRow } from '../outbox/enqueue.js';
 import { routeTicket } from './route-ticket.js';
 import { alertRows, scheduleTicketAlerts } from './schedule-alerts.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
@@ -169,17 +170,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   ];
   const photos = (ticketId: number) => (input.photos ?? []).map((fileId) => ({ ticketId, fileId, createdAt: now }));
   const messages = (ticket: Ticket, lastEventId: number) =>
-    planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, { id: lastEventId, type: route.branchId ? 'dispatched' : 'created' }).map((m) => ({
-      key: m.key,
-      platform: m.platform,
-      target: m.target,
-      kind: m.kind,
-      payload: JSON.stringify(m.payload),
-      state: 'pending',
-      attempts: 0,
-      nextAt: now,
-      createdAt: now,
-    }));
+    planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, { id: lastEventId, type: route.branchId ? 'dispatched' : 'created' }).map((m) => outboxRow(m, now));
 
   // The hot path of a cold snap. On SQLite: one synchronous transaction of prepared statements on
   // the connection itself; elsewhere: one Prisma transaction of raw multi-row statements. Either

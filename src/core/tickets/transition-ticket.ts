@@ -9,6 +9,7 @@ import type { UnitKind } from '../domain.js';
 import { UNIT_KINDS } from '../domain.js';
 import type { Core, Tx } from '../context.js';
 import { insertRows, insertRowsReturning } from '../../db/bulk-insert.js';
+import { outboxRow } from '../outbox/enqueue.js';
 import { residentById, ticketWhere } from '../../db/fast-reads.js';
 import { Params } from '../../db/sql.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
@@ -200,7 +201,7 @@ export async function transitionTicket(core: Core, input: StepInput): Promise<St
       tx,
       core.provider,
       'OutboxMessage',
-      messages.map((m) => ({ key: m.key, platform: m.platform, target: m.target, kind: m.kind, payload: JSON.stringify(m.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now })),
+      messages.map((m) => outboxRow(m, now)),
       { ignoreConflictOn: 'key' },
     );
     if (input.action === 'resolve') ticket = await startCallback(core, tx, ticket, now, resident?.chatId ?? null);
