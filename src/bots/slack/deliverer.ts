@@ -4,9 +4,10 @@
  * place kept in SlackCard, then updated in place after every step with one thread line per step
  * (who, the minute). A transfer to another branch leaves the old card saying where the ticket went
  * and posts a fresh card to the new branch. Urgent and major alerts, triage messages, callback
- * tasks, deadline alerts and scheduled reports are posted (alerts updated in place once someone
- * acknowledges them). Failures become DeliveryErrors: the outbox retries them (after Retry-After
- * for 429s); the step that caused the message is already stored.
+ * tasks, deadline alerts (one by one, or a digest of many tickets) and scheduled reports are
+ * posted (alerts updated in place once someone acknowledges them). Failures become
+ * DeliveryErrors: the outbox retries them (after Retry-After for 429s); the step that caused the
+ * message is already stored.
  */
 import type { webApi } from '@slack/bolt';
 import type { Core } from '../../core/context.js';
@@ -16,7 +17,19 @@ import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
 import type { Locale } from '../../i18n/index.js';
 import { kpiBlocks } from '../slack-kpi/kpi-blocks.js';
 import { tr } from './render/names.js';
-import { callbackTask, escalationAlert, reportMessage, staffAlert, triageMessage, type Message, type ReportPayload, type StaffAlertPayload } from './render/alerts.js';
+import {
+  callbackTask,
+  digestTickets,
+  escalationAlert,
+  reportMessage,
+  staffAlert,
+  staffAlertDigest,
+  triageMessage,
+  type Message,
+  type ReportPayload,
+  type StaffAlertDigestPayload,
+  type StaffAlertPayload,
+} from './render/alerts.js';
 import { branchName, type RenderCtx } from './render/names.js';
 import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/ticket-card.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
@@ -59,6 +72,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.callbackTask(row, payload);
         case 'staff_alert':
           return await this.staffAlert(row, payload);
+        case 'staff_alert_digest':
+          return await this.staffAlertDigest(row, payload as StaffAlertDigestPayload);
         case 'report':
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(row.target, payload as unknown as { month: string }) };
           return { result: await this.post(row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
@@ -173,5 +188,13 @@ export class SlackDeliverer implements Deliverer {
     // in the ticket's own thread when the alert goes to the card's channel, shown in the channel too
     const extra = card && card.channel === row.target ? { thread_ts: card.ts, reply_broadcast: true } : {};
     return { result: await this.post(row.target, m, extra) };
+  }
+
+  /** Many tickets' alerts in one message, to the channel itself (no single card's thread fits); their tickets read at once. */
+  private async staffAlertDigest(row: OutboxMessage, p: StaffAlertDigestPayload): Promise<DeliveryResult> {
+    const ids = digestTickets(p).map((x) => x.ticketId);
+    const found = ids.length ? await this.o.core.db.ticket.findMany({ where: { id: { in: ids } } }) : [];
+    if (!found.length) throw new DeliveryError(`no tickets ${ids.join(', ')}`, { permanent: true });
+    return { result: await this.post(row.target, staffAlertDigest(this.ctx(), found, p)) };
   }
 }

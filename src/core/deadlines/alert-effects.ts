@@ -74,6 +74,7 @@ export function toAlertTicket(r: Record<string, unknown>): AlertTicket {
 export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets: Map<number, AlertTicket>, now: Date): DeadlineEffects {
   const fx: DeadlineEffects = { overdue: [], events: [], next: [], messages: [] };
   const esc = core.org.config.escalation;
+  const groups = new Map<string, Due[]>();
   for (const alert of alerts) {
     const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
     const t = alert.ticketId ? tickets.get(alert.ticketId) : undefined;
@@ -82,8 +83,11 @@ export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets
     const data = alert.data ? JSON.parse(alert.data) : {};
     const channel = channelFor(core, t as Ticket, level);
     if (channel) {
-      const payload = { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t as Ticket, level) };
-      fx.messages.push(outboxRow({ key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload }, now));
+      const due: Due = { alert, channel, payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t as Ticket, level) } };
+      const group = `${channel}|${deadline}|${stage}|${level}`;
+      const same = groups.get(group);
+      if (same) same.push(due);
+      else groups.set(group, [due]);
     }
     if (stage === 'overdue') {
       fx.overdue.push(t.id);
@@ -99,7 +103,48 @@ export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets
       fx.events.push({ ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) });
     }
   }
+  for (const group of groups.values()) fx.messages.push(...alertMessages(group, now));
   return fx;
+}
+
+/** A due alert's message before grouping: its staff_alert payload and where it goes. */
+interface Due {
+  alert: ScheduledAlert;
+  channel: string;
+  payload: { ticketId: number; level: number; stage: string; deadline: DeadlineName; dueAt?: string; mention: string[] };
+}
+
+/** From this many alerts of one kind for one channel in a batch, they go as digests. */
+export const DIGEST_FROM = 4;
+/** Tickets per digest: one line each keeps a message well within Slack's 3,000 characters per section. */
+export const DIGEST_SIZE = 20;
+
+/**
+ * The messages for the alerts of one channel with the same deadline, stage and level. A cold snap
+ * makes thousands due at once and Slack takes about one message a second per channel, so past a
+ * few they go as digests of up to DIGEST_SIZE tickets, calling everyone any of them calls.
+ */
+function alertMessages(group: Due[], now: Date): ReturnType<typeof outboxRow>[] {
+  if (group.length < DIGEST_FROM) {
+    return group.map((d) => outboxRow({ key: `alert:${d.alert.key}`, platform: 'slack', target: d.channel, kind: 'staff_alert', payload: d.payload }, now));
+  }
+  const rows: ReturnType<typeof outboxRow>[] = [];
+  for (let i = 0; i < group.length; i += DIGEST_SIZE) {
+    const chunk = group.slice(i, i + DIGEST_SIZE);
+    const { level, stage, deadline } = chunk[0].payload;
+    const payload = {
+      level,
+      stage,
+      deadline,
+      tickets: chunk.map((d) => ({ ticketId: d.payload.ticketId, dueAt: d.payload.dueAt })),
+      mention: [...new Set(chunk.flatMap((d) => d.payload.mention))],
+    };
+    // each alert fires once, in the transaction that writes this row, and alert ids are never
+    // reused (AUTOINCREMENT, SERIAL): the first one's id makes the key unique and stable
+    const key = `alerts:${deadline}:${stage}:${chunk[0].channel}:${chunk[0].alert.id}`;
+    rows.push(outboxRow({ key, platform: 'slack', target: chunk[0].channel, kind: 'staff_alert_digest', payload }, now));
+  }
+  return rows;
 }
 
 /** Deadline alerts through Prisma's raw path: one read of their tickets, one statement per table. */

@@ -14,6 +14,7 @@ export type OutboxKind =
   | 'callback_question' // R8h by bot: satisfied / fairly / not satisfied
   | 'callback_task' // R8h by phone: a task for the centre
   | 'staff_alert' // deadlines, urging, escalation (R2 督促, R7, R27)
+  | 'staff_alert_digest' // the same for many tickets at once (a cold snap): one message per channel and up to 20 tickets
   | 'report'; // scheduled summaries (R8i, R18, R19) and the half-month list of forms not back (R8l)
 
 export interface OutboxItem {

@@ -174,6 +174,36 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
   });
 });
 
+describe('deadline alerts as a digest (R2 督促, R7)', () => {
+  it('posts one message to the dispatch channel listing each overdue ticket with its due time, calling everyone named', async () => {
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push(await createTicket(h.core, hotlineComplaint()));
+    await h.drain();
+    h.core.clock.advance(15 * MINUTE);
+    const tickets = [...made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })), { ticketId: 999_999, dueAt: made[0].ackDueAt!.toISOString() }];
+    await enqueue(h.core.db, h.core.clock.now(), [
+      { key: 'digest:test', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets, mention: ['xincheng-coord', 'xincheng-field1'] } },
+    ]);
+    await h.drain();
+    const digest = h.fake.channelMessages('C1XINCHED').at(-1)!;
+    // the ticket that no longer exists is left out of the list and the count
+    expect(textOf(digest)).toContain('已超时：5 张工单（接单时限）');
+    for (const t of made) expect(textOf(digest)).toContain(`• *${t.number}* 暖气不热 · 新城供热分公司 · 幸福家园 · ${formatMinute(t.ackDueAt!)}`);
+    expect(textOf(digest).match(/^• /gm)).toHaveLength(5);
+    expect(textOf(digest)).toContain('<@U08DEMO008> <@U09DEMO009> 请及时处理。');
+    expect(digest.text).toContain('<@U08DEMO008> <@U09DEMO009>'); // the notification text calls them too
+    expect(h.fake.callsTo('chat.postMessage').at(-1)).not.toHaveProperty('thread_ts');
+  });
+
+  it('gives up at once on a digest whose tickets are all gone', async () => {
+    await enqueue(h.core.db, h.core.clock.now(), [
+      { key: 'digest:gone', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets: [{ ticketId: 999_998 }], mention: ['xincheng-coord'] } },
+    ]);
+    await h.drain();
+    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'digest:gone' } })).toMatchObject({ state: 'dead', lastError: expect.stringContaining('no tickets 999998') });
+  });
+});
+
 describe('when Slack fails', () => {
   it('keeps the step, and the outbox retries the card after Retry-After (429) and after a 500', async () => {
     const t = await createTicket(h.core, hotlineComplaint());

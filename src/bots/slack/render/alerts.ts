@@ -1,13 +1,13 @@
 /**
  * Messages beside the dispatch card: the urgent alert (R8j), the major alert for leaders (R8k),
  * the centre's triage message (R8a by hand), the phone callback task (R8h) and deadline warnings
- * (issue 5's staff_alert, rendered from whatever its payload gives).
+ * (issue 5's staff_alert, rendered from whatever its payload gives, and its digest of many tickets).
  */
 import { formatMinute } from '../../../core/local-time.js';
 import type { Callback, Ticket, TicketEvent } from '../../../db/generated/sqlite/client.js';
 import { has } from '../../../i18n/index.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block } from './blocks.js';
-import { actorName, branchName, common, mention, tr, type RenderCtx } from './names.js';
+import { actorName, branchName, common, communityName, mention, tr, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
 import { ACTION, deadlineText, eventLine, ticketFacts, type CardTicket } from './ticket-card.js';
 
@@ -109,7 +109,7 @@ export interface StaffAlertPayload {
   [key: string]: unknown;
 }
 
-function alertLabel(ctx: RenderCtx, p: StaffAlertPayload): string {
+function alertLabel(ctx: RenderCtx, p: Pick<StaffAlertPayload, 'stage' | 'level'>): string {
   for (const k of [p.stage, p.level]) {
     if (k === undefined || k === null || k === '') continue;
     return has(ctx.locale, `slack.alert.level.${k}`) ? tr(ctx, `alert.level.${k}`) : esc(String(k));
@@ -136,6 +136,46 @@ export function staffAlert(ctx: RenderCtx, t: Ticket | null, p: StaffAlertPayloa
   const title = tr(ctx, 'alert.staff_title', { level, number: t?.number ?? '' });
   const blocks: Block[] = [section(`:alarm_clock: *${title}*${deadline ? `\n${deadline}` : ''}`)];
   if (t) blocks.push(context([`${common(ctx, `category.${t.category}`)} · ${common(ctx, `status.${t.status}`)} · ${branchName(ctx, t.branchId)}${t.contactPhone ? ` · ${maskPhone(t.contactPhone)}` : ''}`]));
+  if (people.length) blocks.push(section(tr(ctx, 'alert.staff_call', { people: people.join(' ') })));
+  return { text: `${title} ${people.join(' ')}`.trim(), blocks };
+}
+
+/** Deadline alerts of many tickets at once (a cold snap), as core/deadlines/alert-effects.ts groups them. */
+export interface StaffAlertDigestPayload {
+  level?: number | string;
+  stage?: string;
+  deadline?: string;
+  tickets?: { ticketId: number; dueAt?: string }[];
+  mention?: string[];
+}
+
+/** The digest's tickets as stored, leaving out anything that is not a ticket id. */
+export function digestTickets(p: StaffAlertDigestPayload): { ticketId: number; dueAt?: string }[] {
+  return Array.isArray(p.tickets) ? p.tickets.filter((x) => Number.isSafeInteger(x?.ticketId)) : [];
+}
+
+/**
+ * One message for the alerts of many tickets with the same deadline and stage: a line per ticket
+ * (number, category, branch and community, when it was due) and the people to call. Tickets that
+ * no longer exist are left out, and the count is of the tickets shown.
+ */
+export function staffAlertDigest(ctx: RenderCtx, found: Ticket[], p: StaffAlertDigestPayload): Message {
+  const byId = new Map(found.map((t) => [t.id, t]));
+  const name = p.deadline && has(ctx.locale, `slack.deadline.${p.deadline}`) ? p.deadline : 'generic';
+  const lines: string[] = [];
+  for (const { ticketId, dueAt } of digestTickets(p)) {
+    const t = byId.get(ticketId);
+    if (!t) continue;
+    const column = p.deadline ? (t as unknown as Record<string, unknown>)[`${p.deadline}DueAt`] : undefined;
+    const at = dueAt ? new Date(dueAt) : column instanceof Date ? column : undefined;
+    const place = [branchName(ctx, t.branchId), communityName(ctx, t.communityId)].filter(Boolean).join(' · ');
+    const due = at && !Number.isNaN(at.getTime()) ? ` · ${formatMinute(at)}` : '';
+    lines.push(`• *${t.number}* ${common(ctx, `category.${t.category}`)} · ${place}${due}`);
+  }
+  const named = Array.isArray(p.mention) ? p.mention.filter((x): x is string => typeof x === 'string') : [];
+  const people = named.map((id) => mention(ctx, id)).filter(Boolean);
+  const title = tr(ctx, 'alert.digest_title', { level: alertLabel(ctx, p), count: lines.length, deadline: tr(ctx, `deadline.${name}`) });
+  const blocks: Block[] = [section(`:alarm_clock: *${title}*`), section(lines.join('\n'))];
   if (people.length) blocks.push(section(tr(ctx, 'alert.staff_call', { people: people.join(' ') })));
   return { text: `${title} ${people.join(' ')}`.trim(), blocks };
 }
