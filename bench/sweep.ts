@@ -15,6 +15,8 @@ import { DEMO_ORG } from '../src/config.js';
 import { openDb, parseDatabaseUrl } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { seedTickets } from './seed-tickets.js';
+import { Checkpointer } from '../src/db/checkpointer.js';
+import { sqliteDirect } from '../src/db/sqlite-direct.js';
 
 const NOW = new Date('2026-12-15T02:00:00Z');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -45,6 +47,8 @@ export async function sweepBench(tickets: number, due: number, runs = 3): Promis
     const dueInsert = raw.prepare(`INSERT INTO "ScheduledAlert" ("key","ticketId","kind","dueAt","data") VALUES (?,?,?,?,?)`);
     const runsMs: number[] = [];
     const db = await openDb(target);
+    // as in the service (main.ts): WAL checkpoints on a worker thread, not inside the sweep's commit
+    const checkpointer = Checkpointer.start(file, sqliteDirect(db)!);
     for (let run = 0; run < runs; run++) {
       raw.transaction(() => {
         for (let id = 1; id <= due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
@@ -67,6 +71,7 @@ export async function sweepBench(tickets: number, due: number, runs = 3): Promis
       await fireDueAlerts({ db, org, clock: new ManualClock(NOW), provider: 'sqlite' }, 'bench');
       idle.push(performance.now() - t0);
     }
+    await checkpointer.stop();
     await db.$disconnect();
     raw.close();
     return { tickets, due, medianMs: median(runsMs), runsMs, idleMs: median(idle) };

@@ -6,6 +6,9 @@ import { readSettings } from './config.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
+import { Checkpointer } from './db/checkpointer.js';
+import { parseDatabaseUrl } from './db/client.js';
+import { sqliteDirect } from './db/sqlite-direct.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
@@ -19,6 +22,10 @@ async function main() {
   const settings = readSettings();
   const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
+  const direct = sqliteDirect(core.db);
+  const checkpointer = direct
+    ? Checkpointer.start(parseDatabaseUrl(settings.databaseUrl).url, direct, { onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') })
+    : undefined;
   log.info({ provider: core.provider, org: settings.orgConfig, branches: core.org.branches.size, communities: core.org.communities.size }, 'organisation loaded');
   if (settings.isDemoOrg) {
     const n = await seedDemoCustomers(core);
@@ -102,6 +109,7 @@ async function main() {
     await slack?.app.stop();
     await scheduler.stop();
     await outbox?.stop();
+    await checkpointer?.stop();
     await core.db.$disconnect();
     clearTimeout(timer);
     process.exit(0);

@@ -36,6 +36,11 @@ export class SqliteDirect {
     return this.conn.open;
   }
 
+  /** A PRAGMA on the connection (checkpointer.ts): its first value. */
+  pragma(sql: string): unknown {
+    return this.conn.pragma(sql, { simple: true });
+  }
+
   /** A statement prepared once and kept; integers come back as numbers. */
   stmt(sql: string): Statement {
     let s = this.statements.get(sql);
