@@ -25,6 +25,17 @@ export async function insertRows(
   await insertRowsReturning(tx, provider, table, rows, opts);
 }
 
+/**
+ * The SQL of one multi-row INSERT whose values are appended to `params` (PostgreSQL's $n), for
+ * composing several inserts into one statement (create-ticket's PostgreSQL path).
+ */
+export function insertSqlPg(table: string, rows: Record<string, Cell>[], params: unknown[], ignoreConflictOn?: string): string {
+  const cols = Object.keys(rows[0]);
+  const tuples = rows.map((r) => `(${cols.map((c) => (params.push(bind('postgresql', r[c] ?? null)), `$${params.length}`)).join(',')})`);
+  const conflict = ignoreConflictOn ? ` ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '';
+  return `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES ${tuples.join(',')}${conflict}`;
+}
+
 /** insertRows, returning the named columns of the inserted rows (e.g. their ids), in insert order. */
 export async function insertRowsReturning<T = Record<string, unknown>>(
   tx: Tx,

@@ -14,16 +14,14 @@ import {
 } from '../domain.js';
 import type { Core } from '../context.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
-import { insertRows, insertRowsReturning } from '../../db/bulk-insert.js';
+import { insertSqlPg, type Cell } from '../../db/bulk-insert.js';
 import { firstReceipt } from '../inbound/remember-receipt.js';
-import { nextTicketNumber, nextTicketNumberSync } from './numbering.js';
+import { nextTicketNumberSync, reserveTicketPg } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { routeTicket } from './route-ticket.js';
-import { alertRows, scheduleTicketAlerts } from './schedule-alerts.js';
+import { alertRows } from './schedule-alerts.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
-import { Params } from '../../db/sql.js';
-import { randomUUID } from 'node:crypto';
 import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface NewTicket {
@@ -192,24 +190,39 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
       return ticket;
     });
   }
+  // a repeated tap is refused before it takes a number (the receipt in the transaction decides races)
+  if (input.onceKey && (await core.db.inboundReceipt.findUnique({ where: { key: input.onceKey }, select: { key: true } }))) {
+    throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
+  }
+  // PostgreSQL: the number and ids first (numbering.ts), then every row of the ticket in one
+  // statement: one round trip instead of a transaction of seven, each of which held a pooled
+  // connection while the event loop was busy with other requests (bench/).
+  const evs = events(0);
+  const { number, id, eventIds } = await reserveTicketPg(core.db, input.kind, now, evs.length);
+  const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
+  const params: unknown[] = [];
+  const parts = (
+    [
+      ['Ticket', [{ id, number, ...row }]],
+      ['TicketEvent', evs.map((e, i) => ({ ...e, id: eventIds[i], ticketId: id }))],
+      ['TicketPhoto', photos(id)],
+      ['OutboxMessage', messages(ticket, eventIds[eventIds.length - 1]), 'key'],
+      ['ScheduledAlert', alertRows(core.org.config, ticket, now), 'key'],
+    ] as [string, Record<string, Cell>[], string?][]
+  )
+    .filter(([, rows]) => rows.length)
+    .map(([table, rows, conflict]) => insertSqlPg(table, rows, params, conflict));
+  const sql = `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT 1`;
+  if (!input.onceKey) {
+    await core.db.$queryRawUnsafe(sql, ...params);
+    return ticket;
+  }
+  const onceKey = input.onceKey;
   return core.db.$transaction(async (tx) => {
-    if (input.onceKey && !(await firstReceipt({ db: tx, clock: core.clock, provider: core.provider }, input.onceKey))) {
-      throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
+    if (!(await firstReceipt({ db: tx, clock: core.clock, provider: core.provider }, onceKey))) {
+      throw new AppError('already_filed', `${onceKey} was filed already`, { key: onceKey });
     }
-    // The day's counter row stays locked from its update to the commit, so the number is taken
-    // last: a placeholder first, the real number just before the commit. Taken first, every
-    // intake queued behind the whole of the one before it, whatever the number of instances.
-    const placeholder = `~${randomUUID()}`;
-    const [{ id: rawId }] = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'Ticket', [{ number: placeholder, ...row }], { returning: ['id'] });
-    const id = Number(rawId);
-    const draft: Ticket = { ...TICKET_DEFAULTS, ...row, number: placeholder, id };
-    const inserted = await insertRowsReturning<{ id: number | bigint }>(tx, core.provider, 'TicketEvent', events(id), { returning: ['id'] });
-    await insertRows(tx, core.provider, 'TicketPhoto', photos(id));
-    await insertRows(tx, core.provider, 'OutboxMessage', messages(draft, Number(inserted[inserted.length - 1].id)), { ignoreConflictOn: 'key' });
-    await scheduleTicketAlerts(tx, core.provider, core.org.config, draft, now);
-    const number = await nextTicketNumber(tx, input.kind, now);
-    const p = new Params(core.provider);
-    await tx.$executeRawUnsafe(`UPDATE "Ticket" SET "number" = ${p.add(number)} WHERE "id" = ${p.add(id)}`, ...p.values);
-    return { ...draft, number };
+    await tx.$queryRawUnsafe(sql, ...params);
+    return ticket;
   });
 }
