@@ -31,7 +31,7 @@ export interface SweepResult {
   idleMs: number;
 }
 
-export async function sweepBench(tickets: number, due: number, runs = 3): Promise<SweepResult> {
+export async function sweepBench(tickets: number, due: number, runs = 7): Promise<SweepResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
   const file = join(dir, 'sweep.db');
   try {
@@ -43,7 +43,11 @@ export async function sweepBench(tickets: number, due: number, runs = 3): Promis
     // every ticket has a future alert; `due` of them (open, not accepted) have one due now
     raw.exec(`INSERT INTO "ScheduledAlert" ("key","ticketId","kind","dueAt","data")
       SELECT 'ticket:' || id || ':resolve_warn:0', id, 'resolve_warn', ${NOW.getTime() + 86_400_000}, NULL FROM "Ticket"`);
-    raw.exec(`UPDATE "Ticket" SET "status"='dispatched', "acceptedAt"=NULL, "resolvedAt"=NULL WHERE id <= ${due}`);
+    // Due now are the alerts of recent tickets: the limits run an hour or a day from intake, and a
+    // month-old ticket is long closed. (The oldest ids instead spread the new alerts' text keys,
+    // ticket:1:..., ticket:10:..., over the whole key index: 318 ms at 1,000,000, 2026-11-28.)
+    const first = tickets - due + 1;
+    raw.exec(`UPDATE "Ticket" SET "status"='dispatched', "acceptedAt"=NULL, "resolvedAt"=NULL WHERE id >= ${first} AND id < ${first + due}`);
     const dueInsert = raw.prepare(`INSERT INTO "ScheduledAlert" ("key","ticketId","kind","dueAt","data") VALUES (?,?,?,?,?)`);
     const runsMs: number[] = [];
     const db = await openDb(target);
@@ -51,7 +55,7 @@ export async function sweepBench(tickets: number, due: number, runs = 3): Promis
     const checkpointer = Checkpointer.start(file, sqliteDirect(db)!);
     for (let run = 0; run < runs; run++) {
       raw.transaction(() => {
-        for (let id = 1; id <= due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
+        for (let id = first; id < first + due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
       })();
       const core = { db, org, clock: new ManualClock(NOW), provider: 'sqlite' as const };
       const t0 = performance.now();

@@ -76,6 +76,18 @@ export class SqliteDirect {
   }
 
   /**
+   * INSERT of many rows as one statement (the rows go in as one JSON array, read by json_each):
+   * for the sweep's thousands of rows, one call instead of one per row. Same cells as insert().
+   */
+  insertMany(table: string, rows: Record<string, unknown>[], ignoreConflictOn?: string): void {
+    if (!rows.length) return;
+    const cols = Object.keys(rows[0]);
+    const conflict = ignoreConflictOn ? ` WHERE true ON CONFLICT ("${ignoreConflictOn}") DO NOTHING` : '';
+    const sql = `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(',')}) SELECT ${cols.map((_, i) => `value->>${i}`).join(',')} FROM json_each(?)${conflict}`;
+    this.stmt(sql).run(JSON.stringify(rows.map((r) => cols.map((c) => cell(r[c])))));
+  }
+
+  /**
    * Group commit: `fn` runs with the others queued in the same turn of the event loop, each
    * inside its own savepoint (a failure undoes only its own writes), and the whole group is
    * committed once. Resolves after the commit, so what it wrote is durable when it resolves.

@@ -41,6 +41,8 @@ export class DeadlineScheduler {
           const { fired } = await fireDueAlerts(this.o.core, this.owner);
           if (fired) this.o.onFired?.(fired);
           if (fired < 500) break;
+          // a batch is a few ms of synchronous work on SQLite: let waiting requests in between
+          await new Promise((r) => setImmediate(r));
         }
         const next = await nextAlertDue(this.o.core);
         this.wake?.cancel();

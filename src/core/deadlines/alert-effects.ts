@@ -75,15 +75,20 @@ export function planDeadlineAlerts(core: Core, alerts: ScheduledAlert[], tickets
   const fx: DeadlineEffects = { overdue: [], events: [], next: [], messages: [] };
   const esc = core.org.config.escalation;
   const groups = new Map<string, Due[]>();
+  const route = new Map<string, { channel: string | undefined; mention: string[] }>();
   for (const alert of alerts) {
     const [deadline, stage] = alert.kind.split('_') as [DeadlineName, (typeof ALERT_STAGES)[number]];
     const t = alert.ticketId ? tickets.get(alert.ticketId) : undefined;
     if (!t || met(t as Ticket, deadline)) continue;
     const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
     const data = alert.data ? JSON.parse(alert.data) : {};
-    const channel = channelFor(core, t as Ticket, level);
+    // who and where depend only on these, the same for most of a cold snap's batch
+    const whoKey = `${t.branchId}|${t.unitId}|${t.assigneeId}|${level}`;
+    let who = route.get(whoKey);
+    if (!who) route.set(whoKey, (who = { channel: channelFor(core, t as Ticket, level), mention: recipients(core, t as Ticket, level) }));
+    const channel = who.channel;
     if (channel) {
-      const due: Due = { alert, channel, payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: recipients(core, t as Ticket, level) } };
+      const due: Due = { alert, channel, payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: who.mention } };
       const group = `${channel}|${deadline}|${stage}|${level}`;
       const same = groups.get(group);
       if (same) same.push(due);

@@ -92,37 +92,50 @@ function claimedAlert(r: Record<string, unknown>, owner: string, leaseUntil: Dat
   };
 }
 
-/** One synchronous SQLite transaction: claim due rows, fire the deadline alerts, lease the rest. */
+/**
+ * One synchronous SQLite transaction: claim due rows, fire the deadline alerts, lease the rest.
+ * Set-based: the due rows come with their tickets in one read, and each table is written with one
+ * statement (ids and rows go in as JSON arrays), since a cold snap makes thousands due at once.
+ */
 function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: Date, leaseUntil: Date, limit: number): { fired: number; others: ScheduledAlert[] } {
   const t = now.getTime();
-  const due = (
-    direct
-      .stmt(
-        `SELECT "id", "key", "ticketId", "kind", "dueAt", "data" FROM "ScheduledAlert"
-         WHERE "firedAt" IS NULL AND "dueAt" <= ? AND ("leaseUntil" IS NULL OR "leaseUntil" <= ?) ORDER BY "dueAt" LIMIT ?`,
-      )
-      .all(t, t, limit) as Record<string, unknown>[]
-  ).map((r) => claimedAlert(r, owner, leaseUntil));
-  const deadlineAlerts = due.filter(isDeadlineAlert);
-  const others = due.filter((a) => !isDeadlineAlert(a));
-  const fire = direct.stmt('UPDATE "ScheduledAlert" SET "firedAt" = ? WHERE "id" = ?');
-  for (const a of deadlineAlerts) fire.run(t, a.id);
-  const lease = direct.stmt('UPDATE "ScheduledAlert" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" = ?');
-  for (const a of others) lease.run(owner, leaseUntil.getTime(), a.id);
-  const read = direct.stmt(`SELECT ${ALERT_TICKET_COLUMNS} FROM "Ticket" WHERE "id" = ?`);
+  const rows = direct
+    .stmt(
+      `SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data",
+              t."id" AS "t_id", ${TICKET_COLUMNS.map((c) => `t."${c}" AS "t_${c}"`).join(', ')}
+       FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
+       WHERE a."firedAt" IS NULL AND a."dueAt" <= ? AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ?) ORDER BY a."dueAt" LIMIT ?`,
+    )
+    .all(t, t, limit) as Record<string, unknown>[];
+  const deadlineAlerts: ScheduledAlert[] = [];
+  const others: ScheduledAlert[] = [];
   const tickets = new Map<number, AlertTicket>();
-  for (const id of new Set(deadlineAlerts.map((a) => a.ticketId))) {
-    const row = id === null ? undefined : (read.get(id) as Record<string, unknown> | undefined);
-    if (row) tickets.set(Number(row.id), toAlertTicket(row));
+  for (const r of rows) {
+    const alert = claimedAlert(r, owner, leaseUntil);
+    if (!isDeadlineAlert(alert)) {
+      others.push(alert);
+      continue;
+    }
+    deadlineAlerts.push(alert);
+    if (r.t_id !== null && r.t_id !== undefined) tickets.set(Number(r.t_id), toAlertTicket(Object.fromEntries([['id', r.t_id], ...TICKET_COLUMNS.map((c) => [c, r[`t_${c}`]])])));
   }
+  const ids = (xs: { id: number }[]) => JSON.stringify(xs.map((x) => x.id));
+  if (deadlineAlerts.length) direct.stmt('UPDATE "ScheduledAlert" SET "firedAt" = ? WHERE "id" IN (SELECT value FROM json_each(?))').run(t, ids(deadlineAlerts));
+  if (others.length) direct.stmt('UPDATE "ScheduledAlert" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" IN (SELECT value FROM json_each(?))').run(owner, leaseUntil.getTime(), ids(others));
   const fx = planDeadlineAlerts(core, deadlineAlerts, tickets, now);
-  const mark = direct.stmt('UPDATE "Ticket" SET "overdueAt" = ? WHERE "id" = ? AND "overdueAt" IS NULL');
-  for (const id of fx.overdue) mark.run(t, id);
-  for (const e of fx.events) direct.insert('TicketEvent', e);
-  for (const n of fx.next) direct.insert('ScheduledAlert', n, 'key');
-  for (const m of fx.messages) direct.insert('OutboxMessage', m, 'key');
+  if (fx.overdue.length) {
+    direct.stmt('UPDATE "Ticket" SET "overdueAt" = ? WHERE "id" IN (SELECT value FROM json_each(?)) AND "overdueAt" IS NULL').run(t, JSON.stringify(fx.overdue));
+  }
+  direct.insertMany('TicketEvent', fx.events);
+  direct.insertMany('ScheduledAlert', fx.next, 'key');
+  direct.insertMany('OutboxMessage', fx.messages, 'key');
   return { fired: deadlineAlerts.length, others };
 }
+
+/** The ticket columns a deadline alert reads (ALERT_TICKET_COLUMNS without the id). */
+const TICKET_COLUMNS = ALERT_TICKET_COLUMNS.split(', ')
+  .map((c) => c.replaceAll('"', ''))
+  .filter((c) => c !== 'id');
 
 class LostClaim extends Error {}
 
