@@ -41,19 +41,33 @@ export interface LocalParts {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-// Intl's formatToParts is slow (tens of microseconds) and every ticket needs the local date a
-// few times: the parts of the last minute asked for are kept (zone offsets are whole minutes).
-let cached: { zone: string; minute: number; parts: LocalParts } | null = null;
+// Intl's formatToParts is slow (tens of microseconds) and every ticket needs local times a dozen
+// times (its number, office hours, each deadline). A zone's offset changes only at transitions,
+// which fall on quarter hours: the offset of each quarter hour asked for is kept, and the parts
+// are worked out from it with UTC arithmetic.
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
 
 export function localParts(at: Date, timeZone = companyTimeZone()): LocalParts {
   const t = at.getTime();
-  const minute = Math.floor(t / 60_000);
-  if (cached && cached.minute === minute && cached.zone === timeZone) {
-    return { ...cached.parts, second: Math.floor((t - minute * 60_000) / 1000) };
+  const key = `${timeZone}|${Math.floor(t / QUARTER)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = computeParts(at, timeZone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, offset);
   }
-  const parts = computeParts(at, timeZone);
-  cached = { zone: timeZone, minute, parts };
-  return parts;
+  const local = new Date(t + offset);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
+  };
 }
 
 function computeParts(at: Date, timeZone: string): LocalParts {

@@ -36,12 +36,21 @@ export function extractHints(text: string, communities: readonly CommunityRef[] 
 /** The community whose name or alias appears in the text; the longest match wins (阳光小区二期 over 阳光小区). */
 function findCommunity(text: string, communities: readonly CommunityRef[]): string | undefined {
   let best: { id: string; length: number } | undefined;
-  for (const community of communities) {
-    for (const name of [community.name, ...community.aliases]) {
-      const needle = name.normalize('NFKC').toLowerCase().trim();
-      if (needle === '' || !text.includes(needle)) continue;
-      if (!best || needle.length > best.length) best = { id: community.id, length: needle.length };
-    }
+  for (const { id, needle } of needlesOf(communities)) {
+    if (!text.includes(needle)) continue;
+    if (!best || needle.length > best.length) best = { id, length: needle.length };
   }
   return best?.id;
+}
+
+// The names, normalised once per organisation (NFKC on every name of every message was a tenth
+// of the classifier's time at intake, bench/).
+const needleCache = new WeakMap<readonly CommunityRef[], { id: string; needle: string }[]>();
+function needlesOf(communities: readonly CommunityRef[]): { id: string; needle: string }[] {
+  let needles = needleCache.get(communities);
+  if (!needles) {
+    needles = communities.flatMap((c) => [c.name, ...c.aliases].map((name) => ({ id: c.id, needle: name.normalize('NFKC').toLowerCase().trim() }))).filter((n) => n.needle !== '');
+    needleCache.set(communities, needles);
+  }
+  return needles;
 }

@@ -33,8 +33,8 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   }
 
   /** Severity and scope for a chosen category: the classifier's when it agrees, and a leak is always urgent. */
-  function draftFor(kind: TicketKind, category: Category, text: string, fallbackDescription: string, photos: string[], replyTo?: number): Draft {
-    const cls = text.trim() ? classify(text) : undefined;
+  function draftFor(kind: TicketKind, category: Category, text: string, fallbackDescription: string, photos: string[], replyTo?: number, known?: ReturnType<typeof classify>): Draft {
+    const cls = known ?? (text.trim() ? classify(text) : undefined);
     const agrees = cls && cls.category === category;
     return {
       kind,
@@ -79,7 +79,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   async function propose(ctx: BotContext, text: string, photos: string[], messageId: number) {
     const cls = classify(text);
     if (cls.category === 'leak') {
-      await fileOrAskAddress(ctx, deps, draftFor('complaint', 'leak', text, '', photos, messageId));
+      await fileOrAskAddress(ctx, deps, draftFor('complaint', 'leak', text, '', photos, messageId, cls));
       return;
     }
     const faq = cls.kind === 'consultation' ? matchFaq(text) : null;
