@@ -9,7 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FakeTelegramApi } from '../src/dev/fake-telegram-api.js';
@@ -21,7 +21,8 @@ const LEAKS = ['楼上跑水了，水顺着墙往下流', '家里暖气片漏水
 
 export interface IntakeResult {
   label: string;
-  runs: (LoadResult & { cpuMsPerRequest?: number })[];
+  /** ticketsPerS: tickets stored during the run over its duration (a request that stored none is not counted) */
+  runs: (LoadResult & { cpuMsPerRequest?: number; ticketsPerS?: number; postgresCpuMsPerRequest?: number; machineBusyPct?: number })[];
   tickets?: number;
   rssMb?: number;
 }
@@ -54,7 +55,15 @@ function bindResidents(file: string, n: number): void {
   db.close();
 }
 
-export async function intakeBench(opts: { concurrency: number[]; durationS: number; residents?: number; databaseUrl?: string; instances?: number }): Promise<IntakeResult> {
+export async function intakeBench(opts: {
+  concurrency: number[];
+  /** open-loop runs after the closed-loop ones: this many requests/s offered over this many connections */
+  paced?: { connections: number; rate: number }[];
+  durationS: number;
+  residents?: number;
+  databaseUrl?: string;
+  instances?: number;
+}): Promise<IntakeResult> {
   const residents = opts.residents ?? 20_000;
   const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
   const file = join(dir, 'intake.db');
@@ -73,17 +82,29 @@ export async function intakeBench(opts: { concurrency: number[]; durationS: numb
     else await bindResidentsPg(opts.databaseUrl, residents);
     for (let i = 1; i < (opts.instances ?? 1); i++) services.push(await startService(env));
     const runs: IntakeResult['runs'] = [];
-    for (const c of opts.concurrency) {
+    const plan = [...opts.concurrency.map((connections) => ({ connections, rate: undefined as number | undefined })), ...(opts.paced ?? [])];
+    for (const { connections, rate } of plan) {
       const target = services.length === 1 ? services[0].url : await roundRobin(services.map((s) => s.url));
       const cpu0 = services.reduce((n, s) => n + s.cpuMs(), 0);
+      const tickets0 = await countTickets(env.DATABASE_URL, file);
+      const [pg0, m0] = [postgresCpuMs(), machineTicks()];
       const r = await load({
           url: `${typeof target === 'string' ? target : target.url}/telegram/webhook`,
-          connections: c,
+          connections,
+          rate,
           durationS: opts.durationS,
           headers: { 'x-telegram-bot-api-secret-token': SECRET },
           body: () => leakUpdate(residents),
         });
-      runs.push({ ...r, cpuMsPerRequest: (services.reduce((n, s) => n + s.cpuMs(), 0) - cpu0) / Math.max(r.requests, 1) });
+      const cpuMsPerRequest = (services.reduce((n, s) => n + s.cpuMs(), 0) - cpu0) / Math.max(r.requests, 1);
+      const [pg1, m1] = [postgresCpuMs(), machineTicks()];
+      runs.push({
+        ...r,
+        cpuMsPerRequest,
+        ticketsPerS: ((await countTickets(env.DATABASE_URL, file)) - tickets0) / opts.durationS,
+        ...(opts.databaseUrl ? { postgresCpuMsPerRequest: (pg1 - pg0) / Math.max(r.requests, 1) } : {}),
+        machineBusyPct: (100 * (m1.busy - m0.busy)) / Math.max(m1.total - m0.total, 1),
+      });
       if (typeof target !== 'string') await target.close();
     }
     const rssMb = Math.max(...services.map((s) => s.rssMb()));
@@ -95,6 +116,29 @@ export async function intakeBench(opts: { concurrency: number[]; durationS: numb
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time used so far by the PostgreSQL server's processes on this machine (ms). */
+function postgresCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.split(') ')[1].split(' ');
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return ms;
+}
+
+/** All CPUs' busy and total time so far (/proc/stat), to tell a saturated machine. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], total };
 }
 
 async function countTickets(url: string, file: string): Promise<number> {
@@ -154,7 +198,7 @@ async function roundRobin(targets: string[]): Promise<{ url: string; close: () =
 }
 
 /** The bare baseline: Fastify + one better-sqlite3 insert per request, as a child process. */
-export async function baselineBench(opts: { concurrency: number[]; durationS: number }): Promise<IntakeResult> {
+export async function baselineBench(opts: { concurrency: number[]; paced?: { connections: number; rate: number }[]; durationS: number }): Promise<IntakeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-base-'));
   const child = fork(resolve(import.meta.dirname, 'baseline-server.ts'), [join(dir, 'base.db'), '0'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
@@ -163,8 +207,8 @@ export async function baselineBench(opts: { concurrency: number[]; durationS: nu
       child.once('exit', (code) => rej(new Error(`baseline exited ${code}`)));
     });
     const runs: LoadResult[] = [];
-    for (const c of opts.concurrency) {
-      runs.push(await load({ url: `http://127.0.0.1:${port}/telegram/webhook`, connections: c, durationS: opts.durationS, body: () => leakUpdate(1000) }));
+    for (const { connections, rate } of [...opts.concurrency.map((connections) => ({ connections, rate: undefined })), ...(opts.paced ?? [])]) {
+      runs.push(await load({ url: `http://127.0.0.1:${port}/telegram/webhook`, connections, rate, durationS: opts.durationS, body: () => leakUpdate(1000) }));
     }
     return { label: 'baseline (Fastify + better-sqlite3 insert)', runs };
   } finally {

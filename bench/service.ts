@@ -30,9 +30,10 @@ export async function startService(env: Record<string, string>, opts: { script?:
   // the same V8 flags as `npm start` (package.json): the heap is capped at 160 MB by default
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps', `--max-old-space-size=${process.env.HEAP_MB ?? 160}`];
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, ...loader, script, ...(opts.args ?? [])], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, ...prof, ...loader, script, ...(opts.args ?? [])], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_SERVICE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
