@@ -64,7 +64,11 @@ export async function startService(env: Record<string, string>, opts: { script?:
         if (child.exitCode !== null) return res();
         child.once('exit', () => res());
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        setTimeout(() => {
+          if (child.exitCode !== null) return;
+          console.error(`bench: the service (pid ${child.pid}) did not stop within 10 s of SIGTERM; killed`);
+          child.kill('SIGKILL');
+        }, 10_000).unref();
       }),
   };
 }
