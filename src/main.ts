@@ -56,7 +56,7 @@ async function main() {
   const tgToken = env.TELEGRAM_BOT_TOKEN;
   const tgApiRoot = env.TELEGRAM_API_ROOT || undefined;
   const polling = env.TELEGRAM_MODE === 'polling';
-  const bot = tgToken ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }) }) : null;
+  const bot = tgToken ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }), kick }) : null;
   if (bot && !polling && !env.TELEGRAM_WEBHOOK_SECRET) {
     throw new Error('TELEGRAM_WEBHOOK_SECRET is required in webhook mode (or set TELEGRAM_MODE=polling)');
   }

@@ -157,8 +157,13 @@ export async function startTelegramHarness(opts: { classifier?: TextClassifier; 
   const worker = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { telegram: new TelegramDeliverer({ core, token: TG_TOKEN, apiRoot: fake.apiRoot }) } });
 
   const post = async (update: Update, headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': TG_SECRET }) => {
+    // The outbox worker runs at once after every change in the service: what earlier steps owed
+    // the resident is out before they write again, and what this update owes (a filed report's
+    // number) right after it.
+    await worker.drain();
     if (update.message) fake.userMessage(update.message as unknown as FakeTelegramMessage);
     const res = await app.inject({ method: 'POST', url: WEBHOOK_PATH, headers, payload: update });
+    await worker.drain();
     return { statusCode: res.statusCode, body: res.body };
   };
   const expectOk = async (update: Update) => {

@@ -40,6 +40,8 @@ export interface TelegramBotOptions {
    * maxDelaySeconds); false turns it off. Outbox messages have their own retries.
    */
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number } | false;
+  /** runs the outbox worker at once (a filed report owes its confirmation and dispatch card) */
+  kick?: () => void;
 }
 
 export type TelegramBot = Bot<BotContext>;
@@ -51,7 +53,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const retry = o.retry ?? { maxRetryAttempts: 2, maxDelaySeconds: 10 };
   if (retry) bot.api.config.use(autoRetry(retry));
 
-  const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog };
+  const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog, kick: o.kick };
   const { report, intake } = reportFeatures(deps);
 
   // Updates of one chat one after another (long polling runs them concurrently otherwise).

@@ -24,6 +24,8 @@ export interface BotDeps {
   core: Core;
   classifier: TextClassifier;
   log: BotLog;
+  /** the outbox worker: a change owes messages now */
+  kick?: () => void;
 }
 
 export interface BotLog {

@@ -1,6 +1,7 @@
 /**
- * Delivers the outbox's Telegram messages (see core/outbox/enqueue.ts): a step of a resident's
- * ticket (resident_update) and the satisfaction question after a resolve (callback_question).
+ * Delivers the outbox's Telegram messages (see core/outbox/enqueue.ts): the confirmation of a
+ * report (ticket_filed), a step of a resident's ticket (resident_update) and the satisfaction
+ * question after a resolve (callback_question).
  * Both are worded at delivery time from the ticket's current state, in the resident's language.
  * Telegram's refusals become DeliveryErrors the worker understands: 429 waits retry_after, a
  * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried.
@@ -13,7 +14,7 @@ import { asLocale, type Locale } from '../../i18n/index.js';
 import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
 import { Buttons, cb } from './callback-data.js';
 import { tt } from './context.js';
-import { branchName, dueLines, when, yuan } from './render.js';
+import { branchName, dueLines, filedReply, when, yuan } from './render.js';
 import { splitText } from './split-text.js';
 
 export interface TelegramDelivererOptions {
@@ -26,6 +27,8 @@ export interface TelegramDelivererOptions {
 interface Rendered {
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** the message it answers */
+  replyTo?: number;
 }
 
 const UPDATE_EVENTS = new Set(['accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled']);
@@ -39,24 +42,34 @@ export class TelegramDeliverer implements Deliverer {
   }
 
   async deliver(row: OutboxMessage): Promise<DeliveryResult | void> {
-    const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number };
+    const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
-      row.kind === 'resident_update' ? await this.residentUpdate(row, payload) : row.kind === 'callback_question' ? await this.callbackQuestion(row, payload) : undefined;
+      row.kind === 'ticket_filed'
+        ? await this.filed(row, payload)
+        : row.kind === 'resident_update'
+          ? await this.residentUpdate(row, payload)
+          : row.kind === 'callback_question'
+            ? await this.callbackQuestion(row, payload)
+            : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);
     let messageId: number | undefined;
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
-      const sent = await this.send(row.target, parts[i], last ? rendered.reply_markup : undefined);
+      const sent = await this.send(row.target, parts[i], last ? rendered.reply_markup : undefined, i === 0 ? rendered.replyTo : undefined);
       messageId = sent.message_id;
     }
     return { result: { messageId } };
   }
 
-  private async send(chatId: string, text: string, reply_markup?: InlineKeyboardMarkup) {
+  private async send(chatId: string, text: string, reply_markup?: InlineKeyboardMarkup, replyTo?: number) {
     try {
-      return await this.api.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
+      return await this.api.sendMessage(chatId, text, {
+        ...(reply_markup ? { reply_markup } : {}),
+        // under the resident's own message; still sent if they deleted it meanwhile
+        ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+      });
     } catch (e) {
       throw toDeliveryError(e);
     }
@@ -65,6 +78,15 @@ export class TelegramDeliverer implements Deliverer {
   private async locale(residentId: number | null, chatId: string): Promise<Locale> {
     const r = residentId ? await this.o.core.db.resident.findUnique({ where: { id: residentId } }) : await this.o.core.db.resident.findFirst({ where: { chatId } });
     return asLocale(r?.locale);
+  }
+
+  /** R3: the report is stored: its number, what happens next, in the language the resident used. */
+  private async filed(row: OutboxMessage, p: { ticketId: number; replyTo?: number; locale?: string }): Promise<Rendered | null> {
+    const { core } = this.o;
+    const ticket = await core.db.ticket.findUnique({ where: { id: p.ticketId } });
+    if (!ticket) return null;
+    const locale = p.locale ? asLocale(p.locale) : await this.locale(ticket.residentId, row.target);
+    return { text: filedReply(core.org, ticket, locale, core.clock.now()), replyTo: p.replyTo };
   }
 
   /** null: nothing to say (the resident caused the step and was answered in the chat already). */

@@ -10,6 +10,7 @@ export type OutboxKind =
   | 'urgent_alert' // R8j: a leak or other severe case, to the branch's urgent channel
   | 'major_alert' // R8k: to the leaders' channel
   | 'triage' // an address that matched no area: the centre routes by hand
+  | 'ticket_filed' // R3: the number of a resident's report, when the bot's own reply to it was refused
   | 'resident_update' // the resident hears of a step (accepted, on site, resolved, transferred)
   | 'callback_question' // R8h by bot: satisfied / fairly / not satisfied
   | 'callback_task' // R8h by phone: a task for the centre

@@ -3,7 +3,7 @@
  * The demo customer 1010000000 (王秀兰, phone ending 1590) lives in 幸福家园 (c001, 新城 branch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, startTelegramHarness, telegramPhoto, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+import { buttonsOf, startTelegramHarness, telegramPhoto, telegramText, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 2000;
@@ -100,6 +100,28 @@ describe('a leak (R8j)', () => {
     expect(reply).toContain('14:30 前上门');
     const alert = await h.core.db.outboxMessage.findFirst({ where: { kind: 'urgent_alert', payload: { contains: `"ticketId":${t.id}` } } });
     expect(alert?.target).toBe('C1XINCHEU');
+  });
+
+  it('owes the number through the outbox when Telegram refuses the reply (a cold snap passes its limit), and sends it under the resident’s message (R3)', async () => {
+    const u = await boundResident();
+    // the bot's reply is refused with 429, and the outbox's first try with a 502
+    h.fake.failNext('sendMessage', { status: 429, retryAfterSec: 1, description: 'Too Many Requests: retry after 1' });
+    h.fake.failNext('sendMessage', { status: 502 });
+    const res = await h.post(telegramText(u, '卫生间暖气跑水了'));
+    expect(res.statusCode).toBe(200); // handled: the report is stored and its number owed
+    const t = await h.core.db.ticket.findFirstOrThrow({ where: { description: '卫生间暖气跑水了' } });
+    const owed = await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: `filed:${t.id}` } });
+    expect(owed).toMatchObject({ platform: 'telegram', kind: 'ticket_filed', state: 'pending', target: String(u.id) });
+    expect(h.botTexts(u).some((x) => x.includes(t.number))).toBe(false);
+    for (let i = 0; i < 5 && !h.botTexts(u).some((x) => x.includes(t.number)); i++) {
+      h.core.clock.advance(60_000);
+      await h.drain();
+    }
+    const reply = h.last(u);
+    expect(reply.text).toContain(t.number);
+    expect(reply.text).toContain('0471-96556 转 1');
+    expect(reply.reply_to_message?.text).toBe('卫生间暖气跑水了');
+    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: `filed:${t.id}` } })).toMatchObject({ state: 'sent' });
   });
 
   it.each(['漏水', '爆管', '水淹', '淹了', '喷水'])('"%s" makes a report urgent', async (word) => {

@@ -16,6 +16,7 @@ import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, onceKey, replyLong } from '../replies.js';
 import { categoryLabel, filedReply, kindLabel } from '../render.js';
+import { enqueue } from '../../../core/outbox/enqueue.js';
 
 export interface Draft {
   kind: TicketKind;
@@ -79,8 +80,27 @@ export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Dr
     onceKey: draft.onceKey,
   });
   deps.log.info({ ticket: ticket.number, kind: ticket.kind, severity: ticket.severity, residentId: ctx.resident.id }, 'telegram report filed');
-  if (!draft.quiet) await replyLong(ctx, filedReply(deps.core.org, ticket, ctx.locale, deps.core.clock.now()), { reply_to: draft.replyTo });
+  if (!draft.quiet) await confirmFiled(ctx, deps, ticket, draft.replyTo);
   return ticket;
+}
+
+/**
+ * R3: the resident hears the number at once, in the chat. If Telegram refuses (a bot may send
+ * about 30 messages a second, and a cold snap brings more) or cannot be reached, the number is
+ * owed through the outbox instead, which retries until it is out: the report is stored already,
+ * so the update is answered as handled and the resident is not left without their number.
+ */
+async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, replyTo?: number): Promise<void> {
+  const { core } = deps;
+  try {
+    await replyLong(ctx, filedReply(core.org, ticket, ctx.locale, core.clock.now()), { reply_to: replyTo });
+  } catch (e) {
+    if (!ctx.chat) throw e;
+    deps.log.warn({ ticket: ticket.number, err: (e as Error).message }, 'telegram refused the filed reply: it goes by the outbox');
+    const item = { key: `filed:${ticket.id}`, platform: 'telegram', target: String(ctx.chat.id), kind: 'ticket_filed', payload: { ticketId: ticket.id, replyTo, locale: ctx.locale } } as const;
+    await enqueue(core.db, core.clock.now(), [item]);
+    deps.kick?.();
+  }
 }
 
 /**
