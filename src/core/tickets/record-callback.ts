@@ -7,9 +7,9 @@
  */
 import { AppError } from '../errors.js';
 import { SATISFACTION, type Satisfaction } from '../domain.js';
-import type { Core } from '../context.js';
+import type { Core, Tx } from '../context.js';
 import { transitionTicket } from './transition-ticket.js';
-import type { Callback, Ticket } from '../../db/generated/sqlite/client.js';
+import type { Callback, Prisma, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface CallbackAnswer {
   callbackId: number;
@@ -37,29 +37,32 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
   if (a.actor.startsWith('resident:') && cb.ticket.residentId !== Number(a.actor.slice(9))) {
     throw new AppError('not_your_ticket', 'this callback belongs to another resident', { callbackId: cb.id });
   }
-  // Claim the pending callback atomically: only one answer wins.
+  if (cb.status !== 'pending') throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
+  // The answer and the step it causes are one transaction: the pending callback is claimed inside
+  // the step's (only one answer wins; a loser stores nothing), so a step that fails leaves the
+  // callback pending rather than answered beside a ticket that did not move.
   const agentId = a.actor.startsWith('staff:') ? a.actor.slice(6) : null;
+  const claim = (where: Prisma.CallbackWhereInput, data: Prisma.CallbackUpdateManyMutationInput) => async (tx: Tx) => {
+    const res = await tx.callback.updateMany({ where: { id: cb.id, status: 'pending', ...where }, data });
+    if (res.count !== 1) throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
+  };
   if (!a.reached) {
     const max = core.org.config.escalation.callbackMaxAttempts;
     const unreachable = cb.attempts + 1 >= max;
-    const res = await core.db.callback.updateMany({
-      where: { id: cb.id, status: 'pending', attempts: cb.attempts },
-      data: { attempts: { increment: 1 }, agentId, comment: a.comment, channel: 'phone', ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
-    });
-    if (res.count !== 1) throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
+    const attempt = claim(
+      { attempts: cb.attempts },
+      { attempts: { increment: 1 }, agentId, comment: a.comment, channel: 'phone', ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
+    );
     let ticket = cb.ticket;
     if (unreachable) {
-      ({ ticket } = await transitionTicket(core, { number: cb.ticket.number, action: 'close', actor: a.actor, note: 'callback_unreachable' }));
+      ({ ticket } = await transitionTicket(core, { number: cb.ticket.number, action: 'close', actor: a.actor, note: 'callback_unreachable', alsoInTransaction: attempt }));
+    } else {
+      await attempt(core.db);
     }
     const callback = (await core.db.callback.findUnique({ where: { id: cb.id } }))!;
     return { callback, ticket, outcome: unreachable ? 'unreachable' : 'attempt_recorded' };
   }
-  const res = await core.db.callback.updateMany({
-    where: { id: cb.id, status: 'pending' },
-    data: { status: 'answered', result: a.satisfaction, comment: a.comment?.trim() || null, answeredAt: now, agentId, attempts: { increment: 1 } },
-  });
-  if (res.count !== 1) throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
-  await core.db.scheduledAlert.deleteMany({ where: { key: { startsWith: `callback:${cb.id}:` }, firedAt: null } });
+  const answer = claim({}, { status: 'answered', result: a.satisfaction, comment: a.comment?.trim() || null, answeredAt: now, agentId, attempts: { increment: 1 } });
   const dissatisfied = a.satisfaction === 'dissatisfied';
   const { ticket } = await transitionTicket(core, {
     number: cb.ticket.number,
@@ -67,6 +70,10 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     actor: a.actor,
     note: a.comment?.trim() || undefined,
     satisfaction: a.satisfaction,
+    alsoInTransaction: async (tx) => {
+      await answer(tx);
+      await tx.scheduledAlert.deleteMany({ where: { key: { startsWith: `callback:${cb.id}:` }, firedAt: null } });
+    },
   });
   const callback = (await core.db.callback.findUnique({ where: { id: cb.id } }))!;
   return { callback, ticket, outcome: dissatisfied ? 'reopened' : 'closed' };

@@ -42,6 +42,11 @@ export interface StepInput {
   satisfaction?: 'satisfied' | 'fairly' | 'dissatisfied';
   /** the version the caller saw; a stale click is refused instead of applied twice */
   expectedStatus?: Status;
+  /**
+   * More writes that stand or fall with this step, run first inside its transaction (the answer
+   * to a callback that closes or reopens the ticket). Throwing from it stores nothing.
+   */
+  alsoInTransaction?: (tx: Tx) => Promise<void>;
 }
 
 export interface StepResult {
@@ -159,6 +164,7 @@ export async function transitionTicket(core: Core, input: StepInput): Promise<St
   const { patch, met, data } = await effects(core, t, input, now);
 
   return core.db.$transaction(async (tx) => {
+    await input.alsoInTransaction?.(tx);
     // Raw statements: a click from Slack runs this, and Prisma's compiled queries cost four
     // times the CPU of raw ones (bench/). The version check makes concurrent steps safe.
     const p = new Params(core.provider);

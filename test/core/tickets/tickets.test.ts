@@ -152,6 +152,23 @@ describe('the closed loop', () => {
     expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('already_answered');
   });
 
+  it('stores a callback answer together with its step: a step that cannot be applied leaves the callback pending (R8h, R28)', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    for (const [action, extra] of [['accept', {}], ['resolve', { note: '已处理' }]] as const) {
+      await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-coord', ...extra });
+    }
+    const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
+    // meanwhile the ticket left the callback stage (a supervisor's correction): closing it is not a valid step now
+    await core.db.ticket.update({ where: { id: t.id }, data: { status: 'on_site' } });
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('invalid_transition');
+    expect(await core.db.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({ status: 'pending', result: null, attempts: 0 });
+    expect(await core.db.ticketEvent.count({ where: { ticketId: t.id, type: 'closed' } })).toBe(0);
+    // back in the callback stage, the same answer counts once
+    await core.db.ticket.update({ where: { id: t.id }, data: { status: 'callback' } });
+    expect((await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' })).outcome).toBe('closed');
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('already_answered');
+  });
+
   it('records unreachable after the configured number of phone attempts and closes', async () => {
     const t = await createTicket(core, hotlineComplaint());
     for (const [action, extra] of [['accept', {}], ['resolve', { note: '已处理' }]] as const) {
