@@ -63,6 +63,8 @@ export async function intakeBench(opts: {
   residents?: number;
   databaseUrl?: string;
   instances?: number;
+  /** several instances: the load generator deals connections round-robin (default), or a Node proxy does */
+  balance?: 'client' | 'proxy';
 }): Promise<IntakeResult> {
   const residents = opts.residents ?? 20_000;
   const dir = mkdtempSync(join(tmpdir(), 'bench-intake-'));
@@ -84,18 +86,18 @@ export async function intakeBench(opts: {
     const runs: IntakeResult['runs'] = [];
     const plan = [...opts.concurrency.map((connections) => ({ connections, rate: undefined as number | undefined })), ...(opts.paced ?? [])];
     for (const { connections, rate } of plan) {
-      const target = services.length === 1 ? services[0].url : await roundRobin(services.map((s) => s.url));
+      const proxy = opts.balance === 'proxy' && services.length > 1 ? await roundRobin(services.map((s) => s.url)) : null;
       const cpu0 = services.reduce((n, s) => n + s.cpuMs(), 0);
       const tickets0 = await countTickets(env.DATABASE_URL, file);
       const [pg0, m0] = [postgresCpuMs(), machineTicks()];
-      const r = await load({
-          url: `${typeof target === 'string' ? target : target.url}/telegram/webhook`,
-          connections,
-          rate,
-          durationS: opts.durationS,
-          headers: { 'x-telegram-bot-api-secret-token': SECRET },
-          body: () => leakUpdate(residents),
-        });
+      const run = (url: string, share: number) =>
+        load({ url: `${url}/telegram/webhook`, connections: share, rate: rate && (rate * share) / connections, durationS: opts.durationS, headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: () => leakUpdate(residents) });
+      // several instances: the connections dealt round-robin among them by the load generator
+      // (as DNS round-robin would), or through a loopback proxy in Node (balance: 'proxy')
+      const r = proxy
+        ? await run(proxy.url, connections)
+        : combine(await Promise.all(services.map((s, i) => run(s.url, Math.floor(connections / services.length) + (i < connections % services.length ? 1 : 0)))));
+      await proxy?.close();
       const cpuMsPerRequest = (services.reduce((n, s) => n + s.cpuMs(), 0) - cpu0) / Math.max(r.requests, 1);
       const [pg1, m1] = [postgresCpuMs(), machineTicks()];
       runs.push({
@@ -105,7 +107,6 @@ export async function intakeBench(opts: {
         ...(opts.databaseUrl ? { postgresCpuMsPerRequest: (pg1 - pg0) / Math.max(r.requests, 1) } : {}),
         machineBusyPct: (100 * (m1.busy - m0.busy)) / Math.max(m1.total - m0.total, 1),
       });
-      if (typeof target !== 'string') await target.close();
     }
     const rssMb = Math.max(...services.map((s) => s.rssMb()));
     const tickets = await countTickets(env.DATABASE_URL, file);
@@ -176,6 +177,23 @@ async function bindResidentsPg(url: string, n: number): Promise<void> {
     [n],
   );
   await c.end();
+}
+
+/** Runs side by side against several instances as one: counts summed, the worst p99, the mean p50. */
+function combine(rs: LoadResult[]): LoadResult {
+  if (rs.length === 1) return rs[0];
+  const sum = (k: 'requests' | 'rps' | 'errors' | 'non2xx') => rs.reduce((n, r) => n + r[k], 0);
+  return {
+    connections: rs.reduce((n, r) => n + r.connections, 0),
+    rate: rs[0].rate === undefined ? undefined : rs.reduce((n, r) => n + (r.rate ?? 0), 0),
+    durationS: rs[0].durationS,
+    requests: sum('requests'),
+    rps: sum('rps'),
+    p50: Math.round(rs.reduce((n, r) => n + r.p50, 0) / rs.length),
+    p99: Math.max(...rs.map((r) => r.p99)),
+    errors: sum('errors'),
+    non2xx: sum('non2xx'),
+  };
 }
 
 /** A loopback round-robin in front of several instances (scale-out on PostgreSQL). */

@@ -95,7 +95,7 @@ if (want('intake')) {
       `${fmt(r.ticketsPerS ?? NaN)} /s, ${r.p50}/${r.p99} ms; CPU per ticket: service ${fmt(r.cpuMsPerRequest ?? NaN, 1)} ms, PostgreSQL ${fmt(r.postgresCpuMsPerRequest ?? NaN, 1)} ms; machine ${fmt(r.machineBusyPct ?? NaN)} % busy`;
     row('6 intake (PostgreSQL)', 'c=50 closed loop, 1 instance: tickets/s, p50/p99 ms', split(a), '', '', null);
     const gain = (b.ticketsPerS ?? 0) / (a.ticketsPerS ?? Infinity);
-    row('6 intake (PostgreSQL)', 'c=50 closed loop, 2 instances, round-robin', split(b), 'a gain', `x${fmt(gain, 2)} of 1 instance`, gain > 1.05);
+    row('6 intake (PostgreSQL)', 'c=50 closed loop, 2 instances, connections dealt round-robin', split(b), 'a gain', `x${fmt(gain, 2)} of 1 instance`, gain > 1.05);
   } else {
     row('6 intake (PostgreSQL)', 'skipped', 'set BENCH_DATABASE_URL or TEST_DATABASE_URL', '', '', null);
   }

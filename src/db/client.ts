@@ -4,6 +4,8 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type BetterSqlite3 from 'better-sqlite3';
 import { registerSqliteDirect } from './sqlite-direct.js';
+import { registerPgDirect } from './pg-direct.js';
+import pg from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { PrismaClient as PgClient } from './generated/postgresql/client.js';
 
@@ -58,11 +60,19 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     if (connection?.client) registerSqliteDirect(db, connection.client);
     return db;
   }
-  const adapter = new PrismaPg(
-    { connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` },
-    { schema: target.schema },
-  );
+  // One pool for Prisma and for the hot path's own statements (pg-direct.ts); given to the
+  // adapter, it is ours to end when the client disconnects.
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` });
+  const adapter = new PrismaPg(pool, { schema: target.schema });
   const db = new PgClient({ adapter, log: queryLog() }) as unknown as Db;
+  const disconnect = db.$disconnect.bind(db);
+  Object.defineProperty(db, '$disconnect', {
+    value: async () => {
+      await disconnect();
+      if (!pool.ended) await pool.end();
+    },
+  });
+  registerPgDirect(db, pool);
   traceQueries(db);
   return db;
 }

@@ -6,6 +6,7 @@
 import type { Core, Tx } from '../context.js';
 import { Params } from '../../db/sql.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
+import { pgDirect } from '../../db/pg-direct.js';
 
 /** True the first time `key` is seen; false for a replay. `db` may be a transaction, so that the receipt commits with the work. */
 export async function firstReceipt(core: { db: Pick<Tx, '$executeRawUnsafe'> } & Pick<Core, 'clock' | 'provider'>, key: string): Promise<boolean> {
@@ -15,6 +16,8 @@ export async function firstReceipt(core: { db: Pick<Tx, '$executeRawUnsafe'> } &
     const at = core.clock.now();
     return direct.inGroupCommit(() => direct.insert('InboundReceipt', { key, receivedAt: at }, 'key') !== 0);
   }
+  const pg = pgDirect(core.db);
+  if (pg) return (await pg.execute('INSERT INTO "InboundReceipt" ("key", "receivedAt") VALUES ($1, $2) ON CONFLICT ("key") DO NOTHING', [key, core.clock.now()])) === 1;
   const p = new Params(core.provider);
   const inserted = await core.db.$executeRawUnsafe(
     `INSERT INTO "InboundReceipt" ("key", "receivedAt") VALUES (${p.add(key)}, ${p.add(core.clock.now())}) ON CONFLICT ("key") DO NOTHING`,

@@ -12,6 +12,7 @@ import { createTicket } from '../tickets/create-ticket.js';
 import { Params, toDate } from '../../db/sql.js';
 import { customerById } from '../../db/fast-reads.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
+import { pgDirect } from '../../db/pg-direct.js';
 import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
@@ -55,9 +56,12 @@ async function checkFlood(core: Core, residentId: number): Promise<void> {
   const direct = sqliteDirect(core.db);
   const p = new Params(core.provider);
   const sql = `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`;
+  const pg = pgDirect(core.db);
   const rows = direct
     ? [direct.stmt(sql).get(...p.values) as { n: number; first: unknown }]
-    : await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(sql, ...p.values);
+    : pg
+      ? await pg.query<{ n: number; first: unknown }>(sql, p.values)
+      : await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(sql, ...p.values);
   if (Number(rows[0]?.n ?? 0) >= RESIDENT_REPORTS_PER_MINUTE) {
     const until = new Date(toDate(rows[0].first)!.getTime() + 60_000);
     throw new AppError('rate_limited', `resident ${residentId} filed ${RESIDENT_REPORTS_PER_MINUTE} reports within a minute`, { residentId, until });

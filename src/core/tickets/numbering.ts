@@ -1,6 +1,7 @@
 import { KIND_LETTER, type TicketKind } from '../domain.js';
 import { localDateKey } from '../local-time.js';
 import type { Db } from '../../db/client.js';
+import { pgDirect } from '../../db/pg-direct.js';
 import type { SqliteDirect } from '../../db/sqlite-direct.js';
 
 /**
@@ -27,16 +28,15 @@ const counterKey = (kind: TicketKind, at: Date) => `${KIND_LETTER[kind]}${localD
  */
 export async function reserveTicketPg(db: Db, kind: TicketKind, at: Date, events: number): Promise<{ number: string; id: number; eventIds: number[] }> {
   const key = counterKey(kind, at);
-  const [row] = await db.$queryRawUnsafe<{ value: number | bigint; id: number | bigint; events: (number | bigint)[] }[]>(
-    `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+  const sql = `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
           c AS (INSERT INTO "TicketCounter" ("key", "value") SELECT $1, 1 FROM cfg
                 ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value")
      SELECT c."value", nextval(pg_get_serial_sequence('"Ticket"', 'id')) AS "id",
             ARRAY(SELECT nextval(pg_get_serial_sequence('"TicketEvent"', 'id')) FROM generate_series(1, $2::int)) AS "events"
-     FROM c`,
-    key,
-    events,
-  );
+     FROM c`;
+  type Row = { value: number | bigint; id: number | bigint; events: (number | bigint | string)[] };
+  const direct = pgDirect(db);
+  const [row] = direct ? await direct.query<Row>(sql, [key, events]) : await db.$queryRawUnsafe<Row[]>(sql, key, events);
   return { number: format(key, row.value), id: Number(row.id), eventIds: row.events.map(Number) };
 }
 
