@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type BetterSqlite3 from 'better-sqlite3';
 import { registerSqliteDirect } from './sqlite-direct.js';
+import { guardPlainQueries } from './sqlite-guard.js';
 import { registerPgDirect } from './pg-direct.js';
 import pg from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
@@ -49,7 +50,7 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     const adapter = {
       provider: factory.provider,
       adapterName: factory.adapterName,
-      connect: async () => (connection = (await factory.connect()) as never),
+      connect: async () => (connection = guardPlainQueries(await factory.connect()) as never),
       connectToShadowDb: () => factory.connectToShadowDb(),
     } as unknown as typeof factory;
     const db = new SqliteClient({ adapter, log: queryLog() });

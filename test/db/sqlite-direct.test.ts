@@ -47,4 +47,28 @@ describe.skipIf(usingPostgres)('the SQLite hot path on Prisma’s own connection
     expect(await receipts()).toContain('ours');
     expect(await receipts()).not.toContain('in-prisma-tx');
   });
+
+  it('makes Prisma’s own plain queries wait for an open transaction too, so another request’s rollback does not undo them', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const prismaTx = core.db
+      .$transaction(async (tx) => {
+        await tx.inboundReceipt.create({ data: { key: 'in-failing-tx', receivedAt: new Date() } });
+        await gate;
+        throw new Error('roll the Prisma transaction back');
+      })
+      .catch(() => 'rolled back');
+    await new Promise((r) => setTimeout(r, 20));
+    // another request's write and read while the transaction is open (Prisma's promises are
+    // lazy: then() sends them now)
+    const write = core.db.$executeRawUnsafe(`INSERT INTO "InboundReceipt" ("key", "receivedAt") VALUES ('plain-write', ?)`, Date.now()).then((n) => n);
+    const read = core.db.$queryRawUnsafe<unknown[]>(`SELECT "key" FROM "InboundReceipt" WHERE "key" = 'in-failing-tx'`).then((rows) => rows);
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    expect(await prismaTx).toBe('rolled back');
+    await write;
+    expect(await read).toEqual([]); // it never saw the uncommitted row
+    expect(await receipts()).toContain('plain-write');
+    expect(await receipts()).not.toContain('in-failing-tx');
+  });
 });
