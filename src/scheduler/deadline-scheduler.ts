@@ -8,6 +8,8 @@ import schedule from 'node-schedule';
 import type { Core } from '../core/context.js';
 import { fireDueAlerts, nextAlertDue } from '../core/deadlines/fire-due-alerts.js';
 import { ensureReportsScheduled } from '../core/reports/schedule-reports.js';
+import { pruneOldRows } from '../core/housekeeping/prune-old-rows.js';
+import { companyTimeZone } from '../core/local-time.js';
 
 export interface DeadlineSchedulerOptions {
   core: Core;
@@ -21,6 +23,7 @@ export class DeadlineScheduler {
   readonly owner = `s-${randomUUID().slice(0, 8)}`;
   private periodic: schedule.Job | null = null;
   private wake: schedule.Job | null = null;
+  private housekeeping: schedule.Job | null = null;
   private sweeping: Promise<void> | null = null;
 
   constructor(private readonly o: DeadlineSchedulerOptions) {}
@@ -29,6 +32,8 @@ export class DeadlineScheduler {
     await ensureReportsScheduled(this.o.core);
     const every = this.o.sweepSeconds ?? 30;
     this.periodic = schedule.scheduleJob(`*/${every} * * * * *`, () => void this.sweep());
+    // at night, company time: old receipts and delivered messages go (core/housekeeping)
+    this.housekeeping = schedule.scheduleJob({ rule: '30 3 * * *', tz: companyTimeZone() }, () => void this.prune());
     await this.sweep();
   }
 
@@ -56,7 +61,17 @@ export class DeadlineScheduler {
     return this.sweeping;
   }
 
+  async prune(): Promise<void> {
+    try {
+      const out = await pruneOldRows(this.o.core);
+      this.o.log?.info(out, 'old receipts and delivered messages pruned');
+    } catch (e) {
+      this.o.log?.error({ err: (e as Error).message }, 'pruning old rows failed');
+    }
+  }
+
   async stop(): Promise<void> {
+    this.housekeeping?.cancel();
     this.periodic?.cancel();
     this.wake?.cancel();
     await this.sweeping;

@@ -31,12 +31,6 @@ export async function forgetReceipt(core: Pick<Core, 'db'>, key: string): Promis
   await core.db.inboundReceipt.deleteMany({ where: { key } });
 }
 
-/** Receipts older than `days` can go: platforms stop retrying long before. */
-export async function pruneReceipts(core: Pick<Core, 'db' | 'clock'>, days = 7): Promise<number> {
-  const cutoff = new Date(core.clock.now().getTime() - days * 86_400_000);
-  return (await core.db.inboundReceipt.deleteMany({ where: { receivedAt: { lt: cutoff } } })).count;
-}
-
 export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: string })?.code;
   return code === 'P2002' || /Unique constraint/i.test((e as Error)?.message ?? '');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstReceipt, forgetReceipt, pruneReceipts } from '../../../src/core/inbound/remember-receipt.js';
+import { firstReceipt, forgetReceipt } from '../../../src/core/inbound/remember-receipt.js';
+import { pruneOldRows } from '../../../src/core/housekeeping/prune-old-rows.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 
 let core: TestCore;
@@ -20,6 +21,6 @@ describe('inbound receipts', () => {
     await forgetReceipt(core, 'telegram:1001');
     expect(await firstReceipt(core, 'telegram:1001')).toBe(true);
     core.clock.advance(8 * 86_400_000);
-    expect(await pruneReceipts(core)).toBe(2);
+    expect((await pruneOldRows(core)).receipts).toBe(2);
   });
 });
