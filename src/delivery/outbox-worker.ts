@@ -9,6 +9,8 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/client.js';
 import type { OutboxMessage } from '../db/generated/sqlite/client.js';
 import { DeliveryError, type Deliverer } from './types.js';
+import { sqliteDirect } from '../db/sqlite-direct.js';
+import { toDate } from '../db/sql.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -43,11 +45,13 @@ export class OutboxWorker {
   /** Claims due rows with a lease; returns those this worker now owns. */
   private async claim(now: Date): Promise<OutboxMessage[]> {
     const { db } = this.o;
-    const candidates = await db.outboxMessage.findMany({
-      where: { state: 'pending', nextAt: { lte: now }, platform: { in: this.platforms } },
-      orderBy: { id: 'asc' },
-      take: this.o.batchSize ?? 50,
-    });
+    // The oldest due rows of each platform this worker delivers, through (state, platform, id):
+    // a cold snap's backlog for a rate-limited platform is not read (nor sorted) at every pass.
+    const take = this.o.batchSize ?? 50;
+    const candidates = (await Promise.all(this.platforms.map((platform) => this.oldestDue(platform, now, take))))
+      .flat()
+      .sort((a, b) => a.id - b.id)
+      .slice(0, take);
     const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
     // Order per target: a row waiting for its retry holds back every later row to the same target.
     const waiting = candidates.length
@@ -75,6 +79,22 @@ export class OutboxWorker {
       else blocked.add(target);
     }
     return mine;
+  }
+
+  private async oldestDue(platform: string, now: Date, take: number): Promise<OutboxMessage[]> {
+    const direct = sqliteDirect(this.o.db);
+    if (!direct) return this.o.db.outboxMessage.findMany({ where: { state: 'pending', platform, nextAt: { lte: now } }, orderBy: { id: 'asc' }, take });
+    // SQLite's planner, without statistics, would take (state, nextAt) and sort every due row
+    const rows = direct
+      .stmt(`SELECT * FROM "OutboxMessage" INDEXED BY "OutboxMessage_state_platform_id_idx" WHERE "state" = 'pending' AND "platform" = ? AND "nextAt" <= ? ORDER BY "id" LIMIT ?`)
+      .all(platform, now.getTime(), take) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      ...(r as unknown as OutboxMessage),
+      nextAt: toDate(r.nextAt)!,
+      leaseUntil: toDate(r.leaseUntil),
+      createdAt: toDate(r.createdAt)!,
+      sentAt: toDate(r.sentAt),
+    }));
   }
 
   /** One pass: deliver what is due. Returns how many messages were sent. */

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_state_platform_id_idx" ON "OutboxMessage"("state", "platform", "id");
+
