@@ -54,21 +54,26 @@ if (want('intake')) {
   // Little's law its latency is connections / throughput, so p99 < 50 ms at c=50 in a closed loop
   // would take over 1,000/s. The target's pair (500/s with p99 < 50 ms) is read as an open loop:
   // 500 tickets/s offered over 50 connections, latency corrected for coordinated omission.
-  const paced = [{ connections: 50, rate: 500 }];
-  const base = await baselineBench({ concurrency: conc, paced, durationS: duration });
+  // Three open-loop runs, reported by their median: one stall of this shared machine moves a p99.
+  const paced = Array.from({ length: 3 }, () => ({ connections: 50, rate: 500 }));
+  const base = await baselineBench({ concurrency: conc, paced: paced.slice(0, 1), durationS: duration });
   const svc = await intakeBench({ concurrency: conc, paced, durationS: duration });
   json.intake = { baseline: base, service: svc };
+  const open = svc.runs.filter((s) => s.rate);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   svc.runs.forEach((s, i) => {
-    const b = base.runs[i];
+    const b = base.runs[Math.min(i, base.runs.length - 1)];
     const ratio = `ratio ${fmt((s.rps / b.rps) * 100, 1)} %`;
     if (s.rate) {
+      if (s !== open[0]) return;
+      const [p50, p99, tps] = [med(open.map((r) => r.p50)), med(open.map((r) => r.p99)), med(open.map((r) => r.ticketsPerS ?? 0))];
       row(
         '1 intake (SQLite)',
-        `${fmt(s.rate)}/s offered over ${s.connections} connections: tickets/s, p50/p99 ms`,
-        `${fmt(s.ticketsPerS ?? NaN)} /s, ${s.p50}/${s.p99} ms`,
+        `${fmt(s.rate)}/s offered over ${s.connections} connections: tickets/s, p50/p99 ms (median of ${open.length} runs)`,
+        `${fmt(tps)} /s, ${p50}/${p99} ms (p99s ${open.map((r) => r.p99).join(', ')})`,
         '>= 500/s, p99 < 50 ms',
         `${fmt(b.rps)} /s, ${b.p50}/${b.p99} ms`,
-        (s.ticketsPerS ?? 0) >= s.rate * 0.98 && s.p99 < 50 && s.non2xx === 0,
+        tps >= s.rate * 0.98 && p99 < 50 && open.every((r) => r.non2xx === 0),
       );
       return;
     }
