@@ -7,7 +7,7 @@
  * interleave with anything. The one case to avoid is a Prisma interactive transaction that is
  * open (BEGIN sent, awaiting its next statement): then `inTransaction` is true and callers wait
  * for it to finish (whenFree) before writing, so that nothing of theirs joins someone else's
- * transaction.
+ * transaction. Prisma's own plain queries wait the same way (sqlite-guard.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 

@@ -85,6 +85,7 @@ export class OutboxWorker {
     const direct = sqliteDirect(this.o.db);
     if (!direct) return this.o.db.outboxMessage.findMany({ where: { state: 'pending', platform, nextAt: { lte: now } }, orderBy: { id: 'asc' }, take });
     // SQLite's planner, without statistics, would take (state, nextAt) and sort every due row
+    await direct.whenFree();
     const rows = direct
       .stmt(`SELECT * FROM "OutboxMessage" INDEXED BY "OutboxMessage_state_platform_id_idx" WHERE "state" = 'pending' AND "platform" = ? AND "nextAt" <= ? ORDER BY "id" LIMIT ?`)
       .all(platform, now.getTime(), take) as Record<string, unknown>[];
