@@ -32,6 +32,9 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = true;
+  /** set by stop(): a pass waiting out a target's gap gives its remaining rows back instead */
+  private closing = false;
+  private readonly wakeOnClose = new Set<() => void>();
   private readonly lastSent = new Map<string, number>();
 
   constructor(private readonly o: OutboxWorkerOptions) {
@@ -110,12 +113,19 @@ export class OutboxWorker {
     let sent = 0;
     await Promise.all(
       [...byTarget.entries()].map(async ([target, list]) => {
+        const release = (rows: OutboxMessage[]) =>
+          this.o.db.outboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) }, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
         for (let i = 0; i < list.length; i++) {
+          if (!(await this.gapPassed(target))) {
+            // shutting down: the rest stay owed, free for the next start or another instance
+            await release(list.slice(i));
+            break;
+          }
           const ok = await this.deliverOne(target, list[i]);
           if (ok) sent++;
           else {
             // release the rest so that order per target holds
-            await this.o.db.outboxMessage.updateMany({ where: { id: { in: list.slice(i + 1).map((r) => r.id) }, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+            await release(list.slice(i + 1));
             break;
           }
         }
@@ -124,14 +134,27 @@ export class OutboxWorker {
     return sent;
   }
 
-  private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
-    const { db, clock } = this.o;
+  /** Waits out the minimum gap since the last message to `target`; false if the worker is stopping. */
+  private async gapPassed(target: string): Promise<boolean> {
     const gap = this.o.perTargetGapMs ?? 0;
     const last = this.lastSent.get(target);
-    if (gap && last !== undefined) {
-      const wait = last + gap - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const wait = gap && last !== undefined ? last + gap - Date.now() : 0;
+    if (wait > 0 && !this.closing) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.wakeOnClose.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, wait);
+        this.wakeOnClose.add(done);
+      });
     }
+    return !this.closing;
+  }
+
+  private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
+    const { db, clock } = this.o;
     try {
       const out = await this.o.deliverers[row.platform as 'telegram' | 'slack']!.deliver(row);
       this.lastSent.set(target, Date.now());
@@ -172,6 +195,7 @@ export class OutboxWorker {
   /** Poll in the background; `kick()` runs a pass at once (after a change that owes messages). */
   start(intervalMs = 500): void {
     this.stopped = false;
+    this.closing = false;
     const tick = async () => {
       if (this.stopped) return;
       await this.kick();
@@ -190,9 +214,12 @@ export class OutboxWorker {
     this.running = null;
   }
 
+  /** Stops polling; a pass under way finishes the message it is sending and gives the rest back. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const wake of [...this.wakeOnClose]) wake();
     await this.running;
   }
 }

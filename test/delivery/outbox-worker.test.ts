@@ -70,6 +70,27 @@ describe('the outbox worker (issue 8)', () => {
     expect(await core.db.outboxMessage.count({ where: { state: 'sent' } })).toBe(3);
   });
 
+  it('stops promptly while a pass waits out a channel’s one-message-a-second gap, and leaves the rest owed', async () => {
+    const paced = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, perTargetGapMs: 60_000 });
+    for (const k of ['g1', 'g2', 'g3']) await owe(k, 'CGAP');
+    const before = fake.received.length;
+    const pass = paced.runOnce();
+    // the first goes at once; the second would wait a minute for the channel
+    for (let i = 0; i < 100 && fake.received.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    const t0 = Date.now();
+    await paced.stop();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await pass).toBe(1);
+    expect(fake.received.slice(before).map((r) => r.key)).toEqual(['g1']);
+    const rest = await core.db.outboxMessage.findMany({ where: { key: { in: ['g2', 'g3'] } }, orderBy: { key: 'asc' } });
+    expect(rest.map((m) => [m.key, m.state, m.leaseOwner, m.attempts])).toEqual([
+      ['g2', 'pending', null, 0],
+      ['g3', 'pending', null, 0],
+    ]);
+    expect(await worker.drain()).toBe(2); // the next worker sends them, in order
+    expect(fake.received.slice(before).map((r) => r.key)).toEqual(['g1', 'g2', 'g3']);
+  });
+
   it('owes a message once however often the change that caused it is replayed', async () => {
     await owe('once');
     await owe('once');
