@@ -52,7 +52,7 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
     const runsMs: number[] = [];
     const db = await openDb(target);
     // as in the service (main.ts): WAL checkpoints on a worker thread, not inside the sweep's commit
-    const checkpointer = Checkpointer.start(file, sqliteDirect(db)!);
+    const checkpointer = Checkpointer.start(sqliteDirect(db)!);
     for (let run = 0; run < runs; run++) {
       raw.transaction(() => {
         for (let id = first; id < first + due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));

@@ -7,7 +7,6 @@ import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
 import { Checkpointer } from './db/checkpointer.js';
-import { parseDatabaseUrl } from './db/client.js';
 import { sqliteDirect } from './db/sqlite-direct.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
@@ -24,7 +23,7 @@ async function main() {
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
   const direct = sqliteDirect(core.db);
   const checkpointer = direct
-    ? Checkpointer.start(parseDatabaseUrl(settings.databaseUrl).url, direct, { onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') })
+    ? Checkpointer.start(direct, { onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') })
     : undefined;
   log.info({ provider: core.provider, org: settings.orgConfig, branches: core.org.branches.size, communities: core.org.communities.size }, 'organisation loaded');
   if (settings.isDemoOrg) {

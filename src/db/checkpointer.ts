@@ -51,10 +51,10 @@ export class Checkpointer {
     public checkpointed = 0,
   ) {}
 
-  /** Takes checkpoints off `direct`'s connection (the database at `file`) and onto a worker thread. */
-  static start(file: string, direct: SqliteDirect, opts: CheckpointerOptions = {}): Checkpointer {
+  /** Takes checkpoints off `direct`'s connection and onto a worker thread with its own. */
+  static start(direct: SqliteDirect, opts: CheckpointerOptions = {}): Checkpointer {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs: opts.intervalMs ?? 500 } });
+    const worker = new Worker(WORKER, { eval: true, workerData: { file: direct.file, module, intervalMs: opts.intervalMs ?? 500 } });
     const c = new Checkpointer(worker, direct);
     worker.on('message', (m: { pages?: number; error?: string }) => {
       if (m.pages) c.checkpointed += m.pages;

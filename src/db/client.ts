@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type BetterSqlite3 from 'better-sqlite3';
 import { registerSqliteDirect } from './sqlite-direct.js';
-import { guardPlainQueries } from './sqlite-guard.js';
+import { guardPlainQueries, type Guarded } from './sqlite-guard.js';
 import { registerPgDirect } from './pg-direct.js';
 import pg from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
@@ -46,11 +45,11 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     mkdirSync(dirname(target.url), { recursive: true });
     const factory = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
     // Keep hold of the connection the adapter opens (see sqlite-direct.ts for why and how it is used).
-    let connection: { client?: BetterSqlite3.Database } | undefined;
+    let guarded: Guarded<unknown> | undefined;
     const adapter = {
       provider: factory.provider,
       adapterName: factory.adapterName,
-      connect: async () => (connection = guardPlainQueries(await factory.connect()) as never),
+      connect: async () => (guarded = guardPlainQueries(await factory.connect())).adapter,
       connectToShadowDb: () => factory.connectToShadowDb(),
     } as unknown as typeof factory;
     const db = new SqliteClient({ adapter, log: queryLog() });
@@ -58,7 +57,7 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     // WAL is set (persistently) by the migration runner; these are per connection.
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
-    if (connection?.client) registerSqliteDirect(db, connection.client);
+    if (guarded) registerSqliteDirect(db, guarded.connection, guarded.whenFree);
     return db;
   }
   // One pool for Prisma and for the hot path's own statements (pg-direct.ts); given to the

@@ -8,7 +8,7 @@ import type { Db } from './client.js';
 import type { Customer, Resident, Ticket } from './generated/sqlite/client.js';
 import { Params, toDate, type Provider } from './sql.js';
 import { sqliteDirect } from './sqlite-direct.js';
-import { pgDirect } from './pg-direct.js';
+import { pgDirectOf } from './pg-direct.js';
 
 type Raw = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -46,31 +46,23 @@ function customer(r: Raw): Customer {
   };
 }
 
-/** PostgreSQL: on the pool itself when `db` is the client (pg-direct.ts), else through Prisma's raw path. */
-function rawRows(db: Db, provider: Provider, sql: string, values: unknown[]): Promise<Raw[]> {
-  const direct = pgDirect(db);
-  if (direct) return direct.query<Raw>(sql, values);
-  const p = new Params(provider);
-  return db.$queryRawUnsafe<Raw[]>(sql.replace(/\$\d+/g, () => p.add(values[p.values.length])), ...p.values);
-}
-
-export async function residentByTelegramId(db: Db, provider: Provider, telegramUserId: string): Promise<Resident | null> {
+export async function residentByTelegramId(db: Db, telegramUserId: string): Promise<Resident | null> {
   const direct = sqliteDirect(db);
   if (direct) {
     const row = direct.stmt('SELECT * FROM "Resident" WHERE "telegramUserId" = ?').get(telegramUserId) as Raw | undefined;
     return row ? resident(row) : null;
   }
-  const rows = await rawRows(db, provider, 'SELECT * FROM "Resident" WHERE "telegramUserId" = $1', [telegramUserId]);
+  const rows = await pgDirectOf(db).query<Raw>('SELECT * FROM "Resident" WHERE "telegramUserId" = $1', [telegramUserId]);
   return rows[0] ? resident(rows[0]) : null;
 }
 
-export async function customerById(db: Db, provider: Provider, id: number): Promise<Customer | null> {
+export async function customerById(db: Db, id: number): Promise<Customer | null> {
   const direct = sqliteDirect(db);
   if (direct) {
     const row = direct.stmt('SELECT * FROM "Customer" WHERE "id" = ?').get(id) as Raw | undefined;
     return row ? customer(row) : null;
   }
-  const rows = await rawRows(db, provider, 'SELECT * FROM "Customer" WHERE "id" = $1', [id]);
+  const rows = await pgDirectOf(db).query<Raw>('SELECT * FROM "Customer" WHERE "id" = $1', [id]);
   return rows[0] ? customer(rows[0]) : null;
 }
 

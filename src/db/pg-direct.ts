@@ -53,7 +53,14 @@ export function registerPgDirect(db: object, pool: pg.Pool): void {
   handles.set(db, new PgDirect(pool));
 }
 
-/** The direct handle for a PostgreSQL Prisma client opened by openDb (not for a transaction), or undefined. */
+/** The direct handle for a PostgreSQL Prisma client opened by openDb; undefined for a transaction. */
 export function pgDirect(db: object): PgDirect | undefined {
   return handles.get(db);
+}
+
+/** The same, for the client itself, which openDb always gives one. */
+export function pgDirectOf(db: object): PgDirect {
+  const h = handles.get(db);
+  if (!h) throw new Error('a PostgreSQL client not opened by openDb (db/client.ts)');
+  return h;
 }

@@ -20,7 +20,11 @@ export class SqliteDirect {
   private readonly queue: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
 
-  constructor(private readonly conn: BetterSqlite3.Database) {
+  constructor(
+    private readonly conn: BetterSqlite3.Database,
+    /** resolves when no Prisma transaction is open on the connection (sqlite-guard.ts) */
+    readonly whenFree: () => Promise<void>,
+  ) {
     this.control = {
       begin: conn.prepare('BEGIN IMMEDIATE'),
       commit: conn.prepare('COMMIT'),
@@ -29,6 +33,11 @@ export class SqliteDirect {
       release: conn.prepare('RELEASE item'),
       rollbackTo: conn.prepare('ROLLBACK TO item'),
     };
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.conn.name;
   }
 
   /** False once Prisma has closed the connection (after $disconnect): callers fall back to Prisma. */
@@ -50,13 +59,6 @@ export class SqliteDirect {
       this.statements.set(sql, s);
     }
     return s;
-  }
-
-  /** Resolves when no Prisma transaction is open on the connection. */
-  async whenFree(): Promise<void> {
-    for (let i = 0; this.conn.inTransaction; i++) {
-      await new Promise((r) => (i < 100 ? setImmediate(r) : setTimeout(r, 1)));
-    }
   }
 
   /** INSERT of one row; returns its rowid (0 when ignoreConflictOn skipped it). Dates as epoch ms, booleans as 0/1. */
@@ -157,8 +159,8 @@ function cell(v: unknown): unknown {
 
 const handles = new WeakMap<object, SqliteDirect>();
 
-export function registerSqliteDirect(db: object, conn: BetterSqlite3.Database): void {
-  handles.set(db, new SqliteDirect(conn));
+export function registerSqliteDirect(db: object, conn: BetterSqlite3.Database, whenFree: () => Promise<void>): void {
+  handles.set(db, new SqliteDirect(conn, whenFree));
 }
 
 /** The direct handle for a SQLite Prisma client opened by openDb, or undefined (PostgreSQL, or closed). */

@@ -24,7 +24,15 @@ interface Adapter {
   startTransaction(isolationLevel?: string): Promise<Transaction>;
 }
 
-export function guardPlainQueries<A>(adapter: A): A {
+export interface Guarded<A> {
+  adapter: A;
+  /** the better-sqlite3 connection under it (sqlite-direct.ts) */
+  connection: BetterSqlite3.Database;
+  /** resolves when no interactive transaction is open on the connection */
+  whenFree(): Promise<void>;
+}
+
+export function guardPlainQueries<A>(adapter: A): Guarded<A> {
   const a = adapter as unknown as Adapter;
   let ended: Promise<void> | null = null;
   let end: () => void = () => {};
@@ -58,5 +66,5 @@ export function guardPlainQueries<A>(adapter: A): A {
       return run(q);
     };
   }
-  return adapter;
+  return { adapter, connection: a.client, whenFree };
 }

@@ -19,7 +19,7 @@ describe.skipIf(usingPostgres)('WAL checkpoints on a worker thread', () => {
   it('takes checkpoints off the writing connection, and the worker copies the WAL into the database file', async () => {
     const file = parseDatabaseUrl(core.databaseUrl).url;
     const direct = sqliteDirect(core.db)!;
-    const c = Checkpointer.start(file, direct, { intervalMs: 60_000 });
+    const c = Checkpointer.start(direct, { intervalMs: 60_000 });
     try {
       expect(Number(direct.pragma('wal_autocheckpoint'))).toBe(0);
       const before = statSync(file).size;

@@ -40,9 +40,9 @@ describe.skipIf(!usingPostgres)('the PostgreSQL hot path on the pool itself', ()
     expect(alerts.every((a) => a.dueAt.getTime() > at.getTime())).toBe(true);
 
     const c = await core.db.customer.findFirstOrThrow();
-    expect(await customerById(core.db, core.provider, c.id)).toEqual(c);
+    expect(await customerById(core.db, c.id)).toEqual(c);
     const r = await core.db.resident.create({ data: { telegramUserId: '4242', chatId: '4242', locale: 'zh-CN', createdAt: at, updatedAt: at } });
-    expect(await residentByTelegramId(core.db, core.provider, '4242')).toEqual(r);
+    expect(await residentByTelegramId(core.db, '4242')).toEqual(r);
     expect(await firstReceipt(core, 'telegram:777')).toBe(true);
     expect(await firstReceipt(core, 'telegram:777')).toBe(false);
     expect((await core.db.inboundReceipt.findUniqueOrThrow({ where: { key: 'telegram:777' } })).receivedAt.toISOString()).toBe(at.toISOString());

@@ -51,19 +51,26 @@ export interface DeadlineEffects {
 
 export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'>;
 
-export const ALERT_TICKET_COLUMNS = '"id", "status", "acceptedAt", "arrivedAt", "resolvedAt", "branchId", "unitId", "assigneeId", "severity"';
+const ALERT_TICKET_FIELDS = ['id', 'status', 'acceptedAt', 'arrivedAt', 'resolvedAt', 'branchId', 'unitId', 'assigneeId', 'severity'] as const;
 
-export function toAlertTicket(r: Record<string, unknown>): AlertTicket {
+/** The ticket columns a deadline alert reads, for a SELECT; with `prefix`, from table t as "<prefix><column>". */
+export function alertTicketColumns(prefix = ''): string {
+  return ALERT_TICKET_FIELDS.map((c) => (prefix ? `t."${c}" AS "${prefix}${c}"` : `"${c}"`)).join(', ');
+}
+
+/** Those columns read back (named with `prefix`, as alertTicketColumns gave them). */
+export function toAlertTicket(r: Record<string, unknown>, prefix = ''): AlertTicket {
+  const v = (c: (typeof ALERT_TICKET_FIELDS)[number]) => r[prefix + c];
   return {
-    id: Number(r.id),
-    status: String(r.status),
-    acceptedAt: toDate(r.acceptedAt),
-    arrivedAt: toDate(r.arrivedAt),
-    resolvedAt: toDate(r.resolvedAt),
-    branchId: (r.branchId as string | null) ?? null,
-    unitId: (r.unitId as string | null) ?? null,
-    assigneeId: (r.assigneeId as string | null) ?? null,
-    severity: String(r.severity),
+    id: Number(v('id')),
+    status: String(v('status')),
+    acceptedAt: toDate(v('acceptedAt')),
+    arrivedAt: toDate(v('arrivedAt')),
+    resolvedAt: toDate(v('resolvedAt')),
+    branchId: (v('branchId') as string | null) ?? null,
+    unitId: (v('unitId') as string | null) ?? null,
+    assigneeId: (v('assigneeId') as string | null) ?? null,
+    severity: String(v('severity')),
   };
 }
 
@@ -156,7 +163,7 @@ function alertMessages(group: Due[], now: Date): ReturnType<typeof outboxRow>[] 
 export async function applyDeadlineAlerts(core: Core, tx: Tx, alerts: ScheduledAlert[], now: Date): Promise<void> {
   const ids = [...new Set(alerts.map((a) => a.ticketId).filter((id): id is number => id !== null))];
   const p = new Params(core.provider);
-  const raw = ids.length ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${ALERT_TICKET_COLUMNS} FROM "Ticket" WHERE "id" IN ${p.list(ids)}`, ...p.values) : [];
+  const raw = ids.length ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${alertTicketColumns()} FROM "Ticket" WHERE "id" IN ${p.list(ids)}`, ...p.values) : [];
   const fx = planDeadlineAlerts(core, alerts, new Map(raw.map((r) => [Number(r.id), toAlertTicket(r)])), now);
   if (fx.overdue.length) {
     const q = new Params(core.provider);

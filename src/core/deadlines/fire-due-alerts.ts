@@ -7,7 +7,7 @@
  * number of due alerts, not the size of the tables.
  */
 import type { Core } from '../context.js';
-import { ALERT_TICKET_COLUMNS, applyAlert, applyDeadlineAlerts, isDeadlineAlert, planDeadlineAlerts, toAlertTicket, type AlertTicket } from './alert-effects.js';
+import { alertTicketColumns, applyAlert, applyDeadlineAlerts, isDeadlineAlert, planDeadlineAlerts, toAlertTicket, type AlertTicket } from './alert-effects.js';
 import { sqliteDirect, type SqliteDirect } from '../../db/sqlite-direct.js';
 import type { ScheduledAlert } from '../../db/generated/sqlite/client.js';
 import { Params, toDate } from '../../db/sql.js';
@@ -102,7 +102,7 @@ function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: D
   const rows = direct
     .stmt(
       `SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data",
-              t."id" AS "t_id", ${TICKET_COLUMNS.map((c) => `t."${c}" AS "t_${c}"`).join(', ')}
+              ${alertTicketColumns('t_')}
        FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
        WHERE a."firedAt" IS NULL AND a."dueAt" <= ? AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ?) ORDER BY a."dueAt" LIMIT ?`,
     )
@@ -117,7 +117,7 @@ function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: D
       continue;
     }
     deadlineAlerts.push(alert);
-    if (r.t_id !== null && r.t_id !== undefined) tickets.set(Number(r.t_id), toAlertTicket(Object.fromEntries([['id', r.t_id], ...TICKET_COLUMNS.map((c) => [c, r[`t_${c}`]])])));
+    if (r.t_id !== null && r.t_id !== undefined) tickets.set(Number(r.t_id), toAlertTicket(r, 't_'));
   }
   const ids = (xs: { id: number }[]) => JSON.stringify(xs.map((x) => x.id));
   if (deadlineAlerts.length) direct.stmt('UPDATE "ScheduledAlert" SET "firedAt" = ? WHERE "id" IN (SELECT value FROM json_each(?))').run(t, ids(deadlineAlerts));
@@ -132,10 +132,6 @@ function fireSqliteBatch(core: Core, direct: SqliteDirect, owner: string, now: D
   return { fired: deadlineAlerts.length, others };
 }
 
-/** The ticket columns a deadline alert reads (ALERT_TICKET_COLUMNS without the id). */
-const TICKET_COLUMNS = ALERT_TICKET_COLUMNS.split(', ')
-  .map((c) => c.replaceAll('"', ''))
-  .filter((c) => c !== 'id');
 
 class LostClaim extends Error {}
 

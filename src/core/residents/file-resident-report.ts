@@ -12,7 +12,7 @@ import { createTicket } from '../tickets/create-ticket.js';
 import { Params, toDate } from '../../db/sql.js';
 import { customerById } from '../../db/fast-reads.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
-import { pgDirect } from '../../db/pg-direct.js';
+import { pgDirectOf } from '../../db/pg-direct.js';
 import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
@@ -56,12 +56,7 @@ async function checkFlood(core: Core, residentId: number): Promise<void> {
   const direct = sqliteDirect(core.db);
   const p = new Params(core.provider);
   const sql = `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`;
-  const pg = pgDirect(core.db);
-  const rows = direct
-    ? [direct.stmt(sql).get(...p.values) as { n: number; first: unknown }]
-    : pg
-      ? await pg.query<{ n: number; first: unknown }>(sql, p.values)
-      : await core.db.$queryRawUnsafe<{ n: number | bigint; first: unknown }[]>(sql, ...p.values);
+  const rows = direct ? [direct.stmt(sql).get(...p.values) as { n: number; first: unknown }] : await pgDirectOf(core.db).query<{ n: number; first: unknown }>(sql, p.values);
   if (Number(rows[0]?.n ?? 0) >= RESIDENT_REPORTS_PER_MINUTE) {
     const until = new Date(toDate(rows[0].first)!.getTime() + 60_000);
     throw new AppError('rate_limited', `resident ${residentId} filed ${RESIDENT_REPORTS_PER_MINUTE} reports within a minute`, { residentId, until });
@@ -75,7 +70,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
   if (needsAddress(r.kind) && !residentHasAddress(resident)) {
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
-  const bound = resident.customerId ? await customerById(core.db, core.provider, resident.customerId) : null;
+  const bound = resident.customerId ? await customerById(core.db, resident.customerId) : null;
   return createTicket(core, {
     kind: r.kind,
     category: r.category,

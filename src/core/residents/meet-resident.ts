@@ -20,7 +20,7 @@ export function localeFromLanguageCode(code: string | undefined): 'zh-CN' | 'en'
 }
 
 export async function meetResident(core: Core, input: MeetResidentInput): Promise<Resident> {
-  const found = await residentByTelegramId(core.db, core.provider, input.telegramUserId);
+  const found = await residentByTelegramId(core.db, input.telegramUserId);
   if (found) {
     if (found.chatId === input.chatId) return found;
     return core.db.resident.update({ where: { id: found.id }, data: { chatId: input.chatId } });

@@ -22,7 +22,7 @@ import { outboxRow } from '../outbox/enqueue.js';
 import { routeTicket } from './route-ticket.js';
 import { alertRows } from './schedule-alerts.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
-import { pgDirect } from '../../db/pg-direct.js';
+import { pgDirectOf } from '../../db/pg-direct.js';
 import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface NewTicket {
@@ -215,9 +215,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     .map(([table, rows, conflict]) => insertSqlPg(table, rows, params, conflict));
   const sql = `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT 1`;
   if (!input.onceKey) {
-    const direct = pgDirect(core.db);
-    if (direct) await direct.execute(sql, params);
-    else await core.db.$queryRawUnsafe(sql, ...params);
+    await pgDirectOf(core.db).execute(sql, params);
     return ticket;
   }
   const onceKey = input.onceKey;

@@ -1,14 +1,13 @@
 import { KIND_LETTER, type TicketKind } from '../domain.js';
 import { localDateKey } from '../local-time.js';
 import type { Db } from '../../db/client.js';
-import { pgDirect } from '../../db/pg-direct.js';
+import { pgDirectOf } from '../../db/pg-direct.js';
 import type { SqliteDirect } from '../../db/sqlite-direct.js';
 
 /**
  * The next human number, T20261128-0042: kind letter, local date, daily sequence.
  * One atomic upsert on the counter row (INSERT .. ON CONFLICT .. RETURNING works on
- * SQLite and PostgreSQL alike), so concurrent intakes never share a number. The same statement
- * serves both paths below (the SQLite one binds ?, PostgreSQL $1).
+ * SQLite and PostgreSQL alike), so concurrent intakes never share a number.
  */
 const UPSERT = `INSERT INTO "TicketCounter" ("key", "value") VALUES (?, 1)
   ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value"`;
@@ -35,8 +34,7 @@ export async function reserveTicketPg(db: Db, kind: TicketKind, at: Date, events
             ARRAY(SELECT nextval(pg_get_serial_sequence('"TicketEvent"', 'id')) FROM generate_series(1, $2::int)) AS "events"
      FROM c`;
   type Row = { value: number | bigint; id: number | bigint; events: (number | bigint | string)[] };
-  const direct = pgDirect(db);
-  const [row] = direct ? await direct.query<Row>(sql, [key, events]) : await db.$queryRawUnsafe<Row[]>(sql, key, events);
+  const [row] = await pgDirectOf(db).query<Row>(sql, [key, events]);
   return { number: format(key, row.value), id: Number(row.id), eventIds: row.events.map(Number) };
 }
 
