@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FakeTelegramApi } from '../src/dev/fake-telegram-api.js';
+import { FakeTelegramApi } from '../tools/dev/fake-telegram-api.js';
 import { load, type LoadResult } from './load.js';
 import { startService } from './service.js';
 

@@ -121,7 +121,7 @@ if (want('sweep')) {
 }
 
 if (want('kpi')) {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../scripts/bench-kpi.ts'), '--tickets', String(bigN), '--runs', '5'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../tools/bench-kpi.ts'), '--tickets', String(bigN), '--runs', '5'], { encoding: 'utf8' });
   const m = /month over ([\d,]+) tickets: (\d+) ms median/.exec(out);
   const ms = m ? Number(m[2]) : NaN;
   json.kpi = { output: out };

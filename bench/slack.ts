@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { FakeSlackApi } from '../src/dev/fake-slack-api.js';
+import { FakeSlackApi } from '../tools/dev/fake-slack-api.js';
 import { startService } from './service.js';
 
 const SECRET = 'bench-signing-secret';

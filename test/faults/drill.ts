@@ -5,9 +5,9 @@
  * (npm test); FAULTS_LONG=1 (npm run test:faults) plays more residents through longer faults.
  */
 import { expect } from 'vitest';
-import { audit, consistencyProblems, type Ledger } from '../../src/sim/audit.js';
-import { play, type PlayOptions, type PlayResult } from '../../src/sim/play.js';
-import { startWorld, type World, type WorldOptions } from '../../src/sim/world.js';
+import { audit, consistencyProblems, type Ledger } from '../../tools/sim/audit.js';
+import { play, type PlayOptions, type PlayResult } from '../../tools/sim/play.js';
+import { startWorld, type World, type WorldOptions } from '../../tools/sim/world.js';
 import { freshDatabaseUrl, usingPostgres } from '../helpers/core.js';
 
 export const LONG = process.env.FAULTS_LONG === '1';

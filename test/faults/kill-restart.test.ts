@@ -4,7 +4,7 @@
  * outbox picks up what was owed; nothing is lost and nothing arrives twice.
  */
 import { describe, expect, it } from 'vitest';
-import type { World } from '../../src/sim/world.js';
+import type { World } from '../../tools/sim/world.js';
 import { expectWholeLoop, LONG, pick, runDrill } from './drill.js';
 
 /** SIGKILL outside an outbox delivery (see Probe.waitOutboxIdle), then start again on the same database. */

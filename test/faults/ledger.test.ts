@@ -1,5 +1,5 @@
 /**
- * The drills and the simulator trust their ledger (src/sim/audit.ts) to see a message delivered
+ * The drills and the simulator trust their ledger (tools/sim/audit.ts) to see a message delivered
  * twice and a message never delivered: this shows that it does, on a ticket walked through the
  * real deliverers to the fake platforms, then given a second copy of a message and a step whose
  * messages were never sent.
@@ -11,9 +11,9 @@ import { fileResidentReport } from '../../src/core/residents/file-resident-repor
 import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
-import { FakeSlackApi } from '../../src/dev/fake-slack-api.js';
-import { FakeTelegramApi } from '../../src/dev/fake-telegram-api.js';
-import { audit } from '../../src/sim/audit.js';
+import { FakeSlackApi } from '../../tools/dev/fake-slack-api.js';
+import { FakeTelegramApi } from '../../tools/dev/fake-telegram-api.js';
+import { audit } from '../../tools/sim/audit.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 let core: TestCore;

@@ -5,8 +5,8 @@
  * an admin lists and sends again (GET /api/outbox?state=dead, POST /api/outbox/:id/resend).
  */
 import { describe, expect, it } from 'vitest';
-import { cardNumber } from '../../src/sim/slack-side.js';
-import type { World } from '../../src/sim/world.js';
+import { cardNumber } from '../../tools/sim/slack-side.js';
+import type { World } from '../../tools/sim/world.js';
 import { expectWholeLoop, pick, runDrill, sleep } from './drill.js';
 
 /** The admin's side of the dead letters, over the service's API. */

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../src/db/client.js';
-import type { World } from '../../src/sim/world.js';
+import type { World } from '../../tools/sim/world.js';
 import { usingPostgres } from '../helpers/core.js';
 import { expectWholeLoop, pick, runDrill, sleep } from './drill.js';
 

@@ -4,7 +4,7 @@
  * every step of their ticket exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import type { FakeTelegramCall } from '../../src/dev/fake-telegram-api.js';
+import type { FakeTelegramCall } from '../../tools/dev/fake-telegram-api.js';
 import { expectWholeLoop, pick, runDrill, sleep } from './drill.js';
 
 describe('a Telegram 429 storm', () => {

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createSlackApp, type SlackApp, type SlackAppOptions } from '../../src/bots/slack/index.js';
-import { FakeSlackApi, type FakeSlackMessage } from '../../src/dev/fake-slack-api.js';
+import { FakeSlackApi, type FakeSlackMessage } from '../../tools/dev/fake-slack-api.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { makeTestApp } from './app.js';

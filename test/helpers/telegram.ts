@@ -13,7 +13,7 @@ import { TelegramDeliverer } from '../../src/bots/telegram/deliverer.js';
 import { telegramWebhookPlugin, WEBHOOK_PATH } from '../../src/bots/telegram/webhook.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
-import { FAKE_BOT, FakeTelegramApi, type FakeTelegramMessage } from '../../src/dev/fake-telegram-api.js';
+import { FAKE_BOT, FakeTelegramApi, type FakeTelegramMessage } from '../../tools/dev/fake-telegram-api.js';
 import { makeTestApp } from './app.js';
 import { makeTestCore, type TestCore } from './core.js';
 

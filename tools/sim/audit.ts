@@ -21,13 +21,13 @@
  * platform whose row is not among those (so nothing is counted twice). Duplicated = every
  * delivery beyond the first of one logical message.
  */
-import type { Org } from '../core/org/org.js';
-import type { Db } from '../db/client.js';
+import type { Org } from '../../src/core/org/org.js';
+import type { Db } from '../../src/db/client.js';
 import type { FakeSlackApi } from '../dev/fake-slack-api.js';
 import type { FakeTelegramApi } from '../dev/fake-telegram-api.js';
-import { t } from '../i18n/index.js';
-import { eventLine, isShownEvent } from '../bots/slack/render/ticket-card.js';
-import type { RenderCtx } from '../bots/slack/render/names.js';
+import { t } from '../../src/i18n/index.js';
+import { eventLine, isShownEvent } from '../../src/bots/slack/render/ticket-card.js';
+import type { RenderCtx } from '../../src/bots/slack/render/names.js';
 import { cardNumber } from './slack-side.js';
 import { buttonsOf } from './telegram-side.js';
 

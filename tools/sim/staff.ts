@@ -5,7 +5,7 @@
  * no effect (the service was down, Slack did not open the modal) is tried again after a while,
  * and a click on a card that is behind the ticket is refused by the service (stale), harmlessly.
  */
-import type { Org } from '../core/org/org.js';
+import type { Org } from '../../src/core/org/org.js';
 import type { Probe } from './probe.js';
 import type { CardView, SlackSide } from './slack-side.js';
 import { Limit, until } from './wait.js';

@@ -4,9 +4,9 @@
  * Plays residents and branch staff through the whole loop against the real service, over real
  * HTTP, with fake Telegram and Slack APIs; prints a transcript and the totals (see docs/simulator.md).
  */
-import { parseSimArgs, UsageError, USAGE } from '../src/sim/options.js';
-import { runSimulation } from '../src/sim/run.js';
-import { killAllServices } from '../src/sim/service-process.js';
+import { parseSimArgs, UsageError, USAGE } from './sim/options.js';
+import { runSimulation } from './sim/run.js';
+import { killAllServices } from './sim/service-process.js';
 
 // Ctrl-C (or a kill) of the simulator takes the service it started with it
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { DEMO_CUSTOMERS } from '../db/seed-demo.js';
-import { DEMO_ORG } from '../config.js';
-import { loadOrgFile } from '../core/org/load-org.js';
-import { Org } from '../core/org/org.js';
+import { DEMO_CUSTOMERS } from '../../src/db/seed-demo.js';
+import { DEMO_ORG } from '../../src/config.js';
+import { loadOrgFile } from '../../src/core/org/load-org.js';
+import { Org } from '../../src/core/org/org.js';
 import { seeded } from './random.js';
 import { SimResident, type ResidentPlan } from './resident.js';
 import { BranchStaff, branchPeople } from './staff.js';

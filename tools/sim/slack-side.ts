@@ -1,7 +1,7 @@
 /**
  * Slack, as the service meets it: staff clicks and modal submissions become signed requests to
  * POST /slack/events (v0 HMAC-SHA256 of "v0:<ts>:<body>" with the signing secret); the app's Web
- * API calls land on the fake (src/dev/fake-slack-api.ts), which keeps the channels. Slack does not
+ * API calls land on the fake (tools/dev/fake-slack-api.ts), which keeps the channels. Slack does not
  * redeliver an interaction that failed: the person sees an error and clicks again, which is what
  * the staff in staff.ts do.
  */

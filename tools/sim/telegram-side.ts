@@ -2,7 +2,7 @@
  * Telegram, as the service meets it: residents' messages and taps become updates POSTed to
  * /telegram/webhook with the secret header, redelivered like Telegram does when the answer is
  * not a 200 (the same update_id, again, with a growing pause); the bot's calls out land on the
- * fake Bot API (src/dev/fake-telegram-api.ts), which keeps the chats.
+ * fake Bot API (tools/dev/fake-telegram-api.ts), which keeps the chats.
  */
 import type { FakeTelegramApi, FakeTelegramCall, FakeTelegramMessage } from '../dev/fake-telegram-api.js';
 import type { LatencyLog } from './latency.js';

@@ -3,7 +3,7 @@
  * file (migrations applied as at start-up, rows written with one prepared insert in one
  * transaction), then times the month KPI query the API, Slack and the dashboard run.
  *
- *   tsx scripts/bench-kpi.ts [--tickets 1000000] [--runs 7] [--index "CREATE INDEX ..."] [--keep]
+ *   tsx tools/bench-kpi.ts [--tickets 1000000] [--runs 7] [--index "CREATE INDEX ..."] [--keep]
  *
  * --index adds a candidate index after seeding, to measure a schema change before asking for it.
  */

@@ -3,7 +3,7 @@
  * ticket is, how far the planned work has come, and what the outbox still owes. It stands for
  * the dashboard a person would glance at; the people themselves act only on what the fakes show.
  */
-import type { Db } from '../db/client.js';
+import type { Db } from '../../src/db/client.js';
 
 export interface TicketState {
   status: string;

@@ -6,7 +6,7 @@
  * report went in before writing it again. Every loop here is bounded.
  */
 import type { FakeTelegramCall, FakeTelegramMessage } from '../dev/fake-telegram-api.js';
-import { t } from '../i18n/index.js';
+import { t } from '../../src/i18n/index.js';
 import { buttonsOf, type SimUser, type TelegramSide } from './telegram-side.js';
 import { sleep } from './wait.js';
 
