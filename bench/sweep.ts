@@ -14,6 +14,7 @@ import { Org } from '../src/core/org/org.js';
 import { DEMO_ORG } from '../src/config.js';
 import { openDb, parseDatabaseUrl } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { openStores } from '../src/db/stores/index.js';
 import { seedTickets } from './seed-tickets.js';
 import { Checkpointer } from '../src/db/checkpointer.js';
 import { sqliteDirect } from '../src/db/sqlite-direct.js';
@@ -57,7 +58,7 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
       raw.transaction(() => {
         for (let id = first; id < first + due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
       })();
-      const core = { db, org, clock: new ManualClock(NOW), provider: 'sqlite' as const };
+      const core = { stores: openStores(db), db, org, clock: new ManualClock(NOW), provider: 'sqlite' as const };
       const t0 = performance.now();
       let fired = 0;
       for (;;) {
@@ -72,7 +73,7 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
     const idle: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      await fireDueAlerts({ db, org, clock: new ManualClock(NOW), provider: 'sqlite' }, 'bench');
+      await fireDueAlerts({ stores: openStores(db), db, org, clock: new ManualClock(NOW), provider: 'sqlite' }, 'bench');
       idle.push(performance.now() - t0);
     }
     await checkpointer.stop();

@@ -5,6 +5,7 @@ import { loadOrgFile } from './core/org/load-org.js';
 import { Org } from './core/org/org.js';
 import { openDb, parseDatabaseUrl } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openStores } from './db/stores/index.js';
 
 export interface OpenCoreOptions {
   databaseUrl?: string;
@@ -17,5 +18,5 @@ export async function openCore(o: OpenCoreOptions): Promise<Core & { applied: st
   const target = parseDatabaseUrl(o.databaseUrl);
   const applied = await migrate(target);
   const db = await openDb(target);
-  return { db, org, clock: o.clock ?? systemClock, provider: target.provider, applied };
+  return { stores: openStores(db), db, org, clock: o.clock ?? systemClock, provider: target.provider, applied };
 }

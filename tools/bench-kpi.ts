@@ -22,6 +22,7 @@ import { Org } from '../src/core/org/org.js';
 import { DEMO_ORG } from '../src/config.js';
 import { openDb } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { openStores } from '../src/db/stores/index.js';
 
 process.env.TZ ||= 'Asia/Shanghai';
 const HOUR = 3600_000;
@@ -157,7 +158,7 @@ async function main() {
       raw.close();
     }
     const db = await openDb({ provider: 'sqlite', url: file });
-    const core: Core = { db, org, clock: new ManualClock('2026-05-01T00:00:00Z'), provider: 'sqlite' };
+    const core: Core = { stores: openStores(db), db, org, clock: new ManualClock('2026-05-01T00:00:00Z'), provider: 'sqlite' };
     const month = calendarMonth(2025, 12);
     const report = await computeKpis(core, { from: month.from, to: month.to });
     const c = report.company;

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { registerSqliteDirect } from './sqlite-direct.js';
 import { guardPlainQueries, type Guarded } from './sqlite-guard.js';
 import { registerPgDirect } from './pg-direct.js';
+import { PgRunner, registerRunner, SqliteRunner } from './runner.js';
 import pg from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { PrismaClient as PgClient } from './generated/postgresql/client.js';
@@ -57,7 +58,10 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     // WAL is set (persistently) by the migration runner; these are per connection.
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
-    if (guarded) registerSqliteDirect(db, guarded.connection, guarded.whenFree);
+    if (guarded) {
+      registerSqliteDirect(db, guarded.connection, guarded.gate);
+      registerRunner(db, new SqliteRunner(guarded.connection, guarded.gate));
+    }
     return db;
   }
   // One pool for Prisma and for the hot path's own statements (pg-direct.ts); given to the
@@ -73,6 +77,7 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     },
   });
   registerPgDirect(db, pool);
+  registerRunner(db, new PgRunner(pool));
   traceQueries(db);
   return db;
 }

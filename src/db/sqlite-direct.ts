@@ -10,6 +10,7 @@
  * transaction. Prisma's own plain queries wait the same way (sqlite-guard.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Gate } from './gate.js';
 
 type Statement = BetterSqlite3.Statement;
 
@@ -22,8 +23,8 @@ export class SqliteDirect {
 
   constructor(
     private readonly conn: BetterSqlite3.Database,
-    /** resolves when no Prisma transaction is open on the connection (sqlite-guard.ts) */
-    readonly whenFree: () => Promise<void>,
+    /** the one gate onto the connection (gate.ts) */
+    private readonly gate: Gate,
   ) {
     this.control = {
       begin: conn.prepare('BEGIN IMMEDIATE'),
@@ -105,8 +106,13 @@ export class SqliteDirect {
     });
   }
 
+  /** Resolves when nobody holds the gate. */
+  async whenFree(): Promise<void> {
+    (await this.gate.acquire())();
+  }
+
   private async flush(): Promise<void> {
-    await this.whenFree();
+    const releaseGate = await this.gate.acquire();
     const group = this.queue.splice(0, this.queue.length);
     const done: { resolve: (v: unknown) => void; value: unknown }[] = [];
     try {
@@ -129,6 +135,7 @@ export class SqliteDirect {
       if (this.conn.inTransaction) this.control.rollback.run();
       for (const item of group) item.reject(e);
     } finally {
+      releaseGate();
       this.flushing = false;
       if (this.queue.length) {
         this.flushing = true;
@@ -159,8 +166,8 @@ function cell(v: unknown): unknown {
 
 const handles = new WeakMap<object, SqliteDirect>();
 
-export function registerSqliteDirect(db: object, conn: BetterSqlite3.Database, whenFree: () => Promise<void>): void {
-  handles.set(db, new SqliteDirect(conn, whenFree));
+export function registerSqliteDirect(db: object, conn: BetterSqlite3.Database, gate: Gate): void {
+  handles.set(db, new SqliteDirect(conn, gate));
 }
 
 /** The direct handle for a SQLite Prisma client opened by openDb, or undefined (PostgreSQL, or closed). */

@@ -1,14 +1,16 @@
 /**
- * Prisma's better-sqlite3 adapter has one connection. Its interactive transactions wait for each
- * other, but a plain query issued while one is open runs on that connection inside it: it sees
- * the transaction's uncommitted rows and is undone with it if it rolls back (an outbox row marked
- * sent by one request, rolled back by another request's failed step, is sent again). The guard
- * makes plain queries wait until no transaction is open, as the direct path does (whenFree).
+ * Prisma's better-sqlite3 adapter has one connection, and the data layer (runner.ts) runs its
+ * own statements on it. Left alone, a plain query issued while a transaction is open runs inside
+ * it: it sees the transaction's uncommitted rows and is undone with it if it rolls back (an
+ * outbox row marked sent by one request, rolled back by another request's failed step, is sent
+ * again). So everything on the connection passes one gate (gate.ts): Prisma's plain queries take
+ * it for their moment, Prisma's interactive transactions from BEGIN to COMMIT.
  *
  * So code inside `db.$transaction(async (tx) => ...)` must use `tx`, never the client itself:
  * a plain query there waits for the very transaction it is part of.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { Gate } from './gate.js';
 
 interface Query {
   sql: string;
@@ -26,45 +28,50 @@ interface Adapter {
 
 export interface Guarded<A> {
   adapter: A;
-  /** the better-sqlite3 connection under it (sqlite-direct.ts) */
+  /** the better-sqlite3 connection under it (runner.ts) */
   connection: BetterSqlite3.Database;
-  /** resolves when no interactive transaction is open on the connection */
+  /** the one gate onto the connection */
+  gate: Gate;
+  /** resolves when nobody holds the gate (for code that then runs synchronously) */
   whenFree(): Promise<void>;
 }
 
 export function guardPlainQueries<A>(adapter: A): Guarded<A> {
   const a = adapter as unknown as Adapter;
-  let ended: Promise<void> | null = null;
-  let end: () => void = () => {};
+  const gate = new Gate();
   const startTransaction = a.startTransaction.bind(a);
   a.startTransaction = async (isolationLevel) => {
-    const tx = await startTransaction(isolationLevel);
-    ended = new Promise((r) => (end = r));
+    const release = await gate.acquire();
+    let tx: Transaction;
+    try {
+      tx = await startTransaction(isolationLevel);
+    } catch (e) {
+      release();
+      throw e;
+    }
     const finish = <T>(p: () => Promise<T>) => async () => {
       try {
         return await p();
       } finally {
-        ended = null;
-        end();
+        release();
       }
     };
     tx.commit = finish(tx.commit.bind(tx));
     tx.rollback = finish(tx.rollback.bind(tx));
     return tx;
   };
-  const whenFree = async () => {
-    // `ended` covers a transaction from just after its BEGIN; inTransaction also the moment before
-    for (let i = 0; ended || a.client.inTransaction; i++) {
-      if (ended) await ended;
-      else await new Promise((r) => (i < 100 ? setImmediate(r) : setTimeout(r, 1)));
-    }
-  };
   for (const m of ['queryRaw', 'executeRaw'] as const) {
     const run = a[m].bind(a) as (q: Query) => Promise<never>;
     a[m] = async (q: Query) => {
-      await whenFree();
-      return run(q);
+      const release = await gate.acquire();
+      try {
+        // the adapter reaches the driver synchronously, before its first await
+        return await run(q);
+      } finally {
+        release();
+      }
     };
   }
-  return { adapter, connection: a.client, whenFree };
+  const whenFree = async () => (await gate.acquire())();
+  return { adapter, connection: a.client, gate, whenFree };
 }

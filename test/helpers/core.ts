@@ -14,6 +14,7 @@ import { Org } from '../../src/core/org/org.js';
 import { DEMO_ORG } from '../../src/config.js';
 import { openDb, parseDatabaseUrl } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
+import { openStores } from '../../src/db/stores/index.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL;
 export const usingPostgres = Boolean(PG_URL);
@@ -54,6 +55,7 @@ export async function makeTestCore(opts: { org?: Org | unknown; start?: string; 
   const org = opts.org instanceof Org ? opts.org : opts.org ? new Org(parseOrg(opts.org)) : demoOrg();
   const clock = new ManualClock(opts.start ?? '2026-11-28T06:00:00Z');
   return {
+    stores: openStores(db),
     db,
     org,
     clock,

@@ -6,7 +6,7 @@
 import type { Core, Tx } from '../context.js';
 import { enqueue, outboxRow, type OutboxItem } from '../outbox/enqueue.js';
 import type { ScheduledAlert, Ticket } from '../../db/generated/sqlite/client.js';
-import { ALERT_STAGES, type DeadlineName } from '../tickets/schedule-alerts.js';
+import { ALERT_STAGES, type DeadlineName } from '../deadlines/schedule-alerts.js';
 import { buildReport } from '../reports/build-report.js';
 import { insertRows } from '../../db/bulk-insert.js';
 import { Params, toDate } from '../../db/sql.js';

@@ -20,7 +20,7 @@ import { nextTicketNumberSync, reserveTicketPg } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { routeTicket } from './route-ticket.js';
-import { alertRows } from './schedule-alerts.js';
+import { alertRows } from '../deadlines/schedule-alerts.js';
 import { sqliteDirect } from '../../db/sqlite-direct.js';
 import { pgDirectOf } from '../../db/pg-direct.js';
 import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';

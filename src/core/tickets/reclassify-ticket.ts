@@ -9,7 +9,7 @@ import { CATEGORIES, SCOPES, SEVERITIES, TICKET_KINDS, type Category, type Scope
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { planMessages } from './notify-plan.js';
-import { scheduleTicketAlerts } from './schedule-alerts.js';
+import { scheduleTicketAlerts } from '../deadlines/schedule-alerts.js';
 import { loadTicket } from './transition-ticket.js';
 import { OPEN_STATUSES, type Status } from './status-machine.js';
 

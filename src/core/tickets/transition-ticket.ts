@@ -15,7 +15,7 @@ import { Params } from '../../db/sql.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
-import { cancelTicketAlerts, scheduleTicketAlerts, type DeadlineName } from './schedule-alerts.js';
+import { cancelTicketAlerts, scheduleTicketAlerts, type DeadlineName } from '../deadlines/schedule-alerts.js';
 import { startCallback } from './start-callback.js';
 import type { Ticket } from '../../db/generated/sqlite/client.js';
 

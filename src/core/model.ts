@@ -1,0 +1,212 @@
+/**
+ * The core's own records: what the stores hand to use cases and what the bots and pages render.
+ * They follow prisma/schema.prisma field for field (src/db checks that at compile time, see
+ * db/rows.ts), with the domain's unions where the database keeps a plain string.
+ */
+import type { Category, Satisfaction, Scope, Severity, Source, TicketKind } from './domain.js';
+import type { Status } from './tickets/status-machine.js';
+
+/**
+ * Who did something: a staff member, a resident, the system, or the channel a report came in
+ * by when no person took it (R1: the bot, the suggestion box).
+ */
+export type Actor = `staff:${string}` | `resident:${number}` | 'system' | 'telegram' | 'suggestion_box';
+
+export interface Customer {
+  id: number;
+  account: string;
+  name: string;
+  phone: string;
+  address: string;
+  communityId: string;
+  building: string | null;
+  unit: string | null;
+  room: string | null;
+  areaM2: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Resident {
+  id: number;
+  telegramUserId: string;
+  chatId: string;
+  locale: string;
+  customerId: number | null;
+  communityId: string | null;
+  address: string | null;
+  bindFailures: number;
+  bindLockedUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Ticket {
+  id: number;
+  number: string;
+  kind: TicketKind;
+  category: Category;
+  scope: Scope;
+  severity: Severity;
+  source: Source;
+  status: Status;
+  description: string;
+  topic: string | null;
+  customerId: number | null;
+  residentId: number | null;
+  verified: boolean;
+  contactName: string | null;
+  contactPhone: string | null;
+  communityId: string | null;
+  address: string | null;
+  building: string | null;
+  unit: string | null;
+  room: string | null;
+  /** R1: who first received it; never changes, not even on transfer */
+  firstResponder: string;
+  branchId: string | null;
+  unitId: string | null;
+  assigneeId: string | null;
+  duplicateOfId: number | null;
+  transferCount: number;
+  reopenCount: number;
+  paidMaterials: string | null;
+  conductStaffId: string | null;
+  conductConfirmed: boolean;
+  ackDueAt: Date | null;
+  arriveDueAt: Date | null;
+  resolveDueAt: Date | null;
+  createdAt: Date;
+  dispatchedAt: Date | null;
+  acceptedAt: Date | null;
+  arrivedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  cancelledAt: Date | null;
+  overdueAt: Date | null;
+  satisfaction: Satisfaction | null;
+  updatedAt: Date;
+  /** optimistic lock: a step names the version it read */
+  version: number;
+}
+
+export interface TicketEvent {
+  id: number;
+  ticketId: number;
+  at: Date;
+  type: string;
+  actor: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  /** JSON text */
+  data: string | null;
+}
+
+export interface TicketPhoto {
+  id: number;
+  ticketId: number;
+  fileId: string;
+  createdAt: Date;
+}
+
+export interface ServiceForm {
+  id: number;
+  ticketId: number;
+  workDone: string;
+  materials: string | null;
+  feesCents: number;
+  effect: string | null;
+  afterSalesTerms: string | null;
+  signed: boolean;
+  customerConfirmed: boolean;
+  customerOpinion: string | null;
+  confirmedAt: Date | null;
+  serviceDate: Date;
+  hqReturnedAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export type CallbackStatus = 'pending' | 'answered' | 'unreachable';
+
+export interface Callback {
+  id: number;
+  ticketId: number;
+  channel: 'telegram' | 'phone';
+  status: CallbackStatus;
+  result: Satisfaction | null;
+  comment: string | null;
+  attempts: number;
+  agentId: string | null;
+  customerKey: string | null;
+  createdAt: Date;
+  answeredAt: Date | null;
+}
+
+export interface DutyLogEntry {
+  id: number;
+  staffId: string;
+  branchId: string | null;
+  text: string;
+  ticketNumber: string | null;
+  at: Date;
+}
+
+export interface Handover {
+  id: number;
+  branchId: string | null;
+  outgoingStaffId: string;
+  outgoingSignedAt: Date;
+  summary: string;
+  /** JSON list of ticket numbers */
+  openUrgent: string | null;
+  incomingStaffId: string | null;
+  incomingSignedAt: Date | null;
+  createdAt: Date;
+}
+
+/** A time-bound alert: a deadline warning, overdue, escalation, callback time-out or report. */
+export interface ScheduledAlert {
+  id: number;
+  key: string;
+  ticketId: number | null;
+  kind: string;
+  dueAt: Date;
+  firedAt: Date | null;
+  cancelledAt: Date | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  /** JSON text */
+  data: string | null;
+}
+
+export type Platform = 'telegram' | 'slack';
+
+export interface OutboxMessage {
+  id: number;
+  key: string;
+  platform: Platform;
+  target: string;
+  kind: string;
+  /** JSON text */
+  payload: string;
+  state: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  nextAt: Date;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  /** JSON text, e.g. the Slack message ts */
+  result: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface SlackCard {
+  id: number;
+  ticketId: number;
+  channel: string;
+  ts: string;
+  purpose: string;
+}

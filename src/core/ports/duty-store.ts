@@ -1,0 +1,2 @@
+/** Duty log and shift handovers (R4). */
+export interface DutyStore {}

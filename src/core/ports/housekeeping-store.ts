@@ -1,0 +1,2 @@
+/** Deleting old receipts and delivered messages in chunks. */
+export interface HousekeepingStore {}

@@ -1,0 +1,2 @@
+/** Residents of the bot: meet, bind (with its guess limit), locale and address. */
+export interface ResidentStore {}

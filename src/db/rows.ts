@@ -1,0 +1,37 @@
+/**
+ * The core's records (src/core/model.ts) against the models Prisma generates from
+ * schema.prisma: a field added to or removed from the schema and not to the core's type (or
+ * the other way round) fails the type check here.
+ */
+import type * as core from '../core/model.js';
+import type * as prisma from './generated/sqlite/client.js';
+
+type Same<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { onlyInCore: Exclude<keyof A, keyof B>; onlyInSchema: Exclude<keyof B, keyof A> };
+
+export const schemaMatchesCore: {
+  Customer: Same<core.Customer, prisma.Customer>;
+  Resident: Same<core.Resident, prisma.Resident>;
+  Ticket: Same<core.Ticket, prisma.Ticket>;
+  TicketEvent: Same<core.TicketEvent, prisma.TicketEvent>;
+  TicketPhoto: Same<core.TicketPhoto, prisma.TicketPhoto>;
+  ServiceForm: Same<core.ServiceForm, prisma.ServiceForm>;
+  Callback: Same<core.Callback, prisma.Callback>;
+  DutyLogEntry: Same<core.DutyLogEntry, prisma.DutyLogEntry>;
+  Handover: Same<core.Handover, prisma.Handover>;
+  ScheduledAlert: Same<core.ScheduledAlert, prisma.ScheduledAlert>;
+  OutboxMessage: Same<core.OutboxMessage, prisma.OutboxMessage>;
+  SlackCard: Same<core.SlackCard, prisma.SlackCard>;
+} = {
+  Customer: true,
+  Resident: true,
+  Ticket: true,
+  TicketEvent: true,
+  TicketPhoto: true,
+  ServiceForm: true,
+  Callback: true,
+  DutyLogEntry: true,
+  Handover: true,
+  ScheduledAlert: true,
+  OutboxMessage: true,
+  SlackCard: true,
+};

@@ -1,0 +1,5 @@
+/** Row shapes the contract tests read back. */
+export interface InboundReceiptLike {
+  key: string;
+  receivedAt: Date;
+}
