@@ -1,45 +1,216 @@
-/** Settings from the environment (see .env.example). Secrets are read here and nowhere else. */
+/**
+ * Settings from the environment, declared once: every variable the service reads, with its type,
+ * default and meaning (.env.example lists the same, a test keeps the two together). Secrets are
+ * read here and nowhere else. A bad value stops the start with the variable's name and what is
+ * wrong with it, never the value itself: the value may be a token.
+ */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import envSchema from 'env-schema';
+import { AppError } from './core/errors.js';
+import { LOCALES, type Locale } from './i18n/index.js';
 
 export const DEMO_ORG = resolve(import.meta.dirname, '../config/demo-org.yaml');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const URL_PATTERN = '^https?://\\S+$';
+
+/**
+ * The settings as JSON Schema (env-schema validates and coerces with Ajv). Developer and benchmark
+ * switches (TEST_DATABASE_URL, BENCH_DATABASE_URL, FAULTS_LONG, DB_TRACE_QUERIES) are not here:
+ * the service never reads them for an operator. HEAP_MB is read by `npm start` itself, before Node.
+ */
+export const SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 3000, description: 'HTTP port' },
+    HOST: { type: 'string', default: '0.0.0.0', description: 'address the HTTP server listens on' },
+    TZ: { type: 'string', description: 'company time zone (IANA name) for display, office hours and daily ticket numbers; unset: Asia/Shanghai' },
+    LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info', description: 'pino log level' },
+    PUBLIC_URL: { type: 'string', pattern: URL_PATTERN, description: 'where the service is reachable from the internet (Telegram webhook, Slack URLs)' },
+    API_TOKEN: { type: 'string', description: 'bearer token for /api/* and the dashboard; unset: one is generated into API_TOKEN_FILE' },
+    API_TOKEN_FILE: { type: 'string', default: 'data/api-token', description: 'where the generated API token is kept (mode 600)' },
+    DATABASE_URL: {
+      type: 'string',
+      pattern: '^(file:|postgres(ql)?://)',
+      description: 'file:path for SQLite (default file:./data/heating.db) or postgresql://user@host/db',
+    },
+    PG_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'PostgreSQL connections per instance' },
+    ORG_CONFIG: { type: 'string', description: 'the organisation file (YAML or JSON); unset: the shipped demo' },
+    TELEGRAM_BOT_TOKEN: { type: 'string', pattern: '^[0-9]+:[A-Za-z0-9_-]+$', description: "the residents' bot token from @BotFather; unset: bot off" },
+    TELEGRAM_WEBHOOK_SECRET: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,256}$',
+      description: 'secret Telegram sends with each webhook call (1-256 of A-Z a-z 0-9 _ -); required in webhook mode',
+    },
+    TELEGRAM_MODE: { type: 'string', enum: ['webhook', 'polling'], default: 'webhook', description: 'how updates arrive' },
+    TELEGRAM_API_ROOT: { type: 'string', pattern: URL_PATTERN, description: 'another Bot API server (a local one, or a fake in tests)' },
+    SLACK_BOT_TOKEN: { type: 'string', pattern: '^xoxb-', description: 'the staff app bot token (xoxb-...); unset: Slack app off' },
+    SLACK_SIGNING_SECRET: { type: 'string', description: 'the staff app signing secret; required with SLACK_BOT_TOKEN' },
+    SLACK_APP_TOKEN: { type: 'string', pattern: '^xapp-', description: 'app-level token (xapp-...) for Socket Mode instead of public HTTP URLs' },
+    SLACK_API_URL: { type: 'string', pattern: URL_PATTERN, description: 'another Web API root (Enterprise/Gov installs, or a fake in tests)' },
+    SLACK_LOCALE: { type: 'string', enum: LOCALES, default: 'zh-CN', description: 'language of the staff app' },
+    OUTBOX_MAX_ATTEMPTS: { type: 'integer', minimum: 1, description: 'delivery attempts before a message is dead-lettered (default 20)' },
+    OUTBOX_MAX_BACKOFF_MS: { type: 'integer', minimum: 1, description: 'longest wait between two attempts, in ms (default 300000)' },
+  },
+} as const;
+
+/** What env-schema hands back: the declared variables only, coerced, defaults filled in. */
+interface Env {
+  PORT: number;
+  HOST: string;
+  TZ?: string;
+  LOG_LEVEL: LogLevel;
+  PUBLIC_URL?: string;
+  API_TOKEN?: string;
+  API_TOKEN_FILE: string;
+  DATABASE_URL?: string;
+  PG_POOL_SIZE: number;
+  ORG_CONFIG?: string;
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_MODE: 'webhook' | 'polling';
+  TELEGRAM_API_ROOT?: string;
+  SLACK_BOT_TOKEN?: string;
+  SLACK_SIGNING_SECRET?: string;
+  SLACK_APP_TOKEN?: string;
+  SLACK_API_URL?: string;
+  SLACK_LOCALE: Locale;
+  OUTBOX_MAX_ATTEMPTS?: number;
+  OUTBOX_MAX_BACKOFF_MS?: number;
+}
+
+export interface TelegramSettings {
+  token: string;
+  mode: 'webhook' | 'polling';
+  /** present in webhook mode (readSettings refuses webhook mode without it) */
+  webhookSecret?: string;
+  apiRoot?: string;
+}
+
+export interface SlackSettings {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode when set */
+  appToken?: string;
+  apiUrl?: string;
+  locale: Locale;
+}
 
 export interface Settings {
   port: number;
   host: string;
+  logLevel: LogLevel;
+  /** TZ as set; core/local-time.ts reads it from the process, where Node itself also reads it */
+  timeZone?: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL pool size (src/db/client.ts still reads PG_POOL_SIZE itself; validated here) */
+  pgPoolSize: number;
   orgConfig: string;
   isDemoOrg: boolean;
   apiToken: string;
   apiTokenSource: 'env' | 'file';
   apiTokenFile?: string;
   publicUrl?: string;
+  /** the residents' bot; undefined when TELEGRAM_BOT_TOKEN is unset */
+  telegram?: TelegramSettings;
+  /** the staff app; undefined when SLACK_BOT_TOKEN is unset */
+  slack?: SlackSettings;
+  /** undefined: the outbox worker's own defaults */
+  outbox: { maxAttempts?: number; maxBackoffMs?: number };
+}
+
+interface Problem {
+  variable: string;
+  message: string;
+}
+
+function settingsError(problems: Problem[]): AppError {
+  const lines = problems.map((p) => `${p.variable} ${p.message}`);
+  return new AppError('validation_failed', `Invalid settings: ${lines.join('; ')}`, { variables: problems.map((p) => p.variable) });
+}
+
+/** Ajv's messages name the rule broken (type, range, pattern, allowed values), never the value. */
+function validate(env: NodeJS.ProcessEnv): Env {
+  // `NAME=` in an env file means unset, as it did before the schema: no empty token, no port 0.
+  const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  try {
+    return envSchema<Env>({ schema: structuredClone(SETTINGS_SCHEMA) as object, data, env: false, dotenv: false });
+  } catch (e) {
+    const errors = (e as { errors?: { instancePath: string; message?: string }[] }).errors;
+    if (!errors) throw e;
+    const properties: Record<string, { description?: string }> = SETTINGS_SCHEMA.properties;
+    throw settingsError(
+      errors.map((err) => {
+        const variable = err.instancePath.replace(/^\//, '');
+        return { variable, message: `${err.message ?? 'is invalid'} (${properties[variable]?.description ?? 'see .env.example'})` };
+      }),
+    );
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rules between variables, and those JSON Schema cannot say. */
+function crossChecks(e: Env): Problem[] {
+  const problems: Problem[] = [];
+  if (e.TZ && !isTimeZone(e.TZ)) problems.push({ variable: 'TZ', message: 'is not a time zone this Node.js knows (an IANA name such as Asia/Shanghai)' });
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push({ variable: 'TELEGRAM_WEBHOOK_SECRET', message: 'is required in webhook mode (or set TELEGRAM_MODE=polling)' });
+  }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required with SLACK_BOT_TOKEN' });
+  if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN) problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required with SLACK_SIGNING_SECRET' });
+  return problems;
 }
 
 /**
  * API_TOKEN from the environment; without it (a first `npm start`), a random token is made
  * once and kept in data/api-token (mode 600), so the operator can read it but logs never show it.
  */
-function apiToken(env: NodeJS.ProcessEnv): Pick<Settings, 'apiToken' | 'apiTokenSource' | 'apiTokenFile'> {
-  if (env.API_TOKEN) return { apiToken: env.API_TOKEN, apiTokenSource: 'env' };
-  const file = resolve(env.API_TOKEN_FILE ?? 'data/api-token');
+function apiToken(e: Env): Pick<Settings, 'apiToken' | 'apiTokenSource' | 'apiTokenFile'> {
+  if (e.API_TOKEN) return { apiToken: e.API_TOKEN, apiTokenSource: 'env' };
+  const file = resolve(e.API_TOKEN_FILE);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   }
   return { apiToken: readFileSync(file, 'utf8').trim(), apiTokenSource: 'file', apiTokenFile: file };
 }
 
+/** Reads and validates every setting; throws AppError('validation_failed') naming each bad variable. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const orgConfig = env.ORG_CONFIG ? resolve(env.ORG_CONFIG) : DEMO_ORG;
+  const e = validate(env);
+  const problems = crossChecks(e);
+  if (problems.length) throw settingsError(problems);
+  const orgConfig = e.ORG_CONFIG ? resolve(e.ORG_CONFIG) : DEMO_ORG;
   return {
-    port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    timeZone: e.TZ,
+    databaseUrl: e.DATABASE_URL,
+    pgPoolSize: e.PG_POOL_SIZE,
     orgConfig,
     isDemoOrg: orgConfig === DEMO_ORG,
-    publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
-    ...apiToken(env),
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }
+      : undefined,
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, locale: e.SLACK_LOCALE }
+        : undefined,
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS },
+    ...apiToken(e),
   };
 }
