@@ -1,6 +1,11 @@
-import type { ReadModels } from '../../core/ports/read-models.js';
+import type { Callback, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
+import type { ReadModels, TicketView } from '../../core/ports/read-models.js';
 import type { Db } from '../client.js';
+import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { sql, type Sql } from '../statement.js';
+
+const ticketRow = (r: Row) => decodeRow<Ticket>('Ticket', r);
 
 /** What the bots and pages show: a ticket with its events, photos, form and callbacks (the card and status views), lists and pages of tickets. */
 export class SqlReadModels implements ReadModels {
@@ -8,4 +13,67 @@ export class SqlReadModels implements ReadModels {
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  async ticketById(id: number): Promise<Ticket | null> {
+    const r = await this.q.get(sql`SELECT * FROM "Ticket" WHERE "id" = ${id}`);
+    return r ? ticketRow(r) : null;
+  }
+
+  async ticketByNumber(number: string): Promise<Ticket | null> {
+    const r = await this.q.get(sql`SELECT * FROM "Ticket" WHERE "number" = ${number}`);
+    return r ? ticketRow(r) : null;
+  }
+
+  async ticketsByIds(ids: readonly number[]): Promise<Ticket[]> {
+    if (!ids.length) return [];
+    const rows = await this.q.all(sql`SELECT * FROM "Ticket" WHERE "id" IN ${sql.list([...new Set(ids)])}`);
+    return rows.map(ticketRow);
+  }
+
+  /**
+   * The card is rendered on every Slack step: the ticket with its form (one join), and its
+   * events, photos and callbacks, each statement naming the ticket the same way so that all four
+   * go out at once (PostgreSQL runs them side by side on the pool; on SQLite each is a prepared
+   * statement of a few microseconds).
+   */
+  async ticketView(by: { id: number } | { number: string }): Promise<TicketView | null> {
+    const where: Sql = 'id' in by ? sql`${by.id}` : sql`(SELECT "id" FROM "Ticket" WHERE "number" = ${by.number})`;
+    const head = 'id' in by ? sql`t."id" = ${by.id}` : sql`t."number" = ${by.number}`;
+    const [top, events, photos, callbacks] = await Promise.all([
+      this.q.get(sql`SELECT t.*, f."id" AS "f_id", f."ticketId" AS "f_ticketId", f."workDone" AS "f_workDone", f."materials" AS "f_materials",
+          f."feesCents" AS "f_feesCents", f."effect" AS "f_effect", f."afterSalesTerms" AS "f_afterSalesTerms", f."signed" AS "f_signed",
+          f."customerConfirmed" AS "f_customerConfirmed", f."customerOpinion" AS "f_customerOpinion", f."confirmedAt" AS "f_confirmedAt",
+          f."serviceDate" AS "f_serviceDate", f."hqReturnedAt" AS "f_hqReturnedAt", f."createdBy" AS "f_createdBy", f."createdAt" AS "f_createdAt"
+        FROM "Ticket" t LEFT JOIN "ServiceForm" f ON f."ticketId" = t."id" WHERE ${head}`),
+      this.q.all(sql`SELECT * FROM "TicketEvent" WHERE "ticketId" = ${where} ORDER BY "at", "id"`),
+      this.q.all(sql`SELECT * FROM "TicketPhoto" WHERE "ticketId" = ${where} ORDER BY "id"`),
+      this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "createdAt", "id"`),
+    ]);
+    if (!top) return null;
+    const ticket = decodeRow<Ticket>('Ticket', pick(top, (k) => !k.startsWith('f_')), '');
+    const form = top.f_id === null || top.f_id === undefined ? null : decodeRow<ServiceForm>('ServiceForm', top, 'f_');
+    return {
+      ticket,
+      events: events.map((r) => decodeRow<TicketEvent>('TicketEvent', r)),
+      photos: photos.map((r) => decodeRow<TicketPhoto>('TicketPhoto', r)),
+      form,
+      callbacks: callbacks.map((r) => decodeRow<Callback>('Callback', r)),
+    };
+  }
+
+  async eventById(id: number): Promise<TicketEvent | null> {
+    const r = await this.q.get(sql`SELECT * FROM "TicketEvent" WHERE "id" = ${id}`);
+    return r ? decodeRow<TicketEvent>('TicketEvent', r) : null;
+  }
+
+  async callbackById(id: number): Promise<Callback | null> {
+    const r = await this.q.get(sql`SELECT * FROM "Callback" WHERE "id" = ${id}`);
+    return r ? decodeRow<Callback>('Callback', r) : null;
+  }
+}
+
+function pick(r: Row, keep: (k: string) => boolean): Row {
+  const out: Row = {};
+  for (const k of Object.keys(r)) if (keep(k)) out[k] = r[k];
+  return out;
 }
