@@ -117,7 +117,7 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     const channel = String(c.params.channel);
     const blocks = c.params.blocks as any[] | undefined;
     if (c.params.thread_ts) {
-      if (!blocks || !blocks.length) {
+      if (!blocks?.length) {
         const k = `${channel}|${c.params.thread_ts}`;
         threadLines.set(k, [...(threadLines.get(k) ?? []), String(c.params.text ?? '')]);
       }

@@ -70,7 +70,10 @@ export class SimResident {
     for (let i = 0; i < TRIES && !this.stopped(); i++) {
       if (i > 0) await this.pause(i);
       const { delivered, seq } = await this.tg.say(this.plan.user, `/bind ${this.plan.account} ${this.plan.last4}`);
-      if (delivered && this.said(seq, (s) => s.startsWith(BIND_OK))) return (this.bound = true);
+      if (delivered && this.said(seq, (s) => s.startsWith(BIND_OK))) {
+        this.bound = true;
+        return true;
+      }
     }
     this.gaveUp = 'bind not confirmed';
     return false;
@@ -78,20 +81,26 @@ export class SimResident {
 
   /** The report, until the bot has confirmed it (or /status shows it). */
   async report(): Promise<boolean> {
+    const filed = await this.reportUntilFiled();
+    if (filed) this.filed = true;
+    return filed;
+  }
+
+  private async reportUntilFiled(): Promise<boolean> {
     for (let i = 0; i < TRIES && !this.stopped(); i++) {
       if (i > 0) await this.pause(i);
       const { delivered, message, seq } = await this.tg.say(this.plan.user, this.plan.sentence);
-      if (this.filedSince(seq)) return (this.filed = true);
+      if (this.filedSince(seq)) return true;
       if (this.plan.leak) {
         // a leak is filed at once: without an answer, look before writing it again
-        if (await this.hasOpenTicket()) return (this.filed = true);
+        if (await this.hasOpenTicket()) return true;
         continue;
       }
       if (!delivered) continue;
       const proposal = this.proposalFor(message, seq);
       if (!proposal) continue; // no proposal came back: the person writes again
-      if (await this.submit(proposal)) return (this.filed = true);
-      if (await this.hasOpenTicket()) return (this.filed = true);
+      if (await this.submit(proposal)) return true;
+      if (await this.hasOpenTicket()) return true;
     }
     this.gaveUp = 'report not confirmed';
     return false;

@@ -130,7 +130,7 @@ export class SlackSide {
       response_urls: [],
     };
     const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
-    if (!res || res.status !== 200) return { answered: false };
+    if (res?.status !== 200) return { answered: false };
     const body = res.body ? safeParse(res.body) : undefined;
     return { answered: true, errors: body?.response_action === 'errors' ? body.errors : undefined };
   }

@@ -8,7 +8,7 @@
 import type { Org } from '../../src/core/org/org.js';
 import type { Probe } from './probe.js';
 import type { CardView, SlackSide } from './slack-side.js';
-import { Limit, until } from './wait.js';
+import { type Limit, until } from './wait.js';
 
 export interface Person {
   slack: string;

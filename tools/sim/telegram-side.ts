@@ -117,7 +117,10 @@ export class TelegramSide {
       if (c.params.chat_id === undefined) continue;
       const id = Number(c.params.chat_id);
       let list = this.byChat.get(id);
-      if (!list) this.byChat.set(id, (list = []));
+      if (!list) {
+        list = [];
+        this.byChat.set(id, list);
+      }
       list.push({ seq: this.indexed, call: c });
     }
   }

@@ -60,19 +60,24 @@ export function channelTranscript(slack: SlackSide, numbers: Set<string>, channe
     const blocks = c.params.blocks as any[] | undefined;
     const text = String(c.params.text ?? '');
     const ok = c.status === 200 && c.response.ok !== false;
+    const add = (line: string) => entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}${line}`] });
+    const refused = (what: string) => add(`     ✗ ${what} refused by Slack (${c.status} ${c.response.error ?? ''})`);
     if (c.method === 'chat.postMessage' && !c.params.thread_ts) {
       const number = cardNumber({ blocks, text });
       const mine = number ? numbers.has(number) : [...numbers].some((n) => JSON.stringify(blocks ?? text).includes(n));
       if (!mine) return;
-      if (!ok) return void entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}     ✗ chat.postMessage refused by Slack (${c.status} ${c.response.error ?? ''})`] });
+      if (!ok) {
+        refused('chat.postMessage');
+        return;
+      }
       if (number) cardTs.add(`${c.params.channel}|${c.response.ts}`);
-      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  📋 ${number ? 'card posted' : 'alert posted'} in ${c.params.channel}: ${text}`] });
+      add(`  📋 ${number ? 'card posted' : 'alert posted'} in ${c.params.channel}: ${text}`);
     } else if (c.method === 'chat.update' && cardTs.has(`${c.params.channel}|${c.params.ts}`)) {
-      if (!ok) return void entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}     ✗ chat.update refused by Slack (${c.status} ${c.response.error ?? ''})`] });
-      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  📋 card updated: ${text}`] });
+      if (ok) add(`  📋 card updated: ${text}`);
+      else refused('chat.update');
     } else if (c.method === 'chat.postMessage' && cardTs.has(`${c.params.channel}|${c.params.thread_ts}`)) {
-      if (!ok) return void entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}     ✗ thread reply refused by Slack (${c.status} ${c.response.error ?? ''})`] });
-      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}     ↳ thread: ${text.split('\n')[0]}`] });
+      if (ok) add(`     ↳ thread: ${text.split('\n')[0]}`);
+      else refused('thread reply');
     }
   });
   for (const a of slack.acts) {
