@@ -1,2 +1,80 @@
-/** The KPI counts of R27-R30 and R32/R33 over a period, and the suggestions summary. */
-export interface KpiReads {}
+/**
+ * The KPI counts of R27-R30 and R32/R33 over a period, and the suggestions summary (R18, R19),
+ * counted by the database: the core turns the counts into rates (kpi/compute-kpis.ts). What
+ * each count means, and how a ticket is placed in a period and a branch, is in that file's
+ * header and docs/kpi.md.
+ */
+
+/** A branch's complaint counts; `branchId` null: tickets no branch held at the end of the period. */
+export interface ComplaintCounts {
+  branchId: string | null;
+  /** R27: repair requests, those in time, and those not yet in time whose window is still open */
+  repairs: number;
+  repairsTimely: number;
+  repairsPending: number;
+  /** R29: complaints assigned, finished, finished by their deadline, open with the deadline not yet passed */
+  assigned: number;
+  finished: number;
+  inTime: number;
+  pending: number;
+  /** finished complaints whose customer answered satisfied */
+  satisfied: number;
+  /** R30 */
+  reopened: number;
+  /** R32/R33 */
+  conduct: number;
+}
+
+/** R28: customers surveyed (each once) and those whose latest answer was satisfied. */
+export interface SurveyCounts {
+  surveyed: number;
+  satisfied: number;
+}
+
+/** A suggestion of the period as the summary lists it. */
+export interface SuggestionRow {
+  number: string;
+  createdAt: Date;
+  /** the branch holding it at the end of the period; null: the centre */
+  branchId: string | null;
+  /** trimmed; null when none was given */
+  topic: string | null;
+  category: string;
+  status: string;
+  source: string;
+  description: string;
+  /** resolved or closed before the end of the period */
+  answered: boolean;
+}
+
+/** Suggestions of a branch and topic (or, without a topic, of a category). */
+export interface SuggestionCount {
+  branchId: string | null;
+  topic: string | null;
+  /** set only when there is no topic */
+  category: string | null;
+  count: number;
+  answered: number;
+}
+
+export interface KpiPeriod {
+  from: Date;
+  to: Date;
+}
+
+export interface KpiReads {
+  /**
+   * Complaints created in [from, to), cancelled and duplicates left out, per branch holding
+   * them at `to`, as they stood at `to`; deadlines and repair windows still open at `asOf` are
+   * pending.
+   */
+  complaintCounts(p: KpiPeriod & { asOf: Date }): Promise<ComplaintCounts[]>;
+  /** R28 over answers given in [from, to): per branch, and for the company (a customer of two branches once). */
+  surveyCounts(p: KpiPeriod): Promise<{ branches: (SurveyCounts & { branchId: string | null })[]; company: SurveyCounts }>;
+  /**
+   * Suggestions created in [from, to) (cancelled and duplicates left out), optionally of one
+   * branch: the counts per branch and topic, and up to `limit` of the suggestions ordered by
+   * branch, topic, category, time and number.
+   */
+  suggestions(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }>;
+}

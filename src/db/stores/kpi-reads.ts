@@ -1,11 +1,236 @@
-import type { KpiReads } from '../../core/ports/kpi-reads.js';
+/**
+ * The KPI counts computed in the database: grouped queries over indexed columns, never the
+ * tickets in memory (a month over 1,000,000 tickets: bench/ and the README). The rules behind
+ * each count are in src/core/kpi/compute-kpis.ts and docs/kpi.md.
+ *
+ * The same statements serve both databases; they differ only in how an instant is compared
+ * (epoch milliseconds on SQLite, timestamp(3) holding UTC wall time on PostgreSQL), how a fixed
+ * time is added to one, and how a field of JSON text is read.
+ */
+import { PRIMARY_REPAIR_MS, REPAIR_CATEGORIES, SATISFIED_ANSWERS, SECONDARY_ONSITE_MS } from '../../core/kpi/compute-kpis.js';
+import type { ComplaintCounts, KpiPeriod, KpiReads, SuggestionCount, SuggestionRow, SurveyCounts } from '../../core/ports/kpi-reads.js';
 import type { Db } from '../client.js';
+import { num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { dialect, sql, type Sql } from '../statement.js';
 
-/** The KPI counts of R27-R30 and R32/R33 over a period, and the suggestions summary. */
+/** An instant as a bound parameter comparable with DateTime columns (also where the type cannot be inferred). */
+const at = (d: Date): Sql =>
+  dialect({
+    sqlite: sql`${d}`,
+    // the ISO text carries its Z; a cast to timestamp (without zone) keeps the UTC wall time, as stored
+    postgresql: sql`CAST(${d} AS TIMESTAMP(3))`,
+  });
+
+/** A DateTime expression moved later by a fixed time (a constant of the rules, written into the text). */
+const plus = (expr: Sql, ms: number): Sql =>
+  dialect({
+    sqlite: sql`(${expr} + ${sql.raw(String(Math.trunc(ms)))})`,
+    postgresql: sql`(${expr} + ${sql.raw(`INTERVAL '${Math.trunc(ms)} milliseconds'`)})`,
+  });
+
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A top-level string field of a JSON text column. */
+const jsonText = (expr: Sql, key: string): Sql => {
+  if (!SAFE_KEY.test(key)) throw new Error(`not a plain JSON key: ${key}`);
+  return dialect({
+    sqlite: sql`json_extract(${expr}, ${sql.raw(`'$.${key}'`)})`,
+    postgresql: sql`(CAST(${expr} AS jsonb) ->> ${sql.raw(`'${key}'`)})`,
+  });
+};
+
+/** Constants of the rules as literals: the planner sees them as it did when the queries were tuned. */
+const literals = (xs: readonly string[]): Sql => sql.raw(xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', '));
+
+/**
+ * The branch that held ticket `t` at `to`. Only a dispatch or a transfer changes the branch,
+ * and both set dispatchedAt, so only tickets dispatched after `to` need their events read:
+ * the first such step after `to` tells where the ticket was before it.
+ */
+function holderAt(to: Date): Sql {
+  return sql`NULLIF(CASE WHEN t."dispatchedAt" >= ${at(to)} THEN COALESCE((
+      SELECT CASE WHEN e."type" = 'transferred' THEN COALESCE(${jsonText(sql`e."data"`, 'fromBranchId')}, '') ELSE '' END
+        FROM "TicketEvent" e
+       WHERE e."ticketId" = t."id" AND e."type" IN ('transferred', 'dispatched') AND e."at" >= ${at(to)}
+       ORDER BY e."at", e."id" LIMIT 1), t."branchId")
+    ELSE t."branchId" END, '')`;
+}
+
+const branchOf = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
 export class SqlKpiReads implements KpiReads {
   constructor(
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  async complaintCounts(p: KpiPeriod & { asOf: Date }): Promise<ComplaintCounts[]> {
+    const to = at(p.to);
+    const ev = (types: string, extra: Sql = sql``) => sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN (${sql.raw(types)}) ${extra}`;
+    const beforeEnd = sql`AND x."at" < ${to}`;
+    const primaryEnd = plus(sql`created`, PRIMARY_REPAIR_MS);
+    const secondaryEnd = plus(sql`created`, SECONDARY_ONSITE_MS);
+    const rows = await this.q.all(sql`
+    WITH c AS (
+      SELECT t."id" AS id,
+             ${holderAt(p.to)} AS branch,
+             CASE WHEN t."category" IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
+             t."scope" AS scope,
+             t."createdAt" AS created,
+             t."dispatchedAt" AS dispatched,
+             t."resolvedAt" AS resolved,
+             t."closedAt" AS closed,
+             t."arrivedAt" AS arrived,
+             t."resolveDueAt" AS due,
+             t."satisfaction" AS satisfaction,
+             t."reopenCount" AS reopens,
+             CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct
+        FROM "Ticket" t
+       WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
+         AND t."kind" = 'complaint' AND t."status" NOT IN ('cancelled', 'duplicate')
+    ), e AS MATERIALIZED (
+      -- Columns hold the latest state. Only a reopen (which clears the resolve) and a transfer
+      -- (which restarts the deadline) change them after the fact; for the few tickets that had
+      -- one, the events tell how things stood at the end of the period. Materialized so that
+      -- each look-up runs once per ticket, not once per use below.
+      SELECT branch, repair, scope, created, due, conduct,
+             CASE WHEN reopens > 0
+                  THEN (SELECT CASE WHEN x."type" = 'resolved' THEN x."at" END ${ev(`'resolved', 'reopened'`, beforeEnd)} ORDER BY x."at" DESC, x."id" DESC LIMIT 1)
+                  WHEN resolved < ${to} THEN resolved
+                  WHEN closed < ${to} THEN closed
+             END AS finished_at,
+             -- a reopen clears arrivedAt; for R27 the first time staff were on site still counts
+             CASE WHEN reopens > 0 THEN (SELECT MIN(x."at") ${ev(`'arrived'`)}) ELSE arrived END AS arrived,
+             CASE WHEN reopens > 0
+                  THEN (SELECT cb."result" FROM "Callback" cb WHERE cb."ticketId" = c.id AND cb."status" = 'answered' AND cb."answeredAt" < ${to} ORDER BY cb."answeredAt" DESC, cb."id" DESC LIMIT 1)
+                  WHEN closed < ${to} THEN satisfaction
+             END AS answer,
+             CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened,
+             -- the deadline restarts at every transfer and reopen: the last restart, overall and before the end
+             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${ev(`'transferred', 'reopened'`)}), created) END AS restart_all,
+             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${ev(`'transferred', 'reopened'`, beforeEnd)}), created) END AS restart_end
+        FROM c
+    ), j AS (
+      SELECT branch, repair, scope, conduct, reopened, answer, finished_at,
+             CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
+             -- a deadline restarted after the end: the same limit counted from the restart before it
+             CASE WHEN restart_all >= ${to} THEN restart_end + (due - restart_all) ELSE due END AS due_end,
+             CASE
+               WHEN repair = 0 THEN 0
+               WHEN scope = 'primary' THEN CASE WHEN finished_at <= ${primaryEnd} THEN 1 ELSE 0 END
+               WHEN arrived < ${to} AND arrived <= ${secondaryEnd} THEN 1
+               WHEN finished_at <= ${secondaryEnd} THEN 1
+               ELSE 0
+             END AS timely,
+             CASE WHEN scope = 'primary' THEN ${primaryEnd} ELSE ${secondaryEnd} END AS window_end
+        FROM e
+    )
+    SELECT branch,
+           SUM(repair) AS repairs,
+           SUM(timely) AS repairs_timely,
+           SUM(CASE WHEN repair = 1 AND timely = 0 AND window_end >= ${at(p.asOf)} THEN 1 ELSE 0 END) AS repairs_pending,
+           COUNT(*) AS assigned,
+           SUM(finished) AS finished,
+           SUM(CASE WHEN finished = 1 AND (due_end IS NULL OR finished_at <= due_end) THEN 1 ELSE 0 END) AS in_time,
+           SUM(CASE WHEN finished = 0 AND (due_end IS NULL OR due_end >= ${at(p.asOf)}) THEN 1 ELSE 0 END) AS pending,
+           SUM(CASE WHEN finished = 1 AND answer IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END) AS satisfied,
+           SUM(reopened) AS reopened,
+           SUM(conduct) AS conduct
+      FROM j
+     GROUP BY branch`);
+    return rows.map((r) => ({
+      branchId: branchOf(r.branch),
+      repairs: num(r.repairs),
+      repairsTimely: num(r.repairs_timely),
+      repairsPending: num(r.repairs_pending),
+      assigned: num(r.assigned),
+      finished: num(r.finished),
+      inTime: num(r.in_time),
+      pending: num(r.pending),
+      satisfied: num(r.satisfied),
+      reopened: num(r.reopened),
+      conduct: num(r.conduct),
+    }));
+  }
+
+  /**
+   * A customer is satisfied when their latest answer in the period is: the latest satisfied
+   * answer is the latest answer. (Plain MAX over groups, no window functions: the same SQL on
+   * both databases, and cheaper on SQLite.)
+   */
+  async surveyCounts(p: KpiPeriod): Promise<{ branches: (SurveyCounts & { branchId: string | null })[]; company: SurveyCounts }> {
+    const rows = await this.q.all(sql`
+    WITH a AS (
+      SELECT ${holderAt(p.to)} AS branch,
+             COALESCE(cb."customerKey", 'ticket:' || CAST(cb."ticketId" AS TEXT)) AS who,
+             cb."answeredAt" AS answered,
+             CASE WHEN cb."result" IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END AS sat
+        FROM "Callback" cb
+        JOIN "Ticket" t ON t."id" = cb."ticketId"
+       -- COALESCE keeps the planner on the answeredAt index (the period) rather than the status one
+       WHERE COALESCE(cb."status", '') = 'answered' AND cb."answeredAt" >= ${at(p.from)} AND cb."answeredAt" < ${at(p.to)}
+         AND t."status" NOT IN ('cancelled', 'duplicate')
+    ), b AS MATERIALIZED (
+      SELECT branch, who, MAX(answered) AS last, MAX(CASE WHEN sat = 1 THEN answered END) AS last_sat
+        FROM a GROUP BY branch, who
+    ), c AS (
+      SELECT who, MAX(last) AS last, MAX(last_sat) AS last_sat FROM b GROUP BY who
+    )
+    SELECT branch, 0 AS is_company, COUNT(*) AS surveyed, SUM(CASE WHEN last_sat = last THEN 1 ELSE 0 END) AS satisfied
+      FROM b GROUP BY branch
+    UNION ALL
+    SELECT NULL, 1, COUNT(*), SUM(CASE WHEN last_sat = last THEN 1 ELSE 0 END) FROM c`);
+    const branches: (SurveyCounts & { branchId: string | null })[] = [];
+    let company: SurveyCounts = { surveyed: 0, satisfied: 0 };
+    for (const r of rows) {
+      const counts = { surveyed: num(r.surveyed), satisfied: num(r.satisfied) };
+      if (num(r.is_company) === 1) company = counts;
+      else branches.push({ branchId: branchOf(r.branch), ...counts });
+    }
+    return { branches, company };
+  }
+
+  async suggestions(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }> {
+    const base = sql`
+    SELECT ${holderAt(p.to)} AS branch,
+           NULLIF(TRIM(t."topic"), '') AS topic,
+           t."category" AS category,
+           t."number" AS number, t."createdAt" AS created, t."status" AS status, t."source" AS source, t."description" AS description,
+           CASE WHEN COALESCE(t."resolvedAt", t."closedAt") < ${at(p.to)} THEN 1 ELSE 0 END AS answered
+      FROM "Ticket" t
+     WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${at(p.to)}
+       AND t."kind" = 'suggestion' AND t."status" NOT IN ('cancelled', 'duplicate')`;
+    const onlyBranch = p.branchId ? sql`WHERE branch = ${p.branchId}` : sql``;
+    const [groups, items] = await Promise.all([
+      this.q.all(sql`
+      SELECT branch, topic, CASE WHEN topic IS NULL THEN category END AS category, COUNT(*) AS n, SUM(answered) AS answered
+        FROM (${base}) s ${onlyBranch}
+       GROUP BY 1, 2, 3`),
+      this.q.all(sql`
+      SELECT * FROM (${base}) s ${onlyBranch}
+       ORDER BY branch, topic, category, created, number
+       LIMIT ${Math.max(0, Math.trunc(p.limit))}`),
+    ]);
+    return {
+      counts: groups.map((r: Row) => ({
+        branchId: branchOf(r.branch),
+        topic: (r.topic as string | null) ?? null,
+        category: (r.category as string | null) ?? null,
+        count: num(r.n),
+        answered: num(r.answered),
+      })),
+      rows: items.map((r: Row) => ({
+        number: String(r.number),
+        createdAt: toDate(r.created)!,
+        branchId: branchOf(r.branch),
+        topic: (r.topic as string | null) ?? null,
+        category: String(r.category),
+        status: String(r.status),
+        source: String(r.source),
+        description: String(r.description),
+        answered: num(r.answered) === 1,
+      })),
+    };
+  }
 }

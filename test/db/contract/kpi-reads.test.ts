@@ -1,0 +1,124 @@
+/**
+ * The KPI store on the database under test (SQLite file, or PostgreSQL when TEST_DATABASE_URL
+ * is set): the same tickets give the same counts on both. The rates built from these counts
+ * are tested in test/core/kpi.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Prisma } from '../../../src/db/generated/sqlite/client.js';
+import type { KpiReads } from '../../../src/core/ports/kpi-reads.js';
+import { makeTestCore, type TestCore } from '../../helpers/core.js';
+
+let core: TestCore;
+let kpis: KpiReads;
+const from = new Date('2026-11-01T00:00:00Z');
+const to = new Date('2026-12-01T00:00:00Z');
+const day = (d: number, h = 0, m = 0) => new Date(Date.UTC(2026, 10, d, h, m));
+let n = 0;
+
+async function ticket(over: Partial<Prisma.TicketUncheckedCreateInput>) {
+  const base = { number: `T-${++n}`, kind: 'complaint', category: 'no_heat', source: 'telegram', status: 'accepted', description: '暖气不热', firstResponder: 'telegram' };
+  return core.db.ticket.create({ data: { ...base, ...over } });
+}
+
+beforeAll(async () => {
+  core = await makeTestCore();
+  kpis = core.stores.kpis;
+  // xincheng: a repair on site in 30 minutes, resolved and closed in time, customer satisfied
+  const a = await ticket({ branchId: 'xincheng', status: 'closed', createdAt: day(2), dispatchedAt: day(2), arrivedAt: day(2, 0, 30), resolvedAt: day(2, 2), closedAt: day(2, 3), resolveDueAt: day(5), satisfaction: 'satisfied', conductConfirmed: false });
+  // xincheng: a billing complaint still open at the end, its deadline after the end (pending)
+  await ticket({ branchId: 'xincheng', category: 'billing', createdAt: day(3), dispatchedAt: day(3), resolveDueAt: new Date('2026-12-10T00:00:00Z') });
+  // huimin: a primary leak repaired after 48 hours (late for R27), in time for its deadline
+  const c = await ticket({ branchId: 'huimin', category: 'leak', scope: 'primary', status: 'resolved', createdAt: day(4), dispatchedAt: day(4), resolvedAt: day(6), resolveDueAt: day(10) });
+  // held by xincheng at the end, transferred to huimin after it
+  const d = await ticket({ branchId: 'huimin', category: 'staff_conduct', conductConfirmed: true, createdAt: day(20), dispatchedAt: new Date('2026-12-02T00:00:00Z'), transferCount: 1, resolveDueAt: new Date('2026-12-05T00:00:00Z') });
+  await core.db.ticketEvent.create({ data: { ticketId: d.id, at: day(20), type: 'dispatched', actor: 'system', toStatus: 'dispatched' } });
+  await core.db.ticketEvent.create({ data: { ticketId: d.id, at: new Date('2026-12-02T00:00:00Z'), type: 'transferred', actor: 'staff:li', data: JSON.stringify({ fromBranchId: 'xincheng', toBranchId: 'huimin' }) } });
+  // no branch yet: the centre's triage queue
+  await ticket({ status: 'received', category: 'other', createdAt: day(5) });
+  // left out: cancelled, a duplicate, another period, not a complaint
+  await ticket({ branchId: 'xincheng', status: 'cancelled', createdAt: day(6) });
+  await ticket({ branchId: 'xincheng', status: 'duplicate', createdAt: day(6) });
+  await ticket({ branchId: 'xincheng', createdAt: new Date('2026-10-31T23:59:59Z') });
+  await ticket({ branchId: 'xincheng', kind: 'consultation', createdAt: day(7) });
+
+  // R28: one customer answered about tickets of both branches; the latest answer decides for the company
+  await core.db.callback.create({ data: { ticketId: a.id, channel: 'telegram', status: 'answered', result: 'satisfied', customerKey: 'acc:1', createdAt: day(2, 4), answeredAt: day(2, 5) } });
+  await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'dissatisfied', customerKey: 'acc:1', createdAt: day(7), answeredAt: day(7, 1) } });
+  // another customer: basically satisfied; one not reached is not surveyed
+  await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'fairly', customerKey: 'acc:2', createdAt: day(7), answeredAt: day(8) } });
+  await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'unreachable', customerKey: 'acc:3', attempts: 3, createdAt: day(7) } });
+
+  // suggestions: two on one topic (one answered), one without a topic, one of another period
+  await ticket({ kind: 'suggestion', category: 'other', topic: ' 收费窗口 ', branchId: 'xincheng', status: 'closed', createdAt: day(10), closedAt: day(12), description: '窗口太少' });
+  await ticket({ kind: 'suggestion', category: 'other', topic: '收费窗口', branchId: 'xincheng', status: 'received', createdAt: day(11), description: '延长时间' });
+  await ticket({ kind: 'suggestion', category: 'billing', branchId: 'huimin', status: 'received', createdAt: day(12), description: '线上缴费' });
+  await ticket({ kind: 'suggestion', category: 'other', branchId: 'huimin', status: 'received', createdAt: new Date(day(1).getTime() - 1) });
+});
+afterAll(() => core.close());
+
+const byBranch = <T extends { branchId: string | null }>(rows: T[]) => new Map(rows.map((r) => [r.branchId, r]));
+
+describe('KPI counts', () => {
+  it('counts the complaints of the period per branch that held them at its end', async () => {
+    const rows = byBranch(await kpis.complaintCounts({ from, to, asOf: to }));
+    expect([...rows.keys()].sort()).toEqual([null, 'huimin', 'xincheng'].sort());
+    expect(rows.get('xincheng')).toEqual({
+      branchId: 'xincheng',
+      repairs: 1,
+      repairsTimely: 1,
+      repairsPending: 0,
+      assigned: 3,
+      finished: 1,
+      inTime: 1,
+      // the billing complaint; the transferred one's deadline, counted from before the transfer, had passed
+      pending: 1,
+      satisfied: 1,
+      reopened: 0,
+      conduct: 1,
+    });
+    expect(rows.get('huimin')).toMatchObject({ repairs: 1, repairsTimely: 0, repairsPending: 0, assigned: 1, finished: 1, inTime: 1, pending: 0, satisfied: 0, conduct: 0 });
+    expect(rows.get(null)).toMatchObject({ repairs: 0, assigned: 1, finished: 0, pending: 1 });
+  });
+
+  it('counts a repair still within its window as pending while the period runs', async () => {
+    const asOf = day(4, 12);
+    const rows = byBranch(await kpis.complaintCounts({ from, to, asOf }));
+    expect(rows.get('huimin')).toMatchObject({ repairs: 1, repairsTimely: 0, repairsPending: 1 });
+  });
+
+  it('counts each surveyed customer once, by the latest answer, per branch and for the company', async () => {
+    const s = await kpis.surveyCounts({ from, to });
+    expect(s.company).toEqual({ surveyed: 2, satisfied: 1 });
+    const rows = byBranch(s.branches);
+    expect(rows.get('xincheng')).toEqual({ branchId: 'xincheng', surveyed: 1, satisfied: 1 });
+    expect(rows.get('huimin')).toEqual({ branchId: 'huimin', surveyed: 2, satisfied: 1 });
+  });
+
+  it('finds nothing in a period without tickets', async () => {
+    const empty = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-02-01T00:00:00Z') };
+    expect(await kpis.complaintCounts({ ...empty, asOf: empty.to })).toEqual([]);
+    expect(await kpis.surveyCounts(empty)).toEqual({ branches: [], company: { surveyed: 0, satisfied: 0 } });
+  });
+});
+
+describe('suggestion counts', () => {
+  it('groups suggestions by branch and trimmed topic, or category without one, and lists them', async () => {
+    const { counts, rows } = await kpis.suggestions({ from, to, limit: 10 });
+    expect(counts.sort((a, b) => String(a.branchId).localeCompare(String(b.branchId)))).toEqual([
+      { branchId: 'huimin', topic: null, category: 'billing', count: 1, answered: 0 },
+      { branchId: 'xincheng', topic: '收费窗口', category: null, count: 2, answered: 1 },
+    ]);
+    expect(rows.map((r) => [r.branchId, r.topic, r.description, r.answered])).toEqual([
+      ['huimin', null, '线上缴费', false],
+      ['xincheng', '收费窗口', '窗口太少', true],
+      ['xincheng', '收费窗口', '延长时间', false],
+    ]);
+    expect(rows[1].createdAt.toISOString()).toBe(day(10).toISOString());
+  });
+
+  it('keeps to one branch and to the limit', async () => {
+    const { counts, rows } = await kpis.suggestions({ from, to, branchId: 'xincheng', limit: 1 });
+    expect(counts).toEqual([{ branchId: 'xincheng', topic: '收费窗口', category: null, count: 2, answered: 1 }]);
+    expect(rows.map((r) => r.description)).toEqual(['窗口太少']);
+  });
+});
