@@ -7,7 +7,6 @@
  * that a first run over a season's rows does not hold the database (or SQLite's event loop).
  */
 import type { Core } from '../context.js';
-import { Params } from '../../db/sql.js';
 
 export interface PruneResult {
   receipts: number;
@@ -17,23 +16,20 @@ export interface PruneResult {
 export const RECEIPT_DAYS = 7;
 export const SENT_MESSAGE_DAYS = 30;
 const CHUNK = 5000;
+const DAY = 86_400_000;
 
-export async function pruneOldRows(core: Pick<Core, 'db' | 'clock' | 'provider'>): Promise<PruneResult> {
+export async function pruneOldRows(core: Pick<Core, 'stores' | 'clock'>): Promise<PruneResult> {
   const now = core.clock.now().getTime();
-  const receipts = await inChunks(core, (p) => `DELETE FROM "InboundReceipt" WHERE "key" IN (SELECT "key" FROM "InboundReceipt" WHERE "receivedAt" < ${p.add(new Date(now - RECEIPT_DAYS * 86_400_000))} LIMIT ${p.add(CHUNK)})`);
-  const sentMessages = await inChunks(
-    core,
-    (p) => `DELETE FROM "OutboxMessage" WHERE "id" IN (SELECT "id" FROM "OutboxMessage" WHERE "state" = 'sent' AND "sentAt" < ${p.add(new Date(now - SENT_MESSAGE_DAYS * 86_400_000))} LIMIT ${p.add(CHUNK)})`,
-  );
+  const store = core.stores.housekeeping;
+  const receipts = await inChunks((limit) => store.deleteReceiptsBefore(new Date(now - RECEIPT_DAYS * DAY), limit));
+  const sentMessages = await inChunks((limit) => store.deleteSentMessagesBefore(new Date(now - SENT_MESSAGE_DAYS * DAY), limit));
   return { receipts, sentMessages };
 }
 
-async function inChunks(core: Pick<Core, 'db' | 'provider'>, sql: (p: Params) => string): Promise<number> {
+async function inChunks(deleteChunk: (limit: number) => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
-    const p = new Params(core.provider);
-    const text = sql(p);
-    const n = await core.db.$executeRawUnsafe(text, ...p.values);
+    const n = await deleteChunk(CHUNK);
     total += n;
     if (n < CHUNK) return total;
     await new Promise((r) => setImmediate(r));

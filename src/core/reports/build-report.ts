@@ -2,11 +2,13 @@
  * The numbers of a scheduled report, computed when it fires and stored in the outbox row, so
  * that a late delivery still says what was true at the time.
  */
-import type { Core, Tx } from '../context.js';
-import { enqueue, type OutboxItem } from '../outbox/enqueue.js';
+import type { Core } from '../context.js';
+import type { ScheduledAlert } from '../model.js';
+import type { FirePlan } from '../ports/alert-store.js';
+import { outboxRow, type OutboxItem } from '../outbox/enqueue.js';
 import { localParts, zonedTimeToUtc } from '../local-time.js';
-import type { ScheduledAlert } from '../../db/generated/sqlite/client.js';
-import { ensureReportScheduled, type ReportKind } from './schedule-reports.js';
+import { emptyPlan } from '../deadlines/alert-effects.js';
+import { nextOccurrence, type ReportKind } from './schedule-reports.js';
 
 export interface DailyNumbers {
   newTickets: number;
@@ -17,27 +19,18 @@ export interface DailyNumbers {
   suggestions: number;
 }
 
-const count = (rows: { branchId: string | null; _count: { _all: number } }[], b: string | null) =>
-  rows.filter((r) => b === undefined || r.branchId === b).reduce((n, r) => n + r._count._all, 0);
-
-async function daily(core: Core, tx: Tx, from: Date, to: Date) {
-  const inDay = { gte: from, lt: to };
-  const [created, finished, overdue, suggestions] = await Promise.all([
-    tx.ticket.groupBy({ by: ['branchId'], where: { createdAt: inDay }, _count: { _all: true } }),
-    tx.ticket.groupBy({ by: ['branchId'], where: { resolvedAt: inDay }, _count: { _all: true } }),
-    tx.ticket.groupBy({ by: ['branchId'], where: { overdueAt: { not: null }, status: { in: ['received', 'dispatched', 'accepted', 'on_site'] } }, _count: { _all: true } }),
-    tx.ticket.groupBy({ by: ['branchId'], where: { createdAt: inDay, kind: 'suggestion' }, _count: { _all: true } }),
-  ]);
-  const callbacks = await tx.callback.findMany({ where: { answeredAt: inDay, status: 'answered' }, select: { result: true, ticket: { select: { branchId: true } } } });
+async function daily(core: Pick<Core, 'stores' | 'org'>, from: Date, to: Date) {
+  const { branches: counts, callbacks } = await core.stores.alerts.dailyCounts(from, to);
   const numbers = (b: string | null): DailyNumbers => {
-    const cbs = callbacks.filter((c) => c.ticket.branchId === b);
+    const c = counts.find((x) => x.branchId === b);
+    const cbs = callbacks.filter((x) => x.branchId === b);
     return {
-      newTickets: count(created, b),
-      finished: count(finished, b),
-      overdueOpen: count(overdue, b),
+      newTickets: c?.newTickets ?? 0,
+      finished: c?.finished ?? 0,
+      overdueOpen: c?.overdueOpen ?? 0,
       callbacksDone: cbs.length,
-      satisfied: cbs.filter((c) => c.result === 'satisfied' || c.result === 'fairly').length,
-      suggestions: count(suggestions, b),
+      satisfied: cbs.filter((x) => x.result === 'satisfied' || x.result === 'fairly').length,
+      suggestions: c?.suggestions ?? 0,
     };
   };
   const branches = [...core.org.branches.keys()].map((id) => ({ branchId: id, ...numbers(id) }));
@@ -51,7 +44,8 @@ async function daily(core: Core, tx: Tx, from: Date, to: Date) {
   return { branches, total };
 }
 
-export async function buildReport(core: Core, tx: Tx, alert: ScheduledAlert, now: Date): Promise<void> {
+/** What firing a report stores: its messages and the report's next occurrence. */
+export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: ScheduledAlert, now: Date): Promise<FirePlan> {
   const kind = alert.kind as ReportKind;
   const date = alert.key.split(':')[1];
   const items: OutboxItem[] = [];
@@ -60,7 +54,7 @@ export async function buildReport(core: Core, tx: Tx, alert: ScheduledAlert, now
     const p = localParts(new Date(alert.dueAt.getTime() - 12 * 3600_000));
     const from = zonedTimeToUtc({ year: p.year, month: p.month, day: p.day });
     const to = zonedTimeToUtc({ year: p.year, month: p.month, day: p.day + 1 });
-    const { branches, total } = await daily(core, tx, from, to);
+    const { branches, total } = await daily(core, from, to);
     for (const b of branches) {
       const ch = core.org.branches.get(b.branchId)?.channels;
       const target = ch?.reports ?? ch?.dispatch;
@@ -75,14 +69,9 @@ export async function buildReport(core: Core, tx: Tx, alert: ScheduledAlert, now
   } else {
     // R8l: forms go back to HQ within half a month.
     const cutoff = new Date(now.getTime() - 15 * 86_400_000);
-    const forms = await tx.serviceForm.findMany({
-      where: { hqReturnedAt: null, serviceDate: { lt: cutoff } },
-      select: { serviceDate: true, ticket: { select: { number: true, branchId: true } } },
-      orderBy: { serviceDate: 'asc' },
-      take: 2000,
-    });
+    const forms = await core.stores.alerts.formsNotBack(cutoff, 2000);
     const byBranch = new Map<string, string[]>();
-    for (const f of forms) byBranch.set(f.ticket.branchId ?? '', [...(byBranch.get(f.ticket.branchId ?? '') ?? []), f.ticket.number]);
+    for (const f of forms) byBranch.set(f.branchId ?? '', [...(byBranch.get(f.branchId ?? '') ?? []), f.ticketNumber]);
     for (const [branchId, numbers] of byBranch) {
       const ch = core.org.branches.get(branchId)?.channels;
       const target = ch?.reports ?? ch?.dispatch;
@@ -90,6 +79,9 @@ export async function buildReport(core: Core, tx: Tx, alert: ScheduledAlert, now
     }
     if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) } });
   }
-  await enqueue(tx, now, items);
-  await ensureReportScheduled(tx, kind, alert.dueAt);
+  const plan = emptyPlan([alert.id]);
+  plan.messages = items.map((item) => outboxRow(item, now));
+  const next = nextOccurrence(kind, alert.dueAt);
+  plan.reports = [{ key: next.key, ticketId: null, kind, dueAt: next.dueAt, data: null }];
+  return plan;
 }

@@ -6,7 +6,7 @@
  * - the month's KPIs (R25-R30) to the leaders, on the 1st at 08:30.
  * Firing one occurrence stores the next.
  */
-import type { Core, Tx } from '../context.js';
+import type { Core } from '../context.js';
 import { localParts, zonedTimeToUtc } from '../local-time.js';
 
 export type ReportKind = 'report_daily' | 'report_forms' | 'report_monthly';
@@ -35,14 +35,10 @@ export function nextOccurrence(kind: ReportKind, after: Date): { key: string; du
   throw new Error('no next occurrence');
 }
 
-export async function ensureReportScheduled(db: Core['db'] | Tx, kind: ReportKind, after: Date): Promise<void> {
-  const pending = await db.scheduledAlert.findFirst({ where: { kind, firedAt: null } });
-  if (pending) return;
-  const { key, dueAt } = nextOccurrence(kind, after);
-  await db.scheduledAlert.upsert({ where: { key }, create: { key, kind, dueAt }, update: {} });
-}
-
-/** At start-up: make sure every report has its next occurrence stored. */
-export async function ensureReportsScheduled(core: Core): Promise<void> {
-  for (const kind of REPORT_KINDS) await ensureReportScheduled(core.db, kind, core.clock.now());
+/** At start-up: make sure every report has its next occurrence stored (one of each kind, whatever the number of instances). */
+export async function ensureReportsScheduled(core: Pick<Core, 'stores' | 'clock'>): Promise<void> {
+  for (const kind of REPORT_KINDS) {
+    const { key, dueAt } = nextOccurrence(kind, core.clock.now());
+    await core.stores.alerts.scheduleReport({ key, ticketId: null, kind, dueAt, data: null });
+  }
 }

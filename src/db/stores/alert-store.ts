@@ -1,11 +1,154 @@
-import type { AlertStore } from '../../core/ports/alert-store.js';
+import type { ScheduledAlert } from '../../core/model.js';
+import type { AlertStore, AlertTicket, AnsweredCallback, BranchCounts, DueAlert, FirePlan, FormNotBack, NewAlert } from '../../core/ports/alert-store.js';
 import type { Db } from '../client.js';
+import { COLUMNS } from '../generated/columns.js';
+import { decodeRow, encoder, num, toDate, type Model, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { dialect, sql, type Dialect, type Sql } from '../statement.js';
 
-/** Time-bound alerts: claim what is due, fire (mark fired with the effects of firing), cancel; the next due time; scheduled reports. */
+const TICKET_FIELDS = ['id', 'status', 'acceptedAt', 'arrivedAt', 'resolvedAt', 'branchId', 'unitId', 'assigneeId', 'severity'] as const satisfies readonly (keyof AlertTicket)[];
+const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
+
+/** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
+const OPEN = ['received', 'dispatched', 'accepted', 'on_site'];
+
+class LostClaim extends Error {}
+
+/** Time-bound alerts: claim what is due, fire (mark fired with the effects of firing); the next due time; scheduled reports. */
 export class SqlAlertStore implements AlertStore {
   constructor(
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DueAlert[]> {
+    return this.q.transaction(async (tx) => {
+      // SQLite: this transaction is the only writer while it runs. PostgreSQL: rows another
+      // sweep is claiming at this moment are skipped instead of waited for, then taken twice.
+      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}
+        FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
+        WHERE a."firedAt" IS NULL AND a."dueAt" <= ${now} AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ${now})
+        ORDER BY a."dueAt", a."id" LIMIT ${limit}${dialect({ sqlite: sql``, postgresql: sql` FOR UPDATE OF a SKIP LOCKED` })}`);
+      if (!rows.length) return [];
+      await tx.run(sql`UPDATE "ScheduledAlert" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil} WHERE "id" IN ${idSet(rows.map((r) => Number(r.id)))}`);
+      return rows.map((r) => ({
+        alert: { ...decodeRow<ScheduledAlert>('ScheduledAlert', pick(r, (k) => !k.startsWith('t_'))), firedAt: null, cancelledAt: null, leaseOwner: owner, leaseUntil },
+        ticket: r.t_id === null || r.t_id === undefined ? null : decodeRow<AlertTicket>('Ticket', r, 't_'),
+      }));
+    });
+  }
+
+  async fire(owner: string, now: Date, plan: FirePlan): Promise<boolean> {
+    const ids = [...new Set(plan.alertIds)];
+    if (!ids.length) return true;
+    try {
+      await this.q.transaction(async (tx) => {
+        const marked = await tx.run(sql`UPDATE "ScheduledAlert" SET "firedAt" = ${now} WHERE "id" IN ${idSet(ids)} AND "leaseOwner" = ${owner} AND "firedAt" IS NULL`);
+        if (marked !== ids.length) throw new LostClaim();
+        if (plan.callback) {
+          // an UPDATE rather than a read: on PostgreSQL it waits for an answer being stored at
+          // this moment, and counts the callback only if it is still pending after it
+          const { id, toPhone } = plan.callback;
+          const pending = await tx.run(sql`UPDATE "Callback" SET "channel" = ${toPhone ? sql`'phone'` : sql`"channel"`} WHERE "id" = ${id} AND "status" = 'pending'`);
+          if (!pending) return;
+        }
+        if (plan.overdue.length) {
+          await tx.run(sql`UPDATE "Ticket" SET "overdueAt" = ${now} WHERE "id" IN ${idSet([...new Set(plan.overdue)])} AND "overdueAt" IS NULL`);
+        }
+        // Every insert skips rows whose key is stored: an escalation or message already there
+        // (stored by a sweep that lost its lease, or by hand) is kept, never doubled, never an error.
+        if (plan.events.length) await tx.run(insertRowSet(tx.dialect, 'TicketEvent', plan.events));
+        if (plan.alerts.length) await tx.run(insertRowSet(tx.dialect, 'ScheduledAlert', plan.alerts, 'key'));
+        for (const r of plan.reports) await tx.run(scheduleReportSql(r));
+        if (plan.messages.length) await tx.run(insertRowSet(tx.dialect, 'OutboxMessage', plan.messages, 'key'));
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof LostClaim) return false;
+      throw e;
+    }
+  }
+
+  async nextDue(): Promise<Date | null> {
+    const r = await this.q.get(sql`SELECT "dueAt" FROM "ScheduledAlert" WHERE "firedAt" IS NULL ORDER BY "dueAt" LIMIT 1`);
+    return r ? toDate(r.dueAt) : null;
+  }
+
+  async scheduleReport(next: NewAlert): Promise<void> {
+    await this.q.run(scheduleReportSql(next));
+  }
+
+  async dailyCounts(from: Date, to: Date): Promise<{ branches: BranchCounts[]; callbacks: AnsweredCallback[] }> {
+    const [counts, callbacks] = await Promise.all([
+      this.q.all(sql`SELECT 'newTickets' AS "what", "branchId", COUNT(*) AS "n" FROM "Ticket" WHERE "createdAt" >= ${from} AND "createdAt" < ${to} GROUP BY "branchId"
+        UNION ALL SELECT 'finished', "branchId", COUNT(*) FROM "Ticket" WHERE "resolvedAt" >= ${from} AND "resolvedAt" < ${to} GROUP BY "branchId"
+        UNION ALL SELECT 'overdueOpen', "branchId", COUNT(*) FROM "Ticket" WHERE "overdueAt" IS NOT NULL AND "status" IN ${sql.list(OPEN)} GROUP BY "branchId"
+        UNION ALL SELECT 'suggestions', "branchId", COUNT(*) FROM "Ticket" WHERE "createdAt" >= ${from} AND "createdAt" < ${to} AND "kind" = 'suggestion' GROUP BY "branchId"`),
+      this.q.all<AnsweredCallback>(sql`SELECT t."branchId", c."result" FROM "Callback" c JOIN "Ticket" t ON t."id" = c."ticketId"
+        WHERE c."answeredAt" >= ${from} AND c."answeredAt" < ${to} AND c."status" = 'answered'`),
+    ]);
+    const byBranch = new Map<string | null, BranchCounts>();
+    for (const r of counts) {
+      const branchId = (r.branchId as string | null) ?? null;
+      let b = byBranch.get(branchId);
+      if (!b) byBranch.set(branchId, (b = { branchId, newTickets: 0, finished: 0, overdueOpen: 0, suggestions: 0 }));
+      b[r.what as Exclude<keyof BranchCounts, 'branchId'>] = num(r.n);
+    }
+    return { branches: [...byBranch.values()], callbacks: callbacks.map((c) => ({ branchId: c.branchId ?? null, result: c.result ?? null })) };
+  }
+
+  async formsNotBack(before: Date, limit: number): Promise<FormNotBack[]> {
+    const rows = await this.q.all(sql`SELECT t."number", t."branchId", f."serviceDate" FROM "ServiceForm" f JOIN "Ticket" t ON t."id" = f."ticketId"
+      WHERE f."hqReturnedAt" IS NULL AND f."serviceDate" < ${before} ORDER BY f."serviceDate", f."id" LIMIT ${limit}`);
+    return rows.map((r) => ({ ticketNumber: String(r.number), branchId: (r.branchId as string | null) ?? null, serviceDate: toDate(r.serviceDate)! }));
+  }
+}
+
+/** A report's next occurrence, unless its key is stored or an occurrence of its kind is waiting. */
+function scheduleReportSql(r: NewAlert): Sql {
+  return sql`INSERT INTO "ScheduledAlert" ("key", "ticketId", "kind", "dueAt", "data")
+    SELECT ${r.key}, ${r.ticketId}, ${r.kind}, ${r.dueAt}, ${r.data}
+    WHERE NOT EXISTS (SELECT 1 FROM "ScheduledAlert" WHERE "kind" = ${r.kind} AND "firedAt" IS NULL)
+    ON CONFLICT ("key") DO NOTHING`;
+}
+
+/**
+ * "(ids)" for `"id" IN ...`: the ids go in as one parameter (a JSON array on SQLite, an array on
+ * PostgreSQL), so the statement text is the same for every batch and stays prepared, where an
+ * IN list of its own length would prepare a new statement for each size of batch.
+ */
+export function idSet(ids: readonly number[]): Sql {
+  return dialect({
+    sqlite: sql`(SELECT "value" FROM json_each(${JSON.stringify(ids)}))`,
+    postgresql: sql`(SELECT unnest(${ids}::integer[]))`,
+  });
+}
+
+const PG_TYPE: Record<string, string> = { Int: 'integer', BigInt: 'bigint', Float: 'double precision', Boolean: 'boolean', DateTime: 'timestamp(3)', String: 'text' };
+const cellSqlite = encoder('sqlite');
+const cellPg = encoder('postgresql');
+
+/**
+ * One INSERT of many rows of the same columns, the rows going in as one JSON array: one
+ * statement text whatever the number of rows (see idSet), one parameter instead of one per
+ * cell. `conflictKey`: rows whose unique key is already stored are skipped.
+ */
+export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], conflictKey?: string): Sql {
+  const cols = Object.keys(rows[0]);
+  const types = COLUMNS[table] as Record<string, string>;
+  for (const c of cols) if (!types[c]) throw new Error(`${table} has no column ${c}`);
+  const json = (encode: (v: unknown) => unknown) => JSON.stringify(rows.map((r) => cols.map((c) => encode((r as Record<string, unknown>)[c]))));
+  const colList = sql.join(cols.map(sql.ident));
+  // SQLite needs the WHERE to read ON CONFLICT as the upsert clause and not as part of the join
+  const conflict = conflictKey ? sql` WHERE true ON CONFLICT (${sql.ident(conflictKey)}) DO NOTHING` : sql``;
+  // the rows are encoded for the one database the statement is for (instants differ)
+  return d === 'sqlite'
+    ? sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((_, i) => sql.raw(`e."value"->>${i}`)))} FROM json_each(${json(cellSqlite)}) e${conflict}`
+    : sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((c, i) => sql.raw(`(e.v->>${i})::${PG_TYPE[types[c]]}`)))} FROM json_array_elements(${json(cellPg)}::json) AS e(v)${conflict}`;
+}
+
+function pick(r: Row, keep: (k: string) => boolean): Row {
+  const out: Row = {};
+  for (const k of Object.keys(r)) if (keep(k)) out[k] = r[k];
+  return out;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyDeadlineAlerts } from '../../../src/core/deadlines/alert-effects.js';
+import { planDeadlineAlerts } from '../../../src/core/deadlines/alert-effects.js';
 import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
@@ -69,14 +69,16 @@ describe('deadline alerts of one sweep as digests (R2 督促, R7)', () => {
     expect(await messages('staff_alert')).toEqual([]);
   });
 
-  it('writes the same digest through Prisma’s path (the one PostgreSQL takes)', async () => {
+  it('writes a digest keyed by its first alert through the one path both databases take (claim, plan, fire)', async () => {
     const made = await fileTickets(4);
     core.clock.set('2026-11-28T06:15:00Z');
-    const due = await core.db.scheduledAlert.findMany({ where: { kind: 'ack_overdue' }, orderBy: { id: 'asc' } });
-    await core.db.$transaction((tx) => applyDeadlineAlerts(core, tx, due, core.clock.now()));
+    const now = core.clock.now();
+    const due = await core.stores.alerts.claimDue('test', now, new Date(now.getTime() + 60_000), 1000);
+    expect(due.map((d) => d.alert.kind)).toEqual(Array(4).fill('ack_overdue'));
+    expect(await core.stores.alerts.fire('test', now, planDeadlineAlerts(core.org, due, now))).toBe(true);
     const digests = await messages('staff_alert_digest');
     expect(digests).toEqual([
-      expect.objectContaining({ key: `alerts:ack:overdue:C1XINCHED:${due[0].id}`, payload: expect.objectContaining({ tickets: made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })) }) }),
+      expect.objectContaining({ key: `alerts:ack:overdue:C1XINCHED:${due[0].alert.id}`, payload: expect.objectContaining({ tickets: made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })) }) }),
     ]);
     expect(await core.db.ticketEvent.count({ where: { type: 'overdue' } })).toBe(4);
   });
