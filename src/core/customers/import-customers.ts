@@ -5,9 +5,9 @@
  */
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { insertRows } from '../../db/bulk-insert.js';
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
+import type { CustomerFields } from '../ports/customer-store.js';
 
 export const CUSTOMER_COLUMNS = ['account', 'name', 'phone', 'address', 'community', 'building', 'unit', 'room', 'area_m2'] as const;
 
@@ -35,6 +35,12 @@ const ACCOUNT = /^[A-Za-z0-9-]{4,20}$/;
 export const MAX_LISTED_ERRORS = 1000;
 
 /**
+ * Rows written per transaction. Residents' reports wait for the database while a chunk is
+ * written, so a chunk must stay short (a few milliseconds) however long the register is.
+ */
+export const CHUNK_ROWS = 500;
+
+/**
  * Streams the file: rows are checked and written a chunk at a time, so a register of hundreds of
  * thousands of customers imports in constant memory.
  */
@@ -46,7 +52,7 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
   const seen = new Set<string>();
   let col: Record<(typeof CUSTOMER_COLUMNS)[number], number> | null = null;
   let line = 0;
-  let chunk: ReturnType<typeof toRow>[] = [];
+  let chunk: CustomerFields[] = [];
   let created = 0;
   let updated = 0;
   const flush = async () => {
@@ -76,7 +82,7 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
       }
       seen.add(get('account'));
       chunk.push(toRow(get, core.org.findCommunity(get('community'))!.id));
-      if (chunk.length >= 1000) await flush();
+      if (chunk.length >= CHUNK_ROWS) await flush();
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
@@ -99,28 +105,23 @@ function checkRow(
   if (r.some((v) => v.length > 200)) return { code: 'too_long', field: '', message: 'a value is longer than 200 characters' };
   if (!ACCOUNT.test(get('account'))) return { code: 'bad_account', field: 'account', message: 'account must be 4-20 letters, digits or dashes' };
   if (!PHONE.test(get('phone').replace(/\s/g, ''))) return { code: 'bad_phone', field: 'phone', message: 'not a mobile or landline number' };
-  if (!core.org.findCommunity(get('community'))) return { code: 'unknown_community', field: 'community', message: `community "${get('community')}" is not in the organisation config` };
+  if (!core.org.findCommunity(get('community')))
+    return { code: 'unknown_community', field: 'community', message: `community "${get('community')}" is not in the organisation config` };
   const area = get('area_m2');
-  if (area && !(Number(area) > 0 && Number(area) < 10_000)) return { code: 'bad_area', field: 'area_m2', message: 'area must be a positive number of square metres' };
+  if (area && !(Number(area) > 0 && Number(area) < 10_000))
+    return { code: 'bad_area', field: 'area_m2', message: 'area must be a positive number of square metres' };
   if (seen.has(get('account'))) return { code: 'duplicate_in_file', field: 'account', message: 'this account appears earlier in the file' };
   return null;
 }
 
-/** One chunk in one transaction: new accounts created, known ones updated. */
-async function writeChunk(core: Core, rows: ReturnType<typeof toRow>[]): Promise<{ created: number; updated: number }> {
-  return core.db.$transaction(async (tx) => {
-    const existing = new Set((await tx.customer.findMany({ where: { account: { in: rows.map((g) => g.account) } }, select: { account: true } })).map((c) => c.account));
-    const fresh = rows.filter((g) => !existing.has(g.account));
-    const now = new Date();
-    await insertRows(tx, core.provider, 'Customer', fresh.map((g) => ({ ...g, createdAt: now, updatedAt: now })));
-    for (const g of rows) {
-      if (existing.has(g.account)) await tx.customer.update({ where: { account: g.account }, data: g });
-    }
-    return { created: fresh.length, updated: rows.length - fresh.length };
-  });
+/** One chunk in one transaction; then the others waiting for the database go first. */
+async function writeChunk(core: Core, rows: CustomerFields[]): Promise<{ created: number; updated: number }> {
+  const r = await core.stores.customers.upsertByAccount(rows, core.clock.now());
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return r;
 }
 
-function toRow(get: (c: (typeof CUSTOMER_COLUMNS)[number]) => string, communityId: string) {
+function toRow(get: (c: (typeof CUSTOMER_COLUMNS)[number]) => string, communityId: string): CustomerFields {
   const area = get('area_m2');
   return {
     account: get('account'),

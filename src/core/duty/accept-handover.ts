@@ -5,7 +5,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { Handover } from '../../db/generated/sqlite/client.js';
+import type { Handover } from '../model.js';
 
 export interface AcceptHandoverInput {
   handoverId: number;
@@ -15,20 +15,19 @@ export interface AcceptHandoverInput {
 export async function acceptHandover(core: Core, input: AcceptHandoverInput): Promise<Handover> {
   const staff = core.org.staff.get(input.staffId);
   if (!staff) throw new AppError('unknown_staff', `no staff ${input.staffId}`, { staff: input.staffId });
-  const h = await core.db.handover.findUnique({ where: { id: input.handoverId } });
+  const h = await core.stores.duty.handoverById(input.handoverId);
   if (!h) throw new AppError('not_found', `no handover ${input.handoverId}`, { handoverId: input.handoverId });
   if (h.incomingStaffId) {
     throw new AppError('already_answered', `handover ${h.id} was already accepted`, { by: h.incomingStaffId, at: h.incomingSignedAt });
   }
   if (h.outgoingStaffId === staff.id) throw new AppError('forbidden', 'the outgoing person cannot accept their own handover', { reason: 'same_person' });
-  if (h.branchId !== staff.branchId) throw new AppError('forbidden', `${staff.id} does not work where handover ${h.id} was written`, { reason: 'other_branch' });
-  const res = await core.db.handover.updateMany({
-    where: { id: h.id, incomingStaffId: null },
-    data: { incomingStaffId: staff.id, incomingSignedAt: core.clock.now() },
-  });
-  if (res.count !== 1) {
-    const now = await core.db.handover.findUnique({ where: { id: h.id } });
+  if (h.branchId !== staff.branchId)
+    throw new AppError('forbidden', `${staff.id} does not work where handover ${h.id} was written`, { reason: 'other_branch' });
+  const signed = await core.stores.duty.acceptHandover(h.id, { staffId: staff.id, at: core.clock.now() });
+  if (!signed) {
+    // a colleague's click got there first
+    const now = await core.stores.duty.handoverById(h.id);
     throw new AppError('already_answered', `handover ${h.id} was already accepted`, { by: now?.incomingStaffId, at: now?.incomingSignedAt });
   }
-  return (await core.db.handover.findUnique({ where: { id: h.id } }))!;
+  return signed;
 }

@@ -4,7 +4,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { DutyLogEntry } from '../../db/generated/sqlite/client.js';
+import type { DutyLogEntry } from '../model.js';
 
 export interface DutyEntryInput {
   staffId: string;
@@ -22,7 +22,5 @@ export async function addDutyEntry(core: Core, input: DutyEntryInput): Promise<D
   if (!text) throw new AppError('validation_failed', 'text: must not be empty', { field: 'text' });
   if (text.length > 2000) throw new AppError('validation_failed', 'text: longer than 2000 characters', { field: 'text' });
   const ticketNumber = input.ticketNumber ?? text.match(TICKET_NUMBER_PATTERN)?.[0] ?? null;
-  return core.db.dutyLogEntry.create({
-    data: { staffId: staff.id, branchId: staff.branchId, text, ticketNumber, at: core.clock.now() },
-  });
+  return core.stores.duty.addEntry({ staffId: staff.id, branchId: staff.branchId, text, ticketNumber, at: core.clock.now() });
 }

@@ -1,7 +1,8 @@
 /** A handover as it was signed: its text, the urgent tickets it named (as they are now) and the log it covered. */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { DutyLogEntry, Handover, Ticket } from '../../db/generated/sqlite/client.js';
+import type { DutyLogEntry, Handover, Ticket } from '../model.js';
+import { HANDOVER_MAX_ENTRIES } from './handover-summary.js';
 
 export interface HandoverRecord {
   handover: Handover;
@@ -10,20 +11,14 @@ export interface HandoverRecord {
 }
 
 export async function getHandover(core: Core, handoverId: number): Promise<HandoverRecord> {
-  const handover = await core.db.handover.findUnique({ where: { id: handoverId } });
+  const duty = core.stores.duty;
+  const handover = await duty.handoverById(handoverId);
   if (!handover) throw new AppError('not_found', `no handover ${handoverId}`, { handoverId });
   const numbers = JSON.parse(handover.openUrgent ?? '[]') as string[];
-  const previous = await core.db.handover.findFirst({
-    where: { branchId: handover.branchId, id: { not: handover.id }, outgoingSignedAt: { lt: handover.outgoingSignedAt } },
-    orderBy: [{ outgoingSignedAt: 'desc' }, { id: 'desc' }],
-  });
+  const previous = await duty.lastHandover(handover.branchId, handover.outgoingSignedAt);
   const [openUrgent, entries] = await Promise.all([
-    numbers.length ? core.db.ticket.findMany({ where: { number: { in: numbers } }, orderBy: { id: 'asc' } }) : Promise.resolve([]),
-    core.db.dutyLogEntry.findMany({
-      where: { branchId: handover.branchId, at: { lte: handover.outgoingSignedAt, ...(previous ? { gt: previous.outgoingSignedAt } : {}) } },
-      orderBy: [{ at: 'asc' }, { id: 'asc' }],
-      take: 200,
-    }),
+    duty.ticketsByNumber(numbers),
+    duty.entries(handover.branchId, { after: previous?.outgoingSignedAt ?? null, until: handover.outgoingSignedAt }, HANDOVER_MAX_ENTRIES),
   ]);
   return { handover, openUrgent, entries };
 }

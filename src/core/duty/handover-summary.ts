@@ -3,9 +3,10 @@
  * (their branch; the centre watches every branch) and the duty log written since the last handover.
  */
 import type { Core } from '../context.js';
+import type { Severity } from '../domain.js';
 import { AppError } from '../errors.js';
+import type { DutyLogEntry, Handover, Ticket } from '../model.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
-import type { DutyLogEntry, Handover, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface HandoverSummary {
   branchId: string | null;
@@ -15,22 +16,20 @@ export interface HandoverSummary {
   entries: DutyLogEntry[];
 }
 
+/** The severities a handover names ticket by ticket. */
+export const HANDOVER_SEVERITIES: readonly Severity[] = ['urgent', 'major'];
+export const HANDOVER_MAX_TICKETS = 50;
+export const HANDOVER_MAX_ENTRIES = 200;
+
 export async function handoverSummary(core: Core, staffId: string): Promise<HandoverSummary> {
   const staff = core.org.staff.get(staffId);
   if (!staff) throw new AppError('unknown_staff', `no staff ${staffId}`, { staff: staffId });
   const branchId = staff.branchId;
-  const previous = await core.db.handover.findFirst({ where: { branchId }, orderBy: [{ outgoingSignedAt: 'desc' }, { id: 'desc' }] });
+  const duty = core.stores.duty;
+  const previous = await duty.lastHandover(branchId);
   const [openUrgent, entries] = await Promise.all([
-    core.db.ticket.findMany({
-      where: { severity: { in: ['urgent', 'major'] }, status: { in: [...OPEN_STATUSES] }, ...(branchId ? { branchId } : {}) },
-      orderBy: { id: 'asc' },
-      take: 50,
-    }),
-    core.db.dutyLogEntry.findMany({
-      where: { branchId, ...(previous ? { at: { gt: previous.outgoingSignedAt } } : {}) },
-      orderBy: [{ at: 'asc' }, { id: 'asc' }],
-      take: 200,
-    }),
+    duty.tickets({ branchId, severities: HANDOVER_SEVERITIES, statuses: OPEN_STATUSES }, HANDOVER_MAX_TICKETS),
+    duty.entries(branchId, { after: previous?.outgoingSignedAt ?? null }, HANDOVER_MAX_ENTRIES),
   ]);
   return { branchId, previous, openUrgent, entries };
 }

@@ -6,7 +6,7 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { handoverSummary } from './handover-summary.js';
-import type { Handover } from '../../db/generated/sqlite/client.js';
+import type { Handover } from '../model.js';
 
 export interface StartHandoverInput {
   staffId: string;
@@ -18,13 +18,11 @@ export async function startHandover(core: Core, input: StartHandoverInput): Prom
   if (!summary) throw new AppError('validation_failed', 'summary: the handover needs a written summary', { field: 'summary' });
   if (summary.length > 3000) throw new AppError('validation_failed', 'summary: longer than 3000 characters', { field: 'summary' });
   const s = await handoverSummary(core, input.staffId);
-  return core.db.handover.create({
-    data: {
-      branchId: s.branchId,
-      outgoingStaffId: input.staffId,
-      outgoingSignedAt: core.clock.now(),
-      summary,
-      openUrgent: JSON.stringify(s.openUrgent.map((t) => t.number)),
-    },
+  return core.stores.duty.startHandover({
+    branchId: s.branchId,
+    outgoingStaffId: input.staffId,
+    outgoingSignedAt: core.clock.now(),
+    summary,
+    openUrgent: JSON.stringify(s.openUrgent.map((t) => t.number)),
   });
 }

@@ -18,7 +18,7 @@ export function normalizePhone(raw: string): string {
 export async function bindByContact(core: Core, input: { residentId: number; phone: string }): Promise<ContactBindResult> {
   const resident = await assertNotLocked(core, input.residentId);
   const phone = normalizePhone(input.phone);
-  const customers = phone ? await core.db.customer.findMany({ where: { phone }, take: 5 }) : [];
+  const customers = phone ? await core.stores.customers.byPhone(phone, 5) : [];
   if (customers.length === 0) return failBind(core, resident);
   if (customers.length > 1) return { status: 'ambiguous', count: customers.length };
   return { status: 'bound', ...(await completeBind(core, resident.id, customers[0])) };

@@ -7,7 +7,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { Customer, Resident } from '../../db/generated/sqlite/client.js';
+import type { Customer, Resident } from '../model.js';
 
 export const MAX_BIND_FAILURES = 5;
 export const BIND_LOCK_MINUTES = 15;
@@ -23,10 +23,12 @@ export interface BindResult {
   customer: Customer;
 }
 
+const noResident = (residentId: number) => new AppError('not_found', `no resident ${residentId}`, { residentId });
+
 /** Refuses with bind_rate_limited while the resident is locked out. */
 export async function assertNotLocked(core: Core, residentId: number): Promise<Resident> {
-  const resident = await core.db.resident.findUnique({ where: { id: residentId } });
-  if (!resident) throw new AppError('not_found', `no resident ${residentId}`, { residentId });
+  const resident = await core.stores.residents.byId(residentId);
+  if (!resident) throw noResident(residentId);
   const now = core.clock.now();
   if (resident.bindLockedUntil && resident.bindLockedUntil > now) {
     throw new AppError('bind_rate_limited', `resident ${residentId} is locked out of binding`, { until: resident.bindLockedUntil });
@@ -37,26 +39,19 @@ export async function assertNotLocked(core: Core, residentId: number): Promise<R
 /** Counts a wrong try (atomically) and locks the resident out at the limit; then refuses. */
 export async function failBind(core: Core, resident: Resident): Promise<never> {
   const now = core.clock.now();
-  // A lock that has run out starts a fresh count.
-  const expired = resident.bindLockedUntil !== null && resident.bindLockedUntil <= now;
-  const updated = await core.db.resident.update({
-    where: { id: resident.id },
-    data: expired ? { bindFailures: 1, bindLockedUntil: null } : { bindFailures: { increment: 1 } },
-  });
-  if (updated.bindFailures >= MAX_BIND_FAILURES) {
-    const until = new Date(now.getTime() + BIND_LOCK_MINUTES * 60_000);
-    await core.db.resident.update({ where: { id: resident.id }, data: { bindFailures: 0, bindLockedUntil: until } });
-    throw new AppError('bind_rate_limited', `resident ${resident.id} is locked out of binding`, { until });
+  const until = new Date(now.getTime() + BIND_LOCK_MINUTES * 60_000);
+  const counted = await core.stores.residents.countBindFailure(resident.id, { at: now, limit: MAX_BIND_FAILURES, lockUntil: until });
+  if (!counted) throw noResident(resident.id);
+  if (counted.lockedUntil) {
+    throw new AppError('bind_rate_limited', `resident ${resident.id} is locked out of binding`, { until: counted.lockedUntil });
   }
-  throw new AppError('bind_failed', 'account and phone do not match', { remaining: MAX_BIND_FAILURES - updated.bindFailures });
+  throw new AppError('bind_failed', 'account and phone do not match', { remaining: MAX_BIND_FAILURES - counted.failures });
 }
 
 /** Stores the link and clears the failure count. */
 export async function completeBind(core: Core, residentId: number, customer: Customer): Promise<BindResult> {
-  const resident = await core.db.resident.update({
-    where: { id: residentId },
-    data: { customerId: customer.id, communityId: customer.communityId, address: customer.address, bindFailures: 0, bindLockedUntil: null },
-  });
+  const resident = await core.stores.residents.bind(residentId, customer, core.clock.now());
+  if (!resident) throw noResident(residentId);
   return { resident, customer };
 }
 
@@ -64,7 +59,7 @@ export async function bindResident(core: Core, input: BindInput): Promise<BindRe
   const resident = await assertNotLocked(core, input.residentId);
   const account = input.account.trim();
   const last4 = input.phoneLast4.trim();
-  const customer = /^\d{4}$/.test(last4) && account ? await core.db.customer.findUnique({ where: { account } }) : null;
+  const customer = /^\d{4}$/.test(last4) && account ? await core.stores.customers.byAccount(account) : null;
   if (!customer || !customer.phone.replace(/\D/g, '').endsWith(last4)) return failBind(core, resident);
   return completeBind(core, resident.id, customer);
 }

@@ -2,7 +2,7 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { getTicket, type TicketWithTimeline } from '../tickets/get-ticket.js';
-import type { Resident } from '../../db/generated/sqlite/client.js';
+import type { Resident } from '../model.js';
 
 export function isOwnTicket(resident: Pick<Resident, 'id' | 'customerId'>, t: { residentId: number | null; customerId: number | null }): boolean {
   if (t.residentId !== null) return t.residentId === resident.id;
@@ -10,7 +10,7 @@ export function isOwnTicket(resident: Pick<Resident, 'id' | 'customerId'>, t: { 
 }
 
 export async function getOwnTicket(core: Core, residentId: number, number: string): Promise<TicketWithTimeline> {
-  const resident = await core.db.resident.findUnique({ where: { id: residentId } });
+  const resident = await core.stores.residents.byId(residentId);
   if (!resident) throw new AppError('not_found', `no resident ${residentId}`, { residentId });
   const ticket = await getTicket(core, number.trim().toUpperCase());
   if (!isOwnTicket(resident, ticket)) throw new AppError('not_your_ticket', `ticket ${number} is not the resident's`, { number });

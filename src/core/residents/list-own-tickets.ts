@@ -5,21 +5,11 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
+import type { Ticket } from '../model.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
-import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
-
-export function ownTicketsWhere(resident: Pick<Resident, 'id' | 'customerId'>) {
-  return {
-    OR: [{ residentId: resident.id }, ...(resident.customerId ? [{ customerId: resident.customerId, residentId: null }] : [])],
-  };
-}
 
 export async function listOwnTickets(core: Core, residentId: number, opts: { open?: boolean; limit?: number } = {}): Promise<Ticket[]> {
-  const resident = await core.db.resident.findUnique({ where: { id: residentId } });
+  const resident = await core.stores.residents.byId(residentId);
   if (!resident) throw new AppError('not_found', `no resident ${residentId}`, { residentId });
-  return core.db.ticket.findMany({
-    where: { AND: [ownTicketsWhere(resident), opts.open ? { status: { in: [...OPEN_STATUSES] } } : {}] },
-    orderBy: { id: 'desc' },
-    take: Math.min(opts.limit ?? 50, 200),
-  });
+  return core.stores.residents.ownTickets(resident, { statuses: opts.open ? OPEN_STATUSES : undefined, limit: Math.min(opts.limit ?? 50, 200) });
 }

@@ -4,9 +4,7 @@
  * afterwards the resident's own choice (set-locale) wins.
  */
 import type { Core } from '../context.js';
-import { isUniqueViolation } from '../inbound/remember-receipt.js';
-import type { Resident } from '../../db/generated/sqlite/client.js';
-import { residentByTelegramId } from '../../db/fast-reads.js';
+import type { Resident } from '../model.js';
 
 export interface MeetResidentInput {
   telegramUserId: string;
@@ -19,19 +17,9 @@ export function localeFromLanguageCode(code: string | undefined): 'zh-CN' | 'en'
   return code?.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
 }
 
-export async function meetResident(core: Core, input: MeetResidentInput): Promise<Resident> {
-  const found = await residentByTelegramId(core.db, input.telegramUserId);
-  if (found) {
-    if (found.chatId === input.chatId) return found;
-    return core.db.resident.update({ where: { id: found.id }, data: { chatId: input.chatId } });
-  }
-  try {
-    return await core.db.resident.create({
-      data: { telegramUserId: input.telegramUserId, chatId: input.chatId, locale: localeFromLanguageCode(input.languageCode) },
-    });
-  } catch (e) {
-    // Two first messages at once: the other one registered the resident.
-    if (!isUniqueViolation(e)) throw e;
-    return (await core.db.resident.findUnique({ where: { telegramUserId: input.telegramUserId } }))!;
-  }
+export function meetResident(core: Core, input: MeetResidentInput): Promise<Resident> {
+  return core.stores.residents.meet(
+    { telegramUserId: input.telegramUserId, chatId: input.chatId, locale: localeFromLanguageCode(input.languageCode) },
+    core.clock.now(),
+  );
 }

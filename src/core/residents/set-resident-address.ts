@@ -5,7 +5,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { Resident } from '../../db/generated/sqlite/client.js';
+import type { Resident } from '../model.js';
 
 export async function setResidentAddress(core: Core, input: { residentId: number; communityId: string; address: string }): Promise<Resident> {
   if (!core.org.communities.has(input.communityId)) {
@@ -13,5 +13,7 @@ export async function setResidentAddress(core: Core, input: { residentId: number
   }
   const address = input.address.trim();
   if (!address || address.length > 200) throw new AppError('validation_failed', 'address: 1 to 200 characters', { field: 'address' });
-  return core.db.resident.update({ where: { id: input.residentId }, data: { communityId: input.communityId, address } });
+  const resident = await core.stores.residents.setAddress(input.residentId, { communityId: input.communityId, address }, core.clock.now());
+  if (!resident) throw new AppError('not_found', `no resident ${input.residentId}`, { residentId: input.residentId });
+  return resident;
 }

@@ -1,11 +1,98 @@
+import type { Resident, Ticket } from '../../core/model.js';
 import type { ResidentStore } from '../../core/ports/resident-store.js';
+import type { Status } from '../../core/tickets/status-machine.js';
 import type { Db } from '../client.js';
+import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { insertSql, sql, type Sql } from '../statement.js';
 
-/** Residents of the bot: meet, bind (with its guess limit), locale and address. */
+const residentRow = (r: Row) => decodeRow<Resident>('Resident', r);
+
+/** Residents of the bot: meet, bind (with its guess limit), locale and address, their own tickets. */
 export class SqlResidentStore implements ResidentStore {
   constructor(
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  /**
+   * Every update the bot receives reads the resident: one prepared statement when they are known
+   * and their chat has not changed (a Prisma findUnique costs a hundred times more here).
+   */
+  async meet(input: { telegramUserId: string; chatId: string; locale: string }, at: Date): Promise<Resident> {
+    const found = await this.q.get(sql`SELECT * FROM "Resident" WHERE "telegramUserId" = ${input.telegramUserId}`);
+    if (found) {
+      const r = residentRow(found);
+      if (r.chatId === input.chatId) return r;
+      return (await this.update(r.id, sql`"chatId" = ${input.chatId}`, at))!;
+    }
+    const created = await this.q.get(
+      sql`${insertSql(
+        'Resident',
+        [{ telegramUserId: input.telegramUserId, chatId: input.chatId, locale: input.locale, bindFailures: 0, createdAt: at, updatedAt: at }],
+        {
+          onConflictDoNothing: 'telegramUserId',
+        },
+      )} RETURNING *`,
+    );
+    if (created) return residentRow(created);
+    // Two first messages at once: the other one registered the resident.
+    return (await this.meet(input, at))!;
+  }
+
+  async byId(id: number): Promise<Resident | null> {
+    const r = await this.q.get(sql`SELECT * FROM "Resident" WHERE "id" = ${id}`);
+    return r ? residentRow(r) : null;
+  }
+
+  async countBindFailure(
+    residentId: number,
+    rule: { at: Date; limit: number; lockUntil: Date },
+  ): Promise<{ failures: number; lockedUntil: Date | null } | null> {
+    const { at, limit, lockUntil } = rule;
+    return this.q.transaction(async (tx) => {
+      const expired = sql`("bindLockedUntil" IS NOT NULL AND "bindLockedUntil" <= ${at})`;
+      const counted = await tx.get<{ bindFailures: number }>(
+        sql`UPDATE "Resident" SET "bindFailures" = CASE WHEN ${expired} THEN 1 ELSE "bindFailures" + 1 END,
+              "bindLockedUntil" = CASE WHEN ${expired} THEN NULL ELSE "bindLockedUntil" END, "updatedAt" = ${at}
+            WHERE "id" = ${residentId} RETURNING "bindFailures", "bindLockedUntil"`,
+      );
+      if (!counted) return null;
+      const failures = Number(counted.bindFailures);
+      if (failures < limit) return { failures, lockedUntil: null };
+      await tx.run(sql`UPDATE "Resident" SET "bindFailures" = 0, "bindLockedUntil" = ${lockUntil}, "updatedAt" = ${at} WHERE "id" = ${residentId}`);
+      return { failures: 0, lockedUntil: lockUntil };
+    });
+  }
+
+  bind(residentId: number, customer: { id: number; communityId: string; address: string }, at: Date): Promise<Resident | null> {
+    return this.update(
+      residentId,
+      sql`"customerId" = ${customer.id}, "communityId" = ${customer.communityId}, "address" = ${customer.address}, "bindFailures" = 0, "bindLockedUntil" = NULL`,
+      at,
+    );
+  }
+
+  setLocale(residentId: number, locale: string, at: Date): Promise<Resident | null> {
+    return this.update(residentId, sql`"locale" = ${locale}`, at);
+  }
+
+  setAddress(residentId: number, place: { communityId: string; address: string }, at: Date): Promise<Resident | null> {
+    return this.update(residentId, sql`"communityId" = ${place.communityId}, "address" = ${place.address}`, at);
+  }
+
+  async ownTickets(resident: Pick<Resident, 'id' | 'customerId'>, opts: { statuses?: readonly Status[]; limit: number }): Promise<Ticket[]> {
+    const own =
+      resident.customerId === null
+        ? sql`"residentId" = ${resident.id}`
+        : sql`("residentId" = ${resident.id} OR ("customerId" = ${resident.customerId} AND "residentId" IS NULL))`;
+    const status = opts.statuses ? sql` AND "status" IN ${sql.list(opts.statuses)}` : sql``;
+    const rows = await this.q.all(sql`SELECT * FROM "Ticket" WHERE ${own}${status} ORDER BY "id" DESC LIMIT ${opts.limit}`);
+    return rows.map((r) => decodeRow<Ticket>('Ticket', r));
+  }
+
+  private async update(id: number, set: Sql, at: Date): Promise<Resident | null> {
+    const r = await this.q.get(sql`UPDATE "Resident" SET ${set}, "updatedAt" = ${at} WHERE "id" = ${id} RETURNING *`);
+    return r ? residentRow(r) : null;
+  }
 }

@@ -3,7 +3,7 @@
  * they write and sign; the message posted carries handover.accept for the incoming person, whose
  * signature (who, when) completes it. Both are stored in the Handover row.
  */
-import type { App } from '@slack/bolt';
+import type { App, types } from '@slack/bolt';
 import { acceptHandover } from '../../../core/duty/accept-handover.js';
 import { getHandover } from '../../../core/duty/get-handover.js';
 import { handoverSummary } from '../../../core/duty/handover-summary.js';
@@ -27,7 +27,11 @@ export function registerHandover(app: App, d: SlackDeps): void {
     if (!staff) return tell(a.client, d, to, tr(renderCtx(d), 'refuse.not_staff'));
     try {
       const summary = await handoverSummary(d.core, staff.id);
-      await a.client.views.open({ trigger_id: a.command.trigger_id, view: handoverModal(renderCtx(d), summary, { ch: a.command.channel_id }) } as never);
+      await a.client.views.open({
+        trigger_id: a.command.trigger_id,
+        // the modal builders return plain block objects; this one is a whole modal view
+        view: handoverModal(renderCtx(d), summary, { ch: a.command.channel_id }) as types.ModalView,
+      });
     } catch (e) {
       await tell(a.client, d, to, await errorText(d, e));
     }
@@ -50,11 +54,11 @@ export function registerHandover(app: App, d: SlackDeps): void {
       const message = handoverMessage(renderCtx(d), rec.handover, rec);
       const place = staff.branchId ? d.core.org.branches.get(staff.branchId)?.channels.dispatch : d.core.org.config.centre.channels.triage;
       try {
-        await a.client.chat.postMessage({ channel: from.ch ?? place ?? staff.slackUserId!, ...message } as never);
+        await a.client.chat.postMessage({ channel: from.ch ?? place ?? staff.slackUserId!, ...message });
       } catch (e) {
         // the channel /handover was typed in may not have the app: the duty channel of the place does
         if (!place || place === from.ch) throw e;
-        await a.client.chat.postMessage({ channel: place, ...message } as never);
+        await a.client.chat.postMessage({ channel: place, ...message });
       }
     } catch (e) {
       await tell(a.client, d, to, await errorText(d, e));
@@ -78,7 +82,7 @@ export function registerHandover(app: App, d: SlackDeps): void {
     if (where.ch && where.ts) {
       const rec = await getHandover(d.core, v.h);
       await a.client.chat
-        .update({ channel: where.ch, ts: where.ts, ...handoverMessage(renderCtx(d), rec.handover, rec) } as never)
+        .update({ channel: where.ch, ts: where.ts, ...handoverMessage(renderCtx(d), rec.handover, rec) })
         .catch((e) => d.log.warn({ err: (e as Error).message }, 'handover message not updated'));
     }
   });

@@ -1,7 +1,7 @@
 /** R4: the handover as staff read it: the modal to write and sign it, the message to countersign. */
 import { formatMinute } from '../../../core/local-time.js';
 import type { HandoverSummary } from '../../../core/duty/handover-summary.js';
-import type { DutyLogEntry, Handover, Ticket } from '../../../db/generated/sqlite/client.js';
+import type { DutyLogEntry, Handover, Ticket } from '../../../core/model.js';
 import { actions, button, context, esc, header, section, type Block } from './blocks.js';
 import { branchName, common, staffName, tr, type RenderCtx } from './names.js';
 import { ACTION } from './ticket-card.js';
@@ -38,7 +38,9 @@ export function handoverMessage(ctx: RenderCtx, h: Handover, s: Pick<HandoverSum
     context([tr(ctx, 'handover.outgoing_signed', { who: staffName(ctx, h.outgoingStaffId), at: formatMinute(h.outgoingSignedAt) })]),
   ];
   if (h.incomingStaffId && h.incomingSignedAt) {
-    blocks.push(section(`:white_check_mark: ${tr(ctx, 'handover.incoming_signed', { who: staffName(ctx, h.incomingStaffId), at: formatMinute(h.incomingSignedAt) })}`));
+    blocks.push(
+      section(`:white_check_mark: ${tr(ctx, 'handover.incoming_signed', { who: staffName(ctx, h.incomingStaffId), at: formatMinute(h.incomingSignedAt) })}`),
+    );
   } else {
     blocks.push(actions(`handover:${h.id}`, [button(tr(ctx, 'button.handover_accept'), ACTION.handoverAccept, { n: '', h: h.id }, 'primary')]));
   }
