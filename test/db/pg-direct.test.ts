@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstReceipt } from '../../src/core/inbound/remember-receipt.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
-import { customerById, residentByTelegramId } from '../../src/db/fast-reads.js';
 import { pgDirect } from '../../src/db/pg-direct.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { hotlineComplaint } from '../helpers/builders.js';
@@ -40,9 +39,9 @@ describe.skipIf(!usingPostgres)('the PostgreSQL hot path on the pool itself', ()
     expect(alerts.every((a) => a.dueAt.getTime() > at.getTime())).toBe(true);
 
     const c = await core.db.customer.findFirstOrThrow();
-    expect(await customerById(core.db, c.id)).toEqual(c);
+    expect(await core.stores.customers.byId(c.id)).toEqual(c);
     const r = await core.db.resident.create({ data: { telegramUserId: '4242', chatId: '4242', locale: 'zh-CN', createdAt: at, updatedAt: at } });
-    expect(await residentByTelegramId(core.db, '4242')).toEqual(r);
+    expect(await core.stores.residents.meet({ telegramUserId: '4242', chatId: '4242', locale: 'en' }, at)).toEqual(r);
     expect(await firstReceipt(core, 'telegram:777')).toBe(true);
     expect(await firstReceipt(core, 'telegram:777')).toBe(false);
     expect((await core.db.inboundReceipt.findUniqueOrThrow({ where: { key: 'telegram:777' } })).receivedAt.toISOString()).toBe(at.toISOString());
