@@ -12,7 +12,7 @@ import { pruneOldRows } from '../core/housekeeping/prune-old-rows.js';
 import { companyTimeZone } from '../core/local-time.js';
 
 export interface DeadlineSchedulerOptions {
-  core: Core;
+  core: Pick<Core, 'stores' | 'org' | 'clock'>;
   /** the periodic sweep, in seconds (default 30) */
   sweepSeconds?: number;
   onFired?: (n: number) => void;
