@@ -33,7 +33,7 @@ describe('the duty store', () => {
 
   it('reads open tickets of given severities for one branch or for all, and tickets by number', async () => {
     const base = { kind: 'complaint', category: 'leak', source: 'hotline', description: '跑水', firstResponder: 'staff:agent01', createdAt: t0 };
-    const mk = (number: string, data: object) => core.db.ticket.create({ data: { ...base, number, ...data } });
+    const mk = (number: string, data: { severity: string; status: string; branchId: string }) => core.db.ticket.create({ data: { ...base, number, ...data } });
     const a = await mk('T20261128-0001', { severity: 'urgent', status: 'dispatched', branchId: 'xincheng' });
     const b = await mk('T20261128-0002', { severity: 'major', status: 'on_site', branchId: 'huimin' });
     await mk('T20261128-0003', { severity: 'normal', status: 'dispatched', branchId: 'xincheng' });
