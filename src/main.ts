@@ -88,7 +88,7 @@ async function main() {
 
   const scheduler = new DeadlineScheduler({ core, log, onFired: kick });
   await scheduler.start();
-  outbox = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: {
+  outbox = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: {
       ...(slack ? { slack: slack.deliverer } : {}),
       ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
     }, log, perTargetGapMs: 1000, maxAttempts: settings.outbox.maxAttempts, maxBackoffMs: settings.outbox.maxBackoffMs });

@@ -6,16 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import type { Db } from '../db/client.js';
-import type { OutboxMessage } from '../db/generated/sqlite/client.js';
+import type { OutboxMessage, Platform } from '../core/model.js';
+import type { OutboxStore } from '../core/ports/outbox-store.js';
 import { DeliveryError, type Deliverer } from './types.js';
-import { sqliteDirect } from '../db/sqlite-direct.js';
-import { toDate } from '../db/sql.js';
 
 export interface OutboxWorkerOptions {
-  db: Db;
+  outbox: OutboxStore;
   clock: Clock;
-  deliverers: Partial<Record<'telegram' | 'slack', Deliverer>>;
+  deliverers: Partial<Record<Platform, Deliverer>>;
   maxAttempts?: number;
   /** the longest wait between two attempts of one message (default 5 minutes) */
   maxBackoffMs?: number;
@@ -41,70 +39,20 @@ export class OutboxWorker {
     this.owner = o.owner ?? `w-${randomUUID().slice(0, 8)}`;
   }
 
-  private get platforms(): string[] {
-    return Object.keys(this.o.deliverers);
-  }
-
-  /** Claims due rows with a lease; returns those this worker now owns. */
-  private async claim(now: Date): Promise<OutboxMessage[]> {
-    const { db } = this.o;
-    // The oldest due rows of each platform this worker delivers, through (state, platform, id):
-    // a cold snap's backlog for a rate-limited platform is not read (nor sorted) at every pass.
-    const take = this.o.batchSize ?? 50;
-    const candidates = (await Promise.all(this.platforms.map((platform) => this.oldestDue(platform, now, take))))
-      .flat()
-      .sort((a, b) => a.id - b.id)
-      .slice(0, take);
-    const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
-    // Order per target: a row waiting for its retry holds back every later row to the same target.
-    const waiting = candidates.length
-      ? await db.outboxMessage.groupBy({
-          by: ['platform', 'target'],
-          where: { state: 'pending', nextAt: { gt: now }, target: { in: [...new Set(candidates.map((c) => c.target))] } },
-          _min: { id: true },
-        })
-      : [];
-    const firstWaiting = new Map(waiting.map((w) => [`${w.platform}:${w.target}`, w._min.id ?? Infinity]));
-    const mine: OutboxMessage[] = [];
-    const blocked = new Set<string>();
-    for (const row of candidates) {
-      const target = `${row.platform}:${row.target}`;
-      if (blocked.has(target) || row.id > (firstWaiting.get(target) ?? Infinity)) continue; // keep order per target
-      if (row.leaseUntil && row.leaseUntil > now && row.leaseOwner !== this.owner) {
-        blocked.add(target);
-        continue;
-      }
-      const res = await db.outboxMessage.updateMany({
-        where: { id: row.id, state: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }, { leaseOwner: this.owner }] },
-        data: { leaseOwner: this.owner, leaseUntil },
-      });
-      if (res.count === 1) mine.push(row);
-      else blocked.add(target);
-    }
-    return mine;
-  }
-
-  private async oldestDue(platform: string, now: Date, take: number): Promise<OutboxMessage[]> {
-    const direct = sqliteDirect(this.o.db);
-    if (!direct) return this.o.db.outboxMessage.findMany({ where: { state: 'pending', platform, nextAt: { lte: now } }, orderBy: { id: 'asc' }, take });
-    // SQLite's planner, without statistics, would take (state, nextAt) and sort every due row
-    await direct.whenFree();
-    const rows = direct
-      .stmt(`SELECT * FROM "OutboxMessage" INDEXED BY "OutboxMessage_state_platform_id_idx" WHERE "state" = 'pending' AND "platform" = ? AND "nextAt" <= ? ORDER BY "id" LIMIT ?`)
-      .all(platform, now.getTime(), take) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      ...(r as unknown as OutboxMessage),
-      nextAt: toDate(r.nextAt)!,
-      leaseUntil: toDate(r.leaseUntil),
-      createdAt: toDate(r.createdAt)!,
-      sentAt: toDate(r.sentAt),
-    }));
+  private get platforms(): Platform[] {
+    return (Object.keys(this.o.deliverers) as Platform[]).filter((p) => this.o.deliverers[p]);
   }
 
   /** One pass: deliver what is due. Returns how many messages were sent. */
   async runOnce(): Promise<number> {
     const now = this.o.clock.now();
-    const rows = await this.claim(now);
+    const rows = await this.o.outbox.claim({
+      platforms: this.platforms,
+      owner: this.owner,
+      now,
+      leaseUntil: new Date(now.getTime() + (this.o.leaseMs ?? 60_000)),
+      take: this.o.batchSize ?? 50,
+    });
     const byTarget = new Map<string, OutboxMessage[]>();
     for (const r of rows) {
       const k = `${r.platform}:${r.target}`;
@@ -113,8 +61,7 @@ export class OutboxWorker {
     let sent = 0;
     await Promise.all(
       [...byTarget.entries()].map(async ([target, list]) => {
-        const release = (rows: OutboxMessage[]) =>
-          this.o.db.outboxMessage.updateMany({ where: { id: { in: rows.map((r) => r.id) }, leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } });
+        const release = (rows: OutboxMessage[]) => this.o.outbox.release(rows.map((r) => r.id), this.owner);
         for (let i = 0; i < list.length; i++) {
           if (!(await this.gapPassed(target))) {
             // shutting down: the rest stay owed, free for the next start or another instance
@@ -154,14 +101,11 @@ export class OutboxWorker {
   }
 
   private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
-    const { db, clock } = this.o;
+    const { outbox, clock } = this.o;
     try {
-      const out = await this.o.deliverers[row.platform as 'telegram' | 'slack']!.deliver(row);
+      const out = await this.o.deliverers[row.platform]!.deliver(row);
       this.lastSent.set(target, Date.now());
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: { state: 'sent', sentAt: clock.now(), attempts: row.attempts + 1, leaseOwner: null, leaseUntil: null, lastError: null, result: out?.result ? JSON.stringify(out.result) : null },
-      });
+      await outbox.markSent(row.id, { at: clock.now(), attempts: row.attempts + 1, result: out?.result ? JSON.stringify(out.result) : null });
       return true;
     } catch (e) {
       const attempts = row.attempts + 1;
@@ -172,10 +116,7 @@ export class OutboxWorker {
       const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
       const message = (e as Error).message.slice(0, 500);
       (dead ? this.o.log?.error : this.o.log?.warn)?.call(this.o.log, { outboxId: row.id, kind: row.kind, attempts, error: message }, dead ? 'outbox message dead' : 'outbox delivery failed, will retry');
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: { attempts, lastError: message, state: dead ? 'dead' : 'pending', nextAt: new Date(clock.now().getTime() + delay), leaseOwner: null, leaseUntil: null },
-      });
+      await outbox.markFailed(row.id, { attempts, error: message, dead, nextAt: new Date(clock.now().getTime() + delay) });
       return false;
     }
   }
@@ -186,7 +127,7 @@ export class OutboxWorker {
     for (let i = 0; i < maxPasses; i++) {
       const n = await this.runOnce();
       total += n;
-      const due = await this.o.db.outboxMessage.count({ where: { state: 'pending', nextAt: { lte: this.o.clock.now() }, platform: { in: this.platforms } } });
+      const due = await this.o.outbox.countDue(this.platforms, this.o.clock.now());
       if (due === 0) break;
     }
     return total;

@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '../db/generated/sqlite/client.js';
+import type { OutboxMessage } from '../core/model.js';
 
 /** Delivers one outbox message on one platform (Telegram, Slack). Rendering happens here, at delivery. */
 export interface Deliverer {

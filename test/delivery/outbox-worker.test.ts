@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { DeliveryError, type Deliverer } from '../../src/delivery/types.js';
-import { enqueue } from '../../src/core/outbox/enqueue.js';
 import { auth, makeTestApp } from '../helpers/app.js';
 import type { TestCore } from '../helpers/core.js';
 
@@ -50,7 +49,7 @@ let worker: OutboxWorker;
 beforeAll(async () => {
   ({ app, core } = await makeTestApp());
   url = await fake.listen();
-  worker = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, maxAttempts: 3 });
+  worker = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, maxAttempts: 3 });
 });
 afterAll(async () => {
   await fake.close();
@@ -58,9 +57,9 @@ afterAll(async () => {
   await core?.close();
 });
 
-const owe = (key: string, target = 'C1') => enqueue(core.db, core.clock.now(), [{ key, platform: 'slack', target, kind: 'report', payload: {} }]);
+const owe = (key: string, target = 'C1') => core.stores.outbox.owe([{ key, platform: 'slack', target, kind: 'report', payload: {} }], core.clock.now());
 
-describe('the outbox worker (issue 8)', () => {
+describe('the outbox worker', () => {
   it('delivers in order per target and marks each sent', async () => {
     await owe('a1');
     await owe('a2');
@@ -71,7 +70,7 @@ describe('the outbox worker (issue 8)', () => {
   });
 
   it('stops promptly while a pass waits out a channel’s one-message-a-second gap, and leaves the rest owed', async () => {
-    const paced = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, perTargetGapMs: 60_000 });
+    const paced = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, perTargetGapMs: 60_000 });
     for (const k of ['g1', 'g2', 'g3']) await owe(k, 'CGAP');
     const before = fake.received.length;
     const pass = paced.runOnce();

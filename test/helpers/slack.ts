@@ -187,7 +187,7 @@ export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: bo
   if (o.seed !== false) await seedDemoCustomers(core);
   const slack = createSlackApp({ core, token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.url, ...o });
   const { app } = await makeTestApp({ plugins: [{ plugin: slack.plugin }] }, core);
-  const worker = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { slack: slack.deliverer } });
+  const worker = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { slack: slack.deliverer } });
   const now = () => Math.floor(core.clock.now().getTime() / 1000);
 
   const send: SlackHarness['send'] = async (kind, body, so = {}) => {

@@ -154,7 +154,7 @@ export async function startTelegramHarness(opts: { classifier?: TextClassifier; 
   if (opts.seed !== false) await seedDemoCustomers(core);
   const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: fake.apiRoot, classifier: opts.classifier, log: opts.log, retry: false });
   const { app } = await makeTestApp({ plugins: [{ plugin: telegramWebhookPlugin, options: { bot, secret: TG_SECRET } }] }, core);
-  const worker = new OutboxWorker({ db: core.db, clock: core.clock, deliverers: { telegram: new TelegramDeliverer({ core, token: TG_TOKEN, apiRoot: fake.apiRoot }) } });
+  const worker = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { telegram: new TelegramDeliverer({ core, token: TG_TOKEN, apiRoot: fake.apiRoot }) } });
 
   const post = async (update: Update, headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': TG_SECRET }) => {
     // The outbox worker runs at once after every change in the service: what earlier steps owed

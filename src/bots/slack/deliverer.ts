@@ -13,7 +13,7 @@ import type { webApi } from '@slack/bolt';
 import type { Core } from '../../core/context.js';
 import type { Deliverer, DeliveryResult } from '../../delivery/types.js';
 import { DeliveryError } from '../../delivery/types.js';
-import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
+import type { OutboxMessage } from '../../core/model.js';
 import type { Locale } from '../../i18n/index.js';
 import { kpiBlocks } from '../slack-kpi/kpi-blocks.js';
 import { tr } from './render/names.js';
@@ -86,9 +86,9 @@ export class SlackDeliverer implements Deliverer {
   }
 
   private async ticket(id: number): Promise<CardTicket> {
-    const t = await this.o.core.db.ticket.findUnique({ where: { id }, include: { events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
-    if (!t) throw new DeliveryError(`no ticket ${id}`, { permanent: true });
-    return t;
+    const view = await this.o.core.stores.views.ticketView({ id });
+    if (!view) throw new DeliveryError(`no ticket ${id}`, { permanent: true });
+    return { ...view.ticket, events: view.events };
   }
 
   /** R25-R30 for the month that ended, as the leaders' monthly report (the same blocks as /kpi YYYY-MM). */
@@ -98,22 +98,18 @@ export class SlackDeliverer implements Deliverer {
   }
 
   private async post(channel: string, m: Message, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> {
-    const res = await this.o.client.chat.postMessage({ channel, text: m.text, ...(m.blocks.length ? { blocks: m.blocks } : {}), unfurl_links: false, ...extra } as never);
+    const res = await this.o.client.chat.postMessage({ channel, text: m.text, ...(m.blocks.length ? { blocks: m.blocks } : {}), unfurl_links: false, ...extra });
     return { channel: (res.channel as string) ?? channel, ts: res.ts as string };
   }
 
   private async keep(ticketId: number, purpose: string, at: { channel: string; ts: string }): Promise<void> {
-    await this.o.core.db.slackCard.upsert({
-      where: { ticketId_purpose: { ticketId, purpose } },
-      create: { ticketId, purpose, channel: at.channel, ts: at.ts },
-      update: { channel: at.channel, ts: at.ts },
-    });
+    await this.o.core.stores.outbox.saveCard({ ticketId, purpose, channel: at.channel, ts: at.ts });
   }
 
   /** chat.update; a message someone deleted is posted again (and its new place kept). */
   private async update(ticketId: number, purpose: string, at: { channel: string; ts: string }, m: Message): Promise<{ channel: string; ts: string }> {
     try {
-      await this.o.client.chat.update({ channel: at.channel, ts: at.ts, text: m.text, blocks: m.blocks } as never);
+      await this.o.client.chat.update({ channel: at.channel, ts: at.ts, text: m.text, blocks: m.blocks as webApi.KnownBlock[] });
       return at;
     } catch (e) {
       if (slackErrorCode(e) !== 'message_not_found') throw e;
@@ -128,7 +124,7 @@ export class SlackDeliverer implements Deliverer {
     const t = await this.ticket(p.ticketId);
     // the card lives with the branch that has the ticket now (the row may predate a transfer)
     const home = (t.branchId && this.o.core.org.branches.get(t.branchId)?.channels.dispatch) || row.target;
-    const card = await this.o.core.db.slackCard.findUnique({ where: { ticketId_purpose: { ticketId: t.id, purpose: 'dispatch' } } });
+    const card = await this.o.core.stores.outbox.cardOf(t.id, 'dispatch');
     const event = p.eventId ? t.events.find((e) => e.id === p.eventId) : undefined;
     const line = event && isShownEvent(event) ? eventLine(ctx, event) : undefined;
 
@@ -156,7 +152,7 @@ export class SlackDeliverer implements Deliverer {
   private async alert(row: OutboxMessage, p: TicketPayload, level: 'urgent' | 'major'): Promise<DeliveryResult> {
     const t = await this.ticket(p.ticketId);
     const m = escalationAlert(this.ctx(), t, level);
-    const card = await this.o.core.db.slackCard.findUnique({ where: { ticketId_purpose: { ticketId: t.id, purpose: level } } });
+    const card = await this.o.core.stores.outbox.cardOf(t.id, level);
     const isAck = p.event === 'escalation_acked';
     if (card && (isAck || card.channel === row.target)) return { result: await this.update(t.id, level, card, m) };
     if (isAck) return {}; // nothing was posted to acknowledge (no such channel then): the event is stored
@@ -174,7 +170,7 @@ export class SlackDeliverer implements Deliverer {
 
   private async callbackTask(row: OutboxMessage, p: TicketPayload): Promise<DeliveryResult> {
     const t = await this.ticket(p.ticketId);
-    const cb = p.callbackId ? await this.o.core.db.callback.findUnique({ where: { id: p.callbackId } }) : null;
+    const cb = p.callbackId ? await this.o.core.stores.views.callbackById(p.callbackId) : null;
     if (!cb) throw new DeliveryError(`no callback ${p.callbackId}`, { permanent: true });
     const at = await this.post(row.target, callbackTask(this.ctx(), t, cb));
     await this.keep(t.id, `callback:${cb.id}`, at);
@@ -182,9 +178,9 @@ export class SlackDeliverer implements Deliverer {
   }
 
   private async staffAlert(row: OutboxMessage, p: StaffAlertPayload): Promise<DeliveryResult> {
-    const t = typeof p.ticketId === 'number' ? await this.o.core.db.ticket.findUnique({ where: { id: p.ticketId } }) : null;
+    const t = typeof p.ticketId === 'number' ? await this.o.core.stores.views.ticketById(p.ticketId) : null;
     const m = staffAlert(this.ctx(), t, p);
-    const card = t ? await this.o.core.db.slackCard.findUnique({ where: { ticketId_purpose: { ticketId: t.id, purpose: 'dispatch' } } }) : null;
+    const card = t ? await this.o.core.stores.outbox.cardOf(t.id, 'dispatch') : null;
     // in the ticket's own thread when the alert goes to the card's channel, shown in the channel too
     const extra = card && card.channel === row.target ? { thread_ts: card.ts, reply_broadcast: true } : {};
     return { result: await this.post(row.target, m, extra) };
@@ -193,7 +189,7 @@ export class SlackDeliverer implements Deliverer {
   /** Many tickets' alerts in one message, to the channel itself (no single card's thread fits); their tickets read at once. */
   private async staffAlertDigest(row: OutboxMessage, p: StaffAlertDigestPayload): Promise<DeliveryResult> {
     const ids = digestTickets(p).map((x) => x.ticketId);
-    const found = ids.length ? await this.o.core.db.ticket.findMany({ where: { id: { in: ids } } }) : [];
+    const found = await this.o.core.stores.views.ticketsByIds(ids);
     if (!found.length) throw new DeliveryError(`no tickets ${ids.join(', ')}`, { permanent: true });
     return { result: await this.post(row.target, staffAlertDigest(this.ctx(), found, p)) };
   }

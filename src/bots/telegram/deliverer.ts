@@ -11,7 +11,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delivery/types.js';
 import { asLocale, type Locale } from '../../i18n/index.js';
-import type { OutboxMessage } from '../../db/generated/sqlite/client.js';
+import type { OutboxMessage } from '../../core/model.js';
 import { Buttons, cb } from './callback-data.js';
 import { tt } from './context.js';
 import { branchName, dueLines, filedReply, when, yuan } from './render.js';
@@ -45,11 +45,11 @@ export class TelegramDeliverer implements Deliverer {
     const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
       row.kind === 'ticket_filed'
-        ? await this.filed(row, payload)
+        ? await this.filed(payload)
         : row.kind === 'resident_update'
-          ? await this.residentUpdate(row, payload)
+          ? await this.residentUpdate(payload)
           : row.kind === 'callback_question'
-            ? await this.callbackQuestion(row, payload)
+            ? await this.callbackQuestion(payload)
             : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
@@ -75,28 +75,29 @@ export class TelegramDeliverer implements Deliverer {
     }
   }
 
-  private async locale(residentId: number | null, chatId: string): Promise<Locale> {
-    const r = residentId ? await this.o.core.db.resident.findUnique({ where: { id: residentId } }) : await this.o.core.db.resident.findFirst({ where: { chatId } });
+  /** Messages to a chat are about the tickets of the resident behind it (notify-plan.ts). */
+  private async locale(residentId: number | null): Promise<Locale> {
+    const r = residentId ? await this.o.core.stores.residents.byId(residentId) : null;
     return asLocale(r?.locale);
   }
 
   /** R3: the report is stored: its number, what happens next, in the language the resident used. */
-  private async filed(row: OutboxMessage, p: { ticketId: number; replyTo?: number; locale?: string }): Promise<Rendered | null> {
+  private async filed(p: { ticketId: number; replyTo?: number; locale?: string }): Promise<Rendered | null> {
     const { core } = this.o;
-    const ticket = await core.db.ticket.findUnique({ where: { id: p.ticketId } });
+    const ticket = await core.stores.views.ticketById(p.ticketId);
     if (!ticket) return null;
-    const locale = p.locale ? asLocale(p.locale) : await this.locale(ticket.residentId, row.target);
+    const locale = p.locale ? asLocale(p.locale) : await this.locale(ticket.residentId);
     return { text: filedReply(core.org, ticket, locale, core.clock.now()), replyTo: p.replyTo };
   }
 
   /** null: nothing to say (the resident caused the step and was answered in the chat already). */
-  private async residentUpdate(row: OutboxMessage, p: { ticketId: number; eventId?: number }): Promise<Rendered | null> {
+  private async residentUpdate(p: { ticketId: number; eventId?: number }): Promise<Rendered | null> {
     const { core } = this.o;
-    const ticket = await core.db.ticket.findUnique({ where: { id: p.ticketId }, include: { form: true } });
-    const event = p.eventId ? await core.db.ticketEvent.findUnique({ where: { id: p.eventId } }) : null;
-    if (!ticket || !event || !UPDATE_EVENTS.has(event.type)) return null;
+    const [view, event] = await Promise.all([core.stores.views.ticketView({ id: p.ticketId }), p.eventId ? core.stores.views.eventById(p.eventId) : null]);
+    if (!view || !event || !UPDATE_EVENTS.has(event.type)) return null;
+    const { ticket, form } = view;
     if (event.actor === `resident:${ticket.residentId}`) return null;
-    const locale = await this.locale(ticket.residentId, row.target);
+    const locale = await this.locale(ticket.residentId);
     const now = core.clock.now();
     const data = event.data ? (JSON.parse(event.data) as Record<string, string>) : {};
     const vars = {
@@ -108,8 +109,8 @@ export class TelegramDeliverer implements Deliverer {
     const lines = [tt(locale, `update.${event.type}`, vars)];
     if (event.type === 'transferred' || event.type === 'reopened') lines.push(...dueLines(ticket, locale, now));
     let reply_markup: InlineKeyboardMarkup | undefined;
-    if (event.type === 'resolved' && ticket.form) {
-      const f = ticket.form;
+    if (event.type === 'resolved' && form) {
+      const f = form;
       const none = tt(locale, 'form.none');
       lines.push(
         '',
@@ -128,12 +129,13 @@ export class TelegramDeliverer implements Deliverer {
   }
 
   /** null: the callback was answered some other way (by phone) before this message went out. */
-  private async callbackQuestion(row: OutboxMessage, p: { ticketId: number; callbackId?: number }): Promise<Rendered | null> {
+  private async callbackQuestion(p: { ticketId: number; callbackId?: number }): Promise<Rendered | null> {
     const { core } = this.o;
-    const callback = p.callbackId ? await core.db.callback.findUnique({ where: { id: p.callbackId }, include: { ticket: true } }) : null;
+    const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
     if (!callback || callback.status !== 'pending') return null;
-    const ticket = callback.ticket;
-    const locale = await this.locale(ticket.residentId, row.target);
+    const ticket = await core.stores.views.ticketById(callback.ticketId);
+    if (!ticket) return null;
+    const locale = await this.locale(ticket.residentId);
     const k = new Buttons();
     for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(tt(locale, `rating.button.${s}`), cb.rate(callback.id, s));
     return { text: tt(locale, 'rating.question', { number: ticket.number }), reply_markup: k };

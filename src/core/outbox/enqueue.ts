@@ -1,9 +1,10 @@
 /**
  * What the system owes people after a change, written in the same transaction as the change
- * (issue 8's outbox). Rows name a domain message, not display text: the platform adapters
- * render them from the ticket's state when they deliver. Keys make a replayed change harmless.
+ * (the outbox). Rows name a domain message, not display text: the platform adapters render them
+ * from the ticket's state when they deliver. Keys make a replayed change harmless.
  */
 import type { Tx } from '../context.js';
+import type { OutboxMessage } from '../model.js';
 
 export type OutboxKind =
   | 'ticket_card' // post or update the ticket's card in the branch dispatch channel, and a thread line for the event
@@ -26,8 +27,11 @@ export interface OutboxItem {
   payload: Record<string, unknown>;
 }
 
-/** An item as an OutboxMessage row, for the hot paths that write rows in bulk (db/bulk-insert.ts). */
-export function outboxRow(item: OutboxItem, now: Date) {
+/** A message as it is first stored: the one row shape every writer of the outbox uses. */
+export type OutboxRow = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kind' | 'payload' | 'state' | 'attempts' | 'nextAt' | 'createdAt'>;
+
+/** An item as its OutboxMessage row, due at once. */
+export function outboxRow(item: OutboxItem, now: Date): OutboxRow {
   return { key: item.key, platform: item.platform, target: item.target, kind: item.kind, payload: JSON.stringify(item.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now };
 }
 

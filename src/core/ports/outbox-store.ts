@@ -1,2 +1,36 @@
+import type { OutboxMessage, Platform, SlackCard } from '../model.js';
+import type { OutboxItem } from '../outbox/enqueue.js';
+
+/** How a failed delivery is stored: tried again at `nextAt`, or dead (an admin may resend it). */
+export interface DeliveryFailure {
+  attempts: number;
+  error: string;
+  dead: boolean;
+  nextAt: Date;
+}
+
 /** Messages owed: owe, claim due rows with a lease, mark sent / failed / dead, resend; where a ticket's Slack cards live. */
-export interface OutboxStore {}
+export interface OutboxStore {
+  /** Owes the messages; a key already owed stays as it is, so a replayed change owes nothing twice. */
+  owe(items: readonly OutboxItem[], now: Date): Promise<void>;
+  /**
+   * Leases up to `take` due rows of these platforms to `owner` until `leaseUntil`, oldest first.
+   * Order per target holds: a row waiting for its retry, or held by another owner, holds back
+   * every later row to the same target.
+   */
+  claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]>;
+  /** Gives leased rows back untouched (no attempt counted), for the next pass or another instance. */
+  release(ids: readonly number[], owner: string): Promise<void>;
+  /** `result` is JSON text (e.g. the Slack message ts) or null. */
+  markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void>;
+  markFailed(id: number, f: DeliveryFailure): Promise<void>;
+  /** A dead message owed again from `now`: not_found, or invalid_transition when it is not dead. */
+  resend(id: number, now: Date): Promise<void>;
+  /** Newest first, a page at a time, for the admins. */
+  list(state: OutboxMessage['state'], page: { skip: number; take: number }): Promise<{ total: number; items: OutboxMessage[] }>;
+  countDue(platforms: readonly Platform[], now: Date): Promise<number>;
+  /** Where a ticket's Slack message for `purpose` (dispatch, urgent, major, triage, callback:<id>) was posted. */
+  cardOf(ticketId: number, purpose: string): Promise<SlackCard | null>;
+  /** Keeps (or moves) where that message is. */
+  saveCard(card: Omit<SlackCard, 'id'>): Promise<void>;
+}

@@ -1,6 +1,30 @@
-import type { OutboxStore } from '../../core/ports/outbox-store.js';
+import { AppError } from '../../core/errors.js';
+import type { OutboxMessage, Platform, SlackCard } from '../../core/model.js';
+import { outboxRow, type OutboxItem, type OutboxRow } from '../../core/outbox/enqueue.js';
+import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
 import type { Db } from '../client.js';
+import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { dialect, insertSql, sql, type Cell, type Sql } from '../statement.js';
+
+/** 9 values a row: well inside both databases' limit of bound parameters per statement. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * The one INSERT of owed messages (rows from core's outboxRow): a key already owed is skipped
+ * on both databases, so a replayed change owes nothing twice. Several statements when there are
+ * many rows; other stores run them inside their own transaction, with the change that owes them.
+ */
+export function oweSql(rows: readonly OutboxRow[]): Sql[] {
+  const out: Sql[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part: Record<string, Cell>[] = rows.slice(i, i + ROWS_PER_STATEMENT);
+    out.push(insertSql('OutboxMessage', part, { onConflictDoNothing: 'key' }));
+  }
+  return out;
+}
+
+const message = (r: Row) => decodeRow<OutboxMessage>('OutboxMessage', r);
 
 /** Messages owed: owe, claim due rows with a lease, mark sent / failed / dead, resend; where a ticket's Slack cards live. */
 export class SqlOutboxStore implements OutboxStore {
@@ -8,4 +32,135 @@ export class SqlOutboxStore implements OutboxStore {
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  async owe(items: readonly OutboxItem[], now: Date): Promise<void> {
+    if (!items.length) return;
+    const statements = oweSql(items.map((i) => outboxRow(i, now)));
+    if (statements.length === 1) await this.q.run(statements[0]);
+    else
+      await this.q.transaction(async (tx) => {
+        for (const s of statements) await tx.run(s);
+      });
+  }
+
+  async claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]> {
+    const { owner, now, leaseUntil, take } = o;
+    if (!o.platforms.length || take <= 0) return [];
+    const candidates = (await Promise.all(o.platforms.map((p) => this.oldestDue(p, now, take))))
+      .flat()
+      .sort((a, b) => a.id - b.id)
+      .slice(0, take);
+    if (!candidates.length) return [];
+
+    const targets = [...new Set(candidates.map((c) => c.target))];
+    const waiting = await this.q.all<{ platform: string; target: string; first: unknown }>(
+      sql`SELECT "platform", "target", MIN("id") AS "first" FROM "OutboxMessage"
+          WHERE "state" = 'pending' AND "nextAt" > ${now} AND "target" IN ${sql.list(targets)} GROUP BY "platform", "target"`,
+    );
+    const firstWaiting = new Map(waiting.map((w) => [`${w.platform}:${w.target}`, num(w.first)]));
+    const blocked = new Set<string>();
+    const eligible: OutboxMessage[] = [];
+    for (const row of candidates) {
+      const target = `${row.platform}:${row.target}`;
+      if (blocked.has(target)) continue;
+      const heldByOther = row.leaseUntil !== null && row.leaseUntil > now && row.leaseOwner !== owner;
+      if (row.id > (firstWaiting.get(target) ?? Infinity) || heldByOther) blocked.add(target);
+      else eligible.push(row);
+    }
+    if (!eligible.length) return [];
+
+    // conditional on the lease being free: of two workers, only one gets each row
+    const got = await this.q.all<{ id: unknown }>(
+      sql`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+          WHERE "id" IN ${sql.list(eligible.map((r) => r.id))} AND "state" = 'pending'
+            AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${now} OR "leaseOwner" = ${owner})
+          RETURNING "id"`,
+    );
+    const mine = new Set(got.map((r) => num(r.id)));
+    // a row another worker took in between holds back the later rows to its target: those go back
+    const out: OutboxMessage[] = [];
+    const giveBack: number[] = [];
+    blocked.clear();
+    for (const row of eligible) {
+      const target = `${row.platform}:${row.target}`;
+      if (!mine.has(row.id)) blocked.add(target);
+      else if (blocked.has(target)) giveBack.push(row.id);
+      else out.push({ ...row, leaseOwner: owner, leaseUntil });
+    }
+    if (giveBack.length) await this.release(giveBack, owner);
+    return out;
+  }
+
+  /**
+   * The oldest due rows of one platform through (state, platform, id): a cold snap's backlog for
+   * a rate-limited platform is neither read nor sorted at every pass. SQLite's planner, without
+   * statistics, would take (state, nextAt) and sort every due row, so it is told the index.
+   */
+  private async oldestDue(platform: Platform, now: Date, take: number): Promise<OutboxMessage[]> {
+    const index = dialect({ sqlite: sql` INDEXED BY "OutboxMessage_state_platform_id_idx"`, postgresql: sql`` });
+    const rows = await this.q.all(
+      sql`SELECT * FROM "OutboxMessage"${index} WHERE "state" = 'pending' AND "platform" = ${platform} AND "nextAt" <= ${now} ORDER BY "id" LIMIT ${take}`,
+    );
+    return rows.map(message);
+  }
+
+  async release(ids: readonly number[], owner: string): Promise<void> {
+    if (!ids.length) return;
+    await this.q.run(sql`UPDATE "OutboxMessage" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" IN ${sql.list(ids)} AND "leaseOwner" = ${owner}`);
+  }
+
+  async markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void> {
+    await this.q.run(
+      sql`UPDATE "OutboxMessage" SET "state" = 'sent', "sentAt" = ${o.at}, "attempts" = ${o.attempts}, "lastError" = NULL,
+            "leaseOwner" = NULL, "leaseUntil" = NULL, "result" = ${o.result}
+          WHERE "id" = ${id}`,
+    );
+  }
+
+  async markFailed(id: number, f: DeliveryFailure): Promise<void> {
+    await this.q.run(
+      sql`UPDATE "OutboxMessage" SET "state" = ${f.dead ? 'dead' : 'pending'}, "attempts" = ${f.attempts}, "lastError" = ${f.error},
+            "nextAt" = ${f.nextAt}, "leaseOwner" = NULL, "leaseUntil" = NULL
+          WHERE "id" = ${id}`,
+    );
+  }
+
+  async resend(id: number, now: Date): Promise<void> {
+    const changed = await this.q.run(
+      sql`UPDATE "OutboxMessage" SET "state" = 'pending', "attempts" = 0, "nextAt" = ${now}, "lastError" = NULL, "leaseOwner" = NULL, "leaseUntil" = NULL
+          WHERE "id" = ${id} AND "state" = 'dead'`,
+    );
+    if (changed === 1) return;
+    const row = await this.q.get<{ state: string }>(sql`SELECT "state" FROM "OutboxMessage" WHERE "id" = ${id}`);
+    if (!row) throw new AppError('not_found', `no outbox message ${id}`);
+    throw new AppError('invalid_transition', `outbox message ${id} is ${row.state}, not dead`, { from: row.state, action: 'resend' });
+  }
+
+  async list(state: OutboxMessage['state'], page: { skip: number; take: number }): Promise<{ total: number; items: OutboxMessage[] }> {
+    const [count, rows] = await Promise.all([
+      this.q.get<{ n: unknown }>(sql`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "state" = ${state}`),
+      this.q.all(sql`SELECT * FROM "OutboxMessage" WHERE "state" = ${state} ORDER BY "id" DESC LIMIT ${page.take} OFFSET ${page.skip}`),
+    ]);
+    return { total: num(count?.n), items: rows.map(message) };
+  }
+
+  async countDue(platforms: readonly Platform[], now: Date): Promise<number> {
+    if (!platforms.length) return 0;
+    const r = await this.q.get<{ n: unknown }>(
+      sql`SELECT COUNT(*) AS "n" FROM "OutboxMessage" WHERE "state" = 'pending' AND "nextAt" <= ${now} AND "platform" IN ${sql.list(platforms)}`,
+    );
+    return num(r?.n);
+  }
+
+  async cardOf(ticketId: number, purpose: string): Promise<SlackCard | null> {
+    const r = await this.q.get(sql`SELECT * FROM "SlackCard" WHERE "ticketId" = ${ticketId} AND "purpose" = ${purpose}`);
+    return r ? decodeRow<SlackCard>('SlackCard', r) : null;
+  }
+
+  async saveCard(card: Omit<SlackCard, 'id'>): Promise<void> {
+    await this.q.run(
+      sql`INSERT INTO "SlackCard" ("ticketId", "purpose", "channel", "ts") VALUES (${card.ticketId}, ${card.purpose}, ${card.channel}, ${card.ts})
+          ON CONFLICT ("ticketId", "purpose") DO UPDATE SET "channel" = excluded."channel", "ts" = excluded."ts"`,
+    );
+  }
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
-import { AppError } from '../../core/errors.js';
+import type { OutboxMessage } from '../../core/model.js';
 
 /** Admins see what could not be delivered (dead letters) and send it again. */
 export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core }) {
-  app.get<{ Querystring: { state: string; page: number; pageSize: number } }>(
+  app.get<{ Querystring: { state: OutboxMessage['state']; page: number; pageSize: number } }>(
     '/api/outbox',
     {
       schema: {
@@ -23,14 +23,10 @@ export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core 
     },
     async (req) => {
       const { state, page, pageSize } = req.query;
-      const where = { state };
-      const [total, rows] = await Promise.all([
-        core.db.outboxMessage.count({ where }),
-        core.db.outboxMessage.findMany({ where, orderBy: { id: 'desc' }, skip: (page - 1) * pageSize, take: pageSize }),
-      ]);
+      const { total, items } = await core.stores.outbox.list(state, { skip: (page - 1) * pageSize, take: pageSize });
       return {
         total,
-        items: rows.map((r) => ({
+        items: items.map((r) => ({
           id: r.id,
           key: r.key,
           platform: r.platform,
@@ -51,15 +47,7 @@ export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core 
     '/api/outbox/:id/resend',
     { schema: { tags: ['outbox'], summary: 'Send a dead message again', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } } },
     async (req) => {
-      const res = await core.db.outboxMessage.updateMany({
-        where: { id: req.params.id, state: 'dead' },
-        data: { state: 'pending', attempts: 0, nextAt: core.clock.now(), lastError: null, leaseOwner: null, leaseUntil: null },
-      });
-      if (res.count !== 1) {
-        const exists = await core.db.outboxMessage.findUnique({ where: { id: req.params.id } });
-        if (!exists) throw new AppError('not_found', `no outbox message ${req.params.id}`);
-        throw new AppError('invalid_transition', `outbox message ${req.params.id} is ${exists.state}, not dead`, { from: exists.state, action: 'resend' });
-      }
+      await core.stores.outbox.resend(req.params.id, core.clock.now());
       return { id: req.params.id, state: 'pending' };
     },
   );

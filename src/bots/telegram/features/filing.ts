@@ -16,7 +16,6 @@ import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, onceKey, replyLong } from '../replies.js';
 import { categoryLabel, filedReply, kindLabel } from '../render.js';
-import { enqueue } from '../../../core/outbox/enqueue.js';
 
 export interface Draft {
   kind: TicketKind;
@@ -98,7 +97,7 @@ async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, repl
     if (!ctx.chat) throw e;
     deps.log.warn({ ticket: ticket.number, err: (e as Error).message }, 'telegram refused the filed reply: it goes by the outbox');
     const item = { key: `filed:${ticket.id}`, platform: 'telegram', target: String(ctx.chat.id), kind: 'ticket_filed', payload: { ticketId: ticket.id, replyTo, locale: ctx.locale } } as const;
-    await enqueue(core.db, core.clock.now(), [item]);
+    await core.stores.outbox.owe([item], core.clock.now());
     deps.kick?.();
   }
 }
