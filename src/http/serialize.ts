@@ -2,7 +2,7 @@
 import { formatMinute } from '../core/local-time.js';
 import type { Org } from '../core/org/org.js';
 import type { TicketWithTimeline } from '../core/tickets/get-ticket.js';
-import type { Ticket } from '../db/generated/sqlite/client.js';
+import type { Ticket } from '../core/model.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

@@ -43,7 +43,8 @@ export function actorOf(staff: Staff): string {
 
 /** A ticket with its timeline, as cards and answers need it. */
 export async function ticketWithEvents(d: SlackDeps, number: string): Promise<CardTicket | null> {
-  return d.core.db.ticket.findUnique({ where: { number }, include: { events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
+  const view = await d.core.stores.views.ticketView({ number });
+  return view && { ...view.ticket, events: view.events };
 }
 
 /** Where to answer one person: an ephemeral in the channel they acted in, else a direct message. */
@@ -62,14 +63,14 @@ export async function tell(client: WebClient, d: SlackDeps, to: Audience, text: 
       return;
     }
     if (to.channel) {
-      await client.chat.postEphemeral({ channel: to.channel, user: to.user, ...msg } as never);
+      await client.chat.postEphemeral({ channel: to.channel, user: to.user, ...msg });
       return;
     }
   } catch (e) {
     d.log.warn({ err: (e as Error).message, user: to.user }, 'ephemeral answer failed, sending a direct message');
   }
   try {
-    await client.chat.postMessage({ channel: to.user, ...msg } as never);
+    await client.chat.postMessage({ channel: to.user, ...msg });
   } catch (e) {
     d.log.error({ err: (e as Error).message, user: to.user }, 'could not answer the user');
   }

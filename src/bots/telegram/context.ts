@@ -6,7 +6,7 @@ import { Context } from 'grammy';
 import type { Core } from '../../core/context.js';
 import { meetResident } from '../../core/residents/meet-resident.js';
 import { asLocale, t, type Locale, type Vars } from '../../i18n/index.js';
-import type { Resident } from '../../db/generated/sqlite/client.js';
+import type { Resident } from '../../core/model.js';
 import type { TextClassifier } from './classifier.js';
 
 export interface ResidentFlavor {

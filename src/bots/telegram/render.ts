@@ -6,7 +6,7 @@ import type { Org } from '../../core/org/org.js';
 import { formatClock, formatMinute, localIsoDate } from '../../core/local-time.js';
 import type { TicketWithTimeline } from '../../core/tickets/get-ticket.js';
 import { t, type Locale } from '../../i18n/index.js';
-import type { Ticket } from '../../db/generated/sqlite/client.js';
+import type { Ticket } from '../../core/model.js';
 import { tt } from './context.js';
 
 export function branchName(org: Org, branchId: string | null | undefined, locale: Locale): string {

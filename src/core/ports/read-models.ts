@@ -2,7 +2,9 @@
  * What the bots and pages show: tickets with what their cards and status pages need, read in
  * as few statements as the view allows. Reads only; nothing here changes a row.
  */
+import type { Category, TicketKind } from '../domain.js';
 import type { Callback, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../model.js';
+import type { Status } from '../tickets/status-machine.js';
 
 /** A ticket with everything its Slack card, dashboard page and resident status show. */
 export interface TicketView {
@@ -11,8 +13,27 @@ export interface TicketView {
   events: TicketEvent[];
   photos: TicketPhoto[];
   form: ServiceForm | null;
-  /** oldest first */
+  /** in the order they were opened */
   callbacks: Callback[];
+}
+
+/** Which tickets a list shows; every field given narrows it. */
+export interface TicketListFilter {
+  status?: readonly Status[];
+  branchId?: string;
+  kind?: TicketKind;
+  category?: Category;
+  residentId?: number;
+  /**
+   * Only tickets open at this instant with a deadline passed and its step not done: not
+   * acknowledged (received or dispatched), nobody on site yet (received, dispatched, accepted,
+   * not resolved), not resolved (before resolved).
+   */
+  overdueAt?: Date;
+  /** created at or after */
+  from?: Date;
+  /** created before */
+  to?: Date;
 }
 
 export interface ReadModels {
@@ -23,4 +44,6 @@ export interface ReadModels {
   ticketView(by: { id: number } | { number: string }): Promise<TicketView | null>;
   eventById(id: number): Promise<TicketEvent | null>;
   callbackById(id: number): Promise<Callback | null>;
+  /** A page of tickets, newest first, and how many match in all. */
+  ticketList(f: TicketListFilter, page: { offset: number; limit: number }): Promise<{ total: number; items: Ticket[] }>;
 }

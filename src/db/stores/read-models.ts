@@ -1,7 +1,7 @@
 import type { Callback, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
-import type { ReadModels, TicketView } from '../../core/ports/read-models.js';
+import type { ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
 import type { Db } from '../client.js';
-import { decodeRow, type Row } from '../codec.js';
+import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { sql, type Sql } from '../statement.js';
 
@@ -47,7 +47,7 @@ export class SqlReadModels implements ReadModels {
         FROM "Ticket" t LEFT JOIN "ServiceForm" f ON f."ticketId" = t."id" WHERE ${head}`),
       this.q.all(sql`SELECT * FROM "TicketEvent" WHERE "ticketId" = ${where} ORDER BY "at", "id"`),
       this.q.all(sql`SELECT * FROM "TicketPhoto" WHERE "ticketId" = ${where} ORDER BY "id"`),
-      this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "createdAt", "id"`),
+      this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "id"`),
     ]);
     if (!top) return null;
     const ticket = decodeRow<Ticket>('Ticket', pick(top, (k) => !k.startsWith('f_')), '');
@@ -70,6 +70,33 @@ export class SqlReadModels implements ReadModels {
     const r = await this.q.get(sql`SELECT * FROM "Callback" WHERE "id" = ${id}`);
     return r ? decodeRow<Callback>('Callback', r) : null;
   }
+
+  async ticketList(f: TicketListFilter, page: { offset: number; limit: number }): Promise<{ total: number; items: Ticket[] }> {
+    const where = listWhere(f);
+    const [count, rows] = await Promise.all([
+      this.q.get(sql`SELECT COUNT(*) AS n FROM "Ticket" WHERE ${where}`),
+      this.q.all(sql`SELECT * FROM "Ticket" WHERE ${where} ORDER BY "id" DESC LIMIT ${page.limit} OFFSET ${page.offset}`),
+    ]);
+    return { total: num(count?.n), items: rows.map(ticketRow) };
+  }
+}
+
+function listWhere(f: TicketListFilter): Sql {
+  const and: Sql[] = [];
+  if (f.status?.length) and.push(sql`"status" IN ${sql.list(f.status)}`);
+  if (f.branchId) and.push(sql`"branchId" = ${f.branchId}`);
+  if (f.kind) and.push(sql`"kind" = ${f.kind}`);
+  if (f.category) and.push(sql`"category" = ${f.category}`);
+  if (f.residentId) and.push(sql`"residentId" = ${f.residentId}`);
+  if (f.from) and.push(sql`"createdAt" >= ${f.from}`);
+  if (f.to) and.push(sql`"createdAt" < ${f.to}`);
+  if (f.overdueAt) {
+    const now = f.overdueAt;
+    and.push(sql`(("acceptedAt" IS NULL AND "ackDueAt" < ${now} AND "status" IN ('received', 'dispatched'))
+      OR ("arrivedAt" IS NULL AND "resolvedAt" IS NULL AND "arriveDueAt" < ${now} AND "status" IN ('received', 'dispatched', 'accepted'))
+      OR ("resolvedAt" IS NULL AND "resolveDueAt" < ${now} AND "status" IN ('received', 'dispatched', 'accepted', 'on_site')))`);
+  }
+  return and.length ? sql.join(and, ' AND ') : sql`1 = 1`;
 }
 
 function pick(r: Row, keep: (k: string) => boolean): Row {

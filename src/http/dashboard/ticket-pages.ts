@@ -2,7 +2,7 @@
 import type { TicketWithTimeline } from '../../core/tickets/get-ticket.js';
 import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
-import type { Ticket } from '../../db/generated/sqlite/client.js';
+import type { Ticket } from '../../core/model.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { branchName } from './format.js';
 import { href, html, type Markup } from './html.js';

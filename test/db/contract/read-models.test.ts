@@ -88,3 +88,51 @@ describe('read models', () => {
     expect(await views.callbackById(v!.callbacks[0].id)).toEqual(v!.callbacks[0]);
   });
 });
+
+describe('ticket lists', () => {
+  const now = new Date('2026-11-28T12:00:00Z');
+  const past = new Date('2026-11-28T11:00:00Z');
+  const future = new Date('2026-11-28T13:00:00Z');
+  const base = { kind: 'complaint', category: 'leak', source: 'hotline', description: '漏水', firstResponder: 'staff:li', createdAt: new Date('2026-11-20T00:00:00Z') };
+  const made: Record<string, number> = {};
+
+  beforeAll(async () => {
+    const rows = {
+      ackLate: { status: 'dispatched', branchId: 'huimin', ackDueAt: past },
+      ackLateButAccepted: { status: 'accepted', branchId: 'huimin', ackDueAt: past, acceptedAt: past },
+      arriveLate: { status: 'accepted', branchId: 'huimin', arriveDueAt: past, acceptedAt: past },
+      arrivedInTime: { status: 'on_site', branchId: 'huimin', arriveDueAt: past, arrivedAt: past },
+      resolveLate: { status: 'on_site', branchId: 'huimin', resolveDueAt: past, arrivedAt: past },
+      resolveAhead: { status: 'accepted', branchId: 'huimin', resolveDueAt: future },
+      closedLate: { status: 'closed', branchId: 'huimin', resolveDueAt: past },
+      otherBranch: { status: 'dispatched', branchId: 'xincheng', ackDueAt: past, category: 'billing' },
+    };
+    let i = 100;
+    for (const [name, r] of Object.entries(rows)) {
+      made[name] = (await core.db.ticket.create({ data: { ...base, number: `T20261120-0${i++}`, ...r } })).id;
+    }
+  });
+
+  const ids = (items: { id: number }[]) => items.map((t) => t.id);
+
+  it('lists the newest first, a page at a time, with the count of all that match', async () => {
+    const first = await views.ticketList({ branchId: 'huimin' }, { offset: 0, limit: 3 });
+    expect(first.total).toBe(7);
+    expect(ids(first.items)).toEqual([made.closedLate, made.resolveAhead, made.resolveLate]);
+    const third = await views.ticketList({ branchId: 'huimin' }, { offset: 6, limit: 3 });
+    expect(ids(third.items)).toEqual([made.ackLate]);
+  });
+
+  it('lists only tickets with a deadline passed and its step not done', async () => {
+    const late = await views.ticketList({ overdueAt: now }, { offset: 0, limit: 50 });
+    expect(ids(late.items).sort((a, b) => a - b)).toEqual([made.ackLate, made.arriveLate, made.resolveLate, made.otherBranch].sort((a, b) => a - b));
+    expect(late.total).toBe(4);
+  });
+
+  it('narrows by status, kind, category and creation time together', async () => {
+    const got = await views.ticketList({ status: ['dispatched', 'accepted'], kind: 'complaint', category: 'leak', from: new Date('2026-11-19T00:00:00Z'), to: new Date('2026-11-21T00:00:00Z') }, { offset: 0, limit: 50 });
+    expect(ids(got.items)).toEqual([made.resolveAhead, made.arriveLate, made.ackLateButAccepted, made.ackLate]);
+    expect((await views.ticketList({ category: 'billing' }, { offset: 0, limit: 50 })).items.map((t) => t.number)).toEqual(['T20261120-0107']);
+    expect((await views.ticketList({ to: new Date('2026-11-20T00:00:00Z') }, { offset: 0, limit: 50 })).total).toBe(0);
+  });
+});

@@ -30,10 +30,10 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
     if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
     const decision = canAct(d.core.org, staff, t, 'callback');
     if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
-    const cb = await d.core.db.callback.findUnique({ where: { id: v.c } });
+    const cb = await d.core.stores.views.callbackById(v.c);
     if (!cb || cb.ticketId !== t.id) return tell(a.client, d, to, tr(ctx, 'error.not_found'));
     if (cb.status !== 'pending') return tell(a.client, d, to, tr(ctx, 'callback.already', { status: cb.status === 'unreachable' ? tr(ctx, 'callback.unreachable') : tr(ctx, 'callback.answered') }));
-    await a.client.views.open({ trigger_id: a.body.trigger_id!, view: callbackModal(ctx, t, cb.id, where) } as never);
+    await a.client.views.open({ trigger_id: a.body.trigger_id!, view: callbackModal(ctx, t, cb.id, where) });
   });
 
   app.view(CALLBACK_VIEW, async (args) => {
@@ -56,7 +56,7 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
       if (from.ch && from.ts) {
         const fresh = (await ticketWithEvents(d, from.n))!;
         await a.client.chat
-          .update({ channel: from.ch, ts: from.ts, ...callbackTask(renderCtx(d), fresh, out.callback) } as never)
+          .update({ channel: from.ch, ts: from.ts, ...callbackTask(renderCtx(d), fresh, out.callback) })
           .catch((e) => d.log.warn({ err: (e as Error).message }, 'callback task not updated'));
       }
     } catch (e) {

@@ -11,6 +11,7 @@ import { createTicket } from '../../../core/tickets/create-ticket.js';
 import { actorOf, errorText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
 import { INTAKE_VIEW, intakeModal, readIntake } from '../modals/intake-modal.js';
 import { origin } from '../modals/view-state.js';
+import type { Block } from '../render/blocks.js';
 import { branchName, tr } from '../render/names.js';
 import { ticketCard } from '../render/ticket-card.js';
 import type { CommandArgs, ViewArgs } from './types.js';
@@ -55,12 +56,12 @@ export function registerCommands(app: App, d: SlackDeps): void {
     const to = { user: a.command.user_id, respond: a.respond };
     if (!d.kpiBlocks) return tell(a.client, d, to, tr(ctx, 'command.kpi_unavailable'));
     const blocks = await d.kpiBlocks({ text: a.command.text.trim(), staff: staffFor(d, a.command.user_id)! });
-    await tell(a.client, d, to, tr(ctx, 'command.kpi_title'), blocks as never);
+    await tell(a.client, d, to, tr(ctx, 'command.kpi_title'), blocks as Block[]);
   });
 
   on('/intake', async (a) => {
     const staff = staffFor(d, a.command.user_id)!;
-    await a.client.views.open({ trigger_id: a.command.trigger_id, view: intakeModal(renderCtx(d), staff, { ch: a.command.channel_id }) } as never);
+    await a.client.views.open({ trigger_id: a.command.trigger_id, view: intakeModal(renderCtx(d), staff, { ch: a.command.channel_id }) });
   });
 
   app.view(INTAKE_VIEW, async (args) => {
@@ -68,7 +69,7 @@ export function registerCommands(app: App, d: SlackDeps): void {
     const ctx = renderCtx(d);
     const r = readIntake(ctx, a.view);
     if (!r.ok) return a.ack({ response_action: 'errors', errors: r.errors });
-    if (r.value.customerAccount && !(await d.core.db.customer.findUnique({ where: { account: r.value.customerAccount } }))) {
+    if (r.value.customerAccount && !(await d.core.stores.customers.byAccount(r.value.customerAccount))) {
       return a.ack({ response_action: 'errors', errors: { account: tr(ctx, 'intake.error_account_unknown') } });
     }
     await a.ack();

@@ -1,6 +1,7 @@
 /** callback.record: the centre's phone callback (R8h, R28): reached or not, satisfaction, a note. */
+import type { types } from '@slack/bolt';
 import { SATISFACTION, type Satisfaction } from '../../../core/domain.js';
-import type { Ticket } from '../../../db/generated/sqlite/client.js';
+import type { Ticket } from '../../../core/model.js';
 import { option, section, type Block } from '../render/blocks.js';
 import { common, tr, type RenderCtx } from '../render/names.js';
 import { modal, radioInput, textInput } from './elements.js';
@@ -8,7 +9,7 @@ import { fieldValue, type ModalOrigin, type ViewLike } from './view-state.js';
 
 export const CALLBACK_VIEW = 'callback.record';
 
-export function callbackModal(ctx: RenderCtx, t: Ticket, callbackId: number, from: ModalOrigin): Block {
+export function callbackModal(ctx: RenderCtx, t: Ticket, callbackId: number, from: ModalOrigin): types.ModalView {
   const blocks: Block[] = [
     section(tr(ctx, 'callback.intro', { number: t.number })),
     radioInput('reached', tr(ctx, 'callback.reached'), [option(tr(ctx, 'callback.reached_yes'), 'yes'), option(tr(ctx, 'callback.reached_no'), 'no')]),

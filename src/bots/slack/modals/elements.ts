@@ -1,4 +1,5 @@
 /** Block Kit inputs for modals: block_id and action_id are both the field name (see view-state.ts). */
+import type { types } from '@slack/bolt';
 import { plain, type Block } from '../render/blocks.js';
 
 type Opt = { text: ReturnType<typeof plain>; value: string };
@@ -52,7 +53,7 @@ export function checkboxInput(field: string, label: string, options: Opt[], o: {
   return { type: 'input', block_id: field, optional: o.optional ?? true, label: plain(label), element: { type: 'checkboxes', action_id: field, options } };
 }
 
-export function modal(callbackId: string, title: string, submit: string, close: string, blocks: Block[], privateMetadata: unknown): Block {
+export function modal(callbackId: string, title: string, submit: string, close: string, blocks: Block[], privateMetadata: unknown): types.ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
@@ -60,6 +61,7 @@ export function modal(callbackId: string, title: string, submit: string, close: 
     submit: plain(submit.slice(0, 24)),
     close: plain(close.slice(0, 24)),
     private_metadata: JSON.stringify(privateMetadata),
-    blocks,
+    // the builders here make Slack's block shapes; Block is their loose common type
+    blocks: blocks as types.AnyBlock[],
   };
 }

@@ -1,4 +1,5 @@
 /** /handover: the outgoing person reads what is open and what was logged, writes the handover and signs (R4). */
+import type { types } from '@slack/bolt';
 import type { HandoverSummary } from '../../../core/duty/handover-summary.js';
 import { divider, section, type Block } from '../render/blocks.js';
 import { handoverOverview } from '../render/handover.js';
@@ -8,7 +9,7 @@ import { fieldValue, type ModalOrigin, type ViewLike } from './view-state.js';
 
 export const HANDOVER_VIEW = 'duty.handover';
 
-export function handoverModal(ctx: RenderCtx, s: HandoverSummary, from: ModalOrigin): Block {
+export function handoverModal(ctx: RenderCtx, s: HandoverSummary, from: ModalOrigin): types.ModalView {
   const blocks: Block[] = [
     section(tr(ctx, 'handover.intro', { place: branchName(ctx, s.branchId) })),
     ...handoverOverview(ctx, s),

@@ -2,6 +2,7 @@
  * /intake: the centre (or a branch, R1.2) records a complaint taken by phone, letter or visit
  * (R3) with the caller's details; whoever records it is the first responder (R1).
  */
+import type { types } from '@slack/bolt';
 import { CATEGORIES, SEVERITIES, TICKET_KINDS, type Category, type Severity, type TicketKind } from '../../../core/domain.js';
 import type { Staff } from '../../../core/org/types.js';
 import { option, type Block } from '../render/blocks.js';
@@ -13,7 +14,7 @@ export const INTAKE_VIEW = 'ticket.intake';
 export const INTAKE_SOURCES = ['hotline', 'letter', 'visit', 'branch_direct'] as const;
 export type IntakeSource = (typeof INTAKE_SOURCES)[number];
 
-export function intakeModal(ctx: RenderCtx, staff: Staff, from: ModalOrigin): Block {
+export function intakeModal(ctx: RenderCtx, staff: Staff, from: ModalOrigin): types.ModalView {
   const branches = [...ctx.org.branches.values()];
   const communityGroups = branches.map((b) => ({
     label: branchName(ctx, b.id),

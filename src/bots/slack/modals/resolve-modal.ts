@@ -3,8 +3,9 @@
  * materials, fees (yuan, stored in cents) and whether the customer signed the paper form.
  * Errors go back into the modal (response_action: errors) and nothing is stored.
  */
+import type { types } from '@slack/bolt';
 import type { ServiceFormInput } from '../../../core/tickets/transition-ticket.js';
-import type { Ticket } from '../../../db/generated/sqlite/client.js';
+import type { Ticket } from '../../../core/model.js';
 import { option, section, type Block } from '../render/blocks.js';
 import { tr, type RenderCtx } from '../render/names.js';
 import { checkboxInput, modal, textInput } from './elements.js';
@@ -12,7 +13,7 @@ import { fieldValue, fieldValues, yuanToCents, type ModalOrigin, type ViewLike }
 
 export const RESOLVE_VIEW = 'ticket.resolve';
 
-export function resolveModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): Block {
+export function resolveModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): types.ModalView {
   const blocks: Block[] = [
     section(tr(ctx, 'resolve.intro', { number: t.number })),
     textInput('result', tr(ctx, 'resolve.result'), { multiline: true, max: 1000, placeholder: tr(ctx, 'resolve.result_hint') }),

@@ -2,7 +2,8 @@
  * ticket.transfer: to another branch or unit, with a reason. The first responder stays (R1): the
  * core never touches it; the new branch's card shows it.
  */
-import type { Ticket } from '../../../db/generated/sqlite/client.js';
+import type { types } from '@slack/bolt';
+import type { Ticket } from '../../../core/model.js';
 import { option, section, type Block } from '../render/blocks.js';
 import { branchName, common, tr, unitName, type RenderCtx } from '../render/names.js';
 import { modal, selectInput, textInput } from './elements.js';
@@ -10,7 +11,7 @@ import { fieldValue, type ModalOrigin, type ViewLike } from './view-state.js';
 
 export const TRANSFER_VIEW = 'ticket.transfer';
 
-export function transferModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): Block {
+export function transferModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): types.ModalView {
   const branches = [...ctx.org.branches.values()];
   const branchOptions = branches.map((b) => option(branchName(ctx, b.id), b.id));
   const groups = branches.map((b) => ({
@@ -37,7 +38,7 @@ export function readTransfer(ctx: RenderCtx, view: ViewLike, t: Ticket): { ok: t
   if (unitId && branchId && ctx.org.units.get(unitId)?.branchId !== branchId) errors.unit = tr(ctx, 'transfer.error_unit', { branch: branchName(ctx, branchId) });
   if (!reason) errors.reason = tr(ctx, 'transfer.error_reason');
   if (branchId && !errors.unit) {
-    const target = unitId ?? ctx.org.unitFor(branchId, t.category as never)?.id ?? null;
+    const target = unitId ?? ctx.org.unitFor(branchId, t.category)?.id ?? null;
     if (branchId === t.branchId && target === t.unitId) errors[unitId ? 'unit' : 'branch'] = tr(ctx, 'transfer.error_same');
   }
   if (Object.keys(errors).length) return { ok: false, errors };

@@ -4,7 +4,7 @@
  * (issue 5's staff_alert, rendered from whatever its payload gives, and its digest of many tickets).
  */
 import { formatMinute } from '../../../core/local-time.js';
-import type { Callback, Ticket, TicketEvent } from '../../../db/generated/sqlite/client.js';
+import type { Callback, Ticket, TicketEvent } from '../../../core/model.js';
 import { has } from '../../../i18n/index.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block } from './blocks.js';
 import { actorName, branchName, common, communityName, mention, tr, type RenderCtx } from './names.js';

@@ -7,8 +7,8 @@ export function esc(s: string | null | undefined): string {
   return (s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export const plain = (text: string) => ({ type: 'plain_text', text: text.slice(0, 150) || ' ', emoji: true });
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: text.slice(0, 3000) || ' ' });
+export const plain = (text: string) => ({ type: 'plain_text' as const, text: text.slice(0, 150) || ' ', emoji: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) || ' ' });
 
 export const header = (text: string): Block => ({ type: 'header', text: plain(text) });
 export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });

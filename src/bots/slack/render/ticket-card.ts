@@ -4,12 +4,13 @@
  * (who, the minute: R8g). Residents' phones are masked; handlers can ask for the full number.
  */
 import { formatMinute } from '../../../core/local-time.js';
-import { allowedActions, type Status } from '../../../core/tickets/status-machine.js';
-import type { Ticket, TicketEvent } from '../../../db/generated/sqlite/client.js';
+import type { Ticket, TicketEvent } from '../../../core/model.js';
+import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
 import { actorName, branchName, common, communityName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
 
+/** A ticket with its timeline (oldest first), as cards and answers show it. */
 export type CardTicket = Ticket & { events: TicketEvent[] };
 
 export const ACTION = {
@@ -57,7 +58,7 @@ export function duration(ctx: RenderCtx, ms: number): string {
 
 /** The deadline the ticket is working against now, by status (R7, R27). */
 export function currentDeadline(t: Ticket): { name: 'ack' | 'arrive' | 'resolve'; at: Date } | null {
-  const status = t.status as Status;
+  const status = t.status;
   if ((status === 'received' || status === 'dispatched') && t.ackDueAt) return { name: 'ack', at: t.ackDueAt };
   if ((status === 'received' || status === 'dispatched' || status === 'accepted') && t.arriveDueAt && !t.arrivedAt) return { name: 'arrive', at: t.arriveDueAt };
   if (['received', 'dispatched', 'accepted', 'on_site'].includes(status) && t.resolveDueAt) return { name: 'resolve', at: t.resolveDueAt };
@@ -159,7 +160,7 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
 /** The buttons for the steps the status machine allows now (R8 closed loop). */
 function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
   if (!t.branchId) return [];
-  const allowed = allowedActions(t.status as Status);
+  const allowed = allowedActions(t.status);
   const v: CardValue = { n: t.number, s: t.status };
   const out: Block[] = [];
   if (allowed.includes('accept')) out.push(button(tr(ctx, 'button.accept'), ACTION.accept, v, 'primary'));

@@ -50,7 +50,7 @@ export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
     if (!text) return;
     const number = ctx.prompt.vars.number.trim();
     await addResidentComment(core, { residentId: ctx.resident.id, number, text });
-    const ticket = await core.db.ticket.findUnique({ where: { number } });
+    const ticket = await core.stores.views.ticketByNumber(number);
     if (!ticket) throw new AppError('ticket_not_found', `no ticket ${number}`, { number });
     await ctx.reply(ctx.t('rating.comment_saved', { branch: branchName(core.org, ticket.branchId, ctx.locale) }));
   });
