@@ -3,7 +3,6 @@
  * (the outbox). Rows name a domain message, not display text: the platform adapters render them
  * from the ticket's state when they deliver. Keys make a replayed change harmless.
  */
-import type { Tx } from '../context.js';
 import type { OutboxMessage } from '../model.js';
 
 export type OutboxKind =
@@ -33,22 +32,4 @@ export type OutboxRow = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kin
 /** An item as its OutboxMessage row, due at once. */
 export function outboxRow(item: OutboxItem, now: Date): OutboxRow {
   return { key: item.key, platform: item.platform, target: item.target, kind: item.kind, payload: JSON.stringify(item.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now };
-}
-
-export async function enqueue(tx: Tx, now: Date, items: OutboxItem[]): Promise<void> {
-  for (const item of items) {
-    await tx.outboxMessage.upsert({
-      where: { key: item.key },
-      create: {
-        key: item.key,
-        platform: item.platform,
-        target: item.target,
-        kind: item.kind,
-        payload: JSON.stringify(item.payload),
-        nextAt: now,
-        createdAt: now,
-      },
-      update: {},
-    });
-  }
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { formatMinute } from '../../../src/core/local-time.js';
-import { enqueue } from '../../../src/core/outbox/enqueue.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
@@ -119,7 +118,7 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
     await h.drain();
     const card = await cardOf(h, t.id);
     h.core.clock.advance(45 * MINUTE);
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       {
         key: `warn:${t.id}`,
         platform: 'slack',
@@ -127,7 +126,7 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
         kind: 'staff_alert',
         payload: { ticketId: t.id, level: 0, stage: 'warn', deadline: 'arrive', dueAt: t.arriveDueAt!.toISOString(), mention: ['xincheng-field1'] },
       },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     const warning = h.fake.thread(card.channel, card.ts).at(-1)!;
     expect(textOf(warning)).toContain(`时限提醒：${t.number}`);
@@ -137,9 +136,9 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
 
   it('renders a payload it does not know yet as well as it can', async () => {
     const t = await createTicket(h.core, hotlineComplaint());
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       { key: `odd:${t.id}`, platform: 'slack', target: 'C0CENTRE01', kind: 'staff_alert', payload: { ticketId: t.id, level: 'fourth', deadline: '2026-11-28T08:00:00Z' } },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     const odd = h.fake.channelMessages('C0CENTRE01').at(-1)!;
     expect(textOf(odd)).toContain(`fourth：${t.number}`);
@@ -148,7 +147,7 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
   });
 
   it('posts the scheduled daily report with its numbers', async () => {
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       {
         key: 'report:daily:test',
         platform: 'slack',
@@ -156,7 +155,7 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
         kind: 'report',
         payload: { report: 'daily', date: '2026-11-27', branchId: 'xincheng', numbers: { branchId: 'xincheng', newTickets: 12, finished: 10, overdueOpen: 1, callbacksDone: 8, satisfied: 7, suggestions: 2 } },
       },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     const report = h.fake.channelMessages('C1XINCHER').at(-1)!;
     expect(textOf(report)).toContain('日报 2026-11-27 · 新城供热分公司');
@@ -164,9 +163,9 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
     expect(textOf(report)).toContain('超时未结: 1');
   });
   it('posts the monthly report to the leaders with the KPI blocks of the month that ended', async () => {
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       { key: 'report:monthly:test', platform: 'slack', target: 'C0LEADER01', kind: 'report', payload: { report: 'monthly_kpi', date: '2026-11-01', month: '2026-10' } },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     const report = h.fake.channelMessages('C0LEADER01').at(-1)!;
     expect(report.text).toBe('2026-10 月度考核指标');
@@ -181,9 +180,9 @@ describe('deadline alerts as a digest (R2 督促, R7)', () => {
     await h.drain();
     h.core.clock.advance(15 * MINUTE);
     const tickets = [...made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })), { ticketId: 999_999, dueAt: made[0].ackDueAt!.toISOString() }];
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       { key: 'digest:test', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets, mention: ['xincheng-coord', 'xincheng-field1'] } },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     const digest = h.fake.channelMessages('C1XINCHED').at(-1)!;
     // the ticket that no longer exists is left out of the list and the count
@@ -196,9 +195,9 @@ describe('deadline alerts as a digest (R2 督促, R7)', () => {
   });
 
   it('gives up at once on a digest whose tickets are all gone', async () => {
-    await enqueue(h.core.db, h.core.clock.now(), [
+    await h.core.stores.outbox.owe([
       { key: 'digest:gone', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets: [{ ticketId: 999_998 }], mention: ['xincheng-coord'] } },
-    ]);
+    ], h.core.clock.now());
     await h.drain();
     expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'digest:gone' } })).toMatchObject({ state: 'dead', lastError: expect.stringContaining('no tickets 999998') });
   });
@@ -230,7 +229,7 @@ describe('when Slack fails', () => {
   });
 
   it('gives up at once on a channel that does not exist', async () => {
-    await enqueue(h.core.db, h.core.clock.now(), [{ key: 'nowhere', platform: 'slack', target: 'CNOWHERE', kind: 'staff_alert', payload: { level: 'warning' } }]);
+    await h.core.stores.outbox.owe([{ key: 'nowhere', platform: 'slack', target: 'CNOWHERE', kind: 'staff_alert', payload: { level: 'warning' } }], h.core.clock.now());
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
     await h.drain();
     expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'nowhere' } })).toMatchObject({ state: 'dead', lastError: 'slack error: channel_not_found' });
