@@ -1,2 +1,80 @@
+import type { OutboxRow } from '../outbox/enqueue.js';
+import type { ScheduledAlert, Ticket, TicketEvent, TicketPhoto } from '../model.js';
+import type { Status } from '../tickets/status-machine.js';
+
+/**
+ * The columns intake decides. The others (id, the day's number, counts, step times, version)
+ * are the store's and the schema's: the ticket `file` returns carries them as stored.
+ */
+export type TicketDraft = Omit<
+  Ticket,
+  | 'id'
+  | 'number'
+  | 'assigneeId'
+  | 'duplicateOfId'
+  | 'transferCount'
+  | 'reopenCount'
+  | 'conductStaffId'
+  | 'conductConfirmed'
+  | 'acceptedAt'
+  | 'arrivedAt'
+  | 'resolvedAt'
+  | 'closedAt'
+  | 'cancelledAt'
+  | 'overdueAt'
+  | 'satisfaction'
+  | 'version'
+>;
+
+export type EventDraft = Omit<TicketEvent, 'id' | 'ticketId'>;
+
+/** A time-bound alert as first stored (deadlines/schedule-alerts.ts alertRows). */
+export type AlertRow = Pick<ScheduledAlert, 'key' | 'kind' | 'dueAt' | 'data'> & { ticketId: number };
+
+/** A ticket to file, decided in full before anything is stored. */
+export interface Filing {
+  /** the day's counter the number is drawn from (numbering.ts: kind letter and local date) */
+  counter: string;
+  ticket: TicketDraft;
+  /** oldest first */
+  events: EventDraft[];
+  photos: Omit<TicketPhoto, 'id' | 'ticketId'>[];
+  /**
+   * What the filing owes once its rows have ids (message and alert keys name them): called
+   * inside the transaction with the ticket as stored and its events' ids in order.
+   */
+  owes(ticket: Ticket, eventIds: number[]): { messages: OutboxRow[]; alerts: AlertRow[] };
+  /**
+   * The request that files it, when it may come twice (a resident's Submit tap): its receipt
+   * commits with the ticket, so a second filing with the key is refused with already_filed.
+   */
+  onceKey?: string;
+}
+
+/** A resident's note on their ticket, with what it owes. */
+export interface ResidentNote {
+  ticketId: number;
+  event: EventDraft;
+  /** the unsatisfied callback the words also answer: its comment, kept only if it has none yet */
+  callback?: { id: number; comment: string };
+  owes(eventId: number): OutboxRow[];
+}
+
 /** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the once-key receipt, in one transaction; the per-resident flood count. */
-export interface IntakeStore {}
+export interface IntakeStore {
+  /**
+   * Stores the filing and returns the ticket as stored. All of it or nothing: a refused
+   * (already_filed) or failed filing stores nothing and uses no number, so the day's numbers
+   * have no gaps.
+   */
+  file(f: Filing): Promise<Ticket>;
+  /** How many tickets a resident filed after `since`, and when the first of them was. */
+  reportsSince(residentId: number, since: Date): Promise<{ count: number; first: Date | null }>;
+  /**
+   * A photo for the resident's newest ticket in one of `statuses` filed from `since` on; that
+   * ticket's number, or null (nothing stored) when there is none.
+   */
+  attachPhoto(p: { residentId: number; statuses: readonly Status[]; since: Date; fileId: string; at: Date }): Promise<string | null>;
+  /** Stores the note (and the callback comment) with its messages; the note's event id. */
+  addNote(n: ResidentNote): Promise<number>;
+}

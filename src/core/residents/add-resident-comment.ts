@@ -6,7 +6,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import { enqueue } from '../outbox/enqueue.js';
+import { outboxRow } from '../outbox/enqueue.js';
 import { planMessages } from '../tickets/notify-plan.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
@@ -16,14 +16,13 @@ export async function addResidentComment(core: Core, input: { residentId: number
   if (text.length > 1000) throw new AppError('validation_failed', 'text: longer than 1000 characters', { field: 'text' });
   const ticket = await getOwnTicket(core, input.residentId, input.number);
   const now = core.clock.now();
-  return core.db.$transaction(async (tx) => {
-    const event = await tx.ticketEvent.create({
-      data: { ticketId: ticket.id, at: now, type: 'note', actor: `resident:${input.residentId}`, note: text },
-    });
-    const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
-    if (cb && !cb.comment) await tx.callback.update({ where: { id: cb.id }, data: { comment: text } });
+  const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
+  const eventId = await core.stores.intake.addNote({
+    ticketId: ticket.id,
+    event: { at: now, type: 'note', actor: `resident:${input.residentId}`, fromStatus: null, toStatus: null, note: text, data: null },
+    callback: cb && !cb.comment ? { id: cb.id, comment: text } : undefined,
     // Only the branch hears of a note: planMessages owes the resident nothing for it.
-    await enqueue(tx, now, planMessages(core.org, ticket, event));
-    return { eventId: event.id };
+    owes: (id) => planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)),
   });
+  return { eventId };
 }

@@ -14,11 +14,5 @@ export async function attachResidentPhoto(
 ): Promise<string | null> {
   const now = core.clock.now();
   const since = new Date(now.getTime() - (input.withinMinutes ?? PHOTO_WINDOW_MINUTES) * 60_000);
-  const ticket = await core.db.ticket.findFirst({
-    where: { residentId: input.residentId, status: { in: [...OPEN_STATUSES] }, createdAt: { gte: since } },
-    orderBy: { id: 'desc' },
-  });
-  if (!ticket) return null;
-  await core.db.ticketPhoto.create({ data: { ticketId: ticket.id, fileId: input.fileId, createdAt: now } });
-  return ticket.number;
+  return core.stores.intake.attachPhoto({ residentId: input.residentId, statuses: OPEN_STATUSES, since, fileId: input.fileId, at: now });
 }

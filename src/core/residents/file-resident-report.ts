@@ -8,12 +8,8 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Category, Scope, Severity, TicketKind } from '../domain.js';
+import type { Resident, Ticket } from '../model.js';
 import { createTicket } from '../tickets/create-ticket.js';
-import { Params, toDate } from '../../db/sql.js';
-import { customerById } from '../../db/fast-reads.js';
-import { sqliteDirect } from '../../db/sqlite-direct.js';
-import { pgDirectOf } from '../../db/pg-direct.js';
-import type { Resident, Ticket } from '../../db/generated/sqlite/client.js';
 
 export interface ResidentReport {
   residentId: number;
@@ -46,31 +42,27 @@ export function residentHasAddress(resident: Pick<Resident, 'customerId' | 'comm
 /**
  * A flood from one account (a stuck client, a prank, a script) cannot fill the branches'
  * queues: at most this many reports a minute per resident; the resident is told when to try
- * again and given the hotline (issue 8).
+ * again and given the hotline.
  */
 export const RESIDENT_REPORTS_PER_MINUTE = 3;
 
 async function checkFlood(core: Core, residentId: number): Promise<void> {
   const now = core.clock.now();
-  const since = new Date(now.getTime() - 60_000);
-  const direct = sqliteDirect(core.db);
-  const p = new Params(core.provider);
-  const sql = `SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${p.add(residentId)} AND "createdAt" > ${p.add(since)}`;
-  const rows = direct ? [direct.stmt(sql).get(...p.values) as { n: number; first: unknown }] : await pgDirectOf(core.db).query<{ n: number; first: unknown }>(sql, p.values);
-  if (Number(rows[0]?.n ?? 0) >= RESIDENT_REPORTS_PER_MINUTE) {
-    const until = new Date(toDate(rows[0].first)!.getTime() + 60_000);
+  const recent = await core.stores.intake.reportsSince(residentId, new Date(now.getTime() - 60_000));
+  if (recent.count >= RESIDENT_REPORTS_PER_MINUTE) {
+    const until = new Date(recent.first!.getTime() + 60_000);
     throw new AppError('rate_limited', `resident ${residentId} filed ${RESIDENT_REPORTS_PER_MINUTE} reports within a minute`, { residentId, until });
   }
 }
 
 export async function fileResidentReport(core: Core, r: ResidentReport): Promise<Ticket> {
   await checkFlood(core, r.residentId);
-  const resident = r.resident?.id === r.residentId ? r.resident : await core.db.resident.findUnique({ where: { id: r.residentId } });
+  const resident = r.resident?.id === r.residentId ? r.resident : await core.stores.residents.byId(r.residentId);
   if (!resident) throw new AppError('not_found', `no resident ${r.residentId}`, { residentId: r.residentId });
   if (needsAddress(r.kind) && !residentHasAddress(resident)) {
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
-  const bound = resident.customerId ? await customerById(core.db, resident.customerId) : null;
+  const bound = resident.customerId ? await core.stores.customers.byId(resident.customerId) : null;
   return createTicket(core, {
     kind: r.kind,
     category: r.category,

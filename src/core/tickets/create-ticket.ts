@@ -13,17 +13,14 @@ import {
   type TicketKind,
 } from '../domain.js';
 import type { Core } from '../context.js';
+import type { Customer, Resident, Ticket } from '../model.js';
+import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
-import { insertSqlPg, type Cell } from '../../db/bulk-insert.js';
-import { firstReceipt } from '../inbound/remember-receipt.js';
-import { nextTicketNumberSync, reserveTicketPg } from './numbering.js';
-import { planMessages } from './notify-plan.js';
-import { outboxRow } from '../outbox/enqueue.js';
-import { routeTicket } from './route-ticket.js';
 import { alertRows } from '../deadlines/schedule-alerts.js';
-import { sqliteDirect } from '../../db/sqlite-direct.js';
-import { pgDirectOf } from '../../db/pg-direct.js';
-import type { Customer, Resident, Ticket } from '../../db/generated/sqlite/client.js';
+import { outboxRow } from '../outbox/enqueue.js';
+import { counterKey } from './numbering.js';
+import { planMessages } from './notify-plan.js';
+import { routeTicket } from './route-ticket.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -84,24 +81,6 @@ function check(input: NewTicket, core: Core): void {
   }
 }
 
-/** The columns a new ticket gets from the schema's defaults (see prisma/schema.prisma). */
-const TICKET_DEFAULTS = {
-  assigneeId: null,
-  duplicateOfId: null,
-  transferCount: 0,
-  reopenCount: 0,
-  conductStaffId: null,
-  conductConfirmed: false,
-  acceptedAt: null,
-  arrivedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  cancelledAt: null,
-  overdueAt: null,
-  satisfaction: null,
-  version: 0,
-} satisfies Partial<Ticket>;
-
 export async function createTicket(core: Core, input: NewTicket): Promise<Ticket> {
   check(input, core);
   const now = core.clock.now();
@@ -109,7 +88,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     input.known?.customer && input.known.customer.account === input.customerAccount
       ? input.known.customer
       : input.customerAccount
-        ? await core.db.customer.findUnique({ where: { account: input.customerAccount } })
+        ? await core.stores.customers.byAccount(input.customerAccount)
         : null;
   if (input.customerAccount && !customer) {
     throw new AppError('customer_not_found', `no customer with account ${input.customerAccount}`, { account: input.customerAccount });
@@ -118,7 +97,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     input.known?.resident && input.known.resident.id === input.residentId
       ? input.known.resident
       : input.residentId
-        ? await core.db.resident.findUnique({ where: { id: input.residentId } })
+        ? await core.stores.residents.byId(input.residentId)
         : null;
   const communityId = input.communityId ?? customer?.communityId ?? resident?.communityId ?? null;
   const route = input.branchId
@@ -131,12 +110,11 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     severity: input.severity ?? (input.category === 'leak' ? 'urgent' : 'normal'),
   } as const;
   const deadlines = computeDeadlines(core.org.config, route.branchId, cls, now);
-  const status = route.branchId ? 'dispatched' : 'received';
 
-  const row = {
+  const ticket: TicketDraft = {
     ...cls,
     source: input.source,
-    status,
+    status: route.branchId ? 'dispatched' : 'received',
     description: input.description.trim(),
     topic: input.topic ?? null,
     customerId: customer?.id ?? null,
@@ -161,69 +139,23 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     updatedAt: now,
   };
   // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
-  const events = (ticketId: number): Record<string, string | number | Date | null>[] => [
-    { ticketId, at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', data: JSON.stringify({ source: input.source }) },
+  const events: EventDraft[] = [
+    { at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', note: null, data: JSON.stringify({ source: input.source }) },
     ...(route.branchId
-      ? [{ ticketId, at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) }]
+      ? [{ at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', note: null, data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) }]
       : []),
   ];
-  const photos = (ticketId: number) => (input.photos ?? []).map((fileId) => ({ ticketId, fileId, createdAt: now }));
-  const messages = (ticket: Ticket, lastEventId: number) =>
-    planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, { id: lastEventId, type: route.branchId ? 'dispatched' : 'created' }).map((m) => outboxRow(m, now));
-
-  // The hot path of a cold snap. On SQLite: one synchronous transaction of prepared statements on
-  // the connection itself; elsewhere: one Prisma transaction of raw multi-row statements. Either
-  // way no read-before-write, and no statement compiled by Prisma (measured in bench/).
-  const direct = sqliteDirect(core.db);
-  if (direct) {
-    return direct.inGroupCommit(() => {
-      if (input.onceKey && direct.insert('InboundReceipt', { key: input.onceKey, receivedAt: now }, 'key') === 0) {
-        throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
-      }
-      const number = nextTicketNumberSync(direct, input.kind, now);
-      const id = direct.insert('Ticket', { number, ...row });
-      const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
-      let lastEventId = 0;
-      for (const e of events(id)) lastEventId = direct.insert('TicketEvent', e);
-      for (const p of photos(id)) direct.insert('TicketPhoto', p);
-      for (const m of messages(ticket, lastEventId)) direct.insert('OutboxMessage', m, 'key');
-      for (const a of alertRows(core.org.config, ticket, now)) direct.insert('ScheduledAlert', a, 'key');
-      return ticket;
-    });
-  }
-  // a repeated tap is refused before it takes a number (the receipt in the transaction decides races)
-  if (input.onceKey && (await core.db.inboundReceipt.findUnique({ where: { key: input.onceKey }, select: { key: true } }))) {
-    throw new AppError('already_filed', `${input.onceKey} was filed already`, { key: input.onceKey });
-  }
-  // PostgreSQL: the number and ids first (numbering.ts), then every row of the ticket in one
-  // statement: one round trip instead of a transaction of seven, each of which held a pooled
-  // connection while the event loop was busy with other requests (bench/).
-  const evs = events(0);
-  const { number, id, eventIds } = await reserveTicketPg(core.db, input.kind, now, evs.length);
-  const ticket: Ticket = { ...TICKET_DEFAULTS, ...row, number, id };
-  const params: unknown[] = [];
-  const parts = (
-    [
-      ['Ticket', [{ id, number, ...row }]],
-      ['TicketEvent', evs.map((e, i) => ({ ...e, id: eventIds[i], ticketId: id }))],
-      ['TicketPhoto', photos(id)],
-      ['OutboxMessage', messages(ticket, eventIds[eventIds.length - 1]), 'key'],
-      ['ScheduledAlert', alertRows(core.org.config, ticket, now), 'key'],
-    ] as [string, Record<string, Cell>[], string?][]
-  )
-    .filter(([, rows]) => rows.length)
-    .map(([table, rows, conflict]) => insertSqlPg(table, rows, params, conflict));
-  const sql = `WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(', ')} SELECT 1`;
-  if (!input.onceKey) {
-    await pgDirectOf(core.db).execute(sql, params);
-    return ticket;
-  }
-  const onceKey = input.onceKey;
-  return core.db.$transaction(async (tx) => {
-    if (!(await firstReceipt({ db: tx, clock: core.clock, provider: core.provider }, onceKey))) {
-      throw new AppError('already_filed', `${onceKey} was filed already`, { key: onceKey });
-    }
-    await tx.$queryRawUnsafe(sql, ...params);
-    return ticket;
-  });
+  const last = events[events.length - 1];
+  const filing: Filing = {
+    counter: counterKey(input.kind, now),
+    ticket,
+    events,
+    photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
+    owes: (stored: Ticket, eventIds: number[]) => ({
+      messages: planMessages(core.org, { ...stored, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type }).map((m) => outboxRow(m, now)),
+      alerts: alertRows(core.org.config, stored, now),
+    }),
+    onceKey: input.onceKey,
+  };
+  return core.stores.intake.file(filing);
 }

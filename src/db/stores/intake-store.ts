@@ -1,6 +1,19 @@
-import type { IntakeStore } from '../../core/ports/intake-store.js';
+import { AppError } from '../../core/errors.js';
+import type { Ticket } from '../../core/model.js';
+import type { Filing, IntakeStore, ResidentNote } from '../../core/ports/intake-store.js';
+import { ticketNumber } from '../../core/tickets/numbering.js';
+import type { Status } from '../../core/tickets/status-machine.js';
 import type { Db } from '../client.js';
+import { decodeRow, num, toDate } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { insertSql, sql } from '../statement.js';
+import { oweSql } from './outbox-store.js';
+import { receiptSql } from './receipt-store.js';
+
+/** The day's next number of a counter, drawn in the caller's transaction (the row stays locked until it ends). */
+const drawSql = (counter: string) =>
+  sql`INSERT INTO "TicketCounter" ("key", "value") VALUES (${counter}, 1)
+      ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value"`;
 
 /** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the once-key receipt, in one transaction; the per-resident flood count. */
 export class SqlIntakeStore implements IntakeStore {
@@ -8,4 +21,62 @@ export class SqlIntakeStore implements IntakeStore {
     private readonly db: Db,
     private readonly q: Runner,
   ) {}
+
+  /**
+   * The hot path of a cold snap: a handful of statements, no read before a write. The receipt
+   * comes first, so a replay is refused before it draws a number; the number is drawn in the
+   * same transaction as the ticket, so a filing that fails gives it back with everything else.
+   */
+  file(f: Filing): Promise<Ticket> {
+    return this.q.groupCommit(async (tx) => {
+      if (f.onceKey && (await tx.run(receiptSql(f.onceKey, f.ticket.createdAt))) === 0) {
+        throw new AppError('already_filed', `${f.onceKey} was filed already`, { key: f.onceKey });
+      }
+      const drawn = await tx.get<{ value: unknown }>(drawSql(f.counter));
+      // RETURNING *: the schema's defaults come back as stored, not as a copy kept here
+      const row = await tx.get(sql`${insertSql('Ticket', [{ ...f.ticket, number: ticketNumber(f.counter, num(drawn?.value)) }])} RETURNING *`);
+      const ticket = decodeRow<Ticket>('Ticket', row!);
+      const eventIds = f.events.length
+        ? (await tx.all<{ id: unknown }>(insertSql('TicketEvent', f.events.map((e) => ({ ...e, ticketId: ticket.id })), { returning: ['id'] })))
+            .map((r) => num(r.id))
+            // ids grow in the order of the rows; RETURNING promises no order
+            .sort((a, b) => a - b)
+        : [];
+      if (f.photos.length) await tx.run(insertSql('TicketPhoto', f.photos.map((p) => ({ ...p, ticketId: ticket.id }))));
+      const { messages, alerts } = f.owes(ticket, eventIds);
+      for (const s of oweSql(messages)) await tx.run(s);
+      if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
+      return ticket;
+    });
+  }
+
+  async reportsSince(residentId: number, since: Date): Promise<{ count: number; first: Date | null }> {
+    const r = await this.q.get<{ n: unknown; first: unknown }>(
+      sql`SELECT COUNT(*) AS "n", MIN("createdAt") AS "first" FROM "Ticket" WHERE "residentId" = ${residentId} AND "createdAt" > ${since}`,
+    );
+    return { count: num(r?.n), first: toDate(r?.first) };
+  }
+
+  attachPhoto(p: { residentId: number; statuses: readonly Status[]; since: Date; fileId: string; at: Date }): Promise<string | null> {
+    return this.q.transaction(async (tx) => {
+      const t = await tx.get<{ id: unknown; number: string }>(
+        sql`SELECT "id", "number" FROM "Ticket"
+            WHERE "residentId" = ${p.residentId} AND "status" IN ${sql.list(p.statuses)} AND "createdAt" >= ${p.since}
+            ORDER BY "id" DESC LIMIT 1`,
+      );
+      if (!t) return null;
+      await tx.run(insertSql('TicketPhoto', [{ ticketId: num(t.id), fileId: p.fileId, createdAt: p.at }]));
+      return t.number;
+    });
+  }
+
+  addNote(n: ResidentNote): Promise<number> {
+    return this.q.transaction(async (tx) => {
+      const r = await tx.get<{ id: unknown }>(insertSql('TicketEvent', [{ ...n.event, ticketId: n.ticketId }], { returning: ['id'] }));
+      const eventId = num(r?.id);
+      if (n.callback) await tx.run(sql`UPDATE "Callback" SET "comment" = ${n.callback.comment} WHERE "id" = ${n.callback.id} AND "comment" IS NULL`);
+      for (const s of oweSql(n.owes(eventId))) await tx.run(s);
+      return eventId;
+    });
+  }
 }
