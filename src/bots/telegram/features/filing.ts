@@ -10,7 +10,7 @@ import { setResidentAddress } from '../../../core/residents/set-resident-address
 import { CATEGORIES, TICKET_KINDS } from '../../../core/domain.js';
 import { LOCALES } from '../../../i18n/index.js';
 import { isAppError } from '../../../core/errors.js';
-import type { Ticket } from '../../../db/generated/sqlite/client.js';
+import type { Ticket } from '../../../core/model.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
