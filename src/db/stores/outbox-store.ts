@@ -5,23 +5,19 @@ import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store
 import type { Db } from '../client.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
-import { dialect, insertSql, sql, type Cell, type Sql } from '../statement.js';
-
-/** 9 values a row: well inside both databases' limit of bound parameters per statement. */
-const ROWS_PER_STATEMENT = 500;
+import { dialect, sql, type Sql } from '../statement.js';
+import { insertRowSet } from './alert-store.js';
 
 /**
- * The one INSERT of owed messages (rows from core's outboxRow): a key already owed is skipped
- * on both databases, so a replayed change owes nothing twice. Several statements when there are
- * many rows; other stores run them inside their own transaction, with the change that owes them.
+ * The one INSERT of owed messages (rows from core's outboxRow): a key already owed is skipped on
+ * both databases, so a replayed change owes nothing twice. The rows go in as one JSON parameter
+ * (alert-store's insertRowSet): one statement text whatever their number, from a resident's one
+ * message to a cold snap's thousands. None when nothing is owed. Other stores run it inside their
+ * own transaction, with the change that owes the messages.
  */
 export function oweSql(rows: readonly OutboxRow[]): Sql[] {
-  const out: Sql[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const part: Record<string, Cell>[] = rows.slice(i, i + ROWS_PER_STATEMENT);
-    out.push(insertSql('OutboxMessage', part, { onConflictDoNothing: 'key' }));
-  }
-  return out;
+  if (!rows.length) return [];
+  return [dialect({ sqlite: insertRowSet('sqlite', 'OutboxMessage', rows, 'key'), postgresql: insertRowSet('postgresql', 'OutboxMessage', rows, 'key') })];
 }
 
 const message = (r: Row) => decodeRow<OutboxMessage>('OutboxMessage', r);
@@ -35,12 +31,7 @@ export class SqlOutboxStore implements OutboxStore {
 
   async owe(items: readonly OutboxItem[], now: Date): Promise<void> {
     if (!items.length) return;
-    const statements = oweSql(items.map((i) => outboxRow(i, now)));
-    if (statements.length === 1) await this.q.run(statements[0]);
-    else
-      await this.q.transaction(async (tx) => {
-        for (const s of statements) await tx.run(s);
-      });
+    for (const s of oweSql(items.map((i) => outboxRow(i, now)))) await this.q.run(s);
   }
 
   async claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]> {

@@ -41,7 +41,7 @@ describe('the outbox store', () => {
     await clearDue();
   });
 
-  it('stores a cold snap of owed messages at once, more than one statement holds', async () => {
+  it('stores a cold snap of owed messages at once, skipping those already owed', async () => {
     const many = Array.from({ length: 1_203 }, (_, i) => item(`many:${i}`, `C-many-${i % 7}`));
     await outbox.owe(many, now);
     await outbox.owe(many.slice(0, 10), now);
