@@ -4,7 +4,8 @@
  * `fire` stores it: the alerts marked fired together with everything firing them causes, or
  * nothing at all.
  */
-import type { OutboxMessage, ScheduledAlert, Ticket, TicketEvent } from '../model.js';
+import type { ScheduledAlert, Ticket, TicketEvent } from '../model.js';
+import type { OutboxRow } from '../outbox/enqueue.js';
 
 /** What a deadline alert reads of its ticket. */
 export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'>;
@@ -21,9 +22,6 @@ export type NewAlert = Pick<ScheduledAlert, 'key' | 'ticketId' | 'kind' | 'dueAt
 /** A line of a ticket's history written by firing. */
 export type NewTicketEvent = Pick<TicketEvent, 'ticketId' | 'at' | 'type' | 'actor' | 'note' | 'data'>;
 
-/** A message owed (outboxRow's shape); one whose key is already stored is left as it is. */
-export type OwedMessage = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kind' | 'payload' | 'nextAt' | 'createdAt'>;
-
 /** Everything firing a set of alerts stores, decided before anything is written. */
 export interface FirePlan {
   /** marked fired only if every one is still unfired and held by the sweep's owner; otherwise nothing of the plan is stored */
@@ -35,7 +33,8 @@ export interface FirePlan {
   alerts: NewAlert[];
   /** the next occurrence of a report, stored unless one of its kind is already waiting */
   reports: NewAlert[];
-  messages: OwedMessage[];
+  /** messages owed (outboxRow); one whose key is already stored is left as it is */
+  messages: OutboxRow[];
   /**
    * The effects hold only while this callback is still pending (R8h): answered meanwhile, the
    * alerts are marked fired and nothing else is stored. `toPhone` turns it into a phone call.

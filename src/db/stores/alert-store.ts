@@ -4,6 +4,7 @@ import type { Db } from '../client.js';
 import { COLUMNS } from '../generated/columns.js';
 import { decodeRow, encoder, num, toDate, type Model, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { oweSql } from './outbox-store.js';
 import { dialect, sql, type Dialect, type Sql } from '../statement.js';
 
 const TICKET_FIELDS = ['id', 'status', 'acceptedAt', 'arrivedAt', 'resolvedAt', 'branchId', 'unitId', 'assigneeId', 'severity'] as const satisfies readonly (keyof AlertTicket)[];
@@ -60,7 +61,7 @@ export class SqlAlertStore implements AlertStore {
         if (plan.events.length) await tx.run(insertRowSet(tx.dialect, 'TicketEvent', plan.events));
         if (plan.alerts.length) await tx.run(insertRowSet(tx.dialect, 'ScheduledAlert', plan.alerts, 'key'));
         for (const r of plan.reports) await tx.run(scheduleReportSql(r));
-        if (plan.messages.length) await tx.run(insertRowSet(tx.dialect, 'OutboxMessage', plan.messages, 'key'));
+        for (const owe of oweSql(plan.messages)) await tx.run(owe);
       });
       return true;
     } catch (e) {

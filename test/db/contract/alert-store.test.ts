@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyPlan, planDeadlineAlerts } from '../../../src/core/deadlines/alert-effects.js';
 import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
+import { outboxRow } from '../../../src/core/outbox/enqueue.js';
 import type { FirePlan } from '../../../src/core/ports/alert-store.js';
 import { makeTestCore, usingPostgres, type TestCore } from '../../helpers/core.js';
 
@@ -169,7 +170,7 @@ describe('the alert store', () => {
     const plan = (): FirePlan => ({
       ...emptyPlan([alert.id]),
       callback: { id: cb.id, toPhone: true },
-      messages: [{ key: `cbt:${cb.id}`, platform: 'slack', target: 'C0CALLBK01', kind: 'callback_task', payload: '{}', nextAt: NOW, createdAt: NOW }],
+      messages: [outboxRow({ key: `cbt:${cb.id}`, platform: 'slack', target: 'C0CALLBK01', kind: 'callback_task', payload: {} }, NOW)],
     });
     // answered between the sweep's read and its write: fired, with no effect
     await core.stores.alerts.claimDue('a', NOW, LEASE, 100);
