@@ -60,9 +60,11 @@ export class SqlOutboxStore implements OutboxStore {
     }
     if (!eligible.length) return [];
 
-    // conditional on the lease being free: of two workers, only one gets each row
+    // conditional on the lease being free: of two workers, only one gets each row. SQLite's
+    // planner, without statistics, would scan the (state) index of the whole backlog for 50 ids.
+    const byId = dialect({ sqlite: sql` NOT INDEXED`, postgresql: sql`` });
     const got = await this.q.all<{ id: unknown }>(
-      sql`UPDATE "OutboxMessage" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
+      sql`UPDATE "OutboxMessage"${byId} SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}
           WHERE "id" IN ${sql.list(eligible.map((r) => r.id))} AND "state" = 'pending'
             AND ("leaseUntil" IS NULL OR "leaseUntil" <= ${now} OR "leaseOwner" = ${owner})
           RETURNING "id"`,
