@@ -56,7 +56,8 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
     const checkpointer = Checkpointer.start(sqliteDirect(db)!);
     for (let run = 0; run < runs; run++) {
       raw.transaction(() => {
-        for (let id = first; id < first + due; id++) dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
+        for (let id = first; id < first + due; id++)
+          dueInsert.run(`ticket:${id}:ack_overdue:${run}`, id, 'ack_overdue', NOW.getTime() - 60_000, JSON.stringify({ deadline: 'ack', dueAt: NOW }));
       })();
       const core = { stores: openStores(db), org, clock: new ManualClock(NOW) };
       const t0 = performance.now();
@@ -68,7 +69,9 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
       }
       runsMs.push(performance.now() - t0);
       if (fired !== due) throw new Error(`fired ${fired}, expected ${due}`);
-      raw.exec(`DELETE FROM "OutboxMessage"; DELETE FROM "TicketEvent"; DELETE FROM "ScheduledAlert" WHERE "kind" <> 'resolve_warn'; UPDATE "Ticket" SET "overdueAt" = NULL`);
+      raw.exec(
+        `DELETE FROM "OutboxMessage"; DELETE FROM "TicketEvent"; DELETE FROM "ScheduledAlert" WHERE "kind" <> 'resolve_warn'; UPDATE "Ticket" SET "overdueAt" = NULL`,
+      );
     }
     const idle: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -89,6 +92,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const due = Number(process.env.DUE ?? 10_000);
   for (const n of (process.env.TICKETS ?? '100000,1000000').split(',').map(Number)) {
     const r = await sweepBench(n, due);
-    console.log(`sweep: ${r.tickets.toLocaleString()} tickets, ${r.due.toLocaleString()} due: fire all median ${r.medianMs.toFixed(0)} ms (runs ${r.runsMs.map((x) => x.toFixed(0)).join(', ')}); idle pass ${r.idleMs.toFixed(1)} ms`);
+    console.log(
+      `sweep: ${r.tickets.toLocaleString()} tickets, ${r.due.toLocaleString()} due: fire all median ${r.medianMs.toFixed(0)} ms (runs ${r.runsMs.map((x) => x.toFixed(0)).join(', ')}); idle pass ${r.idleMs.toFixed(1)} ms`,
+    );
   }
 }

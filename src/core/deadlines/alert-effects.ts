@@ -8,7 +8,7 @@ import type { Callback, ScheduledAlert } from '../model.js';
 import type { Org } from '../org/org.js';
 import type { AlertTicket, DueAlert, FirePlan } from '../ports/alert-store.js';
 import { outboxRow } from '../outbox/enqueue.js';
-import { ALERT_STAGES, type DeadlineName } from './schedule-alerts.js';
+import type { ALERT_STAGES, DeadlineName } from './schedule-alerts.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
 
@@ -24,7 +24,11 @@ type Placed = Pick<AlertTicket, 'branchId' | 'unitId' | 'assigneeId'>;
 
 /** Who is urged at each level: the assignee (or on-duty staff of the unit), the coordinator, the branch head, the HQ leader. */
 function recipients(org: Org, t: Placed, level: number): string[] {
-  if (!t.branchId) return org.staffOf(null, 'centre_agent').filter((s) => s.onDuty).map((s) => s.id);
+  if (!t.branchId)
+    return org
+      .staffOf(null, 'centre_agent')
+      .filter((s) => s.onDuty)
+      .map((s) => s.id);
   if (level === 0) {
     if (t.assigneeId) return [t.assigneeId];
     const unitStaff = org.config.staff.filter((s) => s.branchId === t.branchId && s.unitId === t.unitId && s.onDuty);
@@ -67,7 +71,10 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
     // who and where depend only on these, the same for most of a cold snap's batch
     const whoKey = `${t.branchId}|${t.unitId}|${t.assigneeId}|${level}`;
     let who = route.get(whoKey);
-    if (!who) route.set(whoKey, (who = { channel: channelFor(org, t, level), mention: recipients(org, t, level) }));
+    if (!who) {
+      who = { channel: channelFor(org, t, level), mention: recipients(org, t, level) };
+      route.set(whoKey, who);
+    }
     const channel = who.channel;
     if (channel) {
       const d: Due = { alert, channel, payload: { ticketId: t.id, level, stage, deadline, dueAt: data.dueAt, mention: who.mention } };
@@ -84,10 +91,23 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
       const levels = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
       if (t.severity === 'major') levels.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
       for (const n of levels) {
-        plan.alerts.push({ key: alert.key.replace('_overdue:', `_${n.stage}:`), ticketId: t.id, kind: `${deadline}_${n.stage}`, dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000), data: alert.data });
+        plan.alerts.push({
+          key: alert.key.replace('_overdue:', `_${n.stage}:`),
+          ticketId: t.id,
+          kind: `${deadline}_${n.stage}`,
+          dueAt: new Date(alert.dueAt.getTime() + n.after * 60_000),
+          data: alert.data,
+        });
       }
     } else if (stage !== 'warn') {
-      plan.events.push({ ticketId: t.id, at: now, type: 'escalated', actor: 'system', note: `${deadline}:${level}`, data: JSON.stringify({ deadline, level }) });
+      plan.events.push({
+        ticketId: t.id,
+        at: now,
+        type: 'escalated',
+        actor: 'system',
+        note: `${deadline}:${level}`,
+        data: JSON.stringify({ deadline, level }),
+      });
     }
   }
   for (const group of groups.values()) plan.messages.push(...alertMessages(group, now));
@@ -141,17 +161,34 @@ function alertMessages(group: Due[], now: Date): FirePlan['messages'] {
  */
 export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback | null, now: Date): FirePlan {
   const plan = emptyPlan([alert.id]);
-  if (!cb || cb.status !== 'pending') return plan;
+  if (cb?.status !== 'pending') return plan;
   const channel = org.config.centre.channels.callbacks;
   if (alert.kind === 'callback_bot_timeout') {
     plan.callback = { id: cb.id, toPhone: true };
-    if (channel) plan.messages.push(outboxRow({ key: `cbt:${cb.id}`, platform: 'slack', target: channel, kind: 'callback_task', payload: { ticketId: cb.ticketId, callbackId: cb.id } }, now));
+    if (channel)
+      plan.messages.push(
+        outboxRow(
+          { key: `cbt:${cb.id}`, platform: 'slack', target: channel, kind: 'callback_task', payload: { ticketId: cb.ticketId, callbackId: cb.id } },
+          now,
+        ),
+      );
     return plan;
   }
   plan.callback = { id: cb.id, toPhone: false };
   if (channel) {
     const mention = recipients(org, { branchId: null, unitId: null, assigneeId: null }, 1);
-    plan.messages.push(outboxRow({ key: `alert:${alert.key}`, platform: 'slack', target: channel, kind: 'staff_alert', payload: { ticketId: cb.ticketId, level: 1, stage: 'overdue', deadline: 'callback', mention } }, now));
+    plan.messages.push(
+      outboxRow(
+        {
+          key: `alert:${alert.key}`,
+          platform: 'slack',
+          target: channel,
+          kind: 'staff_alert',
+          payload: { ticketId: cb.ticketId, level: 1, stage: 'overdue', deadline: 'callback', mention },
+        },
+        now,
+      ),
+    );
   }
   return plan;
 }

@@ -58,14 +58,29 @@ export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: Sch
     for (const b of branches) {
       const ch = core.org.branches.get(b.branchId)?.channels;
       const target = ch?.reports ?? ch?.dispatch;
-      if (target) items.push({ key: `report:${alert.key}:${b.branchId}`, platform: 'slack', target, kind: 'report', payload: { report: 'daily', date, from, to, branchId: b.branchId, numbers: b } });
+      if (target)
+        items.push({
+          key: `report:${alert.key}:${b.branchId}`,
+          platform: 'slack',
+          target,
+          kind: 'report',
+          payload: { report: 'daily', date, from, to, branchId: b.branchId, numbers: b },
+        });
     }
-    if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'daily', date, from, to, branchId: null, numbers: total, branches } });
+    if (leaders)
+      items.push({
+        key: `report:${alert.key}:company`,
+        platform: 'slack',
+        target: leaders,
+        kind: 'report',
+        payload: { report: 'daily', date, from, to, branchId: null, numbers: total, branches },
+      });
   } else if (kind === 'report_monthly') {
     // the month that just ended; the Slack app renders its KPIs when it delivers
     const [y, m] = date.split('-').map(Number);
     const month = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-    if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'monthly_kpi', date, month } });
+    if (leaders)
+      items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'monthly_kpi', date, month } });
   } else {
     // R8l: forms go back to HQ within half a month.
     const cutoff = new Date(now.getTime() - 15 * 86_400_000);
@@ -75,9 +90,23 @@ export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: Sch
     for (const [branchId, numbers] of byBranch) {
       const ch = core.org.branches.get(branchId)?.channels;
       const target = ch?.reports ?? ch?.dispatch;
-      if (target) items.push({ key: `report:${alert.key}:${branchId}`, platform: 'slack', target, kind: 'report', payload: { report: 'forms', date, branchId, numbers } });
+      if (target)
+        items.push({
+          key: `report:${alert.key}:${branchId}`,
+          platform: 'slack',
+          target,
+          kind: 'report',
+          payload: { report: 'forms', date, branchId, numbers },
+        });
     }
-    if (leaders) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) } });
+    if (leaders)
+      items.push({
+        key: `report:${alert.key}:company`,
+        platform: 'slack',
+        target: leaders,
+        kind: 'report',
+        payload: { report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) },
+      });
   }
   const plan = emptyPlan([alert.id]);
   plan.messages = items.map((item) => outboxRow(item, now));

@@ -7,7 +7,17 @@ import type { Runner } from '../runner.js';
 import { oweSql } from './outbox-store.js';
 import { dialect, sql, type Dialect, type Sql } from '../statement.js';
 
-const TICKET_FIELDS = ['id', 'status', 'acceptedAt', 'arrivedAt', 'resolvedAt', 'branchId', 'unitId', 'assigneeId', 'severity'] as const satisfies readonly (keyof AlertTicket)[];
+const TICKET_FIELDS = [
+  'id',
+  'status',
+  'acceptedAt',
+  'arrivedAt',
+  'resolvedAt',
+  'branchId',
+  'unitId',
+  'assigneeId',
+  'severity',
+] as const satisfies readonly (keyof AlertTicket)[];
 const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
 
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
@@ -25,15 +35,26 @@ export class SqlAlertStore implements AlertStore {
   claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DueAlert[]> {
     return this.q.transaction(async (tx) => {
       // SQLite: this transaction is the only writer while it runs. PostgreSQL: rows another
-      // sweep is claiming at this moment are skipped instead of waited for, then taken twice.
+      // sweep is claiming at this moment are skipped rather than waited for.
       const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}
         FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
         WHERE a."firedAt" IS NULL AND a."dueAt" <= ${now} AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ${now})
         ORDER BY a."dueAt", a."id" LIMIT ${limit}${dialect({ sqlite: sql``, postgresql: sql` FOR UPDATE OF a SKIP LOCKED` })}`);
       if (!rows.length) return [];
-      await tx.run(sql`UPDATE "ScheduledAlert" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil} WHERE "id" IN ${idSet(rows.map((r) => Number(r.id)))}`);
+      await tx.run(
+        sql`UPDATE "ScheduledAlert" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil} WHERE "id" IN ${idSet(rows.map((r) => Number(r.id)))}`,
+      );
       return rows.map((r) => ({
-        alert: { ...decodeRow<ScheduledAlert>('ScheduledAlert', pick(r, (k) => !k.startsWith('t_'))), firedAt: null, cancelledAt: null, leaseOwner: owner, leaseUntil },
+        alert: {
+          ...decodeRow<ScheduledAlert>(
+            'ScheduledAlert',
+            pick(r, (k) => !k.startsWith('t_')),
+          ),
+          firedAt: null,
+          cancelledAt: null,
+          leaseOwner: owner,
+          leaseUntil,
+        },
         ticket: r.t_id === null || r.t_id === undefined ? null : decodeRow<AlertTicket>('Ticket', r, 't_'),
       }));
     });
@@ -44,20 +65,25 @@ export class SqlAlertStore implements AlertStore {
     if (!ids.length) return true;
     try {
       await this.q.transaction(async (tx) => {
-        const marked = await tx.run(sql`UPDATE "ScheduledAlert" SET "firedAt" = ${now} WHERE "id" IN ${idSet(ids)} AND "leaseOwner" = ${owner} AND "firedAt" IS NULL`);
+        const marked = await tx.run(
+          sql`UPDATE "ScheduledAlert" SET "firedAt" = ${now} WHERE "id" IN ${idSet(ids)} AND "leaseOwner" = ${owner} AND "firedAt" IS NULL`,
+        );
         if (marked !== ids.length) throw new LostClaim();
         if (plan.callback) {
           // an UPDATE rather than a read: on PostgreSQL it waits for an answer being stored at
           // this moment, and counts the callback only if it is still pending after it
           const { id, toPhone } = plan.callback;
-          const pending = await tx.run(sql`UPDATE "Callback" SET "channel" = ${toPhone ? sql`'phone'` : sql`"channel"`} WHERE "id" = ${id} AND "status" = 'pending'`);
+          const pending = await tx.run(
+            sql`UPDATE "Callback" SET "channel" = ${toPhone ? sql`'phone'` : sql`"channel"`} WHERE "id" = ${id} AND "status" = 'pending'`,
+          );
           if (!pending) return;
         }
         if (plan.overdue.length) {
           await tx.run(sql`UPDATE "Ticket" SET "overdueAt" = ${now} WHERE "id" IN ${idSet([...new Set(plan.overdue)])} AND "overdueAt" IS NULL`);
         }
-        // Every insert skips rows whose key is stored: an escalation or message already there
-        // (stored by a sweep that lost its lease, or by hand) is kept, never doubled, never an error.
+        // Escalations, reports and messages skip rows whose key is stored (by a sweep that lost
+        // its lease, or by hand): kept, never doubled, never an error. Events have no key: only
+        // the transaction that marked their alert fired writes them.
         if (plan.events.length) await tx.run(insertRowSet(tx.dialect, 'TicketEvent', plan.events));
         if (plan.alerts.length) await tx.run(insertRowSet(tx.dialect, 'ScheduledAlert', plan.alerts, 'key'));
         for (const r of plan.reports) await tx.run(scheduleReportSql(r));
@@ -92,7 +118,10 @@ export class SqlAlertStore implements AlertStore {
     for (const r of counts) {
       const branchId = (r.branchId as string | null) ?? null;
       let b = byBranch.get(branchId);
-      if (!b) byBranch.set(branchId, (b = { branchId, newTickets: 0, finished: 0, overdueOpen: 0, suggestions: 0 }));
+      if (!b) {
+        b = { branchId, newTickets: 0, finished: 0, overdueOpen: 0, suggestions: 0 };
+        byBranch.set(branchId, b);
+      }
       b[r.what as Exclude<keyof BranchCounts, 'branchId'>] = num(r.n);
     }
     return { branches: [...byBranch.values()], callbacks: callbacks.map((c) => ({ branchId: c.branchId ?? null, result: c.result ?? null })) };
@@ -125,7 +154,14 @@ export function idSet(ids: readonly number[]): Sql {
   });
 }
 
-const PG_TYPE: Record<string, string> = { Int: 'integer', BigInt: 'bigint', Float: 'double precision', Boolean: 'boolean', DateTime: 'timestamp(3)', String: 'text' };
+const PG_TYPE: Record<string, string> = {
+  Int: 'integer',
+  BigInt: 'bigint',
+  Float: 'double precision',
+  Boolean: 'boolean',
+  DateTime: 'timestamp(3)',
+  String: 'text',
+};
 const cellSqlite = encoder('sqlite');
 const cellPg = encoder('postgresql');
 

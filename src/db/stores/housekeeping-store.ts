@@ -24,6 +24,8 @@ export class SqlHousekeepingStore implements HousekeepingStore {
   }
 
   deleteSentMessagesBefore(before: Date, limit: number): Promise<number> {
-    return this.q.run(sql`DELETE FROM "OutboxMessage" WHERE "id" IN (SELECT "id" FROM "OutboxMessage" WHERE "state" = 'sent' AND "sentAt" < ${before} LIMIT ${limit})`);
+    return this.q.run(
+      sql`DELETE FROM "OutboxMessage" WHERE "id" IN (SELECT "id" FROM "OutboxMessage" WHERE "state" = 'sent' AND "sentAt" < ${before} LIMIT ${limit})`,
+    );
   }
 }

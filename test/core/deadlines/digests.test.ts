@@ -22,7 +22,11 @@ async function fileTickets(n: number, over: Parameters<typeof hotlineComplaint>[
 }
 
 const messages = async (kind: string) =>
-  (await core.db.outboxMessage.findMany({ where: { kind }, orderBy: { id: 'asc' } })).map((m) => ({ key: m.key, target: m.target, payload: JSON.parse(m.payload) }));
+  (await core.db.outboxMessage.findMany({ where: { kind }, orderBy: { id: 'asc' } })).map((m) => ({
+    key: m.key,
+    target: m.target,
+    payload: JSON.parse(m.payload),
+  }));
 
 describe('deadline alerts of one sweep as digests (R2 督促, R7)', () => {
   it('urges the coordinator once for six tickets overdue for acceptance, and keeps three of another branch one by one', async () => {
@@ -44,7 +48,9 @@ describe('deadline alerts of one sweep as digests (R2 督促, R7)', () => {
     });
     // below four to one channel they go as before, one message each
     const single = await messages('staff_alert');
-    expect(single.map((m) => [m.target, m.payload.ticketId, m.payload.stage, m.payload.mention])).toEqual(huimin.map((t) => ['C1HUIMIND', t.id, 'overdue', ['huimin-coord']]));
+    expect(single.map((m) => [m.target, m.payload.ticketId, m.payload.stage, m.payload.mention])).toEqual(
+      huimin.map((t) => ['C1HUIMIND', t.id, 'overdue', ['huimin-coord']]),
+    );
 
     // each ticket still has its own overdue mark, log entry and next level
     const ids = xincheng.map((t) => t.id);
@@ -78,7 +84,10 @@ describe('deadline alerts of one sweep as digests (R2 督促, R7)', () => {
     expect(await core.stores.alerts.fire('test', now, planDeadlineAlerts(core.org, due, now))).toBe(true);
     const digests = await messages('staff_alert_digest');
     expect(digests).toEqual([
-      expect.objectContaining({ key: `alerts:ack:overdue:C1XINCHED:${due[0].alert.id}`, payload: expect.objectContaining({ tickets: made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })) }) }),
+      expect.objectContaining({
+        key: `alerts:ack:overdue:C1XINCHED:${due[0].alert.id}`,
+        payload: expect.objectContaining({ tickets: made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })) }),
+      }),
     ]);
     expect(await core.db.ticketEvent.count({ where: { type: 'overdue' } })).toBe(4);
   });

@@ -55,7 +55,9 @@ describe('the alert store', () => {
   it('claims due alerts with their tickets, oldest first, and leaves them to nobody else while leased', async () => {
     const { ticket, alert } = await overdueTicket();
     await core.db.scheduledAlert.create({ data: { key: 'later', ticketId: ticket.id, kind: 'ack_escalate2', dueAt: new Date(NOW.getTime() + 30 * MIN) } });
-    const earlier = await core.db.scheduledAlert.create({ data: { key: 'earlier', ticketId: null, kind: 'report_daily', dueAt: new Date(NOW.getTime() - MIN) } });
+    const earlier = await core.db.scheduledAlert.create({
+      data: { key: 'earlier', ticketId: null, kind: 'report_daily', dueAt: new Date(NOW.getTime() - MIN) },
+    });
     const due = await core.stores.alerts.claimDue('a', NOW, LEASE, 100);
     expect(due.map((d) => d.alert.id)).toEqual([earlier.id, alert.id]);
     expect(due[0].ticket).toBeNull();
@@ -165,7 +167,9 @@ describe('the alert store', () => {
   it('applies a callback alert only while the callback is pending', async () => {
     const { ticket } = await overdueTicket();
     const cb = await core.db.callback.create({ data: { ticketId: ticket.id, channel: 'telegram', status: 'pending', createdAt: NOW } });
-    const alert = await core.db.scheduledAlert.create({ data: { key: `callback:${cb.id}:bot_timeout`, ticketId: ticket.id, kind: 'callback_bot_timeout', dueAt: NOW } });
+    const alert = await core.db.scheduledAlert.create({
+      data: { key: `callback:${cb.id}:bot_timeout`, ticketId: ticket.id, kind: 'callback_bot_timeout', dueAt: NOW },
+    });
     await core.db.scheduledAlert.deleteMany({ where: { kind: 'ack_overdue' } });
     const plan = (): FirePlan => ({
       ...emptyPlan([alert.id]),
@@ -211,10 +215,22 @@ describe('the alert store', () => {
     const { ticket } = await overdueTicket();
     await core.db.ticket.update({ where: { id: ticket.id }, data: { overdueAt: NOW } });
     await core.db.ticket.create({
-      data: { number: 'T20261128-9999', kind: 'suggestion', category: 'other', source: 'hotline', status: 'resolved', description: '建议', firstResponder: 'staff:agent01', createdAt: NOW, resolvedAt: NOW },
+      data: {
+        number: 'T20261128-9999',
+        kind: 'suggestion',
+        category: 'other',
+        source: 'hotline',
+        status: 'resolved',
+        description: '建议',
+        firstResponder: 'staff:agent01',
+        createdAt: NOW,
+        resolvedAt: NOW,
+      },
     });
     await core.db.callback.create({ data: { ticketId: ticket.id, channel: 'phone', status: 'answered', result: 'fairly', createdAt: NOW, answeredAt: NOW } });
-    await core.db.serviceForm.create({ data: { ticketId: ticket.id, workDone: '换阀门', serviceDate: new Date(NOW.getTime() - 20 * 86_400_000), createdBy: 'staff:x', createdAt: NOW } });
+    await core.db.serviceForm.create({
+      data: { ticketId: ticket.id, workDone: '换阀门', serviceDate: new Date(NOW.getTime() - 20 * 86_400_000), createdBy: 'staff:x', createdAt: NOW },
+    });
     const day = { from: new Date('2026-11-27T16:00:00Z'), to: new Date('2026-11-28T16:00:00Z') };
     const { branches, callbacks } = await core.stores.alerts.dailyCounts(day.from, day.to);
     expect(branches.sort((x, y) => String(x.branchId).localeCompare(String(y.branchId)))).toEqual([
@@ -241,7 +257,17 @@ describe('the housekeeping store', () => {
     expect(await core.stores.housekeeping.deleteReceiptsBefore(NOW, 2)).toBe(1);
     expect(await core.stores.housekeeping.deleteReceiptsBefore(NOW, 2)).toBe(0);
     expect(await core.db.inboundReceipt.count()).toBe(1);
-    const msg = (key: string, state: string, sentAt: Date | null) => ({ key, platform: 'slack', target: 'C1', kind: 'report', payload: '{}', state, nextAt: old, createdAt: old, sentAt });
+    const msg = (key: string, state: string, sentAt: Date | null) => ({
+      key,
+      platform: 'slack',
+      target: 'C1',
+      kind: 'report',
+      payload: '{}',
+      state,
+      nextAt: old,
+      createdAt: old,
+      sentAt,
+    });
     await core.db.outboxMessage.createMany({ data: [msg('sent', 'sent', old), msg('dead', 'dead', null), msg('recent', 'sent', NOW)] });
     expect(await core.stores.housekeeping.deleteSentMessagesBefore(NOW, 10)).toBe(1);
     expect((await core.db.outboxMessage.findMany({ orderBy: { key: 'asc' } })).map((m) => m.key)).toEqual(['dead', 'recent']);
