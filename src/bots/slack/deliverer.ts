@@ -109,6 +109,7 @@ export class SlackDeliverer implements Deliverer {
   /** chat.update; a message someone deleted is posted again (and its new place kept). */
   private async update(ticketId: number, purpose: string, at: { channel: string; ts: string }, m: Message): Promise<{ channel: string; ts: string }> {
     try {
+      // render/blocks.ts builds Block Kit as plain records; Slack's client wants its own block types
       await this.o.client.chat.update({ channel: at.channel, ts: at.ts, text: m.text, blocks: m.blocks as webApi.KnownBlock[] });
       return at;
     } catch (e) {
