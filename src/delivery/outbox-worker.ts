@@ -61,7 +61,11 @@ export class OutboxWorker {
     let sent = 0;
     await Promise.all(
       [...byTarget.entries()].map(async ([target, list]) => {
-        const release = (rows: OutboxMessage[]) => this.o.outbox.release(rows.map((r) => r.id), this.owner);
+        const release = (rows: OutboxMessage[]) =>
+          this.o.outbox.release(
+            rows.map((r) => r.id),
+            this.owner,
+          );
         for (let i = 0; i < list.length; i++) {
           if (!(await this.gapPassed(target))) {
             // shutting down: the rest stay owed, free for the next start or another instance
@@ -115,7 +119,11 @@ export class OutboxWorker {
       const backoff = Math.min(2 ** attempts * 1000, this.o.maxBackoffMs ?? 5 * 60_000) * (0.75 + Math.random() * 0.5);
       const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
       const message = (e as Error).message.slice(0, 500);
-      (dead ? this.o.log?.error : this.o.log?.warn)?.call(this.o.log, { outboxId: row.id, kind: row.kind, attempts, error: message }, dead ? 'outbox message dead' : 'outbox delivery failed, will retry');
+      (dead ? this.o.log?.error : this.o.log?.warn)?.call(
+        this.o.log,
+        { outboxId: row.id, kind: row.kind, attempts, error: message },
+        dead ? 'outbox message dead' : 'outbox delivery failed, will retry',
+      );
       await outbox.markFailed(row.id, { attempts, error: message, dead, nextAt: new Date(clock.now().getTime() + delay) });
       return false;
     }

@@ -31,5 +31,15 @@ export type OutboxRow = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kin
 
 /** An item as its OutboxMessage row, due at once. */
 export function outboxRow(item: OutboxItem, now: Date): OutboxRow {
-  return { key: item.key, platform: item.platform, target: item.target, kind: item.kind, payload: JSON.stringify(item.payload), state: 'pending', attempts: 0, nextAt: now, createdAt: now };
+  return {
+    key: item.key,
+    platform: item.platform,
+    target: item.target,
+    kind: item.kind,
+    payload: JSON.stringify(item.payload),
+    state: 'pending',
+    attempts: 0,
+    nextAt: now,
+    createdAt: now,
+  };
 }

@@ -24,7 +24,13 @@ const now = new Date('2026-11-28T06:00:00.000Z');
 const at = (sec: number) => new Date(now.getTime() + sec * 1000);
 const item = (key: string, target: string, platform: Platform = 'slack'): OutboxItem => ({ key, platform, target, kind: 'report', payload: { key } });
 const claim = (owner: string, o: { platforms?: Platform[]; take?: number; when?: Date } = {}) =>
-  outbox.claim({ platforms: o.platforms ?? ['slack', 'telegram'], owner, now: o.when ?? now, leaseUntil: new Date((o.when ?? now).getTime() + 60_000), take: o.take ?? 50 });
+  outbox.claim({
+    platforms: o.platforms ?? ['slack', 'telegram'],
+    owner,
+    now: o.when ?? now,
+    leaseUntil: new Date((o.when ?? now).getTime() + 60_000),
+    take: o.take ?? 50,
+  });
 const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
 const sendAll = async (rows: { id: number; attempts: number }[]) => {
   for (const r of rows) await outbox.markSent(r.id, { at: now, attempts: r.attempts + 1, result: null });
@@ -37,7 +43,9 @@ describe('the outbox store', () => {
     await outbox.owe([item('twice', 'C1')], now);
     await outbox.owe([{ ...item('twice', 'C2'), payload: { other: true } }], at(5));
     const rows = await core.db.outboxMessage.findMany({ where: { key: 'twice' } });
-    expect(rows.map((r) => [r.target, r.payload, r.state, r.attempts, r.nextAt.toISOString()])).toEqual([['C1', '{"key":"twice"}', 'pending', 0, now.toISOString()]]);
+    expect(rows.map((r) => [r.target, r.payload, r.state, r.attempts, r.nextAt.toISOString()])).toEqual([
+      ['C1', '{"key":"twice"}', 'pending', 0, now.toISOString()],
+    ]);
     await clearDue();
   });
 
@@ -111,9 +119,15 @@ describe('the outbox store', () => {
   it('gives rows back untouched, for the next pass', async () => {
     await outbox.owe([item('g1', 'CG'), item('g2', 'CG')], now);
     const mine = await claim('w1');
-    await outbox.release(mine.map((r) => r.id), 'not-the-owner');
+    await outbox.release(
+      mine.map((r) => r.id),
+      'not-the-owner',
+    );
     expect(keys(await claim('w2'))).toEqual([]);
-    await outbox.release(mine.map((r) => r.id), 'w1');
+    await outbox.release(
+      mine.map((r) => r.id),
+      'w1',
+    );
     const again = await claim('w2');
     expect(again.map((r) => [r.key, r.attempts, r.leaseOwner])).toEqual([
       ['g1', 0, 'w2'],
@@ -167,7 +181,16 @@ describe('the outbox store', () => {
 
   it('keeps where a ticket’s Slack message is, per purpose, and moves it when it is posted again', async () => {
     const t = await core.db.ticket.create({
-      data: { number: 'T20261128-0001', kind: 'complaint', category: 'no_heat', source: 'telegram', status: 'received', description: '暖气不热', firstResponder: 'telegram', createdAt: now },
+      data: {
+        number: 'T20261128-0001',
+        kind: 'complaint',
+        category: 'no_heat',
+        source: 'telegram',
+        status: 'received',
+        description: '暖气不热',
+        firstResponder: 'telegram',
+        createdAt: now,
+      },
     });
     expect(await outbox.cardOf(t.id, 'dispatch')).toBeNull();
     await outbox.saveCard({ ticketId: t.id, purpose: 'dispatch', channel: 'C-old', ts: '1.1' });
