@@ -96,6 +96,18 @@ describe('the outbox store', () => {
     await clearDue();
   });
 
+  it('never lets a worker hold a later row to a target whose earlier row another worker took at the same moment', async () => {
+    for (let round = 0; round < 5; round++) {
+      await outbox.owe([item(`order:${round}:1`, `CO${round}`), item(`order:${round}:2`, `CO${round}`)], now);
+      const [a, b] = await Promise.all([claim('wa', { take: 1 }), claim('wb', { take: 2 })]);
+      for (const held of [a, b]) if (keys(held).includes(`order:${round}:2`)) expect(keys(held)).toContain(`order:${round}:1`);
+      const stored = await core.db.outboxMessage.findMany({ where: { key: { startsWith: `order:${round}:` } }, orderBy: { id: 'asc' } });
+      expect(stored[0].leaseOwner).not.toBeNull();
+      expect([null, stored[0].leaseOwner]).toContain(stored[1].leaseOwner);
+      await clearDue();
+    }
+  });
+
   it('holds back later rows to a target while an earlier row to it waits for its retry', async () => {
     await outbox.owe([item('w1', 'CW'), item('w2', 'CW'), item('x1', 'CX')], now);
     const [first] = await claim('w1', { take: 1 });
