@@ -3,7 +3,7 @@
  * they write and sign; the message posted carries handover.accept for the incoming person, whose
  * signature (who, when) completes it. Both are stored in the Handover row.
  */
-import type { App, types } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { acceptHandover } from '../../../core/duty/accept-handover.js';
 import { getHandover } from '../../../core/duty/get-handover.js';
 import { handoverSummary } from '../../../core/duty/handover-summary.js';
@@ -27,11 +27,7 @@ export function registerHandover(app: App, d: SlackDeps): void {
     if (!staff) return tell(a.client, d, to, tr(renderCtx(d), 'refuse.not_staff'));
     try {
       const summary = await handoverSummary(d.core, staff.id);
-      await a.client.views.open({
-        trigger_id: a.command.trigger_id,
-        // the modal builders return plain block objects; this one is a whole modal view
-        view: handoverModal(renderCtx(d), summary, { ch: a.command.channel_id }) as types.ModalView,
-      });
+      await a.client.views.open({ trigger_id: a.command.trigger_id, view: handoverModal(renderCtx(d), summary, { ch: a.command.channel_id }) });
     } catch (e) {
       await tell(a.client, d, to, await errorText(d, e));
     }
