@@ -65,8 +65,10 @@ export class SqlAlertStore implements AlertStore {
     if (!ids.length) return true;
     try {
       await this.q.transaction(async (tx) => {
+        // COALESCE hides "firedAt" from SQLite's planner, which would otherwise walk the
+        // (firedAt, dueAt) index over every unfired alert of the season instead of the ids
         const marked = await tx.run(
-          sql`UPDATE "ScheduledAlert" SET "firedAt" = ${now} WHERE "id" IN ${idSet(ids)} AND "leaseOwner" = ${owner} AND "firedAt" IS NULL`,
+          sql`UPDATE "ScheduledAlert" SET "firedAt" = ${now} WHERE "id" IN ${idSet(ids)} AND "leaseOwner" = ${owner} AND COALESCE("firedAt", NULL) IS NULL`,
         );
         if (marked !== ids.length) throw new LostClaim();
         if (plan.callback) {
