@@ -2,7 +2,7 @@ import type { ScheduledAlert } from '../../core/model.js';
 import type { AlertStore, AlertTicket, AnsweredCallback, BranchCounts, DueAlert, FirePlan, FormNotBack, NewAlert } from '../../core/ports/alert-store.js';
 import type { Db } from '../client.js';
 import { COLUMNS } from '../generated/columns.js';
-import { decodeRow, encoder, num, toDate, type Model, type Row } from '../codec.js';
+import { encoder, num, toDate, type Model, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { oweSql } from './outbox-store.js';
 import { dialect, sql, type Dialect, type Sql } from '../statement.js';
@@ -19,6 +19,7 @@ const TICKET_FIELDS = [
   'severity',
 ] as const satisfies readonly (keyof AlertTicket)[];
 const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
+const ALERT_FIELDS = ['id', 'key', 'ticketId', 'kind', 'dueAt', 'data'] as const satisfies readonly (keyof ScheduledAlert)[];
 
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
 const OPEN = ['received', 'dispatched', 'accepted', 'on_site'];
@@ -45,17 +46,8 @@ export class SqlAlertStore implements AlertStore {
         sql`UPDATE "ScheduledAlert" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil} WHERE "id" IN ${idSet(rows.map((r) => Number(r.id)))}`,
       );
       return rows.map((r) => ({
-        alert: {
-          ...decodeRow<ScheduledAlert>(
-            'ScheduledAlert',
-            pick(r, (k) => !k.startsWith('t_')),
-          ),
-          firedAt: null,
-          cancelledAt: null,
-          leaseOwner: owner,
-          leaseUntil,
-        },
-        ticket: r.t_id === null || r.t_id === undefined ? null : decodeRow<AlertTicket>('Ticket', r, 't_'),
+        alert: { ...dueAlert(r), firedAt: null, cancelledAt: null, leaseOwner: owner, leaseUntil },
+        ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r),
       }));
     });
   }
@@ -186,8 +178,30 @@ export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], 
     : sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((c, i) => sql.raw(`(e.v->>${i})::${PG_TYPE[types[c]]}`)))} FROM json_array_elements(${json(cellPg)}::json) AS e(v)${conflict}`;
 }
 
-function pick(r: Row, keep: (k: string) => boolean): Row {
-  const out: Row = {};
-  for (const k of Object.keys(r)) if (keep(k)) out[k] = r[k];
-  return out;
+const CELL: Record<string, (v: unknown) => unknown> = {
+  DateTime: toDate,
+  Int: (v) => (v === null || v === undefined ? null : Number(v)),
+  String: (v) => v ?? null,
+};
+
+/**
+ * decodeRow for a few named columns, worked out once from the schema's column types instead of
+ * for every row: decodeRow walks all of a model's columns for each row (some 6 µs for a ticket
+ * read with a prefix, a third of a 10,000-alert sweep).
+ */
+function columnsDecoder<T>(model: Model, fields: readonly string[], prefix = ''): (r: Row) => T {
+  const types = COLUMNS[model] as Record<string, string>;
+  const cols = fields.map((f) => {
+    const decode = CELL[types[f]];
+    if (!decode) throw new Error(`no decoder here for ${model}.${f} (${types[f]})`);
+    return { from: prefix + f, to: f, decode };
+  });
+  return (r) => {
+    const out: Row = {};
+    for (const c of cols) out[c.to] = c.decode(r[c.from]);
+    return out as T;
+  };
 }
+
+const dueAlert = columnsDecoder<Pick<ScheduledAlert, (typeof ALERT_FIELDS)[number]>>('ScheduledAlert', ALERT_FIELDS);
+const alertTicket = columnsDecoder<AlertTicket>('Ticket', TICKET_FIELDS, 't_');
