@@ -1,12 +1,9 @@
 /**
- * Stores a ticket's time-bound alerts (R7, R27, R2 督促): a warning before each deadline and
+ * A ticket's time-bound alerts as rows (R7, R27, R2 督促): a warning before each deadline and
  * an overdue alert at it. The alerts live in the database so that a restart or a second
  * instance neither loses nor doubles them; the scheduler only wakes up to fire due rows.
  */
-import type { Tx } from '../context.js';
 import type { OrgConfig } from '../org/types.js';
-import { insertRows } from '../../db/bulk-insert.js';
-import { Params, type Provider } from '../../db/sql.js';
 
 interface DueTicket {
   id: number;
@@ -40,31 +37,13 @@ export function alertRows(config: OrgConfig, t: DueTicket, now: Date, generation
   return rows;
 }
 
-export async function scheduleTicketAlerts(
-  tx: Tx,
-  provider: Provider,
-  config: OrgConfig,
-  t: DueTicket,
-  now: Date,
-  generation: string | number = 0,
-): Promise<void> {
-  // keys carry the generation, so storing the same alerts again is harmless
-  await insertRows(tx, provider, 'ScheduledAlert', alertRows(config, t, now, generation), { ignoreConflictOn: 'key' });
-}
+export const ALERT_STAGES = ['warn', 'overdue', 'escalate2', 'escalate3'] as const;
 
 /**
- * A step that meets a deadline (accepted, on site, resolved) removes its pending alerts.
- * Removed rather than flagged, so that the sweep's index holds only alerts that may still fire.
+ * The alert kinds of deadlines: those a step that meets them removes (accepted, on site,
+ * resolved), and, for all three, those a restarted clock replaces. Removed rather than flagged,
+ * so that the sweep's index holds only alerts that may still fire.
  */
-export async function cancelTicketAlerts(tx: Tx, ticketId: number, deadlines: DeadlineName[], provider?: Provider): Promise<void> {
-  if (!deadlines.length) return;
-  const kinds = deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`));
-  if (!provider) {
-    await tx.scheduledAlert.deleteMany({ where: { ticketId, firedAt: null, kind: { in: kinds } } });
-    return;
-  }
-  const p = new Params(provider);
-  await tx.$executeRawUnsafe(`DELETE FROM "ScheduledAlert" WHERE "ticketId" = ${p.add(ticketId)} AND "firedAt" IS NULL AND "kind" IN ${p.list(kinds)}`, ...p.values);
+export function deadlineAlertKinds(deadlines: readonly DeadlineName[] = DEADLINES): string[] {
+  return deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`));
 }
-
-export const ALERT_STAGES = ['warn', 'overdue', 'escalate2', 'escalate3'] as const;

@@ -1,2 +1,104 @@
-/** Tickets after filing: apply a step (version check, its event, alerts, messages, form, callback) in one call; reads by number and id. */
-export interface TicketStore {}
+/**
+ * Tickets after filing. A use case reads the ticket, decides a whole step in pure code (its
+ * status from the status machine, the fields it changes, its event, the deadline alerts it
+ * cancels and adds, the messages it owes, a service form, a callback to open or to claim) and
+ * hands the plan to `applyStep`, which stores all of it in one transaction or nothing.
+ */
+import type { Callback, CallbackStatus, ScheduledAlert, ServiceForm, Ticket, TicketEvent } from '../model.js';
+import type { OutboxItem } from '../outbox/enqueue.js';
+import type { Status } from '../tickets/status-machine.js';
+
+/** A ticket as a step reads it: with where its resident is told of each step. */
+export interface TicketForStep {
+  ticket: Ticket;
+  /** the Telegram chat of the resident who reported it, if any */
+  residentChatId: string | null;
+}
+
+/** The fields a step may change; the status, version and updatedAt are the store's to write. */
+export type TicketPatch = Partial<Omit<Ticket, 'id' | 'number' | 'status' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+/** An alert to store; one whose key is already stored is left as it is. */
+export type NewAlert = Pick<ScheduledAlert, 'key' | 'ticketId' | 'kind' | 'dueAt' | 'data'>;
+
+/** The service form written with a resolve (R8f); a second resolve rewrites it. */
+export type NewServiceForm = Pick<ServiceForm, 'workDone' | 'materials' | 'feesCents' | 'effect' | 'afterSalesTerms' | 'signed' | 'serviceDate' | 'createdBy'>;
+
+/** A callback to open with a step (R8h). */
+export type NewCallback = Pick<Callback, 'channel' | 'customerKey'>;
+
+/** The ids the database gives a step's rows, which some of its messages and alerts name. */
+export interface StepIds {
+  eventId: number;
+  /** the callback the step opened, if it opened one */
+  callbackId: number | null;
+}
+
+/** What a step owes once its ids are known: messages (outbox) and alerts. Pure. */
+export interface Owed {
+  messages: OutboxItem[];
+  alerts: NewAlert[];
+}
+
+/** One change of a ticket, decided. */
+export interface PlannedStep {
+  /** the status after the step (from nextStatus); the same status for a step that changes none */
+  status: Status;
+  patch: TicketPatch;
+  /** the step's event; when the step opens a callback, the store adds its id to `data` as `callbackId` */
+  event: Pick<TicketEvent, 'type' | 'actor' | 'fromStatus' | 'toStatus' | 'note'> & { data: Record<string, unknown> | null };
+  /** pending (not yet fired) alerts of the ticket to remove: by kind, and by key */
+  cancelAlertKinds: string[];
+  cancelAlertKeys: string[];
+  /** alerts known before the step is stored (a restarted clock) */
+  alerts: NewAlert[];
+  form: NewServiceForm | null;
+  openCallback: NewCallback | null;
+  owed(ids: StepIds): Owed;
+}
+
+/**
+ * The answer to a pending callback, claimed in the step's transaction: only one answer wins.
+ * Its attempts are counted up by one.
+ */
+export interface CallbackClaim {
+  id: number;
+  /** the attempts the caller read, when another attempt meanwhile must make this one lose */
+  attempts?: number;
+  change: { status?: CallbackStatus } & Partial<Pick<Callback, 'result' | 'comment' | 'agentId' | 'channel' | 'answeredAt'>>;
+}
+
+export interface StepPlan {
+  ticketId: number;
+  /** the version the steps were decided on: if it moved, nothing is stored (concurrent_update) */
+  version: number;
+  /** applied in order, each counting the version up; follow-on steps (the callback after a resolve) stand or fall with the first */
+  steps: PlannedStep[];
+  /** a callback answer the steps follow from; if it was answered meanwhile, nothing is stored (already_answered) */
+  claim?: CallbackClaim;
+  /** when: the events' time, and when the messages are due */
+  at: Date;
+}
+
+export interface AppliedStep {
+  /** the ticket as stored after the last step */
+  ticket: Ticket;
+  /** the event of each step, in order */
+  eventIds: number[];
+  /** the claimed callback as stored, when the plan claimed one */
+  callback: Callback | null;
+}
+
+export interface TicketStore {
+  forStep(by: { number: string } | { id: number }): Promise<TicketForStep | null>;
+  /** a callback with the ticket it is about */
+  callbackForStep(id: number): Promise<{ callback: Callback; ticket: TicketForStep } | null>;
+  /** the ticket's events of one type, oldest first */
+  events(ticketId: number, type: string): Promise<TicketEvent[]>;
+  /** stores the plan in one transaction; concurrent_update or already_answered and nothing stored when it lost a race */
+  applyStep(plan: StepPlan): Promise<AppliedStep>;
+  /** an attempt to reach the resident that changes no ticket (already_answered when it lost a race) */
+  claimCallback(claim: CallbackClaim): Promise<Callback>;
+  /** R8f: the resident's confirmation (and opinion) of the service form */
+  confirmForm(formId: number, change: Pick<ServiceForm, 'confirmedAt' | 'customerOpinion'>): Promise<ServiceForm>;
+}

@@ -5,7 +5,7 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { getOwnTicket } from './get-own-ticket.js';
-import type { ServiceForm } from '../../db/generated/sqlite/client.js';
+import type { ServiceForm } from '../model.js';
 
 export interface FormConfirmation {
   residentId: number;
@@ -19,13 +19,10 @@ export async function confirmServiceForm(core: Core, input: FormConfirmation): P
   if (!form) throw new AppError('not_found', `ticket ${ticket.number} has no service form`, { number: ticket.number });
   const opinion = input.opinion?.trim();
   if (opinion && opinion.length > 1000) throw new AppError('validation_failed', 'opinion: longer than 1000 characters', { field: 'opinion' });
-  if (form.customerConfirmed && !opinion) throw new AppError('already_answered', `the form of ${ticket.number} is already confirmed`, { number: ticket.number });
-  return core.db.serviceForm.update({
-    where: { id: form.id },
-    data: {
-      customerConfirmed: true,
-      confirmedAt: form.confirmedAt ?? core.clock.now(),
-      ...(opinion ? { customerOpinion: form.customerOpinion ? `${form.customerOpinion}\n${opinion}` : opinion } : {}),
-    },
+  if (form.customerConfirmed && !opinion)
+    throw new AppError('already_answered', `the form of ${ticket.number} is already confirmed`, { number: ticket.number });
+  return core.stores.tickets.confirmForm(form.id, {
+    confirmedAt: form.confirmedAt ?? core.clock.now(),
+    customerOpinion: opinion ? (form.customerOpinion ? `${form.customerOpinion}\n${opinion}` : opinion) : form.customerOpinion,
   });
 }

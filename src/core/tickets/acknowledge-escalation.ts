@@ -6,7 +6,8 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import { enqueue, type OutboxItem } from '../outbox/enqueue.js';
+import type { OutboxItem } from '../outbox/enqueue.js';
+import type { PlannedStep } from '../ports/ticket-store.js';
 import { assertCanAct, staffOfActor } from '../staff/can-act.js';
 import { planMessages } from './notify-plan.js';
 import { loadTicket, type StepResult } from './transition-ticket.js';
@@ -29,23 +30,36 @@ export async function acknowledgeEscalation(core: Core, a: EscalationAck): Promi
     throw new AppError('validation_failed', `alert: ticket ${t.number} is ${t.severity}, there is no ${a.alert} alert`, { field: 'alert' });
   }
   assertCanAct(core.org, staffOfActor(core.org, a.actor), t, a.alert === 'major' ? 'ack_major' : 'ack_urgent');
-  const earlier = await core.db.ticketEvent.findMany({ where: { ticketId: t.id, type: ESCALATION_ACKED }, orderBy: { id: 'asc' } });
+  const earlier = await core.stores.tickets.events(t.id, ESCALATION_ACKED);
   const first = earlier.find((e) => (JSON.parse(e.data ?? '{}') as { alert?: string }).alert === a.alert);
   if (first) throw new AppError('already_answered', `the ${a.alert} alert of ${t.number} was already acknowledged`, { by: first.actor, at: first.at });
 
-  return core.db.$transaction(async (tx) => {
-    // the version column makes two simultaneous acknowledgements one winner and one refusal
-    const res = await tx.ticket.updateMany({ where: { id: t.id, version: t.version }, data: { version: { increment: 1 } } });
-    if (res.count !== 1) throw new AppError('concurrent_update', `ticket ${t.number} changed while acknowledging`, { number: t.number });
-    const event = await tx.ticketEvent.create({
-      data: { ticketId: t.id, at: now, type: ESCALATION_ACKED, actor: a.actor, fromStatus: t.status, toStatus: t.status, data: JSON.stringify({ alert: a.alert }) },
-    });
-    const ticket = (await tx.ticket.findUnique({ where: { id: t.id } }))!;
-    const items: OutboxItem[] = planMessages(core.org, ticket, event);
-    const payload = { ticketId: t.id, eventId: event.id, event: ESCALATION_ACKED };
-    const target = a.alert === 'major' ? core.org.config.centre.channels.leaders : t.branchId ? core.org.branches.get(t.branchId)?.channels.urgent : undefined;
-    if (target) items.push({ key: `${a.alert}-ack:${t.id}:${event.id}`, platform: 'slack', target, kind: a.alert === 'major' ? 'major_alert' : 'urgent_alert', payload });
-    await enqueue(tx, now, items);
-    return { ticket, eventId: event.id };
-  });
+  const { org } = core;
+  const target = a.alert === 'major' ? org.config.centre.channels.leaders : t.branchId ? org.branches.get(t.branchId)?.channels.urgent : undefined;
+  // the version column makes two simultaneous acknowledgements one winner and one refusal
+  const step: PlannedStep = {
+    status: t.status,
+    patch: {},
+    event: { type: ESCALATION_ACKED, actor: a.actor, fromStatus: t.status, toStatus: t.status, note: null, data: { alert: a.alert } },
+    cancelAlertKinds: [],
+    cancelAlertKeys: [],
+    alerts: [],
+    form: null,
+    openCallback: null,
+    owed: ({ eventId }) => {
+      const messages: OutboxItem[] = planMessages(org, t, { id: eventId, type: ESCALATION_ACKED });
+      const payload = { ticketId: t.id, eventId, event: ESCALATION_ACKED };
+      if (target)
+        messages.push({
+          key: `${a.alert}-ack:${t.id}:${eventId}`,
+          platform: 'slack',
+          target,
+          kind: a.alert === 'major' ? 'major_alert' : 'urgent_alert',
+          payload,
+        });
+      return { messages, alerts: [] };
+    },
+  };
+  const { ticket, eventIds } = await core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps: [step], at: now });
+  return { ticket, eventId: eventIds[0] };
 }

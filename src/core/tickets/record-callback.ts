@@ -7,9 +7,11 @@
  */
 import { AppError } from '../errors.js';
 import { SATISFACTION, type Satisfaction } from '../domain.js';
-import type { Core, Tx } from '../context.js';
-import { transitionTicket } from './transition-ticket.js';
-import type { Callback, Prisma, Ticket } from '../../db/generated/sqlite/client.js';
+import type { Core } from '../context.js';
+import type { Callback, Ticket } from '../model.js';
+import type { CallbackClaim } from '../ports/ticket-store.js';
+import { callbackAlertKeys } from './start-callback.js';
+import { stepOn } from './transition-ticket.js';
 
 export interface CallbackAnswer {
   callbackId: number;
@@ -32,9 +34,11 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     throw new AppError('validation_failed', `satisfaction: must be one of ${SATISFACTION.join(', ')}`, { field: 'satisfaction' });
   }
   if (a.comment && a.comment.length > 1000) throw new AppError('validation_failed', 'comment: longer than 1000 characters', { field: 'comment' });
-  const cb = await core.db.callback.findUnique({ where: { id: a.callbackId }, include: { ticket: true } });
-  if (!cb) throw new AppError('not_found', `no callback ${a.callbackId}`, { callbackId: a.callbackId });
-  if (a.actor.startsWith('resident:') && cb.ticket.residentId !== Number(a.actor.slice(9))) {
+  const found = await core.stores.tickets.callbackForStep(a.callbackId);
+  if (!found) throw new AppError('not_found', `no callback ${a.callbackId}`, { callbackId: a.callbackId });
+  const { callback: cb, ticket: loaded } = found;
+  const t = loaded.ticket;
+  if (a.actor.startsWith('resident:') && t.residentId !== Number(a.actor.slice(9))) {
     throw new AppError('not_your_ticket', 'this callback belongs to another resident', { callbackId: cb.id });
   }
   if (cb.status !== 'pending') throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
@@ -42,39 +46,33 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
   // the step's (only one answer wins; a loser stores nothing), so a step that fails leaves the
   // callback pending rather than answered beside a ticket that did not move.
   const agentId = a.actor.startsWith('staff:') ? a.actor.slice(6) : null;
-  const claim = (where: Prisma.CallbackWhereInput, data: Prisma.CallbackUpdateManyMutationInput) => async (tx: Tx) => {
-    const res = await tx.callback.updateMany({ where: { id: cb.id, status: 'pending', ...where }, data });
-    if (res.count !== 1) throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
-  };
+  const settled = Object.values(callbackAlertKeys(cb.id));
   if (!a.reached) {
-    const max = core.org.config.escalation.callbackMaxAttempts;
-    const unreachable = cb.attempts + 1 >= max;
-    const attempt = claim(
-      { attempts: cb.attempts },
-      { attempts: { increment: 1 }, agentId, comment: a.comment, channel: 'phone', ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
+    const unreachable = cb.attempts + 1 >= core.org.config.escalation.callbackMaxAttempts;
+    const claim: CallbackClaim = {
+      id: cb.id,
+      attempts: cb.attempts,
+      change: { agentId, comment: a.comment, channel: 'phone', ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
+    };
+    if (!unreachable) return { callback: await core.stores.tickets.claimCallback(claim), ticket: t, outcome: 'attempt_recorded' };
+    const out = await stepOn(
+      core,
+      loaded,
+      { number: t.number, action: 'close', actor: a.actor, note: 'callback_unreachable' },
+      { claim, cancelAlertKeys: settled },
     );
-    let ticket = cb.ticket;
-    if (unreachable) {
-      ({ ticket } = await transitionTicket(core, { number: cb.ticket.number, action: 'close', actor: a.actor, note: 'callback_unreachable', alsoInTransaction: attempt }));
-    } else {
-      await attempt(core.db);
-    }
-    const callback = (await core.db.callback.findUnique({ where: { id: cb.id } }))!;
-    return { callback, ticket, outcome: unreachable ? 'unreachable' : 'attempt_recorded' };
+    return { callback: out.callback!, ticket: out.ticket, outcome: 'unreachable' };
   }
-  const answer = claim({}, { status: 'answered', result: a.satisfaction, comment: a.comment?.trim() || null, answeredAt: now, agentId, attempts: { increment: 1 } });
   const dissatisfied = a.satisfaction === 'dissatisfied';
-  const { ticket } = await transitionTicket(core, {
-    number: cb.ticket.number,
-    action: dissatisfied ? 'reopen' : 'close',
-    actor: a.actor,
-    note: a.comment?.trim() || undefined,
-    satisfaction: a.satisfaction,
-    alsoInTransaction: async (tx) => {
-      await answer(tx);
-      await tx.scheduledAlert.deleteMany({ where: { key: { startsWith: `callback:${cb.id}:` }, firedAt: null } });
-    },
-  });
-  const callback = (await core.db.callback.findUnique({ where: { id: cb.id } }))!;
-  return { callback, ticket, outcome: dissatisfied ? 'reopened' : 'closed' };
+  const claim: CallbackClaim = {
+    id: cb.id,
+    change: { status: 'answered', result: a.satisfaction, comment: a.comment?.trim() || null, answeredAt: now, agentId },
+  };
+  const out = await stepOn(
+    core,
+    loaded,
+    { number: t.number, action: dissatisfied ? 'reopen' : 'close', actor: a.actor, note: a.comment?.trim() || undefined, satisfaction: a.satisfaction },
+    { claim, cancelAlertKeys: settled },
+  );
+  return { callback: out.callback!, ticket: out.ticket, outcome: dissatisfied ? 'reopened' : 'closed' };
 }

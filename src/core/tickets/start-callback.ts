@@ -3,52 +3,68 @@
  * the bot is asked there first; anyone else, or a resident who does not answer in time
  * (escalation.callbackBotTimeout), becomes a phone callback task for the centre. Kinds the
  * time-limit table gives no callback (questions, suggestions) are closed with the reply.
+ * Either way it is a step of the status machine, planned here and stored with the resolve.
  */
-import type { Core, Tx } from '../context.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
-import { enqueue, type OutboxItem } from '../outbox/enqueue.js';
-import type { Ticket } from '../../db/generated/sqlite/client.js';
+import type { Ticket } from '../model.js';
+import type { Org } from '../org/org.js';
+import type { OutboxItem } from '../outbox/enqueue.js';
+import type { NewAlert, PlannedStep } from '../ports/ticket-store.js';
+import { nextStatus } from './status-machine.js';
 
-export async function startCallback(core: Core, tx: Tx, t: Ticket, now: Date, residentChatId: string | null): Promise<Ticket> {
-  const { callbackMinutes } = computeDeadlines(core.org.config, t.branchId, t as never, now);
+/** The keys of a callback's time-outs: written when it opens, removed when it is answered. */
+export function callbackAlertKeys(callbackId: number) {
+  return { botTimeout: `callback:${callbackId}:bot_timeout`, overdue: `callback:${callbackId}:overdue` };
+}
+
+/** The step that follows a resolve: request_callback, or close for kinds with no callback. */
+export function planCallbackStep(org: Org, t: Ticket, residentChatId: string | null, now: Date): PlannedStep {
+  const { callbackMinutes } = computeDeadlines(org.config, t.branchId, t, now);
+  const common = { cancelAlertKinds: [], cancelAlertKeys: [], alerts: [], form: null };
   if (callbackMinutes === null) {
-    const closed = await tx.ticket.update({ where: { id: t.id }, data: { status: 'closed', closedAt: now, version: { increment: 1 } } });
-    await tx.ticketEvent.create({ data: { ticketId: t.id, at: now, type: 'closed', actor: 'system', fromStatus: t.status, toStatus: 'closed', note: null } });
-    return closed;
+    const status = nextStatus(t.status, 'close');
+    return {
+      ...common,
+      status,
+      patch: { closedAt: now },
+      event: { type: 'closed', actor: 'system', fromStatus: t.status, toStatus: status, note: null, data: null },
+      openCallback: null,
+      owed: () => ({ messages: [], alerts: [] }),
+    };
   }
+  const status = nextStatus(t.status, 'request_callback');
   const channel = residentChatId ? 'telegram' : 'phone';
-  const callback = await tx.callback.create({
-    data: {
-      ticketId: t.id,
-      channel,
-      status: 'pending',
-      createdAt: now,
-      customerKey: t.customerId ? `customer:${t.customerId}` : t.residentId ? `resident:${t.residentId}` : t.contactPhone ? `phone:${t.contactPhone}` : `ticket:${t.id}`,
+  const centre = org.config.centre.channels.callbacks;
+  return {
+    ...common,
+    status,
+    patch: {},
+    event: { type: 'callback_requested', actor: 'system', fromStatus: t.status, toStatus: status, note: null, data: { channel } },
+    openCallback: { channel, customerKey: customerKey(t) },
+    owed: ({ callbackId }) => {
+      const id = callbackId!;
+      const keys = callbackAlertKeys(id);
+      const data = JSON.stringify({ callbackId: id });
+      const payload = { ticketId: t.id, callbackId: id };
+      const messages: OutboxItem[] = [];
+      const alerts: NewAlert[] = [];
+      if (residentChatId) {
+        messages.push({ key: `cbq:${id}`, platform: 'telegram', target: residentChatId, kind: 'callback_question', payload });
+        const timeout = new Date(now.getTime() + org.config.escalation.callbackBotTimeoutMinutes * 60_000);
+        alerts.push({ key: keys.botTimeout, ticketId: t.id, kind: 'callback_bot_timeout', dueAt: timeout, data });
+      } else if (centre) {
+        messages.push({ key: `cbt:${id}`, platform: 'slack', target: centre, kind: 'callback_task', payload });
+      }
+      alerts.push({ key: keys.overdue, ticketId: t.id, kind: 'callback_overdue', dueAt: new Date(now.getTime() + callbackMinutes * 60_000), data });
+      return { messages, alerts };
     },
-  });
-  const updated = await tx.ticket.update({ where: { id: t.id }, data: { status: 'callback', version: { increment: 1 } } });
-  await tx.ticketEvent.create({
-    data: { ticketId: t.id, at: now, type: 'callback_requested', actor: 'system', fromStatus: t.status, toStatus: 'callback', data: JSON.stringify({ channel, callbackId: callback.id }) },
-  });
-  const items: OutboxItem[] = [];
-  if (channel === 'telegram') {
-    items.push({ key: `cbq:${callback.id}`, platform: 'telegram', target: residentChatId!, kind: 'callback_question', payload: { ticketId: t.id, callbackId: callback.id } });
-    const timeout = new Date(now.getTime() + core.org.config.escalation.callbackBotTimeoutMinutes * 60_000);
-    await tx.scheduledAlert.create({
-      data: { key: `callback:${callback.id}:bot_timeout`, ticketId: t.id, kind: 'callback_bot_timeout', dueAt: timeout, data: JSON.stringify({ callbackId: callback.id }) },
-    });
-  } else if (core.org.config.centre.channels.callbacks) {
-    items.push({ key: `cbt:${callback.id}`, platform: 'slack', target: core.org.config.centre.channels.callbacks, kind: 'callback_task', payload: { ticketId: t.id, callbackId: callback.id } });
-  }
-  await tx.scheduledAlert.create({
-    data: {
-      key: `callback:${callback.id}:overdue`,
-      ticketId: t.id,
-      kind: 'callback_overdue',
-      dueAt: new Date(now.getTime() + callbackMinutes * 60_000),
-      data: JSON.stringify({ callbackId: callback.id }),
-    },
-  });
-  await enqueue(tx, now, items);
-  return updated;
+  };
+}
+
+/** Who is surveyed, for R28's once-per-period count. */
+function customerKey(t: Ticket): string {
+  if (t.customerId) return `customer:${t.customerId}`;
+  if (t.residentId) return `resident:${t.residentId}`;
+  if (t.contactPhone) return `phone:${t.contactPhone}`;
+  return `ticket:${t.id}`;
 }

@@ -1,23 +1,20 @@
 /**
- * One step of the closed loop (R8) on a ticket: checks the status machine, applies the step's
- * effects, appends the event (R8g: stored to the second), and owes the step's messages, all in
- * one transaction. Concurrent steps on one ticket are caught by the version column: the loser
- * gets concurrent_update and nothing of it is stored.
+ * One step of the closed loop (R8) on a ticket: checks the status machine, decides the step's
+ * effects, its event (R8g: stored to the second), its alerts and the messages it owes, and has
+ * the ticket store write all of it in one transaction. Concurrent steps on one ticket are caught
+ * by the version column: the loser gets concurrent_update and nothing of it is stored.
  */
 import { AppError } from '../errors.js';
-import type { UnitKind } from '../domain.js';
-import { UNIT_KINDS } from '../domain.js';
-import type { Core, Tx } from '../context.js';
-import { insertRows, insertRowsReturning } from '../../db/bulk-insert.js';
-import { outboxRow } from '../outbox/enqueue.js';
-import { residentById, ticketWhere } from '../../db/fast-reads.js';
-import { Params } from '../../db/sql.js';
+import { UNIT_KINDS, type Satisfaction, type UnitKind } from '../domain.js';
+import type { Core } from '../context.js';
+import type { Ticket } from '../model.js';
+import type { Org } from '../org/org.js';
+import type { AppliedStep, CallbackClaim, NewServiceForm, PlannedStep, TicketForStep, TicketPatch } from '../ports/ticket-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
+import { alertRows, deadlineAlertKinds, type DeadlineName } from '../deadlines/schedule-alerts.js';
 import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
-import { cancelTicketAlerts, scheduleTicketAlerts, type DeadlineName } from '../deadlines/schedule-alerts.js';
-import { startCallback } from './start-callback.js';
-import type { Ticket } from '../../db/generated/sqlite/client.js';
+import { planCallbackStep } from './start-callback.js';
 
 export interface ServiceFormInput {
   workDone: string;
@@ -39,14 +36,16 @@ export interface StepInput {
   unitKind?: UnitKind;
   duplicateOf?: string;
   form?: ServiceFormInput;
-  satisfaction?: 'satisfied' | 'fairly' | 'dissatisfied';
-  /** the version the caller saw; a stale click is refused instead of applied twice */
+  satisfaction?: Satisfaction;
+  /** the status the caller saw; a stale click is refused instead of applied twice */
   expectedStatus?: Status;
-  /**
-   * More writes that stand or fall with this step, run first inside its transaction (the answer
-   * to a callback that closes or reopens the ticket). Throwing from it stores nothing.
-   */
-  alsoInTransaction?: (tx: Tx) => Promise<void>;
+}
+
+/** A callback answer that stands or falls with the step it causes (close, reopen). */
+export interface StepCause {
+  claim: CallbackClaim;
+  /** the answered callback's pending time-outs */
+  cancelAlertKeys: string[];
 }
 
 export interface StepResult {
@@ -54,31 +53,41 @@ export interface StepResult {
   eventId: number;
 }
 
-type Patch = Record<string, unknown>;
+export async function loadForStep(core: Core, number: string): Promise<TicketForStep> {
+  const found = await core.stores.tickets.forStep({ number });
+  if (!found) throw new AppError('ticket_not_found', `no ticket ${number}`, { number });
+  return found;
+}
 
-export async function loadTicket(core: Core | { db: Tx; provider?: Core['provider'] }, number: string): Promise<Ticket> {
-  const t = 'provider' in core && core.provider ? await ticketWhere(core.db, core.provider, { number }) : await core.db.ticket.findUnique({ where: { number } });
-  if (!t) throw new AppError('ticket_not_found', `no ticket ${number}`, { number });
-  return t;
+export async function loadTicket(core: Core, number: string): Promise<Ticket> {
+  return (await loadForStep(core, number)).ticket;
 }
 
 function need(cond: unknown, field: string, message: string): asserts cond {
   if (!cond) throw new AppError('validation_failed', `${field}: ${message}`, { field });
 }
 
-/** The fields a step changes, and the deadlines it meets. */
-async function effects(core: Core, t: Ticket, input: StepInput, now: Date): Promise<{ patch: Patch; met: DeadlineName[]; data: Patch }> {
-  const { org } = core;
+interface Effects {
+  patch: TicketPatch;
+  met: DeadlineName[];
+  data: Record<string, unknown>;
+  /** the deadlines start again from now (a reopen, a transfer to another branch) */
+  restart: boolean;
+}
+
+/** The fields a step changes, the deadlines it meets, and whether its clock starts again. */
+function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Ticket | null): Effects {
   const staffId = input.actor.startsWith('staff:') ? input.actor.slice(6) : undefined;
+  const plain = (patch: TicketPatch, met: DeadlineName[] = [], data: Record<string, unknown> = {}): Effects => ({ patch, met, data, restart: false });
   switch (input.action) {
     case 'dispatch': {
       need(input.branchId, 'branchId', 'a branch is needed to dispatch');
       if (!org.branches.has(input.branchId)) throw new AppError('unknown_branch', `no branch ${input.branchId}`, { branch: input.branchId });
-      const unit = org.unitFor(input.branchId, t.category as never);
-      return { patch: { branchId: input.branchId, unitId: unit?.id ?? null, dispatchedAt: now }, met: [], data: { branchId: input.branchId, unitId: unit?.id } };
+      const unit = org.unitFor(input.branchId, t.category);
+      return plain({ branchId: input.branchId, unitId: unit?.id ?? null, dispatchedAt: now }, [], { branchId: input.branchId, unitId: unit?.id });
     }
     case 'accept':
-      return { patch: { acceptedAt: now, assigneeId: staffId ?? t.assigneeId }, met: ['ack'], data: {} };
+      return plain({ acceptedAt: now, assigneeId: staffId ?? t.assigneeId }, ['ack']);
     case 'route': {
       need(t.branchId, 'branchId', 'the ticket has no branch yet');
       let unitId = input.unitId;
@@ -90,50 +99,81 @@ async function effects(core: Core, t: Ticket, input: StepInput, now: Date): Prom
       need(unitId, 'unitId', 'a unit or unit kind is needed to route');
       const unit = org.units.get(unitId);
       if (!unit || unit.branchId !== t.branchId) throw new AppError('unknown_unit', `no unit ${unitId} in branch ${t.branchId}`, { unit: unitId });
-      return { patch: { unitId }, met: [], data: { unitId, fromUnitId: t.unitId } };
+      return plain({ unitId }, [], { unitId, fromUnitId: t.unitId });
     }
     case 'arrive':
-      return { patch: { arrivedAt: now }, met: ['arrive'], data: { visitedBy: staffId } };
+      return plain({ arrivedAt: now }, ['arrive'], { visitedBy: staffId });
     case 'resolve': {
-      need(input.note?.trim(), 'note', 'the result is required');
-      return { patch: { resolvedAt: now }, met: ['ack', 'arrive', 'resolve'], data: { result: input.note!.trim() } };
+      const result = input.note?.trim();
+      need(result, 'note', 'the result is required');
+      return plain({ resolvedAt: now }, ['ack', 'arrive', 'resolve'], { result });
     }
     case 'request_callback':
-      return { patch: {}, met: [], data: {} };
+      return plain({});
     case 'close':
-      return { patch: { closedAt: now, satisfaction: input.satisfaction ?? t.satisfaction }, met: [], data: { satisfaction: input.satisfaction } };
+      return plain({ closedAt: now, satisfaction: input.satisfaction ?? t.satisfaction }, [], { satisfaction: input.satisfaction });
     case 'reopen':
       return {
-        patch: { reopenCount: t.reopenCount + 1, resolvedAt: null, closedAt: null, acceptedAt: null, arrivedAt: null, satisfaction: input.satisfaction ?? t.satisfaction },
+        patch: {
+          reopenCount: t.reopenCount + 1,
+          resolvedAt: null,
+          closedAt: null,
+          acceptedAt: null,
+          arrivedAt: null,
+          satisfaction: input.satisfaction ?? t.satisfaction,
+        },
         met: [],
         data: { satisfaction: input.satisfaction },
+        restart: true,
       };
     case 'transfer': {
-      need(input.note?.trim(), 'note', 'a reason for the transfer is required');
+      const reason = input.note?.trim();
+      need(reason, 'note', 'a reason for the transfer is required');
       const branchId = input.branchId ?? t.branchId;
       need(branchId, 'branchId', 'a branch is needed to transfer');
       if (!org.branches.has(branchId)) throw new AppError('unknown_branch', `no branch ${branchId}`, { branch: branchId });
-      const unitId = input.unitId ?? org.unitFor(branchId, t.category as never)?.id ?? null;
-      if (unitId && org.units.get(unitId)?.branchId !== branchId) throw new AppError('unknown_unit', `no unit ${unitId} in branch ${branchId}`, { unit: unitId });
+      const unitId = input.unitId ?? org.unitFor(branchId, t.category)?.id ?? null;
+      if (unitId && org.units.get(unitId)?.branchId !== branchId)
+        throw new AppError('unknown_unit', `no unit ${unitId} in branch ${branchId}`, { unit: unitId });
       if (branchId === t.branchId && unitId === t.unitId) {
         throw new AppError('transfer_to_same_place', `ticket ${t.number} is already with ${branchId}/${unitId}`, { branchId, unitId });
       }
+      // R27, R29: moving a case between units of one branch does not buy that branch new time;
+      // another branch answers under its own limits, counted from when it gets the case.
+      const restart = branchId !== t.branchId;
       return {
         patch: { branchId, unitId, transferCount: t.transferCount + 1, dispatchedAt: now, acceptedAt: null, assigneeId: null },
         met: [],
-        data: { fromBranchId: t.branchId, fromUnitId: t.unitId, branchId, unitId, reason: input.note!.trim() },
+        data: { fromBranchId: t.branchId, fromUnitId: t.unitId, branchId, unitId, reason, clock: restart ? 'restarted' : 'kept' },
+        restart,
       };
     }
     case 'cancel':
       need(input.note?.trim(), 'note', 'a reason for cancelling is required');
-      return { patch: { cancelledAt: now }, met: ['ack', 'arrive', 'resolve'], data: {} };
+      return plain({ cancelledAt: now }, ['ack', 'arrive', 'resolve']);
     case 'mark_duplicate': {
       need(input.duplicateOf, 'duplicateOf', 'the number of the original ticket is required');
-      const original = await core.db.ticket.findUnique({ where: { number: input.duplicateOf } });
       if (!original || original.id === t.id) throw new AppError('ticket_not_found', `no other ticket ${input.duplicateOf}`, { number: input.duplicateOf });
-      return { patch: { duplicateOfId: original.id, cancelledAt: now }, met: ['ack', 'arrive', 'resolve'], data: { duplicateOf: original.number } };
+      return plain({ duplicateOfId: original.id, cancelledAt: now }, ['ack', 'arrive', 'resolve'], { duplicateOf: original.number });
     }
   }
+}
+
+function serviceForm(input: StepInput, now: Date): NewServiceForm | null {
+  const f = input.form;
+  if (input.action !== 'resolve' || !f) return null;
+  need(f.workDone?.trim(), 'form.workDone', 'the work done is required on a service form');
+  need(f.feesCents === undefined || (Number.isInteger(f.feesCents) && f.feesCents >= 0), 'form.feesCents', 'must be a whole, non-negative number of cents');
+  return {
+    workDone: f.workDone.trim(),
+    materials: f.materials?.trim() || null,
+    feesCents: f.feesCents ?? 0,
+    effect: f.effect?.trim() || null,
+    afterSalesTerms: f.afterSalesTerms?.trim() || null,
+    signed: f.signed ?? false,
+    serviceDate: now,
+    createdBy: input.actor,
+  };
 }
 
 const EVENT_TYPE: Record<Action, string> = {
@@ -150,9 +190,58 @@ const EVENT_TYPE: Record<Action, string> = {
   mark_duplicate: 'duplicate',
 };
 
-export async function transitionTicket(core: Core, input: StepInput): Promise<StepResult> {
+/**
+ * The step as stored: the ticket after it, and the steps to store (a resolve is followed by
+ * the callback request, or by the close of a kind that has no callback, in the same plan).
+ */
+export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now: Date, original: Ticket | null = null): { steps: PlannedStep[] } {
+  const { ticket: t, residentChatId } = loaded;
+  const status = nextStatus(t.status, input.action);
+  const fx = effects(org, t, input, now, original);
+  const patch: TicketPatch = { ...fx.patch };
+  let cancelAlertKinds = deadlineAlertKinds(fx.met);
+  let alerts: PlannedStep['alerts'] = [];
+  if (fx.restart) {
+    const d = computeDeadlines(org.config, patch.branchId ?? t.branchId, t, now);
+    Object.assign(patch, { ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt, overdueAt: null });
+    // a new generation of alerts: the keys of the ones already fired stay taken
+    cancelAlertKinds = deadlineAlertKinds();
+    alerts = alertRows(
+      org.config,
+      { id: t.id, ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt },
+      now,
+      `${input.action}${t.version + 1}`,
+    );
+  }
+  const after: Ticket = { ...t, ...patch, status };
+  const type = EVENT_TYPE[input.action];
+  const step: PlannedStep = {
+    status,
+    patch,
+    event: {
+      type,
+      actor: input.actor,
+      fromStatus: t.status,
+      toStatus: status,
+      note: input.note?.trim() || null,
+      data: Object.keys(fx.data).length ? fx.data : null,
+    },
+    cancelAlertKinds,
+    cancelAlertKeys: [],
+    alerts,
+    form: serviceForm(input, now),
+    openCallback: null,
+    owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
+  };
+  const steps = [step];
+  if (input.action === 'resolve') steps.push(planCallbackStep(org, after, residentChatId, now));
+  return { steps };
+}
+
+/** A step on a ticket already read; `cause` is a callback answer stored with it. */
+export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput, cause?: StepCause): Promise<AppliedStep> {
   const now = core.clock.now();
-  const t = await loadTicket(core, input.number);
+  const t = loaded.ticket;
   if (input.expectedStatus && input.expectedStatus !== t.status) {
     throw new AppError('invalid_transition', `ticket ${t.number} is ${t.status} now, not ${input.expectedStatus}`, {
       from: t.status,
@@ -160,86 +249,16 @@ export async function transitionTicket(core: Core, input: StepInput): Promise<St
       stale: true,
     });
   }
-  const to = nextStatus(t.status as Status, input.action);
-  const { patch, met, data } = await effects(core, t, input, now);
-
-  return core.db.$transaction(async (tx) => {
-    await input.alsoInTransaction?.(tx);
-    // Raw statements: a click from Slack runs this, and Prisma's compiled queries cost four
-    // times the CPU of raw ones (bench/). The version check makes concurrent steps safe.
-    const p = new Params(core.provider);
-    const sets = Object.entries({ ...patch, status: to, updatedAt: now }).map(([k, v]) => `"${k}" = ${p.add(v ?? null)}`);
-    const changed = await tx.$executeRawUnsafe(
-      `UPDATE "Ticket" SET ${sets.join(', ')}, "version" = "version" + 1 WHERE "id" = ${p.add(t.id)} AND "version" = ${p.add(t.version)}`,
-      ...p.values,
-    );
-    if (changed !== 1) {
-      throw new AppError('concurrent_update', `ticket ${t.number} changed while this step was being applied`, { number: t.number });
-    }
-    let ticket = (await ticketWhere(tx, core.provider, { id: t.id }))!;
-    const [inserted] = await insertRowsReturning<{ id: number | bigint }>(
-      tx,
-      core.provider,
-      'TicketEvent',
-      [
-        {
-          ticketId: t.id,
-          at: now,
-          type: EVENT_TYPE[input.action],
-          actor: input.actor,
-          fromStatus: t.status,
-          toStatus: to,
-          note: input.note?.trim() || null,
-          data: Object.keys(data).length ? JSON.stringify(data) : null,
-        },
-      ],
-      { returning: ['id'] },
-    );
-    const event = { id: Number(inserted.id), type: EVENT_TYPE[input.action] };
-    await cancelTicketAlerts(tx, t.id, met, core.provider);
-    if (input.action === 'resolve' && input.form) await saveForm(tx, t.id, input, now);
-    if (input.action === 'reopen' || input.action === 'transfer') {
-      ticket = await restartClock(core, tx, ticket, now, input.action === 'reopen' ? 'reopen' : 'transfer');
-    }
-    const resident = ticket.residentId ? await residentById(tx, core.provider, ticket.residentId) : null;
-    const messages = planMessages(core.org, { ...ticket, residentChatId: resident?.chatId }, event);
-    await insertRows(
-      tx,
-      core.provider,
-      'OutboxMessage',
-      messages.map((m) => outboxRow(m, now)),
-      { ignoreConflictOn: 'key' },
-    );
-    if (input.action === 'resolve') ticket = await startCallback(core, tx, ticket, now, resident?.chatId ?? null);
-    return { ticket, eventId: event.id };
-  });
+  nextStatus(t.status, input.action);
+  const original =
+    input.action === 'mark_duplicate' && input.duplicateOf ? ((await core.stores.tickets.forStep({ number: input.duplicateOf }))?.ticket ?? null) : null;
+  const { steps } = planStep(core.org, loaded, input, now, original);
+  if (cause) steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
+  return core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps, claim: cause?.claim, at: now });
 }
 
-async function saveForm(tx: Tx, ticketId: number, input: StepInput, now: Date): Promise<void> {
-  const f = input.form!;
-  need(f.workDone?.trim(), 'form.workDone', 'the work done is required on a service form');
-  need(f.feesCents === undefined || (Number.isInteger(f.feesCents) && f.feesCents >= 0), 'form.feesCents', 'must be a whole, non-negative number of cents');
-  const data = {
-    workDone: f.workDone.trim(),
-    materials: f.materials?.trim() || null,
-    feesCents: f.feesCents ?? 0,
-    effect: f.effect?.trim() || null,
-    afterSalesTerms: f.afterSalesTerms?.trim() || null,
-    signed: f.signed ?? false,
-    serviceDate: now,
-    createdBy: input.actor,
-  };
-  await tx.serviceForm.upsert({ where: { ticketId }, create: { ticketId, ...data }, update: data });
-}
-
-/** A reopened or transferred ticket gets fresh deadlines from now (and fresh alerts). */
-async function restartClock(core: Core, tx: Tx, t: Ticket, now: Date, why: string): Promise<Ticket> {
-  const d = computeDeadlines(core.org.config, t.branchId, t as never, now);
-  await tx.scheduledAlert.deleteMany({ where: { ticketId: t.id, firedAt: null, kind: { not: { startsWith: 'callback' } } } });
-  const updated = await tx.ticket.update({
-    where: { id: t.id },
-    data: { ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt, overdueAt: null },
-  });
-  await scheduleTicketAlerts(tx, core.provider, core.org.config, updated, now, `${why}${updated.version}`);
-  return updated;
+export async function transitionTicket(core: Core, input: StepInput): Promise<StepResult> {
+  const loaded = await loadForStep(core, input.number);
+  const { ticket, eventIds } = await stepOn(core, loaded, input);
+  return { ticket, eventId: eventIds[0] };
 }

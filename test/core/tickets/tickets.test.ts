@@ -6,6 +6,7 @@ import { recordCallback } from '../../../src/core/tickets/record-callback.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { routeTicket } from '../../../src/core/tickets/route-ticket.js';
 import { listTickets } from '../../../src/core/tickets/list-tickets.js';
+import { computeKpis } from '../../../src/core/kpi/compute-kpis.js';
 import { formatMinute } from '../../../src/core/local-time.js';
 import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
@@ -46,7 +47,14 @@ describe('intake', () => {
   it('files a hotline complaint for a known customer with the branch, unit, deadlines and first responder (R1, R7)', async () => {
     const t = await createTicket(core, hotlineComplaint());
     expect(t.number).toMatch(/^T20261128-\d{4}$/);
-    expect(t).toMatchObject({ status: 'dispatched', branchId: 'xincheng', unitId: 'xincheng-field', firstResponder: 'staff:agent01', verified: true, communityId: 'c001' });
+    expect(t).toMatchObject({
+      status: 'dispatched',
+      branchId: 'xincheng',
+      unitId: 'xincheng-field',
+      firstResponder: 'staff:agent01',
+      verified: true,
+      communityId: 'c001',
+    });
     // 14:00 local; arrive within 1 hour (R27), resolve within 24 hours
     expect(t.arriveDueAt?.toISOString()).toBe('2026-11-28T07:00:00.000Z');
     expect(t.resolveDueAt?.toISOString()).toBe('2026-11-29T06:00:00.000Z');
@@ -92,7 +100,9 @@ describe('intake', () => {
 
 describe('ticket numbers', () => {
   it('are unique and gap-free under 40 concurrent intakes', async () => {
-    const made = await Promise.all(Array.from({ length: 40 }, () => createTicket(core, hotlineComplaint({ kind: 'suggestion', category: 'other', description: '建议' }))));
+    const made = await Promise.all(
+      Array.from({ length: 40 }, () => createTicket(core, hotlineComplaint({ kind: 'suggestion', category: 'other', description: '建议' }))),
+    );
     const seqs = made.map((t) => Number(t.number.split('-')[1])).sort((a, b) => a - b);
     expect(new Set(made.map((t) => t.number)).size).toBe(40);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => seqs[0] + i));
@@ -142,36 +152,52 @@ describe('the closed loop', () => {
 
   it('reopens on a dissatisfied callback and counts it (R30)', async () => {
     const t = await createTicket(core, hotlineComplaint());
-    for (const [action, extra] of [['accept', {}], ['arrive', {}], ['resolve', { note: '已处理' }]] as const) {
+    for (const [action, extra] of [
+      ['accept', {}],
+      ['arrive', {}],
+      ['resolve', { note: '已处理' }],
+    ] as const) {
       await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-field1', ...extra });
     }
     const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
     const out = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'dissatisfied', comment: '还是不热' });
     expect(out.outcome).toBe('reopened');
     expect(out.ticket).toMatchObject({ status: 'dispatched', reopenCount: 1, satisfaction: 'dissatisfied' });
-    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('already_answered');
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe(
+      'already_answered',
+    );
   });
 
   it('stores a callback answer together with its step: a step that cannot be applied leaves the callback pending (R8h, R28)', async () => {
     const t = await createTicket(core, hotlineComplaint());
-    for (const [action, extra] of [['accept', {}], ['resolve', { note: '已处理' }]] as const) {
+    for (const [action, extra] of [
+      ['accept', {}],
+      ['resolve', { note: '已处理' }],
+    ] as const) {
       await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-coord', ...extra });
     }
     const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
     // meanwhile the ticket left the callback stage (a supervisor's correction): closing it is not a valid step now
     await core.db.ticket.update({ where: { id: t.id }, data: { status: 'on_site' } });
-    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('invalid_transition');
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe(
+      'invalid_transition',
+    );
     expect(await core.db.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({ status: 'pending', result: null, attempts: 0 });
     expect(await core.db.ticketEvent.count({ where: { ticketId: t.id, type: 'closed' } })).toBe(0);
     // back in the callback stage, the same answer counts once
     await core.db.ticket.update({ where: { id: t.id }, data: { status: 'callback' } });
     expect((await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' })).outcome).toBe('closed');
-    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe('already_answered');
+    expect(await codeOf(recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' }))).toBe(
+      'already_answered',
+    );
   });
 
   it('records unreachable after the configured number of phone attempts and closes', async () => {
     const t = await createTicket(core, hotlineComplaint());
-    for (const [action, extra] of [['accept', {}], ['resolve', { note: '已处理' }]] as const) {
+    for (const [action, extra] of [
+      ['accept', {}],
+      ['resolve', { note: '已处理' }],
+    ] as const) {
       await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-coord', ...extra });
     }
     const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
@@ -185,10 +211,63 @@ describe('the closed loop', () => {
 
   it('keeps the first responder through a transfer to another branch (R1)', async () => {
     const t = await createTicket(core, hotlineComplaint());
-    const { ticket } = await transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:xincheng-coord', branchId: 'huimin', note: '地址属回民区' });
+    const { ticket } = await transitionTicket(core, {
+      number: t.number,
+      action: 'transfer',
+      actor: 'staff:xincheng-coord',
+      branchId: 'huimin',
+      note: '地址属回民区',
+    });
     expect(ticket).toMatchObject({ branchId: 'huimin', unitId: 'huimin-field', firstResponder: 'staff:agent01', transferCount: 1, status: 'dispatched' });
-    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'huimin', note: 'x' }))).toBe('transfer_to_same_place');
-    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'saihan' }))).toBe('validation_failed');
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'huimin', note: 'x' }))).toBe(
+      'transfer_to_same_place',
+    );
+    expect(await codeOf(transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:agent01', branchId: 'saihan' }))).toBe(
+      'validation_failed',
+    );
+  });
+
+  it('keeps the clock when a billing complaint moves between two units of its branch a minute before its limit, so R29 counts its late reply as late', async () => {
+    core.clock.set('2026-11-30T01:00:00Z'); // Monday 09:00 in Hohhot
+    const t = await createTicket(core, hotlineComplaint({ category: 'billing', description: '多收热费' }));
+    expect(t).toMatchObject({ branchId: 'xincheng', unitId: 'xincheng-billing' });
+    const due = t.resolveDueAt!;
+    core.clock.set(new Date(due.getTime() - 60_000));
+    const { ticket } = await transitionTicket(core, {
+      number: t.number,
+      action: 'transfer',
+      actor: 'staff:xincheng-coord',
+      unitId: 'xincheng-office',
+      note: '属服务态度问题',
+    });
+    expect(ticket).toMatchObject({ branchId: 'xincheng', unitId: 'xincheng-office', transferCount: 1 });
+    expect(ticket.resolveDueAt?.toISOString()).toBe(due.toISOString());
+    const overdue = await core.db.scheduledAlert.findMany({ where: { ticketId: t.id, kind: 'resolve_overdue', firedAt: null } });
+    expect(overdue.map((a) => a.dueAt.toISOString())).toEqual([due.toISOString()]);
+
+    core.clock.advance(3600_000);
+    await transitionTicket(core, { number: t.number, action: 'accept', actor: 'staff:xincheng-coord' });
+    await transitionTicket(core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-coord', note: '已退多收热费' });
+    const week = await computeKpis(core, { from: new Date('2026-11-29T16:00:00Z'), to: new Date('2026-12-06T16:00:00Z'), branchId: 'xincheng' });
+    expect(week.branches.find((b) => b.branchId === 'xincheng')?.complaintTimeliness).toMatchObject({ numerator: 0, denominator: 1 });
+    core.clock.set('2026-11-28T06:00:00Z');
+  });
+
+  it('starts the clock again when a ticket moves to another branch', async () => {
+    const t = await createTicket(core, hotlineComplaint());
+    core.clock.advance(50 * 60_000);
+    const { ticket } = await transitionTicket(core, {
+      number: t.number,
+      action: 'transfer',
+      actor: 'staff:xincheng-coord',
+      branchId: 'huimin',
+      note: '地址属回民区',
+    });
+    // a secondary-network complaint: on site within an hour of the new branch getting it (R27)
+    expect(ticket.arriveDueAt?.toISOString()).toBe(new Date(core.clock.now().getTime() + 3600_000).toISOString());
+    const pending = await core.db.scheduledAlert.findMany({ where: { ticketId: t.id, firedAt: null, kind: 'arrive_overdue' } });
+    expect(pending.map((a) => a.dueAt.toISOString())).toEqual([ticket.arriveDueAt!.toISOString()]);
+    core.clock.set('2026-11-28T06:00:00Z');
   });
 
   it('routes inside the branch to billing (R8b)', async () => {
