@@ -117,10 +117,18 @@ function alertLabel(ctx: RenderCtx, p: Pick<StaffAlertPayload, 'stage' | 'level'
   return tr(ctx, 'alert.level.warn');
 }
 
+/** The ticket's own due time for a deadline named in a payload (ack, arrive, resolve); others have none on the ticket. */
+function dueOnTicket(t: Ticket, deadline: string | undefined): Date | null {
+  if (deadline === 'ack') return t.ackDueAt;
+  if (deadline === 'arrive') return t.arriveDueAt;
+  if (deadline === 'resolve') return t.resolveDueAt;
+  return null;
+}
+
 function alertDeadline(ctx: RenderCtx, t: Ticket | null, p: StaffAlertPayload): string {
   const name = p.deadline && has(ctx.locale, `slack.deadline.${p.deadline}`) ? p.deadline : 'generic';
-  const fromTicket = t && p.deadline ? (t as unknown as Record<string, unknown>)[`${p.deadline}DueAt`] : undefined;
-  const raw = p.dueAt ?? (fromTicket instanceof Date ? fromTicket.toISOString() : undefined) ?? (name === 'generic' ? p.deadline : undefined);
+  const fromTicket = t ? dueOnTicket(t, p.deadline) : null;
+  const raw = p.dueAt ?? fromTicket?.toISOString() ?? (name === 'generic' ? p.deadline : undefined);
   if (!raw) return p.deadline ? tr(ctx, `deadline.${name}`) : '';
   const at = new Date(raw);
   return Number.isNaN(at.getTime()) ? esc(raw) : deadlineText(ctx, name, at);
@@ -166,8 +174,7 @@ export function staffAlertDigest(ctx: RenderCtx, found: Ticket[], p: StaffAlertD
   for (const { ticketId, dueAt } of digestTickets(p)) {
     const t = byId.get(ticketId);
     if (!t) continue;
-    const column = p.deadline ? (t as unknown as Record<string, unknown>)[`${p.deadline}DueAt`] : undefined;
-    const at = dueAt ? new Date(dueAt) : column instanceof Date ? column : undefined;
+    const at = dueAt ? new Date(dueAt) : (dueOnTicket(t, p.deadline) ?? undefined);
     const place = [branchName(ctx, t.branchId), communityName(ctx, t.communityId)].filter(Boolean).join(' · ');
     const due = at && !Number.isNaN(at.getTime()) ? ` · ${formatMinute(at)}` : '';
     lines.push(`• *${t.number}* ${common(ctx, `category.${t.category}`)} · ${place}${due}`);
