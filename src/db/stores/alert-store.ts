@@ -45,10 +45,16 @@ export class SqlAlertStore implements AlertStore {
       await tx.run(
         sql`UPDATE "ScheduledAlert" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil} WHERE "id" IN ${idSet(rows.map((r) => Number(r.id)))}`,
       );
-      return rows.map((r) => ({
-        alert: { ...dueAlert(r), firedAt: null, cancelledAt: null, leaseOwner: owner, leaseUntil },
-        ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r),
-      }));
+      return rows.map((r) => {
+        // set on the decoded object rather than spread into a new one: a spread per row was most
+        // of the decoding time of a large batch
+        const alert = dueAlert(r) as ScheduledAlert;
+        alert.firedAt = null;
+        alert.cancelledAt = null;
+        alert.leaseOwner = owner;
+        alert.leaseUntil = leaseUntil;
+        return { alert, ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r) };
+      });
     });
   }
 
