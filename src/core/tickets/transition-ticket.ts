@@ -191,10 +191,10 @@ const EVENT_TYPE: Record<Action, string> = {
 };
 
 /**
- * The step as stored: the ticket after it, and the steps to store (a resolve is followed by
- * the callback request, or by the close of a kind that has no callback, in the same plan).
+ * The steps to store for an action, decided in full: a resolve is followed by the callback
+ * request, or by the close of a kind that has no callback, in the same plan.
  */
-export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now: Date, original: Ticket | null = null): { steps: PlannedStep[] } {
+export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now: Date, original: Ticket | null = null): PlannedStep[] {
   const { ticket: t, residentChatId } = loaded;
   const status = nextStatus(t.status, input.action);
   const fx = effects(org, t, input, now, original);
@@ -233,9 +233,7 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
     openCallback: null,
     owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
   };
-  const steps = [step];
-  if (input.action === 'resolve') steps.push(planCallbackStep(org, after, residentChatId, now));
-  return { steps };
+  return input.action === 'resolve' ? [step, planCallbackStep(org, after, residentChatId, now)] : [step];
 }
 
 /** A step on a ticket already read; `cause` is a callback answer stored with it. */
@@ -249,10 +247,10 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
       stale: true,
     });
   }
-  nextStatus(t.status, input.action);
+  nextStatus(t.status, input.action); // refused before anything else is read
   const original =
     input.action === 'mark_duplicate' && input.duplicateOf ? ((await core.stores.tickets.forStep({ number: input.duplicateOf }))?.ticket ?? null) : null;
-  const { steps } = planStep(core.org, loaded, input, now, original);
+  const steps = planStep(core.org, loaded, input, now, original);
   if (cause) steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
   return core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps, claim: cause?.claim, at: now });
 }

@@ -48,7 +48,7 @@ async function filed(over: Partial<Ticket> = {}): Promise<TicketForStep> {
 }
 
 function plan(loaded: TicketForStep, input: Omit<StepInput, 'number'>) {
-  const { steps } = planStep(core.org, loaded, { number: loaded.ticket.number, ...input }, core.clock.now());
+  const steps = planStep(core.org, loaded, { number: loaded.ticket.number, ...input }, core.clock.now());
   return { ticketId: loaded.ticket.id, version: loaded.ticket.version, steps, at: core.clock.now() };
 }
 
