@@ -134,11 +134,15 @@ export class SqlAlertStore implements AlertStore {
   }
 }
 
-/** A report's next occurrence, unless its key is stored or an occurrence of its kind is waiting. */
+/**
+ * A report's next occurrence, unless its key is stored or an occurrence of its kind is waiting.
+ * Reports are the only alerts without a ticket: the (ticketId) index finds them at once, where
+ * "firedAt" IS NULL alone would walk every waiting alert of the season.
+ */
 function scheduleReportSql(r: NewAlert): Sql {
   return sql`INSERT INTO "ScheduledAlert" ("key", "ticketId", "kind", "dueAt", "data")
     SELECT ${r.key}, ${r.ticketId}, ${r.kind}, ${r.dueAt}, ${r.data}
-    WHERE NOT EXISTS (SELECT 1 FROM "ScheduledAlert" WHERE "kind" = ${r.kind} AND "firedAt" IS NULL)
+    WHERE NOT EXISTS (SELECT 1 FROM "ScheduledAlert" WHERE "ticketId" IS NULL AND "kind" = ${r.kind} AND "firedAt" IS NULL)
     ON CONFLICT ("key") DO NOTHING`;
 }
 
