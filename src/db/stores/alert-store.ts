@@ -2,10 +2,11 @@ import type { ScheduledAlert } from '../../core/model.js';
 import type { AlertStore, AlertTicket, AnsweredCallback, BranchCounts, DueAlert, FirePlan, FormNotBack, NewAlert } from '../../core/ports/alert-store.js';
 import type { Db } from '../client.js';
 import { COLUMNS } from '../generated/columns.js';
-import { encoder, num, toDate, type Model, type Row } from '../codec.js';
+import { num, toDate, type Model, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { oweSql } from './outbox-store.js';
-import { dialect, sql, type Dialect, type Sql } from '../statement.js';
+import { idSet, insertRowSet } from '../row-set.js';
+import { dialect, sql, type Sql } from '../statement.js';
 
 const TICKET_FIELDS = [
   'id',
@@ -23,6 +24,9 @@ const ALERT_FIELDS = ['id', 'key', 'ticketId', 'kind', 'dueAt', 'data'] as const
 
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
 const OPEN = ['received', 'dispatched', 'accepted', 'on_site'];
+
+/** Re-exported for callers that still import it from here; its home is row-set.ts. */
+export { insertRowSet };
 
 class LostClaim extends Error {}
 
@@ -144,48 +148,6 @@ function scheduleReportSql(r: NewAlert): Sql {
     SELECT ${r.key}, ${r.ticketId}, ${r.kind}, ${r.dueAt}, ${r.data}
     WHERE NOT EXISTS (SELECT 1 FROM "ScheduledAlert" WHERE "ticketId" IS NULL AND "kind" = ${r.kind} AND "firedAt" IS NULL)
     ON CONFLICT ("key") DO NOTHING`;
-}
-
-/**
- * "(ids)" for `"id" IN ...`: the ids go in as one parameter (a JSON array on SQLite, an array on
- * PostgreSQL), so the statement text is the same for every batch and stays prepared, where an
- * IN list of its own length would prepare a new statement for each size of batch.
- */
-export function idSet(ids: readonly number[]): Sql {
-  return dialect({
-    sqlite: sql`(SELECT "value" FROM json_each(${JSON.stringify(ids)}))`,
-    postgresql: sql`(SELECT unnest(${ids}::integer[]))`,
-  });
-}
-
-const PG_TYPE: Record<string, string> = {
-  Int: 'integer',
-  BigInt: 'bigint',
-  Float: 'double precision',
-  Boolean: 'boolean',
-  DateTime: 'timestamp(3)',
-  String: 'text',
-};
-const cellSqlite = encoder('sqlite');
-const cellPg = encoder('postgresql');
-
-/**
- * One INSERT of many rows of the same columns, the rows going in as one JSON array: one
- * statement text whatever the number of rows (see idSet), one parameter instead of one per
- * cell. `conflictKey`: rows whose unique key is already stored are skipped.
- */
-export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], conflictKey?: string): Sql {
-  const cols = Object.keys(rows[0]);
-  const types = COLUMNS[table] as Record<string, string>;
-  for (const c of cols) if (!types[c]) throw new Error(`${table} has no column ${c}`);
-  const json = (encode: (v: unknown) => unknown) => JSON.stringify(rows.map((r) => cols.map((c) => encode((r as Record<string, unknown>)[c]))));
-  const colList = sql.join(cols.map(sql.ident));
-  // SQLite needs the WHERE to read ON CONFLICT as the upsert clause and not as part of the join
-  const conflict = conflictKey ? sql` WHERE true ON CONFLICT (${sql.ident(conflictKey)}) DO NOTHING` : sql``;
-  // the rows are encoded for the one database the statement is for (instants differ)
-  return d === 'sqlite'
-    ? sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((_, i) => sql.raw(`e."value"->>${i}`)))} FROM json_each(${json(cellSqlite)}) e${conflict}`
-    : sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((c, i) => sql.raw(`(e.v->>${i})::${PG_TYPE[types[c]]}`)))} FROM json_array_elements(${json(cellPg)}::json) AS e(v)${conflict}`;
 }
 
 const CELL: Record<string, (v: unknown) => unknown> = {
