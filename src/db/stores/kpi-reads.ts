@@ -69,6 +69,12 @@ export class SqlKpiReads implements KpiReads {
     const to = at(p.to);
     const ev = (types: string, extra: Sql = sql``) => sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN (${sql.raw(types)}) ${extra}`;
     const beforeEnd = sql`AND x."at" < ${to}`;
+    // A reopen restarts the deadline, and so does a transfer to another branch; a transfer
+    // between units of one branch keeps it (its event says clock: kept; older events have no
+    // such field and did restart it).
+    const restarts = (extra: Sql = sql``) =>
+      sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN ('transferred', 'reopened')
+            AND COALESCE(${jsonText(sql`x."data"`, 'clock')}, 'restarted') <> 'kept' ${extra}`;
     const primaryEnd = plus(sql`created`, PRIMARY_REPAIR_MS);
     const secondaryEnd = plus(sql`created`, SECONDARY_ONSITE_MS);
     const rows = await this.q.all(sql`
@@ -108,8 +114,8 @@ export class SqlKpiReads implements KpiReads {
              END AS answer,
              CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened,
              -- the deadline restarts at every transfer and reopen: the last restart, overall and before the end
-             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${ev(`'transferred', 'reopened'`)}), created) END AS restart_all,
-             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${ev(`'transferred', 'reopened'`, beforeEnd)}), created) END AS restart_end
+             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${restarts()}), created) END AS restart_all,
+             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${restarts(beforeEnd)}), created) END AS restart_end
         FROM c
     ), j AS (
       SELECT branch, repair, scope, conduct, reopened, answer, finished_at,
