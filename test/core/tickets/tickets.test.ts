@@ -254,14 +254,15 @@ describe('the closed loop', () => {
   });
 
   it('still counts a complaint as pending at the end of its month when it moves between units of its branch after the month (R29)', async () => {
-    core.clock.set('2026-11-30T01:00:00Z'); // Monday 09:00 in Hohhot: the last day of November
+    core.clock.set('2026-11-30T03:00:00Z'); // Monday 11:00 in Hohhot: the last day of November
     const t = await createTicket(core, hotlineComplaint({ category: 'billing', description: '多收热费' }));
     const due = t.resolveDueAt!;
     expect(due.getTime()).toBeGreaterThan(new Date('2026-11-30T16:00:00Z').getTime()); // its limit falls in December
     core.clock.set(new Date(due.getTime() - 60 * 60_000));
     await transitionTicket(core, { number: t.number, action: 'transfer', actor: 'staff:xincheng-coord', unitId: 'xincheng-office', note: '属服务态度问题' });
-    const november = { from: new Date('2026-10-31T16:00:00Z'), to: new Date('2026-11-30T16:00:00Z'), branchId: 'xincheng' };
-    const row = (await computeKpis(core, november)).branches.find((b) => b.branchId === 'xincheng');
+    // the last hours of November, so that only this complaint is in the period
+    const lastHours = { from: new Date('2026-11-30T02:30:00Z'), to: new Date('2026-11-30T16:00:00Z'), branchId: 'xincheng' };
+    const row = (await computeKpis(core, lastHours)).branches.find((b) => b.branchId === 'xincheng');
     // at the end of November its limit had not passed: not finished, and pending rather than late
     expect(row?.complaintTimeliness).toMatchObject({ numerator: 0, denominator: 1, pending: 1 });
     core.clock.set('2026-11-28T06:00:00Z');
