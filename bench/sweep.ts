@@ -17,7 +17,7 @@ import { migrate } from '../src/db/migrate.js';
 import { openStores } from '../src/db/stores/index.js';
 import { seedTickets } from './seed-tickets.js';
 import { Checkpointer } from '../src/db/checkpointer.js';
-import { sqliteDirect } from '../src/db/sqlite-direct.js';
+import { runnerOf, type SqliteRunner } from '../src/db/runner.js';
 
 const NOW = new Date('2026-12-15T02:00:00Z');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -53,7 +53,7 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
     const runsMs: number[] = [];
     const db = await openDb(target);
     // as in the service (main.ts): WAL checkpoints on a worker thread, not inside the sweep's commit
-    const checkpointer = Checkpointer.start(sqliteDirect(db)!);
+    const checkpointer = Checkpointer.start(runnerOf(db) as SqliteRunner);
     for (let run = 0; run < runs; run++) {
       raw.transaction(() => {
         for (let id = first; id < first + due; id++)

@@ -3,8 +3,10 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { Core } from './core/context.js';
 import { loadOrgFile } from './core/org/load-org.js';
 import { Org } from './core/org/org.js';
-import { openDb, parseDatabaseUrl } from './db/client.js';
+import { Checkpointer, type CheckpointerOptions } from './db/checkpointer.js';
+import { openDb, parseDatabaseUrl, type Provider } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { runnerOf, SqliteRunner } from './db/runner.js';
 import { openStores } from './db/stores/index.js';
 
 export interface OpenCoreOptions {
@@ -13,10 +15,33 @@ export interface OpenCoreOptions {
   clock?: Clock;
 }
 
-export async function openCore(o: OpenCoreOptions): Promise<Core & { applied: string[] }> {
+/** The core, with what only the process that opened it needs. */
+export interface OpenedCore extends Core {
+  /** migrations applied at this start */
+  applied: string[];
+  provider: Provider;
+  /**
+   * SQLite: WAL checkpoints move to a worker thread (checkpointer.ts), for the long-running
+   * service; undefined on PostgreSQL.
+   */
+  startCheckpointer(opts?: CheckpointerOptions): Checkpointer | undefined;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+export async function openCore(o: OpenCoreOptions): Promise<OpenedCore> {
   const org = new Org(loadOrgFile(o.orgConfig));
   const target = parseDatabaseUrl(o.databaseUrl);
   const applied = await migrate(target);
   const db = await openDb(target);
-  return { stores: openStores(db), db, org, clock: o.clock ?? systemClock, provider: target.provider, applied };
+  const runner = runnerOf(db);
+  return {
+    stores: openStores(db),
+    org,
+    clock: o.clock ?? systemClock,
+    provider: target.provider,
+    applied,
+    startCheckpointer: (opts) => (runner instanceof SqliteRunner ? Checkpointer.start(runner, opts) : undefined),
+    close: () => db.$disconnect(),
+  };
 }

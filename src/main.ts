@@ -6,8 +6,6 @@ import { readSettings } from './config.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
-import { Checkpointer } from './db/checkpointer.js';
-import { sqliteDirect } from './db/sqlite-direct.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
@@ -21,10 +19,7 @@ async function main() {
   log.level = settings.logLevel;
   const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
-  const direct = sqliteDirect(core.db);
-  const checkpointer = direct
-    ? Checkpointer.start(direct, { onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') })
-    : undefined;
+  const checkpointer = core.startCheckpointer({ onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') });
   log.info({ provider: core.provider, org: settings.orgConfig, branches: core.org.branches.size, communities: core.org.communities.size }, 'organisation loaded');
   if (settings.isDemoOrg) {
     const n = await seedDemoCustomers(core);
@@ -106,7 +101,7 @@ async function main() {
     await scheduler.stop();
     await outbox?.stop();
     await checkpointer?.stop();
-    await core.db.$disconnect();
+    await core.close();
     clearTimeout(timer);
     process.exit(0);
   };

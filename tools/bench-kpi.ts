@@ -158,7 +158,7 @@ async function main() {
       raw.close();
     }
     const db = await openDb({ provider: 'sqlite', url: file });
-    const core: Core = { stores: openStores(db), db, org, clock: new ManualClock('2026-05-01T00:00:00Z'), provider: 'sqlite' };
+    const core: Core = { stores: openStores(db), org, clock: new ManualClock('2026-05-01T00:00:00Z') };
     const month = calendarMonth(2025, 12);
     const report = await computeKpis(core, { from: month.from, to: month.to });
     const c = report.company;

@@ -21,5 +21,5 @@ try {
   console.error(isAppError(e) ? `${e.code}: ${e.message}` : e);
   process.exitCode = 2;
 } finally {
-  await core.db.$disconnect();
+  await core.close();
 }

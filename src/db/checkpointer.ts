@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { SqliteDirect } from './sqlite-direct.js';
+import type { SqliteRunner } from './runner.js';
 
 // CommonJS so that it runs the same from src/ (tests, tsx) and dist/, with no loader.
 const WORKER = `
@@ -46,13 +46,13 @@ export interface CheckpointerOptions {
 export class Checkpointer {
   private constructor(
     private readonly worker: Worker,
-    private readonly direct: SqliteDirect,
+    private readonly direct: SqliteRunner,
     /** pages copied into the database file so far (for tests and logs) */
     public checkpointed = 0,
   ) {}
 
   /** Takes checkpoints off `direct`'s connection and onto a worker thread with its own. */
-  static start(direct: SqliteDirect, opts: CheckpointerOptions = {}): Checkpointer {
+  static start(direct: SqliteRunner, opts: CheckpointerOptions = {}): Checkpointer {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER, { eval: true, workerData: { file: direct.file, module, intervalMs: opts.intervalMs ?? 500 } });
     const c = new Checkpointer(worker, direct);

@@ -2,9 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { registerSqliteDirect } from './sqlite-direct.js';
 import { guardPlainQueries, type Guarded } from './sqlite-guard.js';
-import { registerPgDirect } from './pg-direct.js';
 import { PgRunner, registerRunner, SqliteRunner } from './runner.js';
 import pg from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
@@ -59,7 +57,6 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
     if (guarded) {
-      registerSqliteDirect(db, guarded.connection, guarded.gate);
       registerRunner(db, new SqliteRunner(guarded.connection, guarded.gate));
     }
     return db;
@@ -76,7 +73,6 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
       if (!pool.ended) await pool.end();
     },
   });
-  registerPgDirect(db, pool);
   registerRunner(db, new PgRunner(pool));
   traceQueries(db);
   return db;

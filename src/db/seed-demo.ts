@@ -7,7 +7,7 @@ export const DEMO_CUSTOMERS = resolve(import.meta.dirname, '../../prisma/demo-cu
 
 /** Loads the demo customer register into an empty database. Returns how many were created. */
 export async function seedDemoCustomers(core: Core): Promise<number> {
-  if ((await core.db.customer.count()) > 0) return 0;
+  if ((await core.stores.customers.count()) > 0) return 0;
   const res = await importCustomers(core, readFileSync(DEMO_CUSTOMERS, 'utf8'));
   if (res.errors.length) throw new Error(`demo customers: ${res.errors.length} bad rows, first: ${JSON.stringify(res.errors[0])}`);
   return res.created;

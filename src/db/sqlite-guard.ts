@@ -32,8 +32,6 @@ export interface Guarded<A> {
   connection: BetterSqlite3.Database;
   /** the one gate onto the connection */
   gate: Gate;
-  /** resolves when nobody holds the gate (for code that then runs synchronously) */
-  whenFree(): Promise<void>;
 }
 
 export function guardPlainQueries<A>(adapter: A): Guarded<A> {
@@ -72,6 +70,5 @@ export function guardPlainQueries<A>(adapter: A): Guarded<A> {
       }
     };
   }
-  const whenFree = async () => (await gate.acquire())();
-  return { adapter, connection: a.client, gate, whenFree };
+  return { adapter, connection: a.client, gate };
 }

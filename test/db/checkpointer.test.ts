@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/db/checkpointer.js';
 import { parseDatabaseUrl } from '../../src/db/client.js';
-import { sqliteDirect } from '../../src/db/sqlite-direct.js';
+import { runnerOf, type SqliteRunner } from '../../src/db/runner.js';
+import { insertSql } from '../../src/db/statement.js';
 import { makeTestCore, usingPostgres, type TestCore } from '../helpers/core.js';
 
 let core: TestCore;
@@ -18,14 +19,14 @@ const until = async (ok: () => boolean, ms = 5000) => {
 describe.skipIf(usingPostgres)('WAL checkpoints on a worker thread', () => {
   it('takes checkpoints off the writing connection, and the worker copies the WAL into the database file', async () => {
     const file = parseDatabaseUrl(core.databaseUrl).url;
-    const direct = sqliteDirect(core.db)!;
+    const direct = runnerOf(core.db) as SqliteRunner;
     const c = Checkpointer.start(direct, { intervalMs: 60_000 });
     try {
       expect(Number(direct.pragma('wal_autocheckpoint'))).toBe(0);
       const before = statSync(file).size;
       // well past the 1,000 pages at which the connection would checkpoint by itself
-      await direct.inGroupCommit(() => {
-        for (let i = 0; i < 3000; i++) direct.insert('InboundReceipt', { key: `k${i}-${'x'.repeat(1500)}`, receivedAt: new Date() });
+      await direct.groupCommit(async (tx) => {
+        for (let i = 0; i < 3000; i++) await tx.run(insertSql('InboundReceipt', [{ key: `k${i}-${'x'.repeat(1500)}`, receivedAt: new Date() }]));
       });
       expect(statSync(`${file}-wal`).size).toBeGreaterThan(4_000 * 1024);
       expect(statSync(file).size).toBe(before); // nothing copied by the writer itself

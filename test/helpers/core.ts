@@ -12,7 +12,7 @@ import type { Core } from '../../src/core/context.js';
 import { loadOrgFile, parseOrg } from '../../src/core/org/load-org.js';
 import { Org } from '../../src/core/org/org.js';
 import { DEMO_ORG } from '../../src/config.js';
-import { openDb, parseDatabaseUrl } from '../../src/db/client.js';
+import { openDb, parseDatabaseUrl, type Db, type Provider } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openStores } from '../../src/db/stores/index.js';
 
@@ -20,6 +20,9 @@ export const PG_URL = process.env.TEST_DATABASE_URL;
 export const usingPostgres = Boolean(PG_URL);
 
 export interface TestCore extends Core {
+  /** the Prisma client, for tests to set up and read stored rows */
+  db: Db;
+  provider: Provider;
   clock: ManualClock;
   databaseUrl: string;
   close(): Promise<void>;

@@ -5,6 +5,8 @@ export type CustomerFields = Omit<Customer, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** The customer register: by account or id, by phone, import in bulk. */
 export interface CustomerStore {
+  /** How many customers the register holds. */
+  count(): Promise<number>;
   byAccount(account: string): Promise<Customer | null>;
   /** Read on every report of a bound resident. */
   byId(id: number): Promise<Customer | null>;

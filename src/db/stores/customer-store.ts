@@ -17,6 +17,10 @@ export class SqlCustomerStore implements CustomerStore {
     private readonly q: Runner,
   ) {}
 
+  async count(): Promise<number> {
+    return this.db.customer.count();
+  }
+
   async byAccount(account: string): Promise<Customer | null> {
     const r = await this.q.get(sql`SELECT * FROM "Customer" WHERE "account" = ${account}`);
     return r ? customerRow(r) : null;

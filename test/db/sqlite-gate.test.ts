@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteDirect } from '../../src/db/sqlite-direct.js';
+import { runnerOf } from '../../src/db/runner.js';
+import { insertSql } from '../../src/db/statement.js';
 import { makeTestCore, usingPostgres, type TestCore } from '../helpers/core.js';
 
 let core: TestCore;
@@ -10,24 +11,24 @@ afterAll(() => core?.close());
 
 const receipts = async () => (await core.db.inboundReceipt.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key);
 
-describe.skipIf(usingPostgres)('the SQLite hot path on Prisma’s own connection', () => {
+describe.skipIf(usingPostgres)('the data layer and Prisma on SQLite’s one connection', () => {
   it('commits a group at once, and a failing member undoes only its own writes', async () => {
-    const direct = sqliteDirect(core.db)!;
+    const q = runnerOf(core.db);
     const at = new Date();
     const results = await Promise.allSettled([
-      direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'a', receivedAt: at })),
-      direct.inGroupCommit(() => {
-        direct.insert('InboundReceipt', { key: 'b', receivedAt: at });
+      q.groupCommit((tx) => tx.run(insertSql('InboundReceipt', [{ key: 'a', receivedAt: at }]))),
+      q.groupCommit(async (tx) => {
+        await tx.run(insertSql('InboundReceipt', [{ key: 'b', receivedAt: at }]));
         throw new Error('this member fails after writing');
       }),
-      direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'c', receivedAt: at })),
+      q.groupCommit((tx) => tx.run(insertSql('InboundReceipt', [{ key: 'c', receivedAt: at }]))),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await receipts()).toEqual(['a', 'c']);
   });
 
   it('waits for an open Prisma transaction instead of writing into it', async () => {
-    const direct = sqliteDirect(core.db)!;
+    const q = runnerOf(core.db);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const prismaTx = core.db
@@ -38,7 +39,7 @@ describe.skipIf(usingPostgres)('the SQLite hot path on Prisma’s own connection
       })
       .catch(() => 'rolled back');
     await new Promise((r) => setTimeout(r, 20));
-    const ours = direct.inGroupCommit(() => direct.insert('InboundReceipt', { key: 'ours', receivedAt: new Date() }));
+    const ours = q.groupCommit((tx) => tx.run(insertSql('InboundReceipt', [{ key: 'ours', receivedAt: new Date() }])));
     await new Promise((r) => setTimeout(r, 20));
     release();
     expect(await prismaTx).toBe('rolled back');
