@@ -40,10 +40,11 @@ export interface Filing {
   events: EventDraft[];
   photos: Omit<TicketPhoto, 'id' | 'ticketId'>[];
   /**
-   * What the filing owes once its rows have ids (message and alert keys name them): called
-   * inside the transaction with the ticket as stored and its events' ids in order.
+   * What the filing owes once its rows have ids (message and alert keys name them): the
+   * ticket's id and its events' ids in order. Nothing else of the ticket is drawn by the store
+   * but its number, which no message or alert row carries.
    */
-  owes(ticket: Ticket, eventIds: number[]): { messages: OutboxRow[]; alerts: AlertRow[] };
+  owes(ids: { ticketId: number; eventIds: number[] }): { messages: OutboxRow[]; alerts: AlertRow[] };
   /**
    * The request that files it, when it may come twice (a resident's Submit tap): its receipt
    * commits with the ticket, so a second filing with the key is refused with already_filed.

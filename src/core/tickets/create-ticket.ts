@@ -151,9 +151,11 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     ticket,
     events,
     photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
-    owes: (stored: Ticket, eventIds: number[]) => ({
-      messages: planMessages(core.org, { ...stored, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type }).map((m) => outboxRow(m, now)),
-      alerts: alertRows(core.org.config, stored, now),
+    owes: ({ ticketId, eventIds }) => ({
+      messages: planMessages(core.org, { ...ticket, id: ticketId, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type }).map((m) =>
+        outboxRow(m, now),
+      ),
+      alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
     }),
     onceKey: input.onceKey,
   };

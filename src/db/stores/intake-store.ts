@@ -43,7 +43,7 @@ export class SqlIntakeStore implements IntakeStore {
             .sort((a, b) => a - b)
         : [];
       if (f.photos.length) await tx.run(insertSql('TicketPhoto', f.photos.map((p) => ({ ...p, ticketId: ticket.id }))));
-      const { messages, alerts } = f.owes(ticket, eventIds);
+      const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
       for (const s of oweSql(messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
       return ticket;

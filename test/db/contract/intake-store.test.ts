@@ -104,9 +104,9 @@ describe('the intake store', () => {
       filing({
         events: [created(), dispatched],
         photos: [{ fileId: 'photo-1', createdAt: core.clock.now() }],
-        owes: (ticket, eventIds) => {
-          seen = { ticketId: ticket.id, eventIds };
-          return { messages: [message(`card:${ticket.id}:${eventIds[1]}`)], alerts: [alert(ticket.id, `ticket:${ticket.id}:ack_overdue:0`)] };
+        owes: (ids) => {
+          seen = ids;
+          return { messages: [message(`card:${ids.ticketId}:${ids.eventIds[1]}`)], alerts: [alert(ids.ticketId, `ticket:${ids.ticketId}:ack_overdue:0`)] };
         },
       }),
     );
@@ -119,8 +119,8 @@ describe('the intake store', () => {
   });
 
   it('a message or alert owed already is kept as it is, not doubled, and the filing goes through', async () => {
-    const t = await core.stores.intake.file(filing({ owes: (ticket) => ({ messages: [message('shared:1')], alerts: [alert(ticket.id, 'shared:alert')] }) }));
-    const again = await core.stores.intake.file(filing({ owes: (ticket) => ({ messages: [message('shared:1')], alerts: [alert(ticket.id, 'shared:alert')] }) }));
+    const t = await core.stores.intake.file(filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }));
+    const again = await core.stores.intake.file(filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }));
     expect(seq(again)).toBe(seq(t) + 1);
     expect(await core.db.outboxMessage.count({ where: { key: 'shared:1' } })).toBe(1);
     expect((await core.db.scheduledAlert.findUniqueOrThrow({ where: { key: 'shared:alert' } })).ticketId).toBe(t.id);
