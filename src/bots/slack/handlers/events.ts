@@ -8,6 +8,7 @@ export function registerEvents(app: App, d: SlackDeps): void {
   app.event('app_mention', async (args) => {
     const { event, client } = args as unknown as EventArgs;
     if (!event.channel) return;
-    await client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, text: tr(renderCtx(d), 'help') } as never);
+    const thread = event.thread_ts ?? event.ts;
+    await client.chat.postMessage({ channel: event.channel, text: tr(renderCtx(d), 'help'), ...(thread ? { thread_ts: thread } : {}) });
   });
 }

@@ -5,7 +5,7 @@
  * stale card or a second click is refused by the core instead of being applied twice. The card
  * itself is refreshed by the outbox (deliverer.ts), never here.
  */
-import type { App } from '@slack/bolt';
+import type { App, types, webApi } from '@slack/bolt';
 import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
 import type { Staff } from '../../../core/org/types.js';
 import { canAct, type StaffAct } from '../../../core/staff/can-act.js';
@@ -65,12 +65,18 @@ async function quickStep(d: SlackDeps, a: ActionArgs, action: Action, act: Staff
   if (action === 'dispatch' && where.ch && where.ts) {
     // the triage message shows where it went, so no one dispatches it again
     const t = await ticketWithEvents(d, v.n);
-    if (t) await a.client.chat.update({ channel: where.ch, ts: where.ts, ...triageMessage(renderCtx(d), t) } as never).catch((e) => d.log.warn({ err: (e as Error).message }, 'triage message not updated'));
+    if (t) {
+      const m = triageMessage(renderCtx(d), t);
+      // render/blocks.ts builds Block Kit as plain records; Slack's client wants its own block types
+      await a.client.chat
+        .update({ channel: where.ch, ts: where.ts, text: m.text, blocks: m.blocks as webApi.KnownBlock[] })
+        .catch((e) => d.log.warn({ err: (e as Error).message }, 'triage message not updated'));
+    }
   }
 }
 
 /** Opens a step's modal, unless the card is stale or the step is not possible now. */
-async function openStepModal(d: SlackDeps, a: ActionArgs, action: Action, build: (t: CardTicket, from: { ch?: string; ts?: string }) => object): Promise<void> {
+async function openStepModal(d: SlackDeps, a: ActionArgs, action: Action, build: (t: CardTicket, from: { ch?: string; ts?: string }) => types.ModalView): Promise<void> {
   await a.ack();
   const ok = await clickCheck(d, a, 'step');
   if (!ok) return;
@@ -81,7 +87,7 @@ async function openStepModal(d: SlackDeps, a: ActionArgs, action: Action, build:
     await tell(a.client, d, { user: a.body.user.id, channel: where.ch }, `${tr(ctx, v.s && v.s !== t.status ? 'error.stale' : 'error.not_now')}\n${currentState(ctx, t)}`);
     return;
   }
-  await a.client.views.open({ trigger_id: a.body.trigger_id!, view: build(t, where) } as never);
+  await a.client.views.open({ trigger_id: a.body.trigger_id!, view: build(t, where) });
 }
 
 export function registerTicketSteps(app: App, d: SlackDeps): void {
