@@ -47,7 +47,9 @@ function leakUpdate(residents: number): string {
 function bindResidents(file: string, n: number): void {
   const db = new Database(file);
   const customers = db.prepare('SELECT id FROM "Customer" ORDER BY id').pluck().all() as number[];
-  const insert = db.prepare('INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt") VALUES (?,?,?,?,0,?,?)');
+  const insert = db.prepare(
+    'INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt") VALUES (?,?,?,?,0,?,?)',
+  );
   const now = Date.now();
   db.transaction(() => {
     for (let i = 0; i < n; i++) insert.run(String(900_000_000 + i), String(900_000_000 + i), 'zh-CN', customers[i % customers.length], now, now);
@@ -91,12 +93,21 @@ export async function intakeBench(opts: {
       const tickets0 = await countTickets(env.DATABASE_URL, file);
       const [pg0, m0] = [postgresCpuMs(), machineTicks()];
       const run = (url: string, share: number) =>
-        load({ url: `${url}/telegram/webhook`, connections: share, rate: rate && (rate * share) / connections, durationS: opts.durationS, headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: () => leakUpdate(residents) });
+        load({
+          url: `${url}/telegram/webhook`,
+          connections: share,
+          rate: rate && (rate * share) / connections,
+          durationS: opts.durationS,
+          headers: { 'x-telegram-bot-api-secret-token': SECRET },
+          body: () => leakUpdate(residents),
+        });
       // several instances: the connections dealt round-robin among them by the load generator
       // (as DNS round-robin would), or through a loopback proxy in Node (balance: 'proxy')
       const r = proxy
         ? await run(proxy.url, connections)
-        : combine(await Promise.all(services.map((s, i) => run(s.url, Math.floor(connections / services.length) + (i < connections % services.length ? 1 : 0)))));
+        : combine(
+            await Promise.all(services.map((s, i) => run(s.url, Math.floor(connections / services.length) + (i < connections % services.length ? 1 : 0)))),
+          );
       await proxy?.close();
       const cpuMsPerRequest = (services.reduce((n, s) => n + s.cpuMs(), 0) - cpu0) / Math.max(r.requests, 1);
       const [pg1, m1] = [postgresCpuMs(), machineTicks()];
@@ -110,7 +121,12 @@ export async function intakeBench(opts: {
     }
     const rssMb = Math.max(...services.map((s) => s.rssMb()));
     const tickets = await countTickets(env.DATABASE_URL, file);
-    return { label: `service${opts.databaseUrl ? ' (PostgreSQL' : ' (SQLite'}${services.length > 1 ? `, ${services.length} instances)` : ')'}`, runs, tickets, rssMb };
+    return {
+      label: `service${opts.databaseUrl ? ' (PostgreSQL' : ' (SQLite'}${services.length > 1 ? `, ${services.length} instances)` : ')'}`,
+      runs,
+      tickets,
+      rssMb,
+    };
   } finally {
     await Promise.all(services.map((s) => s.stop()));
     fake.faults = {};
@@ -216,9 +232,16 @@ async function roundRobin(targets: string[]): Promise<{ url: string; close: () =
 }
 
 /** The bare baseline: Fastify + one better-sqlite3 insert per request, as a child process. */
-export async function baselineBench(opts: { concurrency: number[]; paced?: { connections: number; rate: number }[]; durationS: number }): Promise<IntakeResult> {
+export async function baselineBench(opts: {
+  concurrency: number[];
+  paced?: { connections: number; rate: number }[];
+  durationS: number;
+}): Promise<IntakeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-base-'));
-  const child = fork(resolve(import.meta.dirname, 'baseline-server.ts'), [join(dir, 'base.db'), '0'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(resolve(import.meta.dirname, 'baseline-server.ts'), [join(dir, 'base.db'), '0'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
     const port = await new Promise<number>((res, rej) => {
       child.once('message', (m: any) => res(m.port));

@@ -94,5 +94,15 @@ async function paced(opts: LoadOptions, rate: number): Promise<LoadResult> {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]) : NaN);
-  return { connections: opts.connections, rate, durationS: opts.durationS, requests: latencies.length, rps: latencies.length / elapsedS, p50: pct(0.5), p99: pct(0.99), errors, non2xx };
+  return {
+    connections: opts.connections,
+    rate,
+    durationS: opts.durationS,
+    requests: latencies.length,
+    rps: latencies.length / elapsedS,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    errors,
+    non2xx,
+  };
 }

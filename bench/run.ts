@@ -15,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { baselineBench, intakeBench, type IntakeResult } from './intake.js';
+import { baselineBench, intakeBench } from './intake.js';
 import { slackBench } from './slack.js';
 import { sweepBench } from './sweep.js';
 
@@ -100,7 +100,14 @@ if (want('intake')) {
       `${fmt(r.ticketsPerS ?? NaN)} /s, ${r.p50}/${r.p99} ms; CPU per ticket: service ${fmt(r.cpuMsPerRequest ?? NaN, 1)} ms, PostgreSQL ${fmt(r.postgresCpuMsPerRequest ?? NaN, 1)} ms; machine ${fmt(r.machineBusyPct ?? NaN)} % busy`;
     row('6 intake (PostgreSQL)', 'c=50 closed loop, 1 instance: tickets/s, p50/p99 ms', split(a), '', '', null);
     const gain = (b.ticketsPerS ?? 0) / (a.ticketsPerS ?? Infinity);
-    row('6 intake (PostgreSQL)', 'c=50 closed loop, 2 instances, connections dealt round-robin', split(b), 'a gain', `x${fmt(gain, 2)} of 1 instance`, gain > 1.05);
+    row(
+      '6 intake (PostgreSQL)',
+      'c=50 closed loop, 2 instances, connections dealt round-robin',
+      split(b),
+      'a gain',
+      `x${fmt(gain, 2)} of 1 instance`,
+      gain > 1.05,
+    );
   } else {
     row('6 intake (PostgreSQL)', 'skipped', 'set BENCH_DATABASE_URL or TEST_DATABASE_URL', '', '', null);
   }
@@ -109,19 +116,37 @@ if (want('intake')) {
 if (want('slack')) {
   const s = await slackBench({ tickets: quick ? 200 : 500, connections: 20, durationS: duration });
   json.slack = s;
-  row('2 Slack clicks', 'c=20: ack p50/p99 ms', `${s.p50}/${s.p99} ms (${fmt(s.requests)} clicks, ${s.accepted} accepted)`, 'p99 < 100 ms', "Slack's limit 3,000 ms", s.p99 < 100 && s.non2xx === 0);
+  row(
+    '2 Slack clicks',
+    'c=20: ack p50/p99 ms',
+    `${s.p50}/${s.p99} ms (${fmt(s.requests)} clicks, ${s.accepted} accepted)`,
+    'p99 < 100 ms',
+    "Slack's limit 3,000 ms",
+    s.p99 < 100 && s.non2xx === 0,
+  );
 }
 
 if (want('sweep')) {
   const small = await sweepBench(bigN / 10, 10_000);
   const big = await sweepBench(bigN, 10_000);
   json.sweep = { small, big };
-  row('3 deadline sweep', `${fmt(bigN)} tickets, 10,000 due: fire all`, `${fmt(big.medianMs)} ms`, '< 200 ms', `${fmt(small.medianMs)} ms at ${fmt(bigN / 10)} tickets`, big.medianMs < 200);
+  row(
+    '3 deadline sweep',
+    `${fmt(bigN)} tickets, 10,000 due: fire all`,
+    `${fmt(big.medianMs)} ms`,
+    '< 200 ms',
+    `${fmt(small.medianMs)} ms at ${fmt(bigN / 10)} tickets`,
+    big.medianMs < 200,
+  );
   row('3 deadline sweep', 'one pass, nothing due', `${fmt(big.idleMs, 1)} ms`, 'flat in table size', `${fmt(small.idleMs, 1)} ms at ${fmt(bigN / 10)}`, null);
 }
 
 if (want('kpi')) {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../tools/bench-kpi.ts'), '--tickets', String(bigN), '--runs', '5'], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', resolve(import.meta.dirname, '../tools/bench-kpi.ts'), '--tickets', String(bigN), '--runs', '5'],
+    { encoding: 'utf8' },
+  );
   const m = /month over ([\d,]+) tickets: (\d+) ms median/.exec(out);
   const ms = m ? Number(m[2]) : NaN;
   json.kpi = { output: out };
@@ -131,8 +156,16 @@ if (want('kpi')) {
 json.loadAverage = loadavg();
 const widths = ['item', 'measure', 'value', 'target', 'baseline', 'verdict'].map((k) => Math.max(k.length, ...rows.map((r) => String((r as any)[k]).length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-const table = [line(['item', 'measure', 'value', 'target', 'baseline', 'verdict']), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line([r.item, r.measure, r.value, r.target, r.baseline, r.verdict]))].join('\n');
-console.log(`\n${table}\n\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+const table = [
+  line(['item', 'measure', 'value', 'target', 'baseline', 'verdict']),
+  line(widths.map((w) => '-'.repeat(w))),
+  ...rows.map((r) => line([r.item, r.measure, r.value, r.target, r.baseline, r.verdict])),
+].join('\n');
+console.log(
+  `\n${table}\n\nload average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
 json.table = rows;
 const dir = resolve(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });

@@ -45,7 +45,15 @@ export async function slackBench(opts: { tickets: number; connections: number; d
       const r = await fetch(`${svc.url}/api/tickets`, {
         method: 'POST',
         headers: { authorization: 'Bearer bench-api-token', 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'complaint', category: 'no_heat', source: 'hotline', description: '暖气不热', firstResponder: 'agent01', communityId: 'c001', address: '幸福家园1号楼' }),
+        body: JSON.stringify({
+          kind: 'complaint',
+          category: 'no_heat',
+          source: 'hotline',
+          description: '暖气不热',
+          firstResponder: 'agent01',
+          communityId: 'c001',
+          address: '幸福家园1号楼',
+        }),
       });
       numbers.push(((await r.json()) as { number: string }).number);
     }
@@ -65,7 +73,15 @@ export async function slackBench(opts: { tickets: number; connections: number; d
         trigger_id: `${k}.trigger`,
         channel: { id: 'C1XINCHED', name: 'dispatch' },
         message: { type: 'message', ts: '1764309600.000001', text: '' },
-        actions: [{ block_id: 'b', action_ts: `1764309700.${String(k).padStart(6, '0')}`, type: 'button', action_id: accept ? 'ticket.accept' : 'ticket.resolve', value: JSON.stringify({ n, s: accept ? 'dispatched' : 'accepted' }) }],
+        actions: [
+          {
+            block_id: 'b',
+            action_ts: `1764309700.${String(k).padStart(6, '0')}`,
+            type: 'button',
+            action_id: accept ? 'ticket.accept' : 'ticket.resolve',
+            value: JSON.stringify({ n, s: accept ? 'dispatched' : 'accepted' }),
+          },
+        ],
       };
       return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     };
@@ -78,14 +94,26 @@ export async function slackBench(opts: { tickets: number; connections: number; d
         {
           setupRequest: (req: any) => {
             const b = body();
-            return { ...req, body: b, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', ...sign(b, Math.floor(Date.now() / 1000)) } };
+            return {
+              ...req,
+              body: b,
+              headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded', ...sign(b, Math.floor(Date.now() / 1000)) },
+            };
           },
         },
       ],
     });
     const list = await fetch(`${svc.url}/api/tickets?status=accepted&pageSize=1`, { headers: { authorization: 'Bearer bench-api-token' } });
     const accepted = ((await list.json()) as { total: number }).total;
-    return { connections: opts.connections, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, accepted };
+    return {
+      connections: opts.connections,
+      requests: r.requests.total,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      non2xx: r.non2xx,
+      accepted,
+    };
   } finally {
     await svc.stop();
     await fake.close();

@@ -20,10 +20,7 @@ const match = classFile.match(/config\.runtimeDataModel = JSON\.parse\(("(?:[^"\
 if (!match) throw new Error('runtimeDataModel not found in the generated Prisma client');
 const model = JSON.parse(JSON.parse(match[1]));
 const columns = Object.fromEntries(
-  Object.entries(model.models).map(([name, m]) => [
-    name,
-    Object.fromEntries(m.fields.filter((f) => f.kind === 'scalar').map((f) => [f.name, f.type])),
-  ]),
+  Object.entries(model.models).map(([name, m]) => [name, Object.fromEntries(m.fields.filter((f) => f.kind === 'scalar').map((f) => [f.name, f.type]))]),
 );
 writeFileSync(
   'src/db/generated/columns.ts',

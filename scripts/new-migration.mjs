@@ -17,11 +17,11 @@ mkdirSync('prisma/.generated', { recursive: true });
 
 function diff(provider, fromFile, toFile) {
   const from = fromFile ? ['--from-schema-datamodel', fromFile] : ['--from-empty'];
-  return execFileSync(
-    process.execPath,
-    ['node_modules/prisma/build/index.js', 'migrate', 'diff', ...from, '--to-schema-datamodel', toFile, '--script'],
-    { env: { ...process.env, PRISMA_CLI_PROVIDER: provider }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  return execFileSync(process.execPath, ['node_modules/prisma/build/index.js', 'migrate', 'diff', ...from, '--to-schema-datamodel', toFile, '--script'], {
+    env: { ...process.env, PRISMA_CLI_PROVIDER: provider },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 const current = readFileSync('prisma/schema.prisma', 'utf8');

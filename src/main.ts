@@ -20,7 +20,10 @@ async function main() {
   const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
   const checkpointer = core.startCheckpointer({ onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') });
-  log.info({ provider: core.provider, org: settings.orgConfig, branches: core.org.branches.size, communities: core.org.communities.size }, 'organisation loaded');
+  log.info(
+    { provider: core.provider, org: settings.orgConfig, branches: core.org.branches.size, communities: core.org.communities.size },
+    'organisation loaded',
+  );
   if (settings.isDemoOrg) {
     const n = await seedDemoCustomers(core);
     if (n) log.info({ customers: n }, 'demo customers loaded');
@@ -83,10 +86,18 @@ async function main() {
 
   const scheduler = new DeadlineScheduler({ core, log, onFired: kick });
   await scheduler.start();
-  outbox = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: {
+  outbox = new OutboxWorker({
+    outbox: core.stores.outbox,
+    clock: core.clock,
+    deliverers: {
       ...(slack ? { slack: slack.deliverer } : {}),
       ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
-    }, log, perTargetGapMs: 1000, maxAttempts: settings.outbox.maxAttempts, maxBackoffMs: settings.outbox.maxBackoffMs });
+    },
+    log,
+    perTargetGapMs: 1000,
+    maxAttempts: settings.outbox.maxAttempts,
+    maxBackoffMs: settings.outbox.maxBackoffMs,
+  });
   outbox.start();
 
   let closing = false;

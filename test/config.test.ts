@@ -68,7 +68,11 @@ describe('settings', () => {
   });
 
   it("never show a secret's value in the error", () => {
-    const secrets = { TELEGRAM_BOT_TOKEN: 'no-colon-secret-telegram-value', SLACK_BOT_TOKEN: 'xoxp-secret-user-token-value', DATABASE_URL: 'mysql://svc:db-pass-9876@db/heat' };
+    const secrets = {
+      TELEGRAM_BOT_TOKEN: 'no-colon-secret-telegram-value',
+      SLACK_BOT_TOKEN: 'xoxp-secret-user-token-value',
+      DATABASE_URL: 'mysql://svc:db-pass-9876@db/heat',
+    };
     const e = refusal({ ...secrets, SLACK_SIGNING_SECRET: 'signing-secret-value' });
     for (const name of Object.keys(secrets)) expect(e.message).toContain(name);
     const shown = `${e.message} ${JSON.stringify(e)} ${String(e.stack)}`;

@@ -12,7 +12,11 @@ describe('locales', () => {
   it('keep the same placeholders in both languages', () => {
     const zh = loadLocale('zh-CN');
     const en = loadLocale('en');
-    const ph = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+    const ph = (s: string) =>
+      [...s.matchAll(/\{(\w+)\}/g)]
+        .map((m) => m[1])
+        .sort()
+        .join(',');
     const mismatched = [...zh.keys()].filter((k) => en.has(k) && ph(zh.get(k)!) !== ph(en.get(k)!));
     expect(mismatched).toEqual([]);
   });

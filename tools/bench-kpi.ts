@@ -55,7 +55,19 @@ function seed(file: string, org: Org, season: { from: Date; to: Date }): { ticke
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   const branches = [...org.branches.keys()];
-  const kinds = ['complaint', 'complaint', 'complaint', 'complaint', 'complaint', 'complaint', 'complaint', 'consultation', 'consultation', 'suggestion', 'paid_service'];
+  const kinds = [
+    'complaint',
+    'complaint',
+    'complaint',
+    'complaint',
+    'complaint',
+    'complaint',
+    'complaint',
+    'consultation',
+    'consultation',
+    'suggestion',
+    'paid_service',
+  ];
   const categories = ['no_heat', 'no_heat', 'no_heat', 'no_heat', 'leak', 'noise_pressure', 'billing', 'billing', 'staff_conduct', 'other'];
   const topics = ['收费窗口', '供热温度', '维修预约', '服务态度', '停暖通知'];
   const answers = ['satisfied', 'satisfied', 'satisfied', 'satisfied', 'satisfied', 'satisfied', 'fairly', 'fairly', 'dissatisfied'];
@@ -90,9 +102,28 @@ function seed(file: string, org: Org, season: { from: Date; to: Date }): { ticke
       const status = cancelled ? 'cancelled' : open ? 'dispatched' : answered ? 'closed' : 'callback';
       const phone = `139${String(Math.floor(rand() * 400_000)).padStart(8, '0')}`;
       insertTicket.run(
-        id, `T${id}`, kind, category, scope, status, kind === 'suggestion' ? pick(topics) : null, phone, branch,
-        transferred, reopened, category === 'staff_conduct' && rand() < 0.3 ? 1 : 0,
-        created + 24 * HOUR, created, created, created + 10 * 60_000, arrived, resolved, answered, cancelled ? created + HOUR : null, answer, created,
+        id,
+        `T${id}`,
+        kind,
+        category,
+        scope,
+        status,
+        kind === 'suggestion' ? pick(topics) : null,
+        phone,
+        branch,
+        transferred,
+        reopened,
+        category === 'staff_conduct' && rand() < 0.3 ? 1 : 0,
+        created + 24 * HOUR,
+        created,
+        created,
+        created + 10 * 60_000,
+        arrived,
+        resolved,
+        answered,
+        cancelled ? created + HOUR : null,
+        answer,
+        created,
       );
       if (answered !== null) {
         insertCallback.run(id, 'answered', answer, `phone:${phone}`, resolved, answered);
@@ -133,7 +164,9 @@ async function time(label: string, fn: () => Promise<unknown>): Promise<number> 
   }
   const m = median(runs);
   // CPU time too: on a machine shared with other work the wall clock alone says little.
-  console.log(`${label.padEnd(40)} median ${m.toFixed(0).padStart(5)} ms wall, ${median(cpu).toFixed(0).padStart(5)} ms CPU   (wall runs: ${runs.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label.padEnd(40)} median ${m.toFixed(0).padStart(5)} ms wall, ${median(cpu).toFixed(0).padStart(5)} ms CPU   (wall runs: ${runs.map((r) => r.toFixed(0)).join(', ')})`,
+  );
   return m;
 }
 
@@ -147,7 +180,9 @@ async function main() {
     const t0 = performance.now();
     const seeded = seed(file, org, season);
     const seedMs = performance.now() - t0;
-    console.log(`seeded ${seeded.tickets.toLocaleString('en')} tickets, ${seeded.callbacks.toLocaleString('en')} callbacks, ${seeded.events.toLocaleString('en')} events in ${(seedMs / 1000).toFixed(1)} s (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`);
+    console.log(
+      `seeded ${seeded.tickets.toLocaleString('en')} tickets, ${seeded.callbacks.toLocaleString('en')} callbacks, ${seeded.events.toLocaleString('en')} events in ${(seedMs / 1000).toFixed(1)} s (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB)`,
+    );
     if (args.index?.length) {
       const raw = new Database(file);
       for (const sql of args.index) {
@@ -162,14 +197,22 @@ async function main() {
     const month = calendarMonth(2025, 12);
     const report = await computeKpis(core, { from: month.from, to: month.to });
     const c = report.company;
-    console.log(`December 2025: ${c.complaintCompletion.denominator.toLocaleString('en')} complaints, ${c.repairTimeliness.denominator.toLocaleString('en')} repairs, ${c.satisfaction.denominator.toLocaleString('en')} customers surveyed`);
+    console.log(
+      `December 2025: ${c.complaintCompletion.denominator.toLocaleString('en')} complaints, ${c.repairTimeliness.denominator.toLocaleString('en')} repairs, ${c.satisfaction.denominator.toLocaleString('en')} customers surveyed`,
+    );
     const monthMs = await time('month KPIs (all branches + company)', () => computeKpis(core, { from: month.from, to: month.to }));
     await time('month KPIs, one branch', () => computeKpis(core, { from: month.from, to: month.to, branchId: 'xincheng' }));
     await time('season KPIs (6 months)', () => computeKpis(core, { from: season.from, to: season.to }));
     await time('month suggestions summary', () => summarizeSuggestions(core, { from: month.from, to: month.to }));
     await db.$disconnect();
-    console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
-    console.log(`\nmonth over ${TOTAL.toLocaleString('en')} tickets: ${monthMs.toFixed(0)} ms median of ${RUNS} (target < 1000 ms): ${monthMs < 1000 ? 'met' : 'MISSED'}`);
+    console.log(
+      `load average while measuring: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+    );
+    console.log(
+      `\nmonth over ${TOTAL.toLocaleString('en')} tickets: ${monthMs.toFixed(0)} ms median of ${RUNS} (target < 1000 ms): ${monthMs < 1000 ? 'met' : 'MISSED'}`,
+    );
     if (args.keep) console.log(`kept ${file}`);
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });

@@ -121,13 +121,24 @@ console.log(`kind accuracy            ${pct(kindOk, n)}`);
 console.log(`leak recall              ${pct(leakFound, leaks.length)}   (${leakFound}/${leaks.length}); precision ${pct(leakPrecise, predictedLeak.length)}`);
 const catConfident = outcomes.filter((o) => o.result.confidence.category >= CONFIDENCE_THRESHOLD);
 const kindConfident = outcomes.filter((o) => o.result.confidence.kind >= CONFIDENCE_THRESHOLD);
-console.log(`${`confidence >= ${CONFIDENCE_THRESHOLD}`.padEnd(25)}category: ${pct(catConfident.length, n)} of messages, ${pct(catConfident.filter((o) => o.result.category === o.example.category).length, catConfident.length)} right; kind: ${pct(kindConfident.length, n)}, ${pct(kindConfident.filter((o) => o.result.kind === o.example.kind).length, kindConfident.length)} right`);
+console.log(
+  `${`confidence >= ${CONFIDENCE_THRESHOLD}`.padEnd(25)}category: ${pct(catConfident.length, n)} of messages, ${pct(catConfident.filter((o) => o.result.category === o.example.category).length, catConfident.length)} right; kind: ${pct(kindConfident.length, n)}, ${pct(kindConfident.filter((o) => o.result.kind === o.example.kind).length, kindConfident.length)} right`,
+);
 console.log(`needsChoice              ${pct(n - confident.length, n)} of messages; both labels right when not asked: ${pct(confidentOk, confident.length)}`);
 console.log(`training time            ${trainingMs.toFixed(0)} ms per fold (max of ${K}); first start-up incl. jieba dictionary ${startupMs.toFixed(0)} ms`);
-console.log(`time per message         median ${median(micros).toFixed(0)} µs, p99 ${percentile(micros, 0.99).toFixed(0)} µs; 6,000-char message ${longMicros.toFixed(0)} µs`);
+console.log(
+  `time per message         median ${median(micros).toFixed(0)} µs, p99 ${percentile(micros, 0.99).toFixed(0)} µs; 6,000-char message ${longMicros.toFixed(0)} µs`,
+);
 console.log('');
 console.log('category confusion (rows: labelled, columns: predicted)');
-const short: Record<Category, string> = { no_heat: 'no_heat', leak: 'leak', billing: 'billing', staff_conduct: 'staff', noise_pressure: 'noise', other: 'other' };
+const short: Record<Category, string> = {
+  no_heat: 'no_heat',
+  leak: 'leak',
+  billing: 'billing',
+  staff_conduct: 'staff',
+  noise_pressure: 'noise',
+  other: 'other',
+};
 console.log(['labelled \\ predicted'.padEnd(22), ...CATEGORIES.map((c) => short[c].padStart(8)), '  recall'].join(''));
 for (const actual of CATEGORIES) {
   const row = outcomes.filter((o) => o.example.category === actual);
@@ -148,7 +159,9 @@ if (process.argv.includes('--errors')) {
   console.log('\nmisclassified (labelled → predicted, confidence):');
   for (const o of outcomes) {
     if (o.result.category !== o.example.category || (process.argv.includes('--kinds') && o.result.kind !== o.example.kind)) {
-      console.log(`  ${o.example.text}  [${o.example.category}/${o.example.kind} → ${o.result.category}/${o.result.kind} ${o.result.confidence.category}/${o.result.confidence.kind}]`);
+      console.log(
+        `  ${o.example.text}  [${o.example.category}/${o.example.kind} → ${o.result.category}/${o.result.kind} ${o.result.confidence.category}/${o.result.confidence.kind}]`,
+      );
     }
   }
 }

@@ -111,10 +111,7 @@ export function formatClock(at: Date, timeZone = companyTimeZone()): string {
 }
 
 /** The UTC instant of a local wall-clock time (handles zones without DST as well as with). */
-export function zonedTimeToUtc(
-  local: { year: number; month: number; day: number; hour?: number; minute?: number },
-  timeZone = companyTimeZone(),
-): Date {
+export function zonedTimeToUtc(local: { year: number; month: number; day: number; hour?: number; minute?: number }, timeZone = companyTimeZone()): Date {
   const guess = Date.UTC(local.year, local.month - 1, local.day, local.hour ?? 0, local.minute ?? 0);
   // Correct by the zone's offset at that instant (twice, in case the offset changes in between).
   let t = guess;

@@ -6,7 +6,9 @@
 import type * as core from '../core/model.js';
 import type * as prisma from './generated/sqlite/client.js';
 
-type Same<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : { onlyInCore: Exclude<keyof A, keyof B>; onlyInSchema: Exclude<keyof B, keyof A> };
+type Same<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : { onlyInCore: Exclude<keyof A, keyof B>; onlyInSchema: Exclude<keyof B, keyof A> };
 
 export const schemaMatchesCore: {
   Customer: Same<core.Customer, prisma.Customer>;

@@ -55,7 +55,9 @@ class SqliteStatements {
   all(q: Sql): Row[] {
     const { text, values } = q.compile('sqlite', this.encode);
     const s = this.prepare(text);
-    return s.reader ? (s.all(values) as Row[]) : (s.run(values), []);
+    if (s.reader) return s.all(values) as Row[];
+    s.run(values);
+    return [];
   }
 
   run(q: Sql): number {

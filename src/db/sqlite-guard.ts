@@ -47,13 +47,15 @@ export function guardPlainQueries<A>(adapter: A): Guarded<A> {
       release();
       throw e;
     }
-    const finish = <T>(p: () => Promise<T>) => async () => {
-      try {
-        return await p();
-      } finally {
-        release();
-      }
-    };
+    const finish =
+      <T>(p: () => Promise<T>) =>
+      async () => {
+        try {
+          return await p();
+        } finally {
+          release();
+        }
+      };
     tx.commit = finish(tx.commit.bind(tx));
     tx.rollback = finish(tx.rollback.bind(tx));
     return tx;

@@ -2,7 +2,7 @@ import type { OutboxMessage } from '../core/model.js';
 
 /** Delivers one outbox message on one platform (Telegram, Slack). Rendering happens here, at delivery. */
 export interface Deliverer {
-  deliver(msg: OutboxMessage): Promise<DeliveryResult | void>;
+  deliver(msg: OutboxMessage): Promise<DeliveryResult | undefined>;
 }
 
 export interface DeliveryResult {

@@ -24,8 +24,26 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
-const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2034', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08001', '08003', '08006']);
-const UNAVAILABLE_TEXT = /database is locked|SQLITE_BUSY|Connection terminated|terminating connection|Timed out fetching a new connection|Can't reach database/i;
+const UNAVAILABLE = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_LOCKED',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'P2034',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  '57P01',
+  '57P03',
+  '08001',
+  '08003',
+  '08006',
+]);
+const UNAVAILABLE_TEXT =
+  /database is locked|SQLITE_BUSY|Connection terminated|terminating connection|Timed out fetching a new connection|Can't reach database/i;
 
 /**
  * A database that is busy (SQLite's write lock held past the busy timeout) or whose connection
@@ -48,7 +66,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const status = STATUS[err.code] ?? 400;
       const { issues, allowed, field } = err.context as Record<string, unknown>;
-      return reply.status(status).send({ code: err.code, message: err.message, ...(field ? { field } : {}), ...(allowed ? { allowed } : {}), ...(issues ? { issues } : {}) });
+      return reply
+        .status(status)
+        .send({ code: err.code, message: err.message, ...(field ? { field } : {}), ...(allowed ? { allowed } : {}), ...(issues ? { issues } : {}) });
     }
     if ((err as FastifyError).validation) {
       return reply.status(400).send({ code: 'validation_failed', message: err.message });

@@ -24,7 +24,9 @@ function flatten(prefix: string, obj: Record<string, unknown>, out: Messages): v
 export function loadLocale(locale: Locale, dir = LOCALES_DIR): Messages {
   const out: Messages = new Map();
   const folder = join(dir, locale);
-  for (const f of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(folder)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     flatten(basename(f, '.json'), JSON.parse(readFileSync(join(folder, f), 'utf8')), out);
   }
   return out;

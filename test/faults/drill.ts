@@ -36,10 +36,12 @@ export async function runDrill(o: DrillOptions = {}): Promise<Drill> {
   // the service on PostgreSQL too when the suite runs there (a fresh schema per drill)
   const fresh = !o.world?.databaseUrl && usingPostgres ? freshDatabaseUrl() : undefined;
   // quick retries: the faults here are seconds long, not the minutes production backs off for
-  const world = await startWorld({ outboxMaxBackoffMs: 500, outboxMaxAttempts: 60, ...(fresh ? { databaseUrl: fresh.url } : {}), ...o.world }).catch(async (e) => {
-    await fresh?.drop();
-    throw e;
-  });
+  const world = await startWorld({ outboxMaxBackoffMs: 500, outboxMaxAttempts: 60, ...(fresh ? { databaseUrl: fresh.url } : {}), ...o.world }).catch(
+    async (e) => {
+      await fresh?.drop();
+      throw e;
+    },
+  );
   try {
     const options: PlayOptions = {
       residents: pick(5, 25),
@@ -55,7 +57,13 @@ export async function runDrill(o: DrillOptions = {}): Promise<Drill> {
     };
     const [result] = await Promise.all([play(world, options), o.during?.(world)]);
     world.setFaults({ slack: 0, telegram: 0 });
-    const ledger = await audit(world.db, world.org, world.tg.fake, world.slack.fake, result.residents.filter((r) => r.filed).map((r) => r.plan.user.id));
+    const ledger = await audit(
+      world.db,
+      world.org,
+      world.tg.fake,
+      world.slack.fake,
+      result.residents.filter((r) => r.filed).map((r) => r.plan.user.id),
+    );
     const halfStored = await consistencyProblems(world.db, world.org);
     await o.inspect?.(world);
     return { world, result, ledger, halfStored };

@@ -36,9 +36,22 @@ beforeAll(async () => {
   core = await makeTestCore();
   await seedDemoCustomers(core);
   const customer = await core.db.customer.findUniqueOrThrow({ where: { account: '1010000000' } });
-  const resident = await core.db.resident.create({ data: { telegramUserId: String(CHAT), chatId: String(CHAT), locale: 'zh-CN', customerId: customer.id, communityId: customer.communityId, address: customer.address } });
+  const resident = await core.db.resident.create({
+    data: {
+      telegramUserId: String(CHAT),
+      chatId: String(CHAT),
+      locale: 'zh-CN',
+      customerId: customer.id,
+      communityId: customer.communityId,
+      address: customer.address,
+    },
+  });
   const app = createSlackApp({ core, token: 'xoxb-ledger', signingSecret: 'ledger-signing-secret-0123', apiUrl: slack.url });
-  worker = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { slack: app.deliverer, telegram: new TelegramDeliverer({ core, token: '123456:LEDGER', apiRoot: tg.apiRoot }) } });
+  worker = new OutboxWorker({
+    outbox: core.stores.outbox,
+    clock: core.clock,
+    deliverers: { slack: app.deliverer, telegram: new TelegramDeliverer({ core, token: '123456:LEDGER', apiRoot: tg.apiRoot }) },
+  });
   number = (await fileResidentReport(core, { residentId: resident.id, kind: 'complaint', category: 'no_heat', description: '暖气不热' })).number;
   await transitionTicket(core, { number, action: 'accept', actor: 'staff:xincheng-coord' });
   await worker.drain();

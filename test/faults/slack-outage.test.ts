@@ -41,7 +41,9 @@ describe('Slack down for a while, then back', () => {
     // the residents' reports were taken during the outage all the same
     expect(d.result.residents.every((r) => r.filed)).toBe(true);
     // after it: one card per ticket in its channel
-    const cards = calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200 && !c.params.thread_ts).map((c) => cardNumber({ blocks: c.params.blocks }));
+    const cards = calls
+      .filter((c) => c.method === 'chat.postMessage' && c.status === 200 && !c.params.thread_ts)
+      .map((c) => cardNumber({ blocks: c.params.blocks }));
     const numbers = cards.filter(Boolean);
     expect(new Set(numbers).size).toBe(numbers.length);
     expect(numbers.length).toBe(d.ledger.tickets);

@@ -35,7 +35,8 @@ describe.skipIf(usingPostgres)('SQLite busy', () => {
     expect(held).toBeDefined();
     expectWholeLoop(d);
     // whatever was refused was refused as "try again" with a code (and delivered again), never with a crash
-    for (const r of d.world.latency.refusals) expect({ status: r.status, code: JSON.parse(r.body).code }).toEqual({ status: 503, code: 'database_unavailable' });
+    for (const r of d.world.latency.refusals)
+      expect({ status: r.status, code: JSON.parse(r.body).code }).toEqual({ status: 503, code: 'database_unavailable' });
     expect(d.world.service.crashes).toEqual([]);
   });
 });

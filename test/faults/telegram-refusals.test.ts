@@ -20,7 +20,11 @@ async function residentWithProposal(): Promise<{ u: TgUser; submit: () => Return
 }
 
 const ticketsOf = async (u: TgUser) => h.core.db.ticket.count({ where: { resident: { telegramUserId: String(u.id) } } });
-const toasts = () => h.fake.callsOf('answerCallbackQuery').filter((c) => c.status === 200).map((c) => c.params.text);
+const toasts = () =>
+  h.fake
+    .callsOf('answerCallbackQuery')
+    .filter((c) => c.status === 200)
+    .map((c) => c.params.text);
 
 beforeAll(async () => {
   h = await startTelegramHarness();
@@ -28,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('a Submit tap when Telegram refuses the niceties', () => {
-  it('is filed although the tap\'s toast is refused, and a second tap says so', async () => {
+  it("is filed although the tap's toast is refused, and a second tap says so", async () => {
     const { u, submit } = await residentWithProposal();
     h.fake.failNext('answerCallbackQuery', { status: 500 });
     expect((await submit()).statusCode).toBe(200);
@@ -39,7 +43,7 @@ describe('a Submit tap when Telegram refuses the niceties', () => {
     expect(toasts().at(-1)).toBe('这条已经为您登记过了，发送 /status 可查看进度。');
   });
 
-  it('is filed although removing the proposal\'s buttons is refused', async () => {
+  it("is filed although removing the proposal's buttons is refused", async () => {
     const { u, submit } = await residentWithProposal();
     h.fake.failNext('editMessageReplyMarkup', { status: 502 });
     await submit();
@@ -66,9 +70,13 @@ describe('a Submit tap when Telegram refuses the niceties', () => {
 async function refuseTickets(on: boolean): Promise<void> {
   const db = h.core.db;
   if (h.core.provider === 'sqlite') {
-    await db.$executeRawUnsafe(on ? `CREATE TRIGGER refuse_ticket BEFORE INSERT ON "Ticket" BEGIN SELECT RAISE(ABORT, 'refused for the test'); END` : 'DROP TRIGGER refuse_ticket');
+    await db.$executeRawUnsafe(
+      on ? `CREATE TRIGGER refuse_ticket BEFORE INSERT ON "Ticket" BEGIN SELECT RAISE(ABORT, 'refused for the test'); END` : 'DROP TRIGGER refuse_ticket',
+    );
   } else if (on) {
-    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_ticket() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION refuse_ticket() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql`,
+    );
     await db.$executeRawUnsafe('CREATE TRIGGER refuse_ticket BEFORE INSERT ON "Ticket" FOR EACH ROW EXECUTE FUNCTION refuse_ticket()');
   } else {
     await db.$executeRawUnsafe('DROP TRIGGER refuse_ticket ON "Ticket"');

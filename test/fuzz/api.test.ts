@@ -23,20 +23,63 @@ afterAll(async () => {
 });
 
 const RUNS = { numRuns: 100, seed: Number(process.env.FUZZ_SEED ?? 20261128) };
-const wrong = fc.oneof(fc.string({ maxLength: 10 }), fc.string({ minLength: 5000, maxLength: 9000 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }), fc.object({ maxDepth: 1, maxKeys: 2 }));
-const goodTicket = { kind: 'complaint', category: 'no_heat', source: 'hotline', description: '暖气不热', firstResponder: 'agent01', customerAccount: '1010000000' };
+const wrong = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.string({ minLength: 5000, maxLength: 9000 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+  fc.object({ maxDepth: 1, maxKeys: 2 }),
+);
+const goodTicket = {
+  kind: 'complaint',
+  category: 'no_heat',
+  source: 'hotline',
+  description: '暖气不热',
+  firstResponder: 'agent01',
+  customerAccount: '1010000000',
+};
 const ticketBody = fc.oneof(
   // one field of a good body replaced, or an unknown one added
-  fc.tuple(fc.constantFrom(...Object.keys(goodTicket), 'branchId', 'contactPhone', 'severity', 'scope', 'extra'), wrong).map(([k, v]) => ({ ...goodTicket, [k]: v })),
-  fc.record({ kind: fc.constantFrom(...TICKET_KINDS, 'x'), category: fc.constantFrom(...CATEGORIES, ''), source: fc.constantFrom('hotline', 'telegram', 'x'), description: fc.string({ maxLength: 50 }), firstResponder: fc.constantFrom('agent01', 'nobody', '', 'staff:agent01'), customerAccount: fc.constantFrom('1010000000', '0', 'x'.repeat(21)), communityId: fc.constantFrom('c001', 'c999', '') }, { requiredKeys: [] }),
+  fc
+    .tuple(fc.constantFrom(...Object.keys(goodTicket), 'branchId', 'contactPhone', 'severity', 'scope', 'extra'), wrong)
+    .map(([k, v]) => ({ ...goodTicket, [k]: v })),
+  fc.record(
+    {
+      kind: fc.constantFrom(...TICKET_KINDS, 'x'),
+      category: fc.constantFrom(...CATEGORIES, ''),
+      source: fc.constantFrom('hotline', 'telegram', 'x'),
+      description: fc.string({ maxLength: 50 }),
+      firstResponder: fc.constantFrom('agent01', 'nobody', '', 'staff:agent01'),
+      customerAccount: fc.constantFrom('1010000000', '0', 'x'.repeat(21)),
+      communityId: fc.constantFrom('c001', 'c999', ''),
+    },
+    { requiredKeys: [] },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const number = fc.oneof(fc.constantFrom('T20261128-0001', 'T20261128-0002', 'T29991231-0001', 'X1', '%00', '..%2F..', 'T20261128-0001%20'), fc.string({ maxLength: 20 }).map(encodeURIComponent));
+const number = fc.oneof(
+  fc.constantFrom('T20261128-0001', 'T20261128-0002', 'T29991231-0001', 'X1', '%00', '..%2F..', 'T20261128-0001%20'),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+);
 const transition = fc.record(
-  { action: fc.oneof(fc.constantFrom(...ACTIONS), wrong), actor: fc.oneof(fc.constantFrom('xincheng-coord', 'agent01', 'nobody', 'resident:1'), wrong), note: fc.oneof(fc.string({ maxLength: 30 }), wrong), branchId: fc.constantFrom('xincheng', 'huimin', 'nowhere'), expectedStatus: fc.oneof(fc.constantFrom('dispatched', 'closed'), wrong), form: fc.oneof(fc.record({ workDone: fc.string({ maxLength: 20 }), feesCents: fc.oneof(fc.integer(), fc.double(), wrong) }, { requiredKeys: [] }), wrong) },
+  {
+    action: fc.oneof(fc.constantFrom(...ACTIONS), wrong),
+    actor: fc.oneof(fc.constantFrom('xincheng-coord', 'agent01', 'nobody', 'resident:1'), wrong),
+    note: fc.oneof(fc.string({ maxLength: 30 }), wrong),
+    branchId: fc.constantFrom('xincheng', 'huimin', 'nowhere'),
+    expectedStatus: fc.oneof(fc.constantFrom('dispatched', 'closed'), wrong),
+    form: fc.oneof(fc.record({ workDone: fc.string({ maxLength: 20 }), feesCents: fc.oneof(fc.integer(), fc.double(), wrong) }, { requiredKeys: [] }), wrong),
+  },
   { requiredKeys: [] },
 );
-const query = fc.dictionary(fc.constantFrom('status', 'branch', 'kind', 'category', 'from', 'to', 'page', 'pageSize', 'q', 'state', 'period', 'overdue', 'x'), fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('-1', '0', '1e309', 'NaN', '2026-13-45', '')), { maxKeys: 4 });
+const query = fc.dictionary(
+  fc.constantFrom('status', 'branch', 'kind', 'category', 'from', 'to', 'page', 'pageSize', 'q', 'state', 'period', 'overdue', 'x'),
+  fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('-1', '0', '1e309', 'NaN', '2026-13-45', '')),
+  { maxKeys: 4 },
+);
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
 
 /** A refused request: 4xx with a code, and nothing stored. */
@@ -52,13 +95,36 @@ async function refusedOrDone(send: () => Promise<{ statusCode: number; body: str
 
 describe('the API with bad input', () => {
   it('answers 401 to every request without the right token, and stores nothing', async () => {
-    const route = fc.constantFrom('POST /api/tickets', 'GET /api/tickets', 'POST /api/tickets/T20261128-0001/transitions', 'POST /api/callbacks/1', 'GET /api/outbox', 'POST /api/outbox/1/resend', 'GET /api/org', 'GET /api/kpi');
-    const token = fc.option(fc.oneof(fc.string({ maxLength: 40 }).filter((s) => /^[\x21-\x7e]*$/.test(s)).map((s) => `Bearer ${s}`), fc.constant('Basic dGVzdA==')), { nil: undefined });
+    const route = fc.constantFrom(
+      'POST /api/tickets',
+      'GET /api/tickets',
+      'POST /api/tickets/T20261128-0001/transitions',
+      'POST /api/callbacks/1',
+      'GET /api/outbox',
+      'POST /api/outbox/1/resend',
+      'GET /api/org',
+      'GET /api/kpi',
+    );
+    const token = fc.option(
+      fc.oneof(
+        fc
+          .string({ maxLength: 40 })
+          .filter((s) => /^[\x21-\x7e]*$/.test(s))
+          .map((s) => `Bearer ${s}`),
+        fc.constant('Basic dGVzdA=='),
+      ),
+      { nil: undefined },
+    );
     await fc.assert(
       fc.asyncProperty(route, token, ticketBody, async (r, authorization, body) => {
         const [method, url] = r.split(' ') as ['GET' | 'POST', string];
         const before = await counts(f.core.db);
-        const res = await f.app.inject({ method, url, headers: authorization ? { authorization } : {}, ...(method === 'POST' ? { payload: body as object } : {}) });
+        const res = await f.app.inject({
+          method,
+          url,
+          headers: authorization ? { authorization } : {},
+          ...(method === 'POST' ? { payload: body as object } : {}),
+        });
         expect(res.statusCode).toBe(401);
         expect(changed(before, await counts(f.core.db))).toEqual([]);
       }),
@@ -67,16 +133,37 @@ describe('the API with bad input', () => {
   });
 
   it('POST /api/tickets: odd bodies are refused with a code and store nothing', async () => {
-    await fc.assert(fc.asyncProperty(ticketBody, (body) => refusedOrDone(() => f.app.inject({ method: 'POST', url: '/api/tickets', headers: auth, payload: body as object }))), RUNS);
+    await fc.assert(
+      fc.asyncProperty(ticketBody, (body) =>
+        refusedOrDone(() => f.app.inject({ method: 'POST', url: '/api/tickets', headers: auth, payload: body as object })),
+      ),
+      RUNS,
+    );
   });
 
   it('POST /api/tickets/:number/transitions: odd steps are refused with a code and store nothing', async () => {
-    await fc.assert(fc.asyncProperty(number, transition, (n, body) => refusedOrDone(() => f.app.inject({ method: 'POST', url: `/api/tickets/${n}/transitions`, headers: auth, payload: body }))), RUNS);
+    await fc.assert(
+      fc.asyncProperty(number, transition, (n, body) =>
+        refusedOrDone(() => f.app.inject({ method: 'POST', url: `/api/tickets/${n}/transitions`, headers: auth, payload: body })),
+      ),
+      RUNS,
+    );
   });
 
   it('POST /api/callbacks/:id and the classification: odd bodies are refused with a code', async () => {
     const id = fc.oneof(fc.integer({ min: -5, max: 10 }).map(String), fc.constantFrom('x', '1e3', '99999999999999999999'));
-    const body = fc.record({ actor: wrong, reached: fc.oneof(fc.boolean(), wrong), satisfaction: fc.oneof(fc.constantFrom('satisfied', 'dissatisfied'), wrong), comment: wrong, kind: wrong, category: wrong, note: wrong }, { requiredKeys: [] });
+    const body = fc.record(
+      {
+        actor: wrong,
+        reached: fc.oneof(fc.boolean(), wrong),
+        satisfaction: fc.oneof(fc.constantFrom('satisfied', 'dissatisfied'), wrong),
+        comment: wrong,
+        kind: wrong,
+        category: wrong,
+        note: wrong,
+      },
+      { requiredKeys: [] },
+    );
     await fc.assert(
       fc.asyncProperty(id, number, body, async (i, n, b) => {
         await refusedOrDone(() => f.app.inject({ method: 'POST', url: `/api/callbacks/${i}`, headers: auth, payload: b }));

@@ -75,7 +75,9 @@ export type Counts = Record<(typeof TABLES)[number], number>;
 /** Rows in every table (one statement: it runs twice per generated request). */
 export async function counts(db: Db): Promise<Counts> {
   const table = (t: string) => `"${t[0].toUpperCase()}${t.slice(1)}"`;
-  const [row] = await db.$queryRawUnsafe<Record<string, number | bigint>[]>(`SELECT ${TABLES.map((t) => `(SELECT COUNT(*) FROM ${table(t)}) AS "${t}"`).join(', ')}`);
+  const [row] = await db.$queryRawUnsafe<Record<string, number | bigint>[]>(
+    `SELECT ${TABLES.map((t) => `(SELECT COUNT(*) FROM ${table(t)}) AS "${t}"`).join(', ')}`,
+  );
   return Object.fromEntries(TABLES.map((t) => [t, Number(row[t])])) as Counts;
 }
 
@@ -89,9 +91,24 @@ export const slackNow = (f: FuzzApp) => Math.floor(f.core.clock.now().getTime() 
 
 /** POST a Slack request, signed with the signing secret unless other headers are given. */
 export function slackPost(f: FuzzApp, payload: string, contentType: string, headers?: Record<string, string>) {
-  return f.app.inject({ method: 'POST', url: '/slack/events', headers: { 'content-type': contentType, ...(headers ?? signed(payload, SIGNING_SECRET, slackNow(f))) }, payload });
+  return f.app.inject({
+    method: 'POST',
+    url: '/slack/events',
+    headers: { 'content-type': contentType, ...(headers ?? signed(payload, SIGNING_SECRET, slackNow(f))) },
+    payload,
+  });
 }
 
-export function telegramPost(f: FuzzApp, payload: string | object, headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': TG_SECRET }, contentType = 'application/json') {
-  return f.app.inject({ method: 'POST', url: '/telegram/webhook', headers: { 'content-type': contentType, ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+export function telegramPost(
+  f: FuzzApp,
+  payload: string | object,
+  headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': TG_SECRET },
+  contentType = 'application/json',
+) {
+  return f.app.inject({
+    method: 'POST',
+    url: '/telegram/webhook',
+    headers: { 'content-type': contentType, ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 }

@@ -18,5 +18,5 @@ export const DEMO_CUSTOMER = { account: '1010000000', communityId: 'c001', branc
 
 /** A small CSV of demo customers. */
 export function customersCsv(rows: string[]): string {
-  return ['account,name,phone,address,community,building,unit,room,area_m2', ...rows].join('\n') + '\n';
+  return `${['account,name,phone,address,community,building,unit,room,area_m2', ...rows].join('\n')}\n`;
 }

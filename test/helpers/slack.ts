@@ -72,11 +72,20 @@ export function slackButton(user: string, actionId: string, value: string, o: Cl
 
 /** A choice in a static select on a message (route, dispatch). */
 export function slackSelect(user: string, actionId: string, optionValue: string, o: ClickOptions = {}): Record<string, unknown> {
-  return blockAction(user, { type: 'static_select', action_id: actionId, selected_option: { value: optionValue, text: { type: 'plain_text', text: optionValue } } }, o);
+  return blockAction(
+    user,
+    { type: 'static_select', action_id: actionId, selected_option: { value: optionValue, text: { type: 'plain_text', text: optionValue } } },
+    o,
+  );
 }
 
 /** A slash command's form fields. */
-export function slackSlash(user: string, command: string, text = '', o: { channel?: string; responseUrl?: string; triggerId?: string } = {}): Record<string, string> {
+export function slackSlash(
+  user: string,
+  command: string,
+  text = '',
+  o: { channel?: string; responseUrl?: string; triggerId?: string } = {},
+): Record<string, string> {
   return {
     token: 'legacy-token',
     team_id: TEAM.id,
@@ -104,7 +113,13 @@ function stateValue(v: FieldValue): Record<string, unknown> {
 }
 
 /** A modal submitted (view_submission); `privateMetadata` as the app put it in the view it opened. */
-export function slackViewSubmission(user: string, callbackId: string, values: Record<string, FieldValue>, privateMetadata: string, o: { viewId?: string } = {}): Record<string, unknown> {
+export function slackViewSubmission(
+  user: string,
+  callbackId: string,
+  values: Record<string, FieldValue>,
+  privateMetadata: string,
+  o: { viewId?: string } = {},
+): Record<string, unknown> {
   const state = Object.fromEntries(Object.entries(values).map(([field, v]) => [field, { [field]: stateValue(v) }]));
   return {
     type: 'view_submission',
@@ -171,7 +186,11 @@ export interface SlackHarness {
   slack: SlackApp;
   worker: OutboxWorker;
   /** sends a signed request and waits until the app has processed it */
-  send(kind: 'interaction' | 'command' | 'event', body: Record<string, unknown>, o?: { ts?: number; secret?: string; headers?: Record<string, string>; wait?: boolean }): Promise<LightMyRequestResponse>;
+  send(
+    kind: 'interaction' | 'command' | 'event',
+    body: Record<string, unknown>,
+    o?: { ts?: number; secret?: string; headers?: Record<string, string>; wait?: boolean },
+  ): Promise<LightMyRequestResponse>;
   click(payload: Record<string, unknown>): Promise<LightMyRequestResponse>;
   slash(user: string, command: string, text?: string, channel?: string): Promise<LightMyRequestResponse>;
   submit(payload: Record<string, unknown>): Promise<LightMyRequestResponse>;
@@ -252,7 +271,13 @@ export function clickOn(h: SlackHarness, user: string, m: FakeSlackMessage, acti
 }
 
 /** Picks an option (by its value's content) in a select on a message. */
-export function chooseOn(h: SlackHarness, user: string, m: FakeSlackMessage, actionId: string, match: (value: string, label: string) => boolean): Promise<LightMyRequestResponse> {
+export function chooseOn(
+  h: SlackHarness,
+  user: string,
+  m: FakeSlackMessage,
+  actionId: string,
+  match: (value: string, label: string) => boolean,
+): Promise<LightMyRequestResponse> {
   const el = findElement(m.blocks, actionId);
   const opt = (el?.options ?? []).find((o: any) => match(o.value, o.text.text));
   if (!opt) throw new Error(`no such option in ${actionId}`);

@@ -35,7 +35,12 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** A person on Telegram; `languageCode` is what their app is set to. */
 export function telegramUser(id: number, opts: { firstName?: string; languageCode?: string } = {}): TgUser {
-  return { id, is_bot: false, first_name: opts.firstName ?? `Resident${id}`, ...(opts.languageCode ? { language_code: opts.languageCode } : { language_code: 'zh-hans' }) };
+  return {
+    id,
+    is_bot: false,
+    first_name: opts.firstName ?? `Resident${id}`,
+    ...(opts.languageCode ? { language_code: opts.languageCode } : { language_code: 'zh-hans' }),
+  };
 }
 
 const privateChat = (user: TgUser) => ({ id: user.id, type: 'private' as const, first_name: user.first_name });
@@ -86,7 +91,10 @@ export function telegramPhoto(user: TgUser, opts: Reply & { caption?: string; fi
 export function telegramSticker(user: TgUser): Update {
   return {
     update_id: nextUpdateId(),
-    message: { ...baseMessage(user), sticker: { file_id: 'sticker-1', file_unique_id: 'st1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' } },
+    message: {
+      ...baseMessage(user),
+      sticker: { file_id: 'sticker-1', file_unique_id: 'st1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' },
+    },
   } as Update;
 }
 
@@ -108,7 +116,10 @@ export function telegramEdited(user: TgUser, text: string): Update {
 
 /** A message in a group the bot was added to. */
 export function telegramGroupText(user: TgUser, text: string, groupId = -100_123): Update {
-  return { update_id: nextUpdateId(), message: { ...baseMessage(user, { chat: { id: groupId, type: 'supergroup', title: 'Building 17' } }), text, ...commandEntities(text) } } as Update;
+  return {
+    update_id: nextUpdateId(),
+    message: { ...baseMessage(user, { chat: { id: groupId, type: 'supergroup', title: 'Building 17' } }), text, ...commandEntities(text) },
+  } as Update;
 }
 
 /** A tap on an inline button of `message` (as the fake Bot API keeps it, with its reply_to_message). */
@@ -121,7 +132,10 @@ export function telegramCallback(user: TgUser, data: string, message: FakeTelegr
 
 /** An update of a kind the bot does not handle (a poll's new state). */
 export function telegramUnknownUpdate(): Update {
-  return { update_id: nextUpdateId(), poll: { id: 'p1', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } } as unknown as Update;
+  return {
+    update_id: nextUpdateId(),
+    poll: { id: 'p1', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false },
+  } as unknown as Update;
 }
 
 export interface Harness {
@@ -154,7 +168,11 @@ export async function startTelegramHarness(opts: { classifier?: TextClassifier; 
   if (opts.seed !== false) await seedDemoCustomers(core);
   const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: fake.apiRoot, classifier: opts.classifier, log: opts.log, retry: false });
   const { app } = await makeTestApp({ plugins: [{ plugin: telegramWebhookPlugin, options: { bot, secret: TG_SECRET } }] }, core);
-  const worker = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { telegram: new TelegramDeliverer({ core, token: TG_TOKEN, apiRoot: fake.apiRoot }) } });
+  const worker = new OutboxWorker({
+    outbox: core.stores.outbox,
+    clock: core.clock,
+    deliverers: { telegram: new TelegramDeliverer({ core, token: TG_TOKEN, apiRoot: fake.apiRoot }) },
+  });
 
   const post = async (update: Update, headers: Record<string, string> = { 'x-telegram-bot-api-secret-token': TG_SECRET }) => {
     // The outbox worker runs at once after every change in the service: what earlier steps owed

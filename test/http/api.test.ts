@@ -66,7 +66,11 @@ describe('the HTTP API', () => {
     };
     await step({ action: 'accept' });
     await step({ action: 'arrive' });
-    const resolved = await step({ action: 'resolve', note: '更换温控阀', form: { workDone: '更换温控阀一个', materials: '温控阀 x1', feesCents: 16000, signed: true } });
+    const resolved = await step({
+      action: 'resolve',
+      note: '更换温控阀',
+      form: { workDone: '更换温控阀一个', materials: '温控阀 x1', feesCents: 16000, signed: true },
+    });
     expect(resolved.status).toBe('callback');
     expect(resolved.form).toMatchObject({ workDone: '更换温控阀一个', feesCents: 16000, signed: true });
     const cb = resolved.callbacks[0];

@@ -30,7 +30,16 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 90_000);
   afterAll(async () => {
@@ -58,7 +67,11 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect(await text('huimin', 'satisfaction')).toBe('100%1/1');
     expect(await page.locator('tr[data-branch="xincheng"] td[data-count="reopened"]').innerText()).toBe('2');
     // a missed target reads red
-    expect(await cell('xincheng', 'repairTimeliness').locator('.pct').evaluate((el) => (globalThis as any).getComputedStyle(el).color)).toBe('rgb(198, 40, 40)');
+    expect(
+      await cell('xincheng', 'repairTimeliness')
+        .locator('.pct')
+        .evaluate((el) => (globalThis as any).getComputedStyle(el).color),
+    ).toBe('rgb(198, 40, 40)');
 
     const drawn = await page.evaluate(() => {
       // runs in the page: the browser's globals, untyped here (the project compiles without the DOM library)

@@ -22,14 +22,23 @@ afterAll(async () => {
 });
 
 function login(token: string) {
-  return app.inject({ method: 'POST', url: '/dashboard/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${encodeURIComponent(token)}` });
+  return app.inject({
+    method: 'POST',
+    url: '/dashboard/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `token=${encodeURIComponent(token)}`,
+  });
 }
 const page = (url: string, c = cookie) => app.inject({ method: 'GET', url, headers: c ? { cookie: c } : {} });
 /** The text of the element with this data attribute, tags stripped. */
 const cellText = (html: string, branch: string, rate: string) => {
   const row = html.slice(html.indexOf(`data-branch="${branch}"`));
   const cell = row.slice(row.indexOf(`data-rate="${rate}"`));
-  return cell.slice(cell.indexOf('>') + 1, cell.indexOf('</td>')).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return cell
+    .slice(cell.indexOf('>') + 1, cell.indexOf('</td>'))
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 };
 
 describe('signing in to the dashboard', () => {
@@ -74,7 +83,13 @@ describe('signing in to the dashboard', () => {
 
   it('refuses further tries from an address after 10 wrong tokens in 15 minutes, even the right one', async () => {
     const from = (token: string) =>
-      app.inject({ method: 'POST', url: '/dashboard/login', remoteAddress: '10.9.9.9', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}` });
+      app.inject({
+        method: 'POST',
+        url: '/dashboard/login',
+        remoteAddress: '10.9.9.9',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `token=${token}`,
+      });
     for (let i = 0; i < 10; i++) expect((await from('guess')).statusCode).toBe(401);
     const blocked = await from(TEST_TOKEN);
     expect(blocked.statusCode).toBe(429);
@@ -177,7 +192,9 @@ describe('tickets on the dashboard', () => {
 
   it('shows a ticket’s timeline to the minute, with who did each step', async () => {
     const body = (await page(`/dashboard/tickets/${fx.numbers.H}`)).body;
-    const steps = [...body.matchAll(/<li data-type="(\w+)"><time datetime="[^"]+">([^<]+)<\/time>\s*<strong>([^<]+)<\/strong>\s*<span class="who">([^<]+)<\/span>/g)].map((m) => [m[2], m[3], m[4]]);
+    const steps = [
+      ...body.matchAll(/<li data-type="(\w+)"><time datetime="[^"]+">([^<]+)<\/time>\s*<strong>([^<]+)<\/strong>\s*<span class="who">([^<]+)<\/span>/g),
+    ].map((m) => [m[2], m[3], m[4]]);
     expect(steps.slice(0, 6)).toEqual([
       ['2026-11-20 10:00', '受理', '李磊'],
       ['2026-11-20 10:00', '派单', '系统'],

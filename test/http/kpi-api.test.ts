@@ -17,7 +17,15 @@ beforeAll(async () => {
     ['2026-11-23T09:00:00+08:00', '收费窗口', '=HYPERLINK("http://x","点我")'],
   ] as const) {
     core.clock.set(at);
-    await createTicket(core, { kind: 'suggestion', category: 'other', source: 'suggestion_box', firstResponder: 'suggestion_box', communityId: 'c001', topic, description });
+    await createTicket(core, {
+      kind: 'suggestion',
+      category: 'other',
+      source: 'suggestion_box',
+      firstResponder: 'suggestion_box',
+      communityId: 'c001',
+      topic,
+      description,
+    });
   }
   core.clock.set(REPORT_TIME);
   ({ app } = await makeTestApp({}, core));
@@ -109,7 +117,15 @@ describe('GET /api/kpi.csv', () => {
         '重复投诉（返工）,服务态度投诉（已核实）',
       ].join(','),
     );
-    expect(lines.slice(1, -1).map((l) => l.split(',')[2])).toEqual(['新城供热分公司', '回民供热分公司', '玉泉供热分公司', '赛罕供热分公司', '金桥供热分公司', '客户服务中心（未分派）', '全公司']);
+    expect(lines.slice(1, -1).map((l) => l.split(',')[2])).toEqual([
+      '新城供热分公司',
+      '回民供热分公司',
+      '玉泉供热分公司',
+      '赛罕供热分公司',
+      '金桥供热分公司',
+      '客户服务中心（未分派）',
+      '全公司',
+    ]);
     expect(lines[1]).toBe('2026-11-01,2026-11-30,新城供热分公司,50%,4,8,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1');
     expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0');
   });

@@ -15,15 +15,24 @@ function capture() {
   return { lines, stream };
 }
 
-const env = { API_TOKEN: 'api-secret-value-123', TELEGRAM_BOT_TOKEN: '123456:AAE-telegram-secret', SLACK_SIGNING_SECRET: 'slack-signing-abcdef', DATABASE_URL: 'postgresql://svc:db-pass-9876@db/heat' };
+const env = {
+  API_TOKEN: 'api-secret-value-123',
+  TELEGRAM_BOT_TOKEN: '123456:AAE-telegram-secret',
+  SLACK_SIGNING_SECRET: 'slack-signing-abcdef',
+  DATABASE_URL: 'postgresql://svc:db-pass-9876@db/heat',
+};
 
 describe('logs (issue 8: no token, secret or full phone number)', () => {
   it('hide environment secrets and mask mobile numbers in every line', () => {
     const { lines, stream } = capture();
     const log = pino(loggerOptions('info', env) as pino.LoggerOptions, stream);
-    log.info({ url: 'https://api.telegram.org/bot123456:AAE-telegram-secret/sendMessage', phone: '15260181590', conn: env.DATABASE_URL }, 'calling with api-secret-value-123 and slack-signing-abcdef');
+    log.info(
+      { url: 'https://api.telegram.org/bot123456:AAE-telegram-secret/sendMessage', phone: '15260181590', conn: env.DATABASE_URL },
+      'calling with api-secret-value-123 and slack-signing-abcdef',
+    );
     const out = lines.join('');
-    for (const secret of ['AAE-telegram-secret', 'api-secret-value-123', 'slack-signing-abcdef', 'db-pass-9876', '15260181590']) expect(out).not.toContain(secret);
+    for (const secret of ['AAE-telegram-secret', 'api-secret-value-123', 'slack-signing-abcdef', 'db-pass-9876', '15260181590'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('152****1590');
     expect(out).toContain('[redacted]');
   });

@@ -177,7 +177,8 @@ export class FakeSlackApi {
     if (!f.methods || f.methods.includes(method)) {
       const r = (f.random ?? Math.random)();
       if (f.rateLimitRate && r < f.rateLimitRate) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(f.retryAfterSec ?? 1) });
-      if (f.error500Rate && r >= (f.rateLimitRate ?? 0) && r < (f.rateLimitRate ?? 0) + f.error500Rate) return send(500, { ok: false, error: 'internal_error' });
+      if (f.error500Rate && r >= (f.rateLimitRate ?? 0) && r < (f.rateLimitRate ?? 0) + f.error500Rate)
+        return send(500, { ok: false, error: 'internal_error' });
     }
     const answer = this.answer(method, method === 'response_url' ? { ...params, user: decodeURIComponent(path.split('/')[2] ?? '') } : params);
     send(200, answer);
@@ -197,7 +198,12 @@ export class FakeSlackApi {
         const ts = this.nextTs();
         const msg: FakeSlackMessage = { channel: p.channel, ts, text: p.text, blocks: p.blocks, thread_ts: p.thread_ts, updates: 0 };
         this.messages.set(`${p.channel}/${ts}`, msg);
-        return { ok: true, channel: p.channel, ts, message: { type: 'message', text: p.text, blocks: p.blocks, ts, thread_ts: p.thread_ts, bot_id: BOT.bot_id } };
+        return {
+          ok: true,
+          channel: p.channel,
+          ts,
+          message: { type: 'message', text: p.text, blocks: p.blocks, ts, thread_ts: p.thread_ts, bot_id: BOT.bot_id },
+        };
       }
       case 'chat.update': {
         const msg = this.messages.get(`${p.channel}/${p.ts}`);
@@ -216,7 +222,15 @@ export class FakeSlackApi {
       case 'response_url': {
         const ts = this.nextTs();
         // Slack shows a response_url reply to the user who acted: the fake's URL names them
-        this.messages.set(`response/${ts}`, { channel: 'response', ts, text: p.text, blocks: p.blocks, user: p.user, ephemeral: p.response_type !== 'in_channel', updates: 0 });
+        this.messages.set(`response/${ts}`, {
+          channel: 'response',
+          ts,
+          text: p.text,
+          blocks: p.blocks,
+          user: p.user,
+          ephemeral: p.response_type !== 'in_channel',
+          updates: 0,
+        });
         return { ok: true };
       }
       case 'views.open':

@@ -198,7 +198,7 @@ export class FakeTelegramApi {
     if (queued?.length) {
       const f = queued.shift()!;
       const status = f.status ?? 500;
-      return { status, response: error(status, f.description ?? defaultDescription(status), status === 429 ? f.retryAfterSec ?? 1 : undefined) };
+      return { status, response: error(status, f.description ?? defaultDescription(status), status === 429 ? (f.retryAfterSec ?? 1) : undefined) };
     }
     const fl = this.faults;
     if (method === 'getMe' || (fl.methods && !fl.methods.includes(method))) return null;
@@ -237,7 +237,9 @@ export class FakeTelegramApi {
           date: Math.floor(Date.now() / 1000),
           chat: { id: chatId, type: chatId > 0 ? 'private' : 'group' },
           from: { ...FAKE_BOT },
-          ...(text !== undefined ? { text } : { caption: p.caption, photo: [{ file_id: String(p.photo), file_unique_id: `u${this.nextId}`, width: 800, height: 600 }] }),
+          ...(text !== undefined
+            ? { text }
+            : { caption: p.caption, photo: [{ file_id: String(p.photo), file_unique_id: `u${this.nextId}`, width: 800, height: 600 }] }),
           ...(markup ? { reply_markup: markup } : {}),
           ...(original ? { reply_to_message: withoutReply(original) } : {}),
         };
@@ -253,7 +255,10 @@ export class FakeTelegramApi {
         if (bad64) return bad(400, `Bad Request: BUTTON_DATA_INVALID (${bad64})`);
         const text = method === 'editMessageText' ? String(p.text ?? '') : msg.text;
         if (text === msg.text && JSON.stringify(markup ?? null) === JSON.stringify(msg.reply_markup ?? null)) {
-          return bad(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+          return bad(
+            400,
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          );
         }
         msg.text = text;
         if (markup && (markup.inline_keyboard?.length ?? 0) > 0) msg.reply_markup = markup;
@@ -328,7 +333,13 @@ function error(status: number, description: string, retryAfter?: number): Record
 }
 
 function defaultDescription(status: number): string {
-  return status === 429 ? 'Too Many Requests: retry later' : status === 403 ? 'Forbidden: bot was blocked by the user' : status === 400 ? 'Bad Request' : 'Internal Server Error';
+  return status === 429
+    ? 'Too Many Requests: retry later'
+    : status === 403
+      ? 'Forbidden: bot was blocked by the user'
+      : status === 400
+        ? 'Bad Request'
+        : 'Internal Server Error';
 }
 
 function parseJson(v: unknown): any {

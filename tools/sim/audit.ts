@@ -106,7 +106,8 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
   let lost = owedStill.size;
   let duplicated = 0;
   let expected = 0;
-  for (const r of rows) if (r.state !== 'sent') problems.push(`outbox ${r.key} (${r.kind} to ${r.target}) is ${r.state} after ${r.attempts} attempts: ${r.lastError ?? ''}`.trim());
+  for (const r of rows)
+    if (r.state !== 'sent') problems.push(`outbox ${r.key} (${r.kind} to ${r.target}) is ${r.state} after ${r.attempts} attempts: ${r.lastError ?? ''}`.trim());
 
   // --- Slack: what the channels received
   const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && ok(c));
@@ -216,7 +217,10 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
       for (const [type, w] of want) {
         expected += w;
         const g = notices.get(`${chat}|${tk.number}|${type}`) ?? 0;
-        const key = tk.events.filter((e) => e.type === type).map((e) => `tg:${tk.id}:${e.id}`).find((k) => owedStill.has(k));
+        const key = tk.events
+          .filter((e) => e.type === type)
+          .map((e) => `tg:${tk.id}:${e.id}`)
+          .find((k) => owedStill.has(k));
         if (g < w) for (let i = g; i < w; i++) missing(`the "${type}" notification of ${tk.number} to chat ${chat}`, key);
         if (g > w) extra(`the "${type}" notification of ${tk.number} to chat ${chat}`, g - w);
       }
@@ -274,7 +278,8 @@ export async function consistencyProblems(db: Db, org: Org): Promise<string[]> {
     if (last && last.toStatus !== tk.status) out.push(`${tk.number} is ${tk.status} but its last step (${last.type}) says ${last.toStatus}`);
     const dispatch = tk.branchId ? org.branches.get(tk.branchId)?.channels.dispatch : undefined;
     if (!dispatch) continue;
-    for (const e of tk.events) if (STEPS.includes(e.type) && !keys.has(`card:${tk.id}:${e.id}`)) out.push(`${tk.number}: the "${e.type}" step owes no card update`);
+    for (const e of tk.events)
+      if (STEPS.includes(e.type) && !keys.has(`card:${tk.id}:${e.id}`)) out.push(`${tk.number}: the "${e.type}" step owes no card update`);
   }
   return out;
 }

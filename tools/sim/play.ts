@@ -53,7 +53,18 @@ export interface PlayResult {
   errors: string[];
 }
 
-export const NO_HEAT = ['暖气不热，室温只有15度', '家里暖气不热', '暖气片一直是凉的', '屋里太冷了，暖气不热', '暖气从昨天开始就不热了', '卧室暖气不热，只有16度', '暖气温度太低了', '家里冷得很，暖气摸着是凉的', '暖气不够热，室温17度', '暖气一点都不热'];
+export const NO_HEAT = [
+  '暖气不热，室温只有15度',
+  '家里暖气不热',
+  '暖气片一直是凉的',
+  '屋里太冷了，暖气不热',
+  '暖气从昨天开始就不热了',
+  '卧室暖气不热，只有16度',
+  '暖气温度太低了',
+  '家里冷得很，暖气摸着是凉的',
+  '暖气不够热，室温17度',
+  '暖气一点都不热',
+];
 export const LEAKS = ['暖气片跑水了', '家里暖气漏水了，地上全是水', '暖气管爆了，水流不止', '厨房暖气管漏水'];
 
 const FIRST_USER_ID = 700_000_000;
@@ -66,7 +77,11 @@ const demoOrg = () => new Org(loadOrgFile(DEMO_ORG));
  * short drill uses every channel's own pace instead of queueing in one.
  */
 export function castResidents(o: Pick<PlayOptions, 'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches'>): ResidentPlan[] {
-  const rows = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as { account: string; phone: string; community: string }[];
+  const rows = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as {
+    account: string;
+    phone: string;
+    community: string;
+  }[];
   if (o.residents > rows.length) throw new Error(`at most ${rows.length} residents (demo customers)`);
   const random = seeded(o.seed).fork('cast');
   let order = rows.map((_, i) => i);
@@ -122,7 +137,14 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
 
   const doneWork = () => {
     const e = world.probe.events;
-    const n = world.probe.boundResidents + world.probe.tickets.size + (e.get('accepted') ?? 0) + (e.get('arrived') ?? 0) + (e.get('resolved') ?? 0) + (e.get('reopened') ?? 0) + (e.get('closed') ?? 0);
+    const n =
+      world.probe.boundResidents +
+      world.probe.tickets.size +
+      (e.get('accepted') ?? 0) +
+      (e.get('arrived') ?? 0) +
+      (e.get('resolved') ?? 0) +
+      (e.get('reopened') ?? 0) +
+      (e.get('closed') ?? 0);
     return Math.min(n, plannedWork);
   };
 
@@ -156,7 +178,11 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
       killed = true;
       restarting = (async () => {
         const idle = o.killAnywhere ? false : await world.probe.waitOutboxIdle(15_000);
-        const when = o.killAnywhere ? '' : idle ? ' (at a moment no outbox message was in delivery)' : ' (the outbox was never idle for 15 s: killed in the middle of a delivery)';
+        const when = o.killAnywhere
+          ? ''
+          : idle
+            ? ' (at a moment no outbox message was in delivery)'
+            : ' (the outbox was never idle for 15 s: killed in the middle of a delivery)';
         o.progress?.(`[+${secs(started)}s] SIGKILL the service at ${Math.round(share * 100)}% of the work${when}, then start it again`);
         await world.service.kill();
         kills++;
@@ -214,7 +240,8 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   let moved = Date.now();
   while (Date.now() < deadline && Date.now() - moved < stallMs && !errors.length) {
     const p = world.probe;
-    const settled = intakeDone && !restarting && p.at > 0 && p.openTickets === 0 && p.outbox.pending === 0 && residents.every((r) => r.gaveUp || r.unanswered === 0);
+    const settled =
+      intakeDone && !restarting && p.at > 0 && p.openTickets === 0 && p.outbox.pending === 0 && residents.every((r) => r.gaveUp || r.unanswered === 0);
     if (settled && Date.now() - p.at < 1000) {
       timedOut = false;
       break;
@@ -226,7 +253,10 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
     }
     await sleep(250);
   }
-  if (timedOut) o.progress?.(`[+${secs(started)}s] stopped waiting: ${Date.now() >= deadline ? `${o.drainTimeoutS} s after the last report` : `nothing moved for ${stallMs / 1000} s`}`);
+  if (timedOut)
+    o.progress?.(
+      `[+${secs(started)}s] stopped waiting: ${Date.now() >= deadline ? `${o.drainTimeoutS} s after the last report` : `nothing moved for ${stallMs / 1000} s`}`,
+    );
   stopped = true;
   await ticker;
   // what is still running (a tap, a click) finishes or gives up quickly once stopped

@@ -167,7 +167,10 @@ export class SimResident {
       if (i > 0) await this.pause(i);
       const { delivered, seq } = await this.tg.say(this.plan.user, '/status');
       if (!delivered) continue;
-      const said = this.tg.botCalls(this.chatId, seq).filter((c) => c.method === 'sendMessage').map(textOf);
+      const said = this.tg
+        .botCalls(this.chatId, seq)
+        .filter((c) => c.method === 'sendMessage')
+        .map(textOf);
       const list = said.find((s) => s.startsWith(STATUS_LIST));
       if (list) {
         for (const m of list.matchAll(new RegExp(TICKET, 'g'))) this.numbers.add(m[1]);

@@ -20,7 +20,14 @@ export interface SimReport {
 
 export async function runSimulation(o: SimOptions, print: (line: string) => void = console.log): Promise<SimReport> {
   print(`Starting the fake Telegram and Slack APIs and the service (temporary ${o.databaseUrl ? 'schema' : 'SQLite database'})...`);
-  const world = await startWorld({ seed: o.seed, databaseUrl: o.databaseUrl, outboxMaxBackoffMs: o.outboxMaxBackoffMs, outboxMaxAttempts: o.outboxMaxAttempts, logLevel: o.logLevel, keep: o.keep });
+  const world = await startWorld({
+    seed: o.seed,
+    databaseUrl: o.databaseUrl,
+    outboxMaxBackoffMs: o.outboxMaxBackoffMs,
+    outboxMaxAttempts: o.outboxMaxAttempts,
+    logLevel: o.logLevel,
+    keep: o.keep,
+  });
   try {
     print(`Service up at ${world.service.url}; its log: ${world.logFile}`);
     if (o.failSlack || o.failTelegram) {
@@ -32,9 +39,20 @@ export async function runSimulation(o: SimOptions, print: (line: string) => void
     const result = await play(world, { ...o, progress: o.progress ? print : undefined });
     // the platforms answer again, so that the transcripts and the ledger read the final state
     world.setFaults({ slack: 0, telegram: 0 });
-    const ledger = await audit(world.db, world.org, world.tg.fake, world.slack.fake, result.residents.filter((r) => r.filed).map((r) => r.plan.user.id));
+    const ledger = await audit(
+      world.db,
+      world.org,
+      world.tg.fake,
+      world.slack.fake,
+      result.residents.filter((r) => r.filed).map((r) => r.plan.user.id),
+    );
     printTranscripts(world, result, t0, print);
-    const latency = { p50: world.latency.percentile(50), p99: world.latency.percentile(99), requests: world.latency.count, unanswered: world.latency.unanswered };
+    const latency = {
+      p50: world.latency.percentile(50),
+      p99: world.latency.percentile(99),
+      requests: world.latency.count,
+      unanswered: world.latency.unanswered,
+    };
     const passed = ledger.lost === 0 && ledger.duplicated === 0 && ledger.notClosed.length === 0 && !result.timedOut && result.errors.length === 0;
     printTotals(o, world, result, ledger, latency, passed, print);
     return { ledger, result, latency, passed, dir: world.dir };
@@ -68,26 +86,49 @@ function printTranscripts(world: World, result: PlayResult, t0: number, print: (
   for (const l of channelTranscript(world.slack, numbers, channels, t0)) print(l);
 }
 
-function printTotals(o: SimOptions, world: World, result: PlayResult, ledger: Ledger, latency: SimReport['latency'], passed: boolean, print: (line: string) => void): void {
+function printTotals(
+  o: SimOptions,
+  world: World,
+  result: PlayResult,
+  ledger: Ledger,
+  latency: SimReport['latency'],
+  passed: boolean,
+  print: (line: string) => void,
+): void {
   const repeats = result.residents.reduce((n, r) => n + r.repeats, 0);
   const gaveUp = result.residents.filter((r) => r.gaveUp);
-  const staff = result.staff.reduce((a, s) => ({ actions: a.actions + s.actions, again: a.again + s.again, modals: a.modals + s.modalsMissing }), { actions: 0, again: 0, modals: 0 });
+  const staff = result.staff.reduce((a, s) => ({ actions: a.actions + s.actions, again: a.again + s.again, modals: a.modals + s.modalsMissing }), {
+    actions: 0,
+    again: 0,
+    modals: 0,
+  });
   print('');
   print('=== totals ===');
-  print(`residents              ${result.residents.length} (${result.residents.filter((r) => r.filed).length} reported${gaveUp.length ? `, ${gaveUp.length} gave up` : ''})`);
+  print(
+    `residents              ${result.residents.length} (${result.residents.filter((r) => r.filed).length} reported${gaveUp.length ? `, ${gaveUp.length} gave up` : ''})`,
+  );
   print(`tickets created        ${ledger.tickets}`);
   print(`messages owed          ${ledger.expected} (cards, thread lines, alerts, residents' notifications, callback questions)`);
   print(`messages delivered     ${ledger.delivered} (outbox rows sent)`);
   print(`lost                   ${ledger.lost}${ledger.pending || ledger.dead ? ` (outbox pending ${ledger.pending}, dead ${ledger.dead})` : ''}`);
   print(`duplicated             ${ledger.duplicated}`);
-  print(`webhook latency        p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (${latency.requests} requests${latency.unanswered ? `, ${latency.unanswered} unanswered while the service was down` : ''})`);
-  for (const [name, l] of Object.entries(world.latencyOf)) print(`  ${name.padEnd(21)}p50 ${l.percentile(50).toFixed(0)} ms, p99 ${l.percentile(99).toFixed(0)} ms (${l.count} requests)`);
-  print(`every ticket closed    ${ledger.notClosed.length === 0 ? 'yes' : `no: ${ledger.notClosed.slice(0, 10).join(', ')}${ledger.notClosed.length > 10 ? ', ...' : ''}`}`);
-  print(`people had to repeat   ${repeats} times (the bot's direct answer did not come: the platform refused it after the bot's own retries, or the service was down); staff clicked again ${staff.again} times, ${staff.modals} modals did not open`);
+  print(
+    `webhook latency        p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (${latency.requests} requests${latency.unanswered ? `, ${latency.unanswered} unanswered while the service was down` : ''})`,
+  );
+  for (const [name, l] of Object.entries(world.latencyOf))
+    print(`  ${name.padEnd(21)}p50 ${l.percentile(50).toFixed(0)} ms, p99 ${l.percentile(99).toFixed(0)} ms (${l.count} requests)`);
+  print(
+    `every ticket closed    ${ledger.notClosed.length === 0 ? 'yes' : `no: ${ledger.notClosed.slice(0, 10).join(', ')}${ledger.notClosed.length > 10 ? ', ...' : ''}`}`,
+  );
+  print(
+    `people had to repeat   ${repeats} times (the bot's direct answer did not come: the platform refused it after the bot's own retries, or the service was down); staff clicked again ${staff.again} times, ${staff.modals} modals did not open`,
+  );
   print(`Telegram redelivered   ${world.tg.redeliveries} updates (no 200 from the service)${world.tg.undelivered ? `; ${world.tg.undelivered} given up` : ''}`);
   if (result.kills) print(`service restarts       ${result.kills} (SIGKILL)`);
   if (world.service.crashes.length) print(`service crashes        ${world.service.crashes.length} (exit codes ${world.service.crashes.join(', ')})`);
-  print(`elapsed                ${result.elapsedS.toFixed(0)} s${result.timedOut ? ` (stopped waiting after ${o.drainTimeoutS} s: the loop did not finish)` : ''}`);
+  print(
+    `elapsed                ${result.elapsedS.toFixed(0)} s${result.timedOut ? ` (stopped waiting after ${o.drainTimeoutS} s: the loop did not finish)` : ''}`,
+  );
   for (const e of result.errors) print(`simulator error: ${e}`);
   for (const s of result.staff) for (const r of s.refusals) print(`the app refused a modal: ${r}`);
   if (ledger.problems.length) {

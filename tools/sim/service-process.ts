@@ -73,7 +73,14 @@ export class ServiceProcess {
     this.log.write(`\n--- start #${this.starts} at ${new Date().toISOString()} ---\n`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: process.env.TZ ?? 'Asia/Shanghai', ...this.o.env, PORT: String(this.o.port), HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        TZ: process.env.TZ ?? 'Asia/Shanghai',
+        ...this.o.env,
+        PORT: String(this.o.port),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -91,7 +91,15 @@ export class SlackSide {
       trigger_id: triggerId,
       channel: { id: m.channel, name: 'dispatch' },
       message: { type: 'message', ts: m.ts, text: m.text ?? '' },
-      actions: [{ block_id: `card:${card.number}`, action_id: actionId, value: card.buttons.get(actionId), type: 'button', action_ts: `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}` }],
+      actions: [
+        {
+          block_id: `card:${card.number}`,
+          action_id: actionId,
+          value: card.buttons.get(actionId),
+          type: 'button',
+          action_ts: `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`,
+        },
+      ],
     };
     const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
     return { answered: res?.status === 200, triggerId };
@@ -106,7 +114,14 @@ export class SlackSide {
   }
 
   /** Submits a modal (view_submission). Resolves with the app's answer (empty, or response_action errors). */
-  async submit(user: string, number: string, channel: string, view: { id: string; callbackId: string; privateMetadata: string }, values: Record<string, FieldValue>, label: string): Promise<{ answered: boolean; errors?: Record<string, string> }> {
+  async submit(
+    user: string,
+    number: string,
+    channel: string,
+    view: { id: string; callbackId: string; privateMetadata: string },
+    values: Record<string, FieldValue>,
+    label: string,
+  ): Promise<{ answered: boolean; errors?: Record<string, string> }> {
     this.record(channel, number, user, label);
     const state = Object.fromEntries(
       Object.entries(values).map(([field, v]) => [
@@ -126,7 +141,18 @@ export class SlackSide {
       api_app_id: 'AFAKEAPP',
       token: 'legacy-token',
       trigger_id: `${++this.seq}.simtrigger`,
-      view: { id: view.id, team_id: TEAM.id, type: 'modal', callback_id: view.callbackId, private_metadata: view.privateMetadata, state: { values: state }, hash: `h${this.seq}`, blocks: [], app_id: 'AFAKEAPP', bot_id: 'BFAKEBOT' },
+      view: {
+        id: view.id,
+        team_id: TEAM.id,
+        type: 'modal',
+        callback_id: view.callbackId,
+        private_metadata: view.privateMetadata,
+        state: { values: state },
+        hash: `h${this.seq}`,
+        blocks: [],
+        app_id: 'AFAKEAPP',
+        bot_id: 'BFAKEBOT',
+      },
       response_urls: [],
     };
     const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');

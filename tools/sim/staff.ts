@@ -30,7 +30,12 @@ export function branchPeople(org: Org): BranchPeople[] {
     const coord = staff.find((s) => s.role === 'branch_coordinator') ?? staff[0];
     const field = staff.find((s) => s.role === 'field_staff' && s.onDuty) ?? staff.find((s) => s.role === 'field_staff') ?? coord;
     if (!b.channels.dispatch || !coord || !field) continue;
-    out.push({ branchId: b.id, channel: b.channels.dispatch, coordinator: { slack: coord.slackUserId!, name: coord.name }, field: { slack: field.slackUserId!, name: field.name } });
+    out.push({
+      branchId: b.id,
+      channel: b.channels.dispatch,
+      coordinator: { slack: coord.slackUserId!, name: coord.name },
+      field: { slack: field.slackUserId!, name: field.name },
+    });
   }
   return out;
 }
@@ -74,7 +79,13 @@ export class BranchStaff {
       const now = this.probe.status(card.number);
       // the card is behind the ticket: its update is still owed by the outbox; wait for it
       if (now !== card.status) continue;
-      const step = card.buttons.has('ticket.accept') ? 'accept' : card.buttons.has('ticket.arrive') ? 'arrive' : card.buttons.has('ticket.resolve') ? 'resolve' : null;
+      const step = card.buttons.has('ticket.accept')
+        ? 'accept'
+        : card.buttons.has('ticket.arrive')
+          ? 'arrive'
+          : card.buttons.has('ticket.resolve')
+            ? 'resolve'
+            : null;
       if (!step) continue;
       const before = this.tried.get(card.number);
       if (before && before.status === now && Date.now() - before.at < (this.o.retryMs ?? 8000)) continue;
@@ -104,7 +115,14 @@ export class BranchStaff {
       return;
     }
     this.actions++;
-    const res = await this.slack.submit(field.slack, card.number, card.message.channel, view, RESOLVE_VALUES, `${field.name} 提交办结：${RESOLVE_VALUES.result}`);
+    const res = await this.slack.submit(
+      field.slack,
+      card.number,
+      card.message.channel,
+      view,
+      RESOLVE_VALUES,
+      `${field.name} 提交办结：${RESOLVE_VALUES.result}`,
+    );
     if (res.errors) this.refusals.push(`${card.number}: ${JSON.stringify(res.errors)}`);
   }
 }

@@ -17,7 +17,11 @@ interface Entry {
   lines: string[];
 }
 
-const indent = (text: string, pad: string) => text.split('\n').map((l, i) => (i === 0 ? l : `${pad}${l}`)).join('\n');
+const indent = (text: string, pad: string) =>
+  text
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : `${pad}${l}`))
+    .join('\n');
 const stamp = (at: number, t0: number) => `+${((at - t0) / 1000).toFixed(1).padStart(6)}s`;
 
 function sorted(entries: Entry[]): Entry[] {
@@ -42,11 +46,16 @@ export function residentTranscript(tg: TelegramSide, chatId: number, name: strin
       entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}     ✗ ${c.method} refused by Telegram (${c.status}${after})`] });
       return;
     }
-    const buttons = buttonsOf(c.params).map((b) => `[${b.text}]`).join(' ');
+    const buttons = buttonsOf(c.params)
+      .map((b) => `[${b.text}]`)
+      .join(' ');
     const text = String(c.params.text ?? '');
-    if (c.method === 'sendMessage') entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot: ${indent(text, pad)}`, ...(buttons ? [`${pad}${buttons}`] : [])] });
-    else if (c.method === 'editMessageText') entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot (edits its message): ${indent(text, pad)}`] });
-    else if (c.method === 'answerCallbackQuery' && c.params.text) entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot (toast): ${c.params.text}`] });
+    if (c.method === 'sendMessage')
+      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot: ${indent(text, pad)}`, ...(buttons ? [`${pad}${buttons}`] : [])] });
+    else if (c.method === 'editMessageText')
+      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot (edits its message): ${indent(text, pad)}`] });
+    else if (c.method === 'answerCallbackQuery' && c.params.text)
+      entries.push({ seq, order: 1, at: c.at, lines: [`${stamp(c.at, t0)}  🤖 bot (toast): ${c.params.text}`] });
   });
   return sorted(entries).flatMap((e) => e.lines);
 }

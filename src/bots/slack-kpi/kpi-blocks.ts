@@ -65,7 +65,7 @@ export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock
     { type: 'section', text: mrkdwn(`${t(locale, 'kpi.slack.not_understood', { text: text.slice(0, 50) })}\n${t(locale, 'kpi.slack.usage')}`) },
   ];
   if (!query) return usage();
-  let period;
+  let period: ReturnType<typeof resolvePeriod>;
   try {
     period = resolvePeriod(query, core.clock.now(), core.org.config.company.heatingSeason);
   } catch (e) {

@@ -56,7 +56,7 @@ export class SlackDeliverer implements Deliverer {
     return { org: this.o.core.org, locale: this.o.locale, now: this.o.core.clock.now() };
   }
 
-  async deliver(row: OutboxMessage): Promise<DeliveryResult | void> {
+  async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
     const payload = JSON.parse(row.payload) as TicketPayload & StaffAlertPayload & ReportPayload;
     try {
       switch (row.kind) {
@@ -75,7 +75,8 @@ export class SlackDeliverer implements Deliverer {
         case 'staff_alert_digest':
           return await this.staffAlertDigest(row, payload as StaffAlertDigestPayload);
         case 'report':
-          if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(row.target, payload as unknown as { month: string }) };
+          if ((payload as { report?: string }).report === 'monthly_kpi')
+            return { result: await this.monthlyKpi(row.target, payload as unknown as { month: string }) };
           return { result: await this.post(row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });
@@ -98,7 +99,13 @@ export class SlackDeliverer implements Deliverer {
   }
 
   private async post(channel: string, m: Message, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> {
-    const res = await this.o.client.chat.postMessage({ channel, text: m.text, ...(m.blocks.length ? { blocks: m.blocks } : {}), unfurl_links: false, ...extra });
+    const res = await this.o.client.chat.postMessage({
+      channel,
+      text: m.text,
+      ...(m.blocks.length ? { blocks: m.blocks } : {}),
+      unfurl_links: false,
+      ...extra,
+    });
     return { channel: (res.channel as string) ?? channel, ts: res.ts as string };
   }
 

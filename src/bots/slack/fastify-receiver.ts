@@ -63,7 +63,10 @@ export class FastifyReceiver implements Receiver {
 
   private async handle(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const raw = typeof req.body === 'string' ? req.body : '';
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     if (contentType === FORM && parseQuery(raw).ssl_check === '1') return reply.status(200).send('');
     if (!this.verified(req, raw)) return reply.status(401).send({ code: 'unauthorized', message: 'invalid Slack signature or timestamp' });
 

@@ -60,7 +60,10 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const locale = asLocale(o.locale);
   const slackApiUrl = o.apiUrl ? o.apiUrl.replace(/\/?$/, '/') : undefined;
   // listeners answer people: a couple of quick retries, then the error shows (the step is stored or refused already)
-  const clientOptions: webApi.WebClientOptions = { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
+  const clientOptions: webApi.WebClientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 },
+  };
 
   // auth.test once, when the first request needs it (Bolt's ignoreSelf wants the bot's ids)
   const identity = new webApi.WebClient(o.token, { ...clientOptions, logger });
@@ -92,7 +95,12 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerEvents(app, deps);
 
   // the outbox retries failed deliveries itself (obeying Retry-After), so this client fails fast
-  const deliveryClient = new webApi.WebClient(o.token, { ...(slackApiUrl ? { slackApiUrl } : {}), logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const deliveryClient = new webApi.WebClient(o.token, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    logger,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   const deliverer = new SlackDeliverer({ core: o.core, client: deliveryClient, locale });
 
   const plugin: FastifyPluginAsync = receiver instanceof FastifyReceiver ? receiver.plugin : async () => {};

@@ -23,7 +23,6 @@ export interface TextClassification {
   reasons: readonly string[];
 }
 
-
 export interface TextClassifier {
   classify(text: string, ctx?: { communities?: readonly CommunityRef[] }): TextClassification;
 }

@@ -2,7 +2,7 @@
  * The bot's context: grammY's Context plus the resident behind the chat and their language.
  * Every word goes through ctx.t (locales/<lang>/telegram.json), never a literal.
  */
-import { Context } from 'grammy';
+import type { Context } from 'grammy';
 import type { Core } from '../../core/context.js';
 import { meetResident } from '../../core/residents/meet-resident.js';
 import { asLocale, t, type Locale, type Vars } from '../../i18n/index.js';

@@ -41,7 +41,7 @@ export class TelegramDeliverer implements Deliverer {
     this.api = new Api(o.token, o.apiRoot ? { apiRoot: o.apiRoot.replace(/\/$/, '') } : {});
   }
 
-  async deliver(row: OutboxMessage): Promise<DeliveryResult | void> {
+  async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
     const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
       row.kind === 'ticket_filed'
@@ -122,7 +122,9 @@ export class TelegramDeliverer implements Deliverer {
         }),
       );
       if (!f.customerConfirmed) {
-        reply_markup = new Buttons().button(tt(locale, 'form.confirm'), cb.formOk(ticket.number)).button(tt(locale, 'form.opinion'), cb.formOpinion(ticket.number));
+        reply_markup = new Buttons()
+          .button(tt(locale, 'form.confirm'), cb.formOk(ticket.number))
+          .button(tt(locale, 'form.opinion'), cb.formOpinion(ticket.number));
       }
     }
     return { text: lines.join('\n'), reply_markup };
@@ -132,7 +134,7 @@ export class TelegramDeliverer implements Deliverer {
   private async callbackQuestion(p: { ticketId: number; callbackId?: number }): Promise<Rendered | null> {
     const { core } = this.o;
     const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
-    if (!callback || callback.status !== 'pending') return null;
+    if (callback?.status !== 'pending') return null;
     const ticket = await core.stores.views.ticketById(callback.ticketId);
     if (!ticket) return null;
     const locale = await this.locale(ticket.residentId);

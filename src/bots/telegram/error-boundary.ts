@@ -4,7 +4,7 @@
  * anything else is logged with the update and the resident gets a short apology with the
  * hotline. On a button tap the answer is the tap's toast; a failure to answer is only logged.
  */
-import { BotError } from 'grammy';
+import type { BotError } from 'grammy';
 import { isAppError } from '../../core/errors.js';
 import { asLocale, has, type Vars } from '../../i18n/index.js';
 import { withLocale, type BotContext, type BotDeps } from './context.js';

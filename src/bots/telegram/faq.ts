@@ -38,7 +38,9 @@ export function matchFaq(question: string): FaqId | null {
 
 function monthDay(mmdd: string, locale: Locale): string {
   const [m, d] = mmdd.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, m - 1, d)));
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(2026, m - 1, d)),
+  );
 }
 
 export function faqAnswer(org: Org, id: FaqId, locale: Locale): string {

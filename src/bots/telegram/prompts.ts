@@ -17,13 +17,13 @@ export interface PromptMatch {
   vars: Record<string, string>;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function templateRegex(template: string): RegExp {
   const parts = template.split(/\{(\w+)\}/);
   let src = '^';
   parts.forEach((p, i) => {
-    src += i % 2 === 0 ? escape(p) : `(?<${p}>[\\s\\S]*?)`;
+    src += i % 2 === 0 ? escapeRegExp(p) : `(?<${p}>[\\s\\S]*?)`;
   });
   return new RegExp(`${src}$`);
 }

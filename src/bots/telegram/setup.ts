@@ -4,7 +4,7 @@
  * installs without a public address (TELEGRAM_MODE=polling).
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { t, LOCALES } from '../../i18n/index.js';
+import { t, type LOCALES } from '../../i18n/index.js';
 import type { TelegramBot } from './bot.js';
 import { WEBHOOK_PATH } from './webhook.js';
 

@@ -31,8 +31,26 @@ export interface TelegramWebhookOptions {
  * business and pass). A body that is not shaped like this is refused with 400 before the bot
  * sees it: it would fail inside the bot, answer 500, and be delivered again forever.
  */
-const user = { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, is_bot: { type: 'boolean' }, first_name: { type: 'string' }, last_name: { type: 'string' }, username: { type: 'string' }, language_code: { type: 'string' } } };
-const entities = { type: 'array', items: { type: 'object', required: ['type', 'offset', 'length'], properties: { type: { type: 'string' }, offset: { type: 'integer' }, length: { type: 'integer' } } } };
+const user = {
+  type: 'object',
+  required: ['id'],
+  properties: {
+    id: { type: 'integer' },
+    is_bot: { type: 'boolean' },
+    first_name: { type: 'string' },
+    last_name: { type: 'string' },
+    username: { type: 'string' },
+    language_code: { type: 'string' },
+  },
+};
+const entities = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['type', 'offset', 'length'],
+    properties: { type: { type: 'string' }, offset: { type: 'integer' }, length: { type: 'integer' } },
+  },
+};
 const messageFields = {
   message_id: { type: 'integer' },
   date: { type: 'integer' },
@@ -42,10 +60,17 @@ const messageFields = {
   caption: { type: 'string' },
   entities,
   caption_entities: entities,
-  photo: { type: 'array', items: { type: 'object', required: ['file_id'], properties: { file_id: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } } } },
+  photo: {
+    type: 'array',
+    items: { type: 'object', required: ['file_id'], properties: { file_id: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' } } },
+  },
   contact: { type: 'object', required: ['phone_number'], properties: { phone_number: { type: 'string' }, user_id: { type: 'integer' } } },
 };
-const message = { type: 'object', required: ['message_id', 'chat'], properties: { ...messageFields, reply_to_message: { type: 'object', required: ['message_id', 'chat'], properties: messageFields } } };
+const message = {
+  type: 'object',
+  required: ['message_id', 'chat'],
+  properties: { ...messageFields, reply_to_message: { type: 'object', required: ['message_id', 'chat'], properties: messageFields } },
+};
 export const UPDATE_SCHEMA = {
   type: 'object',
   required: ['update_id'],

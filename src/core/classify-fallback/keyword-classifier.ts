@@ -90,7 +90,16 @@ export function createKeywordClassifier() {
 
       if (hasLeak(text)) {
         reasons.push('leak_word');
-        return { kind: 'complaint', category: 'leak', severity: 'urgent', scope, confidence: { category: 0.95, kind: 0.9 }, needsChoice: false, hints, reasons };
+        return {
+          kind: 'complaint',
+          category: 'leak',
+          severity: 'urgent',
+          scope,
+          confidence: { category: 0.95, kind: 0.9 },
+          needsChoice: false,
+          hints,
+          reasons,
+        };
       }
       let kind: TicketKind = 'complaint';
       if (SUGGESTION.test(text)) kind = 'suggestion';

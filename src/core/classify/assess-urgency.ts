@@ -7,12 +7,16 @@ const NO_HEAT = /不热|没暖|没有暖气|凉|冷|冻|停暖|停热|没热|没
 const WHOLE_BUILDING = /整栋|整幢|整座楼|全楼|整个楼|整楼|一整栋|整个单元|全单元|整单元|整个楼道|全栋|\b(?:whole|entire) (?:building|block)\b/;
 // Several buildings or the whole community cold: the station or the primary network,
 // a major event for the leaders (R8 k).
-const WHOLE_COMMUNITY = /小区都|整个小区|全小区|半个小区|整片|这一片|这片都|一片都|好几栋|几栋楼|多栋|附近几栋|几个小区|整条街|所有楼|\b(?:whole|entire) (?:community|neighbou?rhood|estate|compound|area|district)\b|\b(?:several|multiple|many|all the) buildings\b/;
+const WHOLE_COMMUNITY =
+  /小区都|整个小区|全小区|半个小区|整片|这一片|这片都|一片都|好几栋|几栋楼|多栋|附近几栋|几个小区|整条街|所有楼|\b(?:whole|entire) (?:community|neighbou?rhood|estate|compound|area|district)\b|\b(?:several|multiple|many|all the) buildings\b/;
 // The company's own network outside the buildings: 24-hour repair target (R27).
-const PRIMARY_NETWORK = /主管道|主管网|主管线|主干管|一次网|一次管网|一次侧|换热站|热力站|热源|锅炉房|管沟|热力井|地沟|市政管|(?:马路|路面|路上|街上|大街)[^，。,.!！?？]{0,6}(?:冒|喷|涌)|\bmain (?:pipe|line)s?\b|\bmains\b|\bheat(?:ing)? (?:exchange )?station\b|\bsubstation\b|\b(?:street|road)\b/;
+const PRIMARY_NETWORK =
+  /主管道|主管网|主管线|主干管|一次网|一次管网|一次侧|换热站|热力站|热源|锅炉房|管沟|热力井|地沟|市政管|(?:马路|路面|路上|街上|大街)[^，。,.!！?？]{0,6}(?:冒|喷|涌)|\bmain (?:pipe|line)s?\b|\bmains\b|\bheat(?:ing)? (?:exchange )?station\b|\bsubstation\b|\b(?:street|road)\b/;
 
-const ELDERLY = /老人|老年|老太|老头|老爷子|老母亲|老父亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|[七八九]十多?岁|[七八九]十多了|(?<!\d)[789]\d岁|\belderly\b|\bold (?:man|woman|lady|people|parents?|mother|father)\b|\bgrand(?:ma|pa|mother|father|parents?)\b|\bgranny\b|\bseniors?\b/;
-const INFANT = /婴儿|宝宝|新生儿|满月|月子|孩子小|孩子还小|小孩小|(?:孩子|小孩)[^，。,.]{0,3}[一两二三四五六七八九十\d]+个月|\bbab(?:y|ies)\b|\binfants?\b|\bnewborns?\b|\btoddlers?\b/;
+const ELDERLY =
+  /老人|老年|老太|老头|老爷子|老母亲|老父亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|[七八九]十多?岁|[七八九]十多了|(?<!\d)[789]\d岁|\belderly\b|\bold (?:man|woman|lady|people|parents?|mother|father)\b|\bgrand(?:ma|pa|mother|father|parents?)\b|\bgranny\b|\bseniors?\b/;
+const INFANT =
+  /婴儿|宝宝|新生儿|满月|月子|孩子小|孩子还小|小孩小|(?:孩子|小孩)[^，。,.]{0,3}[一两二三四五六七八九十\d]+个月|\bbab(?:y|ies)\b|\binfants?\b|\bnewborns?\b|\btoddlers?\b/;
 const VULNERABLE = /孕妇|怀孕|卧床|瘫痪|病人|生病|残疾|轮椅|\bpregnant\b|\bbedridden\b|\bdisabled\b|\bwheelchair\b|\bsick\b/;
 
 export interface UrgencyInput {

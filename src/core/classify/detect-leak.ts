@@ -13,7 +13,8 @@ const LEAK_PATTERNS: readonly RegExp[] = [
 
 const CLAUSE_BREAK = /[,，。.!！?？;；:：\n]/;
 // "没漏水", "不是跑水", "没有发现漏水", "not a leak", "no leaks".
-const NEGATED_BEFORE = /(?:不是|没有|没|并非|并没有|不算|无|不像)(?:发现|看到|看见|什么|啥|有)?$|\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|without|nor)\s+(?:a\s+|an\s+|any\s+)?$/;
+const NEGATED_BEFORE =
+  /(?:不是|没有|没|并非|并没有|不算|无|不像)(?:发现|看到|看见|什么|啥|有)?$|\b(?:not|no|never|isn'?t|wasn'?t|aren'?t|without|nor)\s+(?:a\s+|an\s+|any\s+)?$/;
 // "漏水倒没有", "跑水？没有".
 const NEGATED_AFTER = /^(?:倒|倒是|也)(?:没有|没|不是)|^(?:了)?(?:没有|没)$/;
 

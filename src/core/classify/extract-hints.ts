@@ -49,7 +49,9 @@ const needleCache = new WeakMap<readonly CommunityRef[], { id: string; needle: s
 function needlesOf(communities: readonly CommunityRef[]): { id: string; needle: string }[] {
   let needles = needleCache.get(communities);
   if (!needles) {
-    needles = communities.flatMap((c) => [c.name, ...c.aliases].map((name) => ({ id: c.id, needle: name.normalize('NFKC').toLowerCase().trim() }))).filter((n) => n.needle !== '');
+    needles = communities
+      .flatMap((c) => [c.name, ...c.aliases].map((name) => ({ id: c.id, needle: name.normalize('NFKC').toLowerCase().trim() })))
+      .filter((n) => n.needle !== '');
     needleCache.set(communities, needles);
   }
   return needles;

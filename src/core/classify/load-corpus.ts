@@ -32,7 +32,8 @@ export function loadCorpus(path: string = DEFAULT_CORPUS_PATH): CorpusExample[] 
     if (!isExample(row)) throw new AppError('classifier_corpus_invalid', `${path}:${index + 1}: bad fields`, { path, line: index + 1, problem: 'bad_fields' });
     examples.push(row);
   });
-  if (examples.length < MIN_EXAMPLES) throw new AppError('classifier_corpus_too_small', `${path}: only ${examples.length} examples`, { path, count: examples.length });
+  if (examples.length < MIN_EXAMPLES)
+    throw new AppError('classifier_corpus_too_small', `${path}: only ${examples.length} examples`, { path, count: examples.length });
   return examples;
 }
 

@@ -68,7 +68,9 @@ export function trainLabelModel<L extends string>(docs: readonly TrainingDoc<L>[
   // natural numbers features by the key order of its `features` object, the same
   // for..in order it used when building the training vectors.
   const featureIndex = new Map<string, number>();
-  Object.keys(bayes.features).forEach((feature, i) => featureIndex.set(feature, i));
+  Object.keys(bayes.features).forEach((feature, i) => {
+    featureIndex.set(feature, i);
+  });
   const vocabulary = featureIndex.size;
 
   const model = bayes.classifier;
@@ -100,7 +102,10 @@ export function trainLabelModel<L extends string>(docs: readonly TrainingDoc<L>[
           scores[li]! += Math.log((c.perFeature.get(index) ?? 0) + SMOOTHING) - c.logDenominator;
         });
       }
-      return softmaxBest(labels, scores.map((score) => score / CALIBRATION_TEMPERATURE));
+      return softmaxBest(
+        labels,
+        scores.map((score) => score / CALIBRATION_TEMPERATURE),
+      );
     },
   };
 }

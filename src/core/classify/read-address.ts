@@ -17,7 +17,10 @@ const PATTERNS: ReadonlyArray<{ re: RegExp; parts: ReadonlyArray<keyof AddressHi
   // 3-2-501
   { re: /(?<![\d-])(\d{1,3})-(\d{1,2})-(\d{3,4})(?![\d-])/, parts: ['building', 'unit', 'room'] },
   // Building 3 Unit 2 Room 501 (any of the three may be missing below)
-  { re: /\b(?:building|bldg|block|blk)\b\.?\s*#?\s*(\d{1,3}|[a-z]),?\s*unit\s*#?\s*(\d{1,2}),?\s*(?:room|rm|apt|apartment|flat)\b\.?\s*#?\s*(\d{2,4})\b/, parts: ['building', 'unit', 'room'] },
+  {
+    re: /\b(?:building|bldg|block|blk)\b\.?\s*#?\s*(\d{1,3}|[a-z]),?\s*unit\s*#?\s*(\d{1,2}),?\s*(?:room|rm|apt|apartment|flat)\b\.?\s*#?\s*(\d{2,4})\b/,
+    parts: ['building', 'unit', 'room'],
+  },
   // 3号楼2单元, 三号楼一单元
   { re: new RegExp(`${N}\\s*(?:号楼|栋(?!楼)|幢(?!楼)|座(?!楼)|号)\\s*${N}\\s*单元`), parts: ['building', 'unit'] },
   // 3号楼502, 3栋502室

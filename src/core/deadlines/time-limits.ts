@@ -42,9 +42,7 @@ function matches(r: TimeLimitRule, t: TicketClass): boolean {
 export function pickRule(config: OrgConfig, branchId: string | null, t: TicketClass): TimeLimitRule | undefined {
   const branchRows = (branchId && config.branches.find((b) => b.id === branchId)?.timeLimits) || [];
   for (const rows of [branchRows, config.timeLimits]) {
-    const best = rows
-      .filter((r) => matches(r, t))
-      .sort((a, b) => specificity(b) - specificity(a))[0];
+    const best = rows.filter((r) => matches(r, t)).sort((a, b) => specificity(b) - specificity(a))[0];
     if (best) return best;
   }
   return undefined;

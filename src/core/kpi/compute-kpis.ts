@@ -104,7 +104,18 @@ function toRow(branchId: string | null, c: Counts): KpiRow {
 
 const KEY_OF_NULL = '\u0000centre';
 
-const COMPLAINT_COUNTS = ['repairs', 'repairsTimely', 'repairsPending', 'assigned', 'finished', 'inTime', 'pending', 'satisfied', 'reopened', 'conduct'] as const satisfies readonly (keyof ComplaintCounts & keyof Counts)[];
+const COMPLAINT_COUNTS = [
+  'repairs',
+  'repairsTimely',
+  'repairsPending',
+  'assigned',
+  'finished',
+  'inTime',
+  'pending',
+  'satisfied',
+  'reopened',
+  'conduct',
+] as const satisfies readonly (keyof ComplaintCounts & keyof Counts)[];
 
 export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
   if (!(q.from.getTime() < q.to.getTime())) throw new AppError('invalid_period', 'from must be before to', { field: 'from' });

@@ -21,10 +21,7 @@ export interface SuggestionSummary {
   truncated: boolean;
 }
 
-export async function summarizeSuggestions(
-  core: Core,
-  q: { from: Date; to: Date; branchId?: string; itemLimit?: number },
-): Promise<SuggestionSummary> {
+export async function summarizeSuggestions(core: Core, q: { from: Date; to: Date; branchId?: string; itemLimit?: number }): Promise<SuggestionSummary> {
   if (!(q.from.getTime() < q.to.getTime())) throw new AppError('invalid_period', 'from must be before to', { field: 'from' });
   if (q.branchId && !core.org.branches.has(q.branchId)) {
     throw new AppError('unknown_branch', `no branch ${q.branchId}`, { branch: q.branchId, field: 'branch' });
@@ -35,7 +32,9 @@ export async function summarizeSuggestions(
 
   const order = new Map([...core.org.branches.keys()].map((id, i) => [id, i]));
   const rank = (b: string | null) => (b === null ? -1 : (order.get(b) ?? order.size));
-  const groups: SuggestionGroup[] = [...counts].sort((a, b) => rank(a.branchId) - rank(b.branchId) || b.count - a.count || String(a.topic ?? a.category).localeCompare(String(b.topic ?? b.category)));
+  const groups: SuggestionGroup[] = [...counts].sort(
+    (a, b) => rank(a.branchId) - rank(b.branchId) || b.count - a.count || String(a.topic ?? a.category).localeCompare(String(b.topic ?? b.category)),
+  );
   const key = (g: { branchId: string | null; topic: string | null; category: string | null }) => `${g.branchId}\u0000${g.topic ?? `#${g.category}`}`;
   const groupIndex = new Map(groups.map((g, i) => [key(g), i]));
   const items: SuggestionItem[] = rows.slice(0, limit);

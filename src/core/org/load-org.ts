@@ -48,7 +48,10 @@ function invalid(file: string, issues: ConfigIssue[]): AppError {
 }
 
 function fromAjv(e: ErrorObject): ConfigIssue {
-  const path = e.instancePath.split('/').slice(1).reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
   if (e.keyword === 'additionalProperties') return { path, message: `unknown field "${e.params.additionalProperty}"` };
   if (e.keyword === 'required') return { path, message: `missing field "${e.params.missingProperty}"` };
   if (e.keyword === 'enum') return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
@@ -91,7 +94,8 @@ function crossCheck(raw: Raw): ConfigIssue[] {
   });
   raw.staff.forEach((s: Raw, i: number) => {
     if (s.branch != null && !branchIds.has(s.branch)) issues.push({ path: `staff[${i}].branch`, message: `unknown branch "${s.branch}"` });
-    if (s.unit != null && unitIds.get(s.unit) !== s.branch) issues.push({ path: `staff[${i}].unit`, message: `unit "${s.unit}" is not a unit of branch "${s.branch}"` });
+    if (s.unit != null && unitIds.get(s.unit) !== s.branch)
+      issues.push({ path: `staff[${i}].unit`, message: `unit "${s.unit}" is not a unit of branch "${s.branch}"` });
   });
   const slackIds = new Map<string, number>();
   raw.staff.forEach((s: Raw, i: number) => {

@@ -60,6 +60,6 @@ export async function bindResident(core: Core, input: BindInput): Promise<BindRe
   const account = input.account.trim();
   const last4 = input.phoneLast4.trim();
   const customer = /^\d{4}$/.test(last4) && account ? await core.stores.customers.byAccount(account) : null;
-  if (!customer || !customer.phone.replace(/\D/g, '').endsWith(last4)) return failBind(core, resident);
+  if (!customer?.phone.replace(/\D/g, '').endsWith(last4)) return failBind(core, resident);
   return completeBind(core, resident.id, customer);
 }

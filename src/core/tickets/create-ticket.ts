@@ -1,17 +1,6 @@
 /** Intake from any source (R1, R3): store the ticket, route and dispatch it, owe its messages. */
 import { AppError } from '../errors.js';
-import {
-  CATEGORIES,
-  SCOPES,
-  SEVERITIES,
-  SOURCES,
-  TICKET_KINDS,
-  type Category,
-  type Scope,
-  type Severity,
-  type Source,
-  type TicketKind,
-} from '../domain.js';
+import { CATEGORIES, SCOPES, SEVERITIES, SOURCES, TICKET_KINDS, type Category, type Scope, type Severity, type Source, type TicketKind } from '../domain.js';
 import type { Core } from '../context.js';
 import type { Customer, Resident, Ticket } from '../model.js';
 import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
@@ -140,9 +129,27 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   };
   // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
   const events: EventDraft[] = [
-    { at: now, type: 'created', actor: input.firstResponder, fromStatus: null, toStatus: 'received', note: null, data: JSON.stringify({ source: input.source }) },
+    {
+      at: now,
+      type: 'created',
+      actor: input.firstResponder,
+      fromStatus: null,
+      toStatus: 'received',
+      note: null,
+      data: JSON.stringify({ source: input.source }),
+    },
     ...(route.branchId
-      ? [{ at: now, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched', note: null, data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }) }]
+      ? [
+          {
+            at: now,
+            type: 'dispatched',
+            actor: 'system',
+            fromStatus: 'received',
+            toStatus: 'dispatched',
+            note: null,
+            data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }),
+          },
+        ]
       : []),
   ];
   const last = events[events.length - 1];
@@ -152,9 +159,11 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     events,
     photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
     owes: ({ ticketId, eventIds }) => ({
-      messages: planMessages(core.org, { ...ticket, id: ticketId, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type }).map((m) =>
-        outboxRow(m, now),
-      ),
+      messages: planMessages(
+        core.org,
+        { ...ticket, id: ticketId, residentChatId: resident?.chatId },
+        { id: eventIds[eventIds.length - 1], type: last.type },
+      ).map((m) => outboxRow(m, now)),
       alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
     }),
     onceKey: input.onceKey,

@@ -33,7 +33,7 @@ class LostClaim extends Error {}
 /** Time-bound alerts: claim what is due, fire (mark fired with the effects of firing); the next due time; scheduled reports. */
 export class SqlAlertStore implements AlertStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

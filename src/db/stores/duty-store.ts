@@ -17,7 +17,7 @@ const atPlace = (place: Place) => (place === null ? sql`"branchId" IS NULL` : sq
 /** Duty log and shift handovers (R4). */
 export class SqlDutyStore implements DutyStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

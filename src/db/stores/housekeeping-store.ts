@@ -6,7 +6,7 @@ import { sql } from '../statement.js';
 /** Deleting old receipts and delivered messages in chunks; whether the database answers. */
 export class SqlHousekeepingStore implements HousekeepingStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

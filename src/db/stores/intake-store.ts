@@ -18,7 +18,7 @@ const drawSql = (counter: string) =>
 /** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the once-key receipt, in one transaction; the per-resident flood count. */
 export class SqlIntakeStore implements IntakeStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 
@@ -42,12 +42,26 @@ export class SqlIntakeStore implements IntakeStore {
       const row = await tx.get(sql`${insertSql('Ticket', [{ ...f.ticket, number: ticketNumber(f.counter, num(drawn?.value)) }])} RETURNING *`);
       const ticket = decodeRow<Ticket>('Ticket', row!);
       const eventIds = f.events.length
-        ? (await tx.all<{ id: unknown }>(insertSql('TicketEvent', f.events.map((e) => ({ ...e, ticketId: ticket.id })), { returning: ['id'] })))
+        ? (
+            await tx.all<{ id: unknown }>(
+              insertSql(
+                'TicketEvent',
+                f.events.map((e) => ({ ...e, ticketId: ticket.id })),
+                { returning: ['id'] },
+              ),
+            )
+          )
             .map((r) => num(r.id))
             // ids grow in the order of the rows; RETURNING promises no order
             .sort((a, b) => a - b)
         : [];
-      if (f.photos.length) await tx.run(insertSql('TicketPhoto', f.photos.map((p) => ({ ...p, ticketId: ticket.id }))));
+      if (f.photos.length)
+        await tx.run(
+          insertSql(
+            'TicketPhoto',
+            f.photos.map((p) => ({ ...p, ticketId: ticket.id })),
+          ),
+        );
       const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
       for (const s of oweSql(messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
@@ -83,9 +97,17 @@ export class SqlIntakeStore implements IntakeStore {
     const number = sql`${f.counter}::text || '-' || lpad("c"."value"::text, greatest(4, length("c"."value"::text)), '0')`;
     parts.push(sql`"t" AS (${insertFrom('c', 'Ticket', { id: ticketId, ...f.ticket }, { number })} RETURNING *)`);
     const after = (table: string, rows: readonly Record<string, Cell>[], key?: string) =>
-      rows.forEach((row, i) => parts.push(sql`${sql.ident(`${table}${i}`)} AS (${insertFrom('t', table, row, {}, key)})`));
-    after('TicketEvent', f.events.map((e, i) => ({ id: eventIds[i], ticketId, ...e })));
-    after('TicketPhoto', f.photos.map((p) => ({ ticketId, ...p })));
+      rows.forEach((row, i) => {
+        parts.push(sql`${sql.ident(`${table}${i}`)} AS (${insertFrom('t', table, row, {}, key)})`);
+      });
+    after(
+      'TicketEvent',
+      f.events.map((e, i) => ({ id: eventIds[i], ticketId, ...e })),
+    );
+    after(
+      'TicketPhoto',
+      f.photos.map((p) => ({ ticketId, ...p })),
+    );
     after('OutboxMessage', messages, 'key');
     after('ScheduledAlert', alerts, 'key');
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);

@@ -61,7 +61,7 @@ const branchOf = (v: unknown): string | null => (v === null || v === undefined ?
 
 export class SqlKpiReads implements KpiReads {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

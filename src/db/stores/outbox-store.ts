@@ -25,7 +25,7 @@ const message = (r: Row) => decodeRow<OutboxMessage>('OutboxMessage', r);
 /** Messages owed: owe, claim due rows with a lease, mark sent / failed / dead, resend; where a ticket's Slack cards live. */
 export class SqlOutboxStore implements OutboxStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

@@ -10,7 +10,7 @@ const ticketRow = (r: Row) => decodeRow<Ticket>('Ticket', r);
 /** What the bots and pages show: a ticket with its events, photos, form and callbacks (the card and status views), lists and pages of tickets. */
 export class SqlReadModels implements ReadModels {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 
@@ -50,7 +50,11 @@ export class SqlReadModels implements ReadModels {
       this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "id"`),
     ]);
     if (!top) return null;
-    const ticket = decodeRow<Ticket>('Ticket', pick(top, (k) => !k.startsWith('f_')), '');
+    const ticket = decodeRow<Ticket>(
+      'Ticket',
+      pick(top, (k) => !k.startsWith('f_')),
+      '',
+    );
     const form = top.f_id === null || top.f_id === undefined ? null : decodeRow<ServiceForm>('ServiceForm', top, 'f_');
     return {
       ticket,

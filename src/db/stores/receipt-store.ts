@@ -15,7 +15,7 @@ export function receiptSql(key: string, at: Date): Sql {
 /** Inbound receipts (Telegram update ids, Slack event ids): first time or replay; forget. */
 export class SqlReceiptStore implements ReceiptStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

@@ -11,7 +11,7 @@ const residentRow = (r: Row) => decodeRow<Resident>('Resident', r);
 /** Residents of the bot: meet, bind (with its guess limit), locale and address, their own tickets. */
 export class SqlResidentStore implements ResidentStore {
   constructor(
-    private readonly db: Db,
+    readonly _db: Db,
     private readonly q: Runner,
   ) {}
 

@@ -97,7 +97,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     else u.searchParams.set('lang', 'en');
     return u.pathname + u.search;
   };
-  const send = (req: FastifyRequest, reply: FastifyReply, locale: Locale, f: { title: string; current?: 'kpi' | 'tickets' | 'suggestions'; scripts?: boolean }, body: Markup) =>
+  const send = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    locale: Locale,
+    f: { title: string; current?: 'kpi' | 'tickets' | 'suggestions'; scripts?: boolean },
+    body: Markup,
+  ) =>
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -152,7 +158,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
       const q = periodQuery(req.query as Query);
       let period: Period;
       let error: string | undefined;
-      let report;
+      let report: Awaited<ReturnType<typeof computeKpis>> | undefined;
       try {
         period = periodOf(core, q);
         report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
@@ -165,7 +171,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         report = await computeKpis(core, { from: period.from, to: period.to });
       }
       const trend = await trendOf(seasonOf(period.from, core.org.config.company.heatingSeason), q.branch);
-      return send(req, reply, locale, { title: t(locale, 'kpi.title'), current: 'kpi', scripts: true }, kpiPage({ org: core.org, locale, query: q, period, report, trend, error }));
+      return send(
+        req,
+        reply,
+        locale,
+        { title: t(locale, 'kpi.title'), current: 'kpi', scripts: true },
+        kpiPage({ org: core.org, locale, query: q, period, report, trend, error }),
+      );
     });
 
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
@@ -189,7 +201,16 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         listTickets(core, { status: open, branchId, overdue: overdueOnly, pageSize: 200 }),
         listTickets(core, { status: open, branchId, overdue: true, pageSize: 500 }),
       ]);
-      const body = ticketListPage({ org: core.org, locale, branch: branchId, overdueOnly, items: list.items, total: list.total, overdue: new Set(late.items.map((i) => i.number)), overdueTotal: late.total });
+      const body = ticketListPage({
+        org: core.org,
+        locale,
+        branch: branchId,
+        overdueOnly,
+        items: list.items,
+        total: list.total,
+        overdue: new Set(late.items.map((i) => i.number)),
+        overdueTotal: late.total,
+      });
       return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.open_title'), current: 'tickets' }, body);
     });
 
@@ -197,11 +218,23 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
       const locale = localeOf(req);
       try {
         const tk = await getTicket(core, req.params.number.slice(0, 32));
-        return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.ticket_title', { number: tk.number }), current: 'tickets' }, ticketPage(core.org, locale, tk));
+        return send(
+          req,
+          reply,
+          locale,
+          { title: t(locale, 'kpi.dashboard.ticket_title', { number: tk.number }), current: 'tickets' },
+          ticketPage(core.org, locale, tk),
+        );
       } catch (e) {
         if (!isAppError(e, 'ticket_not_found')) throw e;
         reply.status(404);
-        return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.not_found'), current: 'tickets' }, ticketListPage({ org: core.org, locale, overdueOnly: false, items: [], total: 0, overdue: new Set(), overdueTotal: 0 }));
+        return send(
+          req,
+          reply,
+          locale,
+          { title: t(locale, 'kpi.dashboard.not_found'), current: 'tickets' },
+          ticketListPage({ org: core.org, locale, overdueOnly: false, items: [], total: 0, overdue: new Set(), overdueTotal: 0 }),
+        );
       }
     });
 
@@ -211,7 +244,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
       const period = periodOf(core, q);
       const s = await summarizeSuggestions(core, { from: period.from, to: period.to, branchId: q.branch });
       const keep = { period: q.period, from: q.from, to: q.to, branch: q.branch };
-      return send(req, reply, locale, { title: t(locale, 'kpi.suggestions.title'), current: 'suggestions' }, suggestionsPage(core.org, locale, period, s, keep));
+      return send(
+        req,
+        reply,
+        locale,
+        { title: t(locale, 'kpi.suggestions.title'), current: 'suggestions' },
+        suggestionsPage(core.org, locale, period, s, keep),
+      );
     });
 
     pages.get('/dashboard/suggestions.csv', { schema: { hide: true } }, async (req, reply) => {

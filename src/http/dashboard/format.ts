@@ -37,7 +37,7 @@ export function csvField(v: Cell): string {
 
 /** UTF-8 with a byte-order mark and CRLF lines: what Excel and WPS open with Chinese intact. */
 export function csvBytes(rows: Cell[][]): Buffer {
-  const text = rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const text = `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 

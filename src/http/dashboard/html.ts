@@ -23,13 +23,18 @@ function render(v: Value): string {
 
 export function html(strings: TemplateStringsArray, ...values: Value[]): Markup {
   let out = strings[0];
-  values.forEach((v, i) => (out += render(v) + strings[i + 1]));
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
   return new Markup(out);
 }
 
 /** Data for the page's script: JSON that cannot close the script element it sits in. */
 export function jsonScript(id: string, data: unknown): Markup {
-  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return new Markup(`<script type="application/json" id="${escapeHtml(id)}">${json}</script>`);
 }
 
@@ -57,7 +62,8 @@ export function page(f: PageFrame, body: Markup): string {
   const L = (k: string) => t(f.locale, `kpi.dashboard.${k}`);
   const nav = f.current
     ? html`<nav>${(['kpi', 'tickets', 'suggestions'] as const).map(
-        (k) => html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${L(`nav_${k}`)}</a>`,
+        (k) =>
+          html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${L(`nav_${k}`)}</a>`,
       )}</nav>
       <form method="post" action="/dashboard/logout" class="logout"><button type="submit">${L('logout')}</button></form>`
     : '';

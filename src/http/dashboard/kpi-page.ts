@@ -23,7 +23,10 @@ export interface KpiPageInput {
 function rateCell(locale: Locale, name: RateName, row: KpiRow): Markup {
   const r = row[name];
   const state = r.met === null ? 'none' : r.met ? 'met' : 'missed';
-  const flag = r.met === false ? html`<span class="flag" title="${t(locale, 'kpi.dashboard.missed_title', { target: `${TARGETS[name]}%` })}">${t(locale, 'kpi.met.no')}</span>` : '';
+  const flag =
+    r.met === false
+      ? html`<span class="flag" title="${t(locale, 'kpi.dashboard.missed_title', { target: `${TARGETS[name]}%` })}">${t(locale, 'kpi.met.no')}</span>`
+      : '';
   const pending = r.pending ? html`<span class="pending">${t(locale, 'kpi.pending', { count: r.pending })}</span>` : '';
   return html`<td class="rate ${state}" data-rate="${name}"><span class="pct">${percentText(r.rate)}</span><span class="nd">${r.numerator}/${r.denominator}</span>${flag}${pending}</td>`;
 }
@@ -60,8 +63,18 @@ export function trendData(org: Org, locale: Locale, trend: TrendPoint[]) {
 export function kpiPage(input: KpiPageInput): Markup {
   const { org, locale, report, period, query } = input;
   const L = (k: string, v = {}) => t(locale, `kpi.dashboard.${k}`, v);
-  const kind = query.period && (PERIOD_KINDS as readonly string[]).includes(query.period) ? query.period : /^\d{4}-\d{2}$/.test(query.period ?? '') ? 'month' : period.kind;
-  const csv = href('/dashboard/kpi.csv', locale, { period: period.kind === 'custom' ? 'custom' : kind, from: period.kind === 'custom' ? query.from : period.firstDay, to: period.kind === 'custom' ? query.to : undefined, branch: query.branch });
+  const kind =
+    query.period && (PERIOD_KINDS as readonly string[]).includes(query.period)
+      ? query.period
+      : /^\d{4}-\d{2}$/.test(query.period ?? '')
+        ? 'month'
+        : period.kind;
+  const csv = href('/dashboard/kpi.csv', locale, {
+    period: period.kind === 'custom' ? 'custom' : kind,
+    from: period.kind === 'custom' ? query.from : period.firstDay,
+    to: period.kind === 'custom' ? query.to : undefined,
+    branch: query.branch,
+  });
   return html`
 <form class="filters" method="get" action="/dashboard">
   <label>${L('period')}

@@ -29,10 +29,12 @@ ${
     : html`<div class="table-wrap"><table class="suggestions" id="suggestion-table">
   <thead><tr><th>${t(locale, 'kpi.csv.branch')}</th><th>${W('topic')}</th><th>${W('count')}</th><th>${W('answered')}</th><th>${W('open')}</th></tr></thead>
   <tbody>${s.groups.map(
-    (g) => html`<tr><td>${branchName(org, g.branchId, locale)}</td><td>${topic(g)}</td><td>${g.count}</td><td>${g.answered}</td><td>${g.count - g.answered}</td></tr>`,
+    (g) =>
+      html`<tr><td>${branchName(org, g.branchId, locale)}</td><td>${topic(g)}</td><td>${g.count}</td><td>${g.answered}</td><td>${g.count - g.answered}</td></tr>`,
   )}</tbody></table></div>
 <ul class="items">${s.items.map(
-        (i) => html`<li><a href="${href(`/dashboard/tickets/${i.number}`, locale)}">${i.number}</a> · ${branchName(org, i.branchId, locale)} · ${topic({ topic: i.topic, category: i.category })} — ${i.description}</li>`,
+        (i) =>
+          html`<li><a href="${href(`/dashboard/tickets/${i.number}`, locale)}">${i.number}</a> · ${branchName(org, i.branchId, locale)} · ${topic({ topic: i.topic, category: i.category })} — ${i.description}</li>`,
       )}</ul>
 ${s.truncated ? html`<p class="muted">${W('truncated', { count: s.items.length })}</p>` : ''}`
 }`;

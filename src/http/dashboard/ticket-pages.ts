@@ -90,7 +90,8 @@ export function ticketPage(org: Org, locale: Locale, tk: TicketWithTimeline): Ma
 ${
   tk.callbacks.length
     ? html`<h2>${L('callbacks')}</h2><ul class="callbacks">${tk.callbacks.map(
-        (cb) => html`<li>${when(cb.answeredAt ?? cb.createdAt)} · ${t(locale, `kpi.callback_status.${cb.status}`)}${cb.result ? html` · <strong>${c('satisfaction', cb.result)}</strong>` : ''}${cb.comment ? html` · ${cb.comment}` : ''}</li>`,
+        (cb) =>
+          html`<li>${when(cb.answeredAt ?? cb.createdAt)} · ${t(locale, `kpi.callback_status.${cb.status}`)}${cb.result ? html` · <strong>${c('satisfaction', cb.result)}</strong>` : ''}${cb.comment ? html` · ${cb.comment}` : ''}</li>`,
       )}</ul>`
     : ''
 }

@@ -73,7 +73,13 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
   const header: string[] = [t(locale, 'kpi.csv.from'), t(locale, 'kpi.csv.to'), t(locale, 'kpi.csv.branch')];
   for (const n of RATE_NAMES) {
     const name = t(locale, `kpi.rate.${n}`);
-    header.push(name, t(locale, `kpi.numerator.${n}`), t(locale, `kpi.denominator.${n}`), t(locale, 'kpi.csv.target', { name }), t(locale, 'kpi.csv.met', { name }));
+    header.push(
+      name,
+      t(locale, `kpi.numerator.${n}`),
+      t(locale, `kpi.denominator.${n}`),
+      t(locale, 'kpi.csv.target', { name }),
+      t(locale, 'kpi.csv.met', { name }),
+    );
     if (report.company[n].pending !== undefined) header.push(t(locale, 'kpi.csv.pending', { name }));
   }
   header.push(t(locale, 'kpi.count.reopened'), t(locale, 'kpi.count.conductConfirmed'));
@@ -109,7 +115,17 @@ export function suggestionsJson(org: Org, period: Period, s: SuggestionSummary, 
 /** One line per suggestion, grouped by branch and topic, each with its topic's count. */
 export function suggestionsCsv(org: Org, s: SuggestionSummary, locale: Locale): Buffer {
   const w = (k: string) => t(locale, `kpi.suggestions.${k}`);
-  const header = [t(locale, 'kpi.csv.branch'), w('topic'), w('topic_count'), w('number'), w('created'), w('source'), w('status'), w('answered'), w('description')];
+  const header = [
+    t(locale, 'kpi.csv.branch'),
+    w('topic'),
+    w('topic_count'),
+    w('number'),
+    w('created'),
+    w('source'),
+    w('status'),
+    w('answered'),
+    w('description'),
+  ];
   const counts = new Map(s.groups.map((g) => [`${g.branchId}|${g.topic ?? `#${g.category}`}`, g.count]));
   const lines = s.items.map((i) => [
     branchName(org, i.branchId, locale),
@@ -126,11 +142,7 @@ export function suggestionsCsv(org: Org, s: SuggestionSummary, locale: Locale): 
 }
 
 function sendCsv(reply: FastifyReply, name: string, body: Buffer) {
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', attachment(name))
-    .header('cache-control', 'no-store')
-    .send(body);
+  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachment(name)).header('cache-control', 'no-store').send(body);
 }
 
 export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
@@ -148,10 +160,14 @@ export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
     return { period, summary: await summarizeSuggestions(core, { from: period.from, to: period.to, branchId: q.branch }) };
   };
 
-  app.get<{ Querystring: KpiQuerystring }>('/api/kpi', { schema: schema('Assessment rates per branch and for the company (R27-R30, R32/R33)') }, async (req) => {
-    const { period, report: r } = await report(req.query);
-    return kpiJson(core.org, period, r, asLocale(req.query.lang));
-  });
+  app.get<{ Querystring: KpiQuerystring }>(
+    '/api/kpi',
+    { schema: schema('Assessment rates per branch and for the company (R27-R30, R32/R33)') },
+    async (req) => {
+      const { period, report: r } = await report(req.query);
+      return kpiJson(core.org, period, r, asLocale(req.query.lang));
+    },
+  );
 
   app.get<{ Querystring: KpiQuerystring }>('/api/kpi.csv', { schema: schema('The same as CSV for Excel/WPS (UTF-8 with BOM)') }, async (req, reply) => {
     const { period, report: r } = await report(req.query);
@@ -163,8 +179,12 @@ export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
     return suggestionsJson(core.org, period, summary, asLocale(req.query.lang));
   });
 
-  app.get<{ Querystring: KpiQuerystring }>('/api/suggestions.csv', { schema: schema('Suggestions as CSV, grouped by branch and topic') }, async (req, reply) => {
-    const { period, summary } = await suggestions(req.query);
-    return sendCsv(reply, `suggestions-${period.firstDay}_${period.lastDay}.csv`, suggestionsCsv(core.org, summary, asLocale(req.query.lang)));
-  });
+  app.get<{ Querystring: KpiQuerystring }>(
+    '/api/suggestions.csv',
+    { schema: schema('Suggestions as CSV, grouped by branch and topic') },
+    async (req, reply) => {
+      const { period, summary } = await suggestions(req.query);
+      return sendCsv(reply, `suggestions-${period.firstDay}_${period.lastDay}.csv`, suggestionsCsv(core.org, summary, asLocale(req.query.lang)));
+    },
+  );
 }

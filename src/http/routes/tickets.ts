@@ -82,11 +82,15 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     return `staff:${id}`;
   };
 
-  app.post<{ Body: CreateBody }>('/api/tickets', { schema: { tags: ['tickets'], summary: 'Record a complaint from the hotline, a letter, a visit or a branch (R1, R3)', body: createBody } }, async (req, reply) => {
-    const { firstResponder, ...rest } = req.body;
-    const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder) });
-    return reply.status(201).send(ticketDetail(core.org, await getTicket(core, ticket.number)));
-  });
+  app.post<{ Body: CreateBody }>(
+    '/api/tickets',
+    { schema: { tags: ['tickets'], summary: 'Record a complaint from the hotline, a letter, a visit or a branch (R1, R3)', body: createBody } },
+    async (req, reply) => {
+      const { firstResponder, ...rest } = req.body;
+      const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder) });
+      return reply.status(201).send(ticketDetail(core.org, await getTicket(core, ticket.number)));
+    },
+  );
 
   app.get<{ Params: { number: string } }>('/api/tickets/:number', { schema: { tags: ['tickets'], params: numberParam } }, async (req) =>
     ticketDetail(core.org, await getTicket(core, req.params.number)),
@@ -158,7 +162,13 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     },
     async (req) => {
       const actor = staffActor(req.body.actor);
-      const out = await recordCallback(core, { callbackId: req.params.id, actor, reached: req.body.reached, satisfaction: req.body.satisfaction, comment: req.body.comment });
+      const out = await recordCallback(core, {
+        callbackId: req.params.id,
+        actor,
+        reached: req.body.reached,
+        satisfaction: req.body.satisfaction,
+        comment: req.body.comment,
+      });
       return { outcome: out.outcome, ticket: ticketDetail(core.org, await getTicket(core, out.ticket.number)) };
     },
   );
@@ -175,7 +185,14 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
           additionalProperties: false,
           required: ['actor'],
           minProperties: 2,
-          properties: { actor: str(64), kind: { enum: TICKET_KINDS }, category: { enum: CATEGORIES }, scope: { enum: SCOPES }, severity: { enum: SEVERITIES }, note: { type: 'string', maxLength: 2000 } },
+          properties: {
+            actor: str(64),
+            kind: { enum: TICKET_KINDS },
+            category: { enum: CATEGORIES },
+            scope: { enum: SCOPES },
+            severity: { enum: SEVERITIES },
+            note: { type: 'string', maxLength: 2000 },
+          },
         },
       },
     },

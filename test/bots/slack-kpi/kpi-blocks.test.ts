@@ -19,7 +19,15 @@ describe('/kpi in Slack', () => {
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '考核指标 · 2026年11月', emoji: true } });
     expect(blocks[1].elements[0].text).toBe('统计区间 2026-11-01 至 2026-11-30 · 截至 2026-12-01 00:00');
     const sections = blocks.filter((b) => b.type === 'section');
-    expect(sections.map((s) => s.text.text)).toEqual(['*全公司*', '*新城供热分公司*', '*回民供热分公司*', '*玉泉供热分公司*', '*赛罕供热分公司*', '*金桥供热分公司*', '*客户服务中心（未分派）*']);
+    expect(sections.map((s) => s.text.text)).toEqual([
+      '*全公司*',
+      '*新城供热分公司*',
+      '*回民供热分公司*',
+      '*玉泉供热分公司*',
+      '*赛罕供热分公司*',
+      '*金桥供热分公司*',
+      '*客户服务中心（未分派）*',
+    ]);
     expect(sections.every((s) => s.fields.length === 6)).toBe(true);
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(kpiFallbackText('zh-CN', blocks)).toBe('考核指标 · 2026年11月');

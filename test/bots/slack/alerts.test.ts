@@ -4,7 +4,19 @@ import { formatMinute } from '../../../src/core/local-time.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
-import { cardOf, chooseOn, clickOn, elementsOf, lastModal, makeSlackHarness, slackViewSubmission, textOf, toldTo, U, type SlackHarness } from '../../helpers/slack.js';
+import {
+  cardOf,
+  chooseOn,
+  clickOn,
+  elementsOf,
+  lastModal,
+  makeSlackHarness,
+  slackViewSubmission,
+  textOf,
+  toldTo,
+  U,
+  type SlackHarness,
+} from '../../helpers/slack.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -66,7 +78,10 @@ describe('major events (R8k)', () => {
 
 describe('triage (R8a by hand)', () => {
   it('lists a ticket whose address matched no area for the centre, which dispatches it with the branch select', async () => {
-    const t = await createTicket(h.core, hotlineComplaint({ customerAccount: undefined, address: '新华大街某小区', contactPhone: '13812345678', contactName: '赵先生' }));
+    const t = await createTicket(
+      h.core,
+      hotlineComplaint({ customerAccount: undefined, address: '新华大街某小区', contactPhone: '13812345678', contactName: '赵先生' }),
+    );
     await h.drain();
     const msg = await cardOf(h, t.id, 'triage');
     expect(msg.channel).toBe('C0CENTRE01');
@@ -101,9 +116,16 @@ describe('phone callbacks (R8h)', () => {
     expect(view.callback_id).toBe('callback.record');
     const bad = await h.submit(slackViewSubmission(U.agent, 'callback.record', { reached: { option: 'yes' }, satisfaction: null, note: null }, meta));
     expect(bad.json().errors).toEqual({ satisfaction: '联系上客户时请选择满意度。' });
-    await h.submit(slackViewSubmission(U.agent, 'callback.record', { reached: { option: 'yes' }, satisfaction: { option: 'satisfied' }, note: '客户表示暖气已热' }, meta));
+    await h.submit(
+      slackViewSubmission(U.agent, 'callback.record', { reached: { option: 'yes' }, satisfaction: { option: 'satisfied' }, note: '客户表示暖气已热' }, meta),
+    );
 
-    expect(await h.core.db.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({ status: 'answered', result: 'satisfied', agentId: 'agent01', comment: '客户表示暖气已热' });
+    expect(await h.core.db.callback.findUniqueOrThrow({ where: { id: cb.id } })).toMatchObject({
+      status: 'answered',
+      result: 'satisfied',
+      agentId: 'agent01',
+      comment: '客户表示暖气已热',
+    });
     expect((await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('closed');
     const done = h.fake.message(task.channel, task.ts)!;
     expect(textOf(done)).toMatch(/李磊 于 .* 完成回访：满意/);
@@ -118,15 +140,18 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
     await h.drain();
     const card = await cardOf(h, t.id);
     h.core.clock.advance(45 * MINUTE);
-    await h.core.stores.outbox.owe([
-      {
-        key: `warn:${t.id}`,
-        platform: 'slack',
-        target: 'C1XINCHED',
-        kind: 'staff_alert',
-        payload: { ticketId: t.id, level: 0, stage: 'warn', deadline: 'arrive', dueAt: t.arriveDueAt!.toISOString(), mention: ['xincheng-field1'] },
-      },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: `warn:${t.id}`,
+          platform: 'slack',
+          target: 'C1XINCHED',
+          kind: 'staff_alert',
+          payload: { ticketId: t.id, level: 0, stage: 'warn', deadline: 'arrive', dueAt: t.arriveDueAt!.toISOString(), mention: ['xincheng-field1'] },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
     const warning = h.fake.thread(card.channel, card.ts).at(-1)!;
     expect(textOf(warning)).toContain(`时限提醒：${t.number}`);
@@ -136,9 +161,18 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
 
   it('renders a payload it does not know yet as well as it can', async () => {
     const t = await createTicket(h.core, hotlineComplaint());
-    await h.core.stores.outbox.owe([
-      { key: `odd:${t.id}`, platform: 'slack', target: 'C0CENTRE01', kind: 'staff_alert', payload: { ticketId: t.id, level: 'fourth', deadline: '2026-11-28T08:00:00Z' } },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: `odd:${t.id}`,
+          platform: 'slack',
+          target: 'C0CENTRE01',
+          kind: 'staff_alert',
+          payload: { ticketId: t.id, level: 'fourth', deadline: '2026-11-28T08:00:00Z' },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
     const odd = h.fake.channelMessages('C0CENTRE01').at(-1)!;
     expect(textOf(odd)).toContain(`fourth：${t.number}`);
@@ -147,15 +181,23 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
   });
 
   it('posts the scheduled daily report with its numbers', async () => {
-    await h.core.stores.outbox.owe([
-      {
-        key: 'report:daily:test',
-        platform: 'slack',
-        target: 'C1XINCHER',
-        kind: 'report',
-        payload: { report: 'daily', date: '2026-11-27', branchId: 'xincheng', numbers: { branchId: 'xincheng', newTickets: 12, finished: 10, overdueOpen: 1, callbacksDone: 8, satisfied: 7, suggestions: 2 } },
-      },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: 'report:daily:test',
+          platform: 'slack',
+          target: 'C1XINCHER',
+          kind: 'report',
+          payload: {
+            report: 'daily',
+            date: '2026-11-27',
+            branchId: 'xincheng',
+            numbers: { branchId: 'xincheng', newTickets: 12, finished: 10, overdueOpen: 1, callbacksDone: 8, satisfied: 7, suggestions: 2 },
+          },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
     const report = h.fake.channelMessages('C1XINCHER').at(-1)!;
     expect(textOf(report)).toContain('日报 2026-11-27 · 新城供热分公司');
@@ -163,9 +205,18 @@ describe('deadline warnings and urging (staff_alert, issue 5)', () => {
     expect(textOf(report)).toContain('超时未结: 1');
   });
   it('posts the monthly report to the leaders with the KPI blocks of the month that ended', async () => {
-    await h.core.stores.outbox.owe([
-      { key: 'report:monthly:test', platform: 'slack', target: 'C0LEADER01', kind: 'report', payload: { report: 'monthly_kpi', date: '2026-11-01', month: '2026-10' } },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: 'report:monthly:test',
+          platform: 'slack',
+          target: 'C0LEADER01',
+          kind: 'report',
+          payload: { report: 'monthly_kpi', date: '2026-11-01', month: '2026-10' },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
     const report = h.fake.channelMessages('C0LEADER01').at(-1)!;
     expect(report.text).toBe('2026-10 月度考核指标');
@@ -180,9 +231,18 @@ describe('deadline alerts as a digest (R2 督促, R7)', () => {
     await h.drain();
     h.core.clock.advance(15 * MINUTE);
     const tickets = [...made.map((t) => ({ ticketId: t.id, dueAt: t.ackDueAt!.toISOString() })), { ticketId: 999_999, dueAt: made[0].ackDueAt!.toISOString() }];
-    await h.core.stores.outbox.owe([
-      { key: 'digest:test', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets, mention: ['xincheng-coord', 'xincheng-field1'] } },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: 'digest:test',
+          platform: 'slack',
+          target: 'C1XINCHED',
+          kind: 'staff_alert_digest',
+          payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets, mention: ['xincheng-coord', 'xincheng-field1'] },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
     const digest = h.fake.channelMessages('C1XINCHED').at(-1)!;
     // the ticket that no longer exists is left out of the list and the count
@@ -195,11 +255,23 @@ describe('deadline alerts as a digest (R2 督促, R7)', () => {
   });
 
   it('gives up at once on a digest whose tickets are all gone', async () => {
-    await h.core.stores.outbox.owe([
-      { key: 'digest:gone', platform: 'slack', target: 'C1XINCHED', kind: 'staff_alert_digest', payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets: [{ ticketId: 999_998 }], mention: ['xincheng-coord'] } },
-    ], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [
+        {
+          key: 'digest:gone',
+          platform: 'slack',
+          target: 'C1XINCHED',
+          kind: 'staff_alert_digest',
+          payload: { level: 1, stage: 'overdue', deadline: 'ack', tickets: [{ ticketId: 999_998 }], mention: ['xincheng-coord'] },
+        },
+      ],
+      h.core.clock.now(),
+    );
     await h.drain();
-    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'digest:gone' } })).toMatchObject({ state: 'dead', lastError: expect.stringContaining('no tickets 999998') });
+    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'digest:gone' } })).toMatchObject({
+      state: 'dead',
+      lastError: expect.stringContaining('no tickets 999998'),
+    });
   });
 });
 
@@ -212,7 +284,10 @@ describe('when Slack fails', () => {
     await clickOn(h, U.xinchengCoord, card, 'ticket.accept');
     expect((await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('accepted');
     await h.drain();
-    const row = await h.core.db.outboxMessage.findFirstOrThrow({ where: { kind: 'ticket_card', key: { startsWith: `card:${t.id}:` } }, orderBy: { id: 'desc' } });
+    const row = await h.core.db.outboxMessage.findFirstOrThrow({
+      where: { kind: 'ticket_card', key: { startsWith: `card:${t.id}:` } },
+      orderBy: { id: 'desc' },
+    });
     expect(row).toMatchObject({ state: 'pending', attempts: 1, lastError: expect.stringContaining('retry after 30s') });
     expect(row.nextAt.getTime() - h.core.clock.now().getTime()).toBeGreaterThanOrEqual(30_000);
     expect(textOf(h.fake.message(card.channel, card.ts))).toContain('已派单');
@@ -229,9 +304,15 @@ describe('when Slack fails', () => {
   });
 
   it('gives up at once on a channel that does not exist', async () => {
-    await h.core.stores.outbox.owe([{ key: 'nowhere', platform: 'slack', target: 'CNOWHERE', kind: 'staff_alert', payload: { level: 'warning' } }], h.core.clock.now());
+    await h.core.stores.outbox.owe(
+      [{ key: 'nowhere', platform: 'slack', target: 'CNOWHERE', kind: 'staff_alert', payload: { level: 'warning' } }],
+      h.core.clock.now(),
+    );
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
     await h.drain();
-    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'nowhere' } })).toMatchObject({ state: 'dead', lastError: 'slack error: channel_not_found' });
+    expect(await h.core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'nowhere' } })).toMatchObject({
+      state: 'dead',
+      lastError: 'slack error: channel_not_found',
+    });
   });
 });

@@ -34,7 +34,18 @@ describe('/intake (R1, R3)', () => {
     await h.slash(U.agent, '/intake', '', 'C0CENTRE01');
     const { view } = lastModal(h);
     expect(view.callback_id).toBe('ticket.intake');
-    expect(view.blocks.map((b: any) => b.block_id)).toEqual(['kind', 'category', 'source', 'severity', 'contact_name', 'phone', 'account', 'community', 'address', 'description']);
+    expect(view.blocks.map((b: any) => b.block_id)).toEqual([
+      'kind',
+      'category',
+      'source',
+      'severity',
+      'contact_name',
+      'phone',
+      'account',
+      'community',
+      'address',
+      'description',
+    ]);
     const sources = view.blocks.find((b: any) => b.block_id === 'source').element.options.map((o: any) => o.value);
     expect(sources).toEqual(['hotline', 'letter', 'visit', 'branch_direct']);
   });
@@ -42,9 +53,23 @@ describe('/intake (R1, R3)', () => {
   it('records a complaint by letter with the agent as first responder and dispatches it by community', async () => {
     await h.slash(U.agent, '/intake', '', 'C0CENTRE01');
     const { meta } = lastModal(h);
-    const bad = await h.submit(slackViewSubmission(U.agent, 'ticket.intake', { kind: { option: 'complaint' }, category: { option: 'no_heat' }, source: { option: 'hotline' }, phone: 'abc', account: '1999999999', description: '' }, meta));
+    const bad = await h.submit(
+      slackViewSubmission(
+        U.agent,
+        'ticket.intake',
+        { kind: { option: 'complaint' }, category: { option: 'no_heat' }, source: { option: 'hotline' }, phone: 'abc', account: '1999999999', description: '' },
+        meta,
+      ),
+    );
     expect(Object.keys(bad.json().errors).sort()).toEqual(['description', 'phone']);
-    const unknown = await h.submit(slackViewSubmission(U.agent, 'ticket.intake', { kind: { option: 'complaint' }, category: { option: 'no_heat' }, source: { option: 'hotline' }, account: '1999999999', description: '不热' }, meta));
+    const unknown = await h.submit(
+      slackViewSubmission(
+        U.agent,
+        'ticket.intake',
+        { kind: { option: 'complaint' }, category: { option: 'no_heat' }, source: { option: 'hotline' }, account: '1999999999', description: '不热' },
+        meta,
+      ),
+    );
     expect(unknown.json().errors).toEqual({ account: '没有这个供热户号，请核对或留空。' });
     expect(await h.core.db.ticket.count({ where: { firstResponder: 'staff:agent01', source: 'letter' } })).toBe(0);
 
@@ -68,7 +93,14 @@ describe('/intake (R1, R3)', () => {
       ),
     );
     const t = await h.core.db.ticket.findFirstOrThrow({ where: { source: 'letter' }, orderBy: { id: 'desc' } });
-    expect(t).toMatchObject({ firstResponder: 'staff:agent01', contactName: '刘女士', contactPhone: '13912345678', communityId: 'c019', branchId: 'yuquan', status: 'dispatched' });
+    expect(t).toMatchObject({
+      firstResponder: 'staff:agent01',
+      contactName: '刘女士',
+      contactPhone: '13912345678',
+      communityId: 'c019',
+      branchId: 'yuquan',
+      status: 'dispatched',
+    });
     expect(toldTo(h, U.agent).at(-1)).toBe(`已登记工单 ${t.number}，已派至 玉泉供热分公司。您是首位负责人。`);
     await h.drain();
     const card = await cardOf(h, t.id);
@@ -82,7 +114,18 @@ describe('/intake (R1, R3)', () => {
     const { view, meta } = lastModal(h);
     expect(view.blocks.find((b: any) => b.block_id === 'source').element.initial_option.value).toBe('branch_direct');
     await h.submit(
-      slackViewSubmission(U.huiminCoord, 'ticket.intake', { kind: { option: 'complaint' }, category: { option: 'billing' }, source: { option: 'branch_direct' }, account: '1010000000', description: '来访：热费多收' }, meta),
+      slackViewSubmission(
+        U.huiminCoord,
+        'ticket.intake',
+        {
+          kind: { option: 'complaint' },
+          category: { option: 'billing' },
+          source: { option: 'branch_direct' },
+          account: '1010000000',
+          description: '来访：热费多收',
+        },
+        meta,
+      ),
     );
     const t = await h.core.db.ticket.findFirstOrThrow({ where: { source: 'branch_direct' }, orderBy: { id: 'desc' } });
     expect(t).toMatchObject({ firstResponder: 'staff:huimin-coord', branchId: 'huimin', unitId: 'huimin-billing', contactName: '王秀兰' });
@@ -91,7 +134,13 @@ describe('/intake (R1, R3)', () => {
   it('records a complaint once even if the same submission arrives twice', async () => {
     await h.slash(U.agent2, '/intake', '', 'C0CENTRE01');
     const { meta } = lastModal(h);
-    const submission = slackViewSubmission(U.agent2, 'ticket.intake', { kind: { option: 'suggestion' }, category: { option: 'other' }, source: { option: 'visit' }, description: '建议延长供暖期' }, meta, { viewId: 'VTWICE' });
+    const submission = slackViewSubmission(
+      U.agent2,
+      'ticket.intake',
+      { kind: { option: 'suggestion' }, category: { option: 'other' }, source: { option: 'visit' }, description: '建议延长供暖期' },
+      meta,
+      { viewId: 'VTWICE' },
+    );
     await h.submit(submission);
     await h.submit(submission);
     expect(await h.core.db.ticket.count({ where: { firstResponder: 'staff:agent02', kind: 'suggestion' } })).toBe(1);

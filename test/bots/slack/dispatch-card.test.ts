@@ -88,7 +88,12 @@ describe('a branch works a resident ticket from the card', () => {
     await clickOn(h, U.xinchengField, now, 'ticket.resolve');
     const { meta } = lastModal(h);
     await h.submit(
-      slackViewSubmission(U.xinchengField, 'ticket.resolve', { result: '已排气，室温恢复到20度', work_done: '暖气片排气', materials: null, fees: null, signed: { checked: ['signed'] } }, meta),
+      slackViewSubmission(
+        U.xinchengField,
+        'ticket.resolve',
+        { result: '已排气，室温恢复到20度', work_done: '暖气片排气', materials: null, fees: null, signed: { checked: ['signed'] } },
+        meta,
+      ),
     );
     await h.drain();
 

@@ -38,7 +38,9 @@ describe('the resolve modal (R8f, R8g)', () => {
     const { t, card } = await accepted();
     await clickOn(h, U.xinchengField, card, 'ticket.resolve');
     const { meta } = lastModal(h);
-    const res = await h.submit(slackViewSubmission(U.xinchengField, 'ticket.resolve', { result: '   ', work_done: '换阀门', materials: '铜球阀', fees: '45元', signed: null }, meta));
+    const res = await h.submit(
+      slackViewSubmission(U.xinchengField, 'ticket.resolve', { result: '   ', work_done: '换阀门', materials: '铜球阀', fees: '45元', signed: null }, meta),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ response_action: 'errors', errors: { result: '请填写办理结果。', fees: expect.stringContaining('金额格式不对') } });
     expect((await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('accepted');
@@ -60,7 +62,13 @@ describe('the resolve modal (R8f, R8g)', () => {
     const viewId = 'VRESOLVE1';
     await h.submit(slackViewSubmission(U.xinchengField, 'ticket.resolve', { result: '已更换', work_done: '更换暖气片2组', fees: '1,2x' }, meta, { viewId }));
     const ok = await h.submit(
-      slackViewSubmission(U.xinchengField, 'ticket.resolve', { result: '已更换', work_done: '更换暖气片2组', materials: '钢制暖气片600型 20片', fees: '1860.5', signed: { checked: ['signed'] } }, meta, { viewId }),
+      slackViewSubmission(
+        U.xinchengField,
+        'ticket.resolve',
+        { result: '已更换', work_done: '更换暖气片2组', materials: '钢制暖气片600型 20片', fees: '1860.5', signed: { checked: ['signed'] } },
+        meta,
+        { viewId },
+      ),
     );
     expect(ok.body).toBe('');
     const stored = await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id }, include: { form: true } });
@@ -86,12 +94,16 @@ describe('the transfer modal', () => {
     await clickOn(h, U.xinchengCoord, card, 'ticket.transfer');
     const { view, meta } = lastModal(h);
     expect(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.block_id)).toEqual(['branch', 'unit', 'reason']);
-    const bad = await h.submit(slackViewSubmission(U.xinchengCoord, 'ticket.transfer', { branch: { option: 'huimin' }, unit: { option: 'yuquan-field' }, reason: '' }, meta));
+    const bad = await h.submit(
+      slackViewSubmission(U.xinchengCoord, 'ticket.transfer', { branch: { option: 'huimin' }, unit: { option: 'yuquan-field' }, reason: '' }, meta),
+    );
     expect(Object.keys(bad.json().errors).sort()).toEqual(['reason', 'unit']);
     const same = await h.submit(slackViewSubmission(U.xinchengCoord, 'ticket.transfer', { branch: { option: 'xincheng' }, unit: null, reason: '试试' }, meta));
     expect(same.json().errors).toEqual({ branch: expect.stringContaining('工单已在这里') });
 
-    await h.submit(slackViewSubmission(U.xinchengCoord, 'ticket.transfer', { branch: { option: 'huimin' }, unit: null, reason: '该楼栋由回民分公司供热' }, meta));
+    await h.submit(
+      slackViewSubmission(U.xinchengCoord, 'ticket.transfer', { branch: { option: 'huimin' }, unit: null, reason: '该楼栋由回民分公司供热' }, meta),
+    );
     await h.drain();
 
     const stored = await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id } });

@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const mention = (ts: string) => slackEvent({ type: 'app_mention', user: U.agent, text: '<@UFAKEBOT> help', channel: 'C0CENTRE01', ts }, { eventId: `Ev-${ts}` });
+const mention = (ts: string) =>
+  slackEvent({ type: 'app_mention', user: U.agent, text: '<@UFAKEBOT> help', channel: 'C0CENTRE01', ts }, { eventId: `Ev-${ts}` });
 
 describe('POST /slack/events', () => {
   it('answers Slack’s URL verification', async () => {

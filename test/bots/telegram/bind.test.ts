@@ -63,7 +63,7 @@ describe('binding', () => {
     expect((await resident(u)).bindFailures).toBe(0);
   });
 
-  it('links by sharing one\'s own phone number, and refuses someone else\'s contact card', async () => {
+  it("links by sharing one's own phone number, and refuses someone else's contact card", async () => {
     const u = newUser();
     await h.post(telegramContact(u, '+86 152 6018 1590', { own: false }));
     expect(h.lastText(u)).toContain('请分享您自己的手机号');

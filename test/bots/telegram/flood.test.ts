@@ -19,7 +19,7 @@ describe('a flood of reports from one resident', () => {
     expect(h.lastText(u)).toBe('您一分钟内已经报了好几次了，我们都收到了。请在 14:01 以后再报新的问题；紧急情况请直接拨打客服热线 0471-96556。');
     // another resident is not held back
     const other = telegramUser(7002);
-    await h.say(other, '/bind 1010007920 ' + (await h.core.db.customer.findUniqueOrThrow({ where: { account: '1010007920' } })).phone.slice(-4));
+    await h.say(other, `/bind 1010007920 ${(await h.core.db.customer.findUniqueOrThrow({ where: { account: '1010007920' } })).phone.slice(-4)}`);
     await h.say(other, '家里暖气片漏水了');
     expect(await h.core.db.ticket.count()).toBe(before + RESIDENT_REPORTS_PER_MINUTE + 1);
     h.core.clock.advance(61_000);

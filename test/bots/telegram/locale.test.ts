@@ -44,7 +44,12 @@ it('/lang switches the language, and the English menu buttons work', async () =>
   await h.say(u, '/start');
   await h.tap(u, 'English');
   expect(h.lastText(u)).toBe('OK, I will write to you in English from now on.');
-  expect(h.last(u).reply_markup.keyboard.flat().map((b: { text: string }) => b.text)).toContain('📋 My tickets');
+  expect(
+    h
+      .last(u)
+      .reply_markup.keyboard.flat()
+      .map((b: { text: string }) => b.text),
+  ).toContain('📋 My tickets');
   await h.say(u, '📋 My tickets');
   expect(h.lastText(u)).toBe('You have no open tickets. Tell me any time something is wrong.');
   await h.say(u, '/lang zh-CN');

@@ -43,7 +43,15 @@ describe('a report in one sentence', () => {
     expect(reply).toContain('2026-11-29 14:00 前处理完毕');
 
     const t = await ticketOf(number);
-    expect(t).toMatchObject({ kind: 'complaint', category: 'no_heat', source: 'telegram', branchId: 'xincheng', verified: true, description: '暖气不热，室温只有15度', firstResponder: 'telegram' });
+    expect(t).toMatchObject({
+      kind: 'complaint',
+      category: 'no_heat',
+      source: 'telegram',
+      branchId: 'xincheng',
+      verified: true,
+      description: '暖气不热，室温只有15度',
+      firstResponder: 'telegram',
+    });
     // The proposal's buttons are gone, so it cannot be submitted again by mistake.
     expect(buttonsOf(h.fake.message(wang.id, proposal.message_id)!)).toEqual([]);
   });
@@ -166,7 +174,14 @@ describe('a resident without a heating account', () => {
     const texts = h.botTexts(u);
     expect(texts.at(-2)).toContain('已记下您的地址：金桥新村');
     const t = await ticketOf(numberIn(h.lastText(u)));
-    expect(t).toMatchObject({ category: 'no_heat', description: '暖气不热，家里很冷', communityId: 'c035', branchId: 'jinqiao', verified: false, customerId: null });
+    expect(t).toMatchObject({
+      category: 'no_heat',
+      description: '暖气不热，家里很冷',
+      communityId: 'c035',
+      branchId: 'jinqiao',
+      verified: false,
+      customerId: null,
+    });
     expect(h.lastText(u)).toContain('金桥供热分公司');
     expect(h.lastText(u)).toContain('电话核实');
 

@@ -80,7 +80,7 @@ describe('outbox deliveries to Telegram', () => {
     h.core.clock.set('2026-11-28T06:00:00Z');
   });
 
-  it('under a share of 429s (the fake\'s fault mode) every message still arrives, once', async () => {
+  it("under a share of 429s (the fake's fault mode) every message still arrives, once", async () => {
     const { u, row } = await acceptedReport(9104);
     let n = 0;
     h.fake.faults = { rateLimitRate: 0.5, retryAfterSec: 2, methods: ['sendMessage'], random: () => (n++ % 2 === 0 ? 0 : 0.9) };

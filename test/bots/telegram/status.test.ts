@@ -26,7 +26,7 @@ it('/status with nothing open says so', async () => {
   expect(h.lastText(wang)).toBe('您目前没有处理中的工单。有问题随时告诉我。');
 });
 
-it('lists the resident\'s open tickets and shows a timeline in plain words, with local times', async () => {
+it("lists the resident's open tickets and shows a timeline in plain words, with local times", async () => {
   await h.say(wang, '暖气不热，室温15度');
   await h.tap(wang, '提交');
   const number = numberIn(h.lastText(wang));
@@ -56,7 +56,7 @@ it('hears a typed ticket number too', async () => {
   expect(h.lastText(wang)).toContain(`工单 ${number}`);
 });
 
-it('shows tickets taken by phone for the resident\'s account, but never another resident\'s ticket', async () => {
+it("shows tickets taken by phone for the resident's account, but never another resident's ticket", async () => {
   const phoned = await createTicket(h.core, hotlineComplaint({ customerAccount: '1010000000' }));
   await h.say(neighbour, '暖气不热，只有12度');
   await h.tap(neighbour, '提交');
@@ -72,7 +72,7 @@ it('shows tickets taken by phone for the resident\'s account, but never another 
   expect(h.lastText(wang)).toBe('没有找到这张工单，或者它不是您报的。发送 /status 查看您的工单。');
 });
 
-it('splits a long timeline under Telegram\'s 4096-character limit, keeping every line', async () => {
+it("splits a long timeline under Telegram's 4096-character limit, keeping every line", async () => {
   const many = telegramUser(4003);
   await h.say(many, '/bind 1010000000 1590');
   await h.say(many, '家里暖气不热，室温16度');

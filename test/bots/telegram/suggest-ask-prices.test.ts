@@ -25,7 +25,12 @@ describe('suggestions (R17-R19)', () => {
     await h.say(u, '/suggest 希望停暖前能提前一周通知');
     const reply = h.lastText(u);
     expect(reply).toMatch(/^感谢您的建议！已登记为 S20261128-\d{4}/);
-    expect(await ticketOf(numberIn(reply))).toMatchObject({ kind: 'suggestion', description: '希望停暖前能提前一周通知', source: 'telegram', branchId: 'xincheng' });
+    expect(await ticketOf(numberIn(reply))).toMatchObject({
+      kind: 'suggestion',
+      description: '希望停暖前能提前一周通知',
+      source: 'telegram',
+      branchId: 'xincheng',
+    });
   });
 
   it('the menu button asks for it, and the answer is stored, even from a resident without an account', async () => {
@@ -83,7 +88,7 @@ describe('questions', () => {
 });
 
 describe('prices (R9-R13)', () => {
-  it('show the branch\'s own prices over the company\'s (jinqiao labour 45 yuan an hour)', async () => {
+  it("show the branch's own prices over the company's (jinqiao labour 45 yuan an hour)", async () => {
     const jinqiao = await bound('1010269280', '0201');
     await h.say(jinqiao, '/prices');
     const text = h.lastText(jinqiao);

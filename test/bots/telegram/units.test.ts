@@ -65,7 +65,14 @@ describe('splitText', () => {
 describe('questions are read back from their own text', () => {
   it.each(LOCALES)('every prompt in %s, with the values it quoted', (locale) => {
     for (const key of PROMPTS) {
-      const vars = { account: '1010000000', kind: '投诉/报修', category: '暖气不热', text: '第一行\n第二行：室温15度', materials: '自备材料', number: 'T20261128-0001' };
+      const vars = {
+        account: '1010000000',
+        kind: '投诉/报修',
+        category: '暖气不热',
+        text: '第一行\n第二行：室温15度',
+        materials: '自备材料',
+        number: 'T20261128-0001',
+      };
       const m = readPrompt(t(locale, `telegram.prompt.${key}`, vars));
       expect(m?.key).toBe(key);
       for (const [k, v] of Object.entries(m!.vars)) expect(v).toBe(vars[k as keyof typeof vars]);
@@ -80,7 +87,9 @@ describe('questions are read back from their own text', () => {
 
 describe('the FAQ', () => {
   it('has a title, keywords and an answer in both languages for every entry', () => {
-    for (const l of LOCALES) for (const id of FAQ_IDS) for (const part of ['title', 'keywords', 'answer']) expect(has(l, `telegram.faq.${id}.${part}`), `${l} ${id} ${part}`).toBe(true);
+    for (const l of LOCALES)
+      for (const id of FAQ_IDS)
+        for (const part of ['title', 'keywords', 'answer']) expect(has(l, `telegram.faq.${id}.${part}`), `${l} ${id} ${part}`).toBe(true);
   });
 
   it('finds the entry a question is about, in either language', () => {
@@ -123,7 +132,7 @@ describe('the keyword classifier (used until a trained one is given)', () => {
 });
 
 describe('words live in locales', () => {
-  it('no Chinese text is written in the bot\'s source (conventions 5)', () => {
+  it("no Chinese text is written in the bot's source (conventions 5)", () => {
     const root = resolve(import.meta.dirname, '../../../src/bots/telegram');
     const files: string[] = [];
     const walk = (dir: string) => {

@@ -31,7 +31,7 @@ describe('the secret token', () => {
   it.each([
     ['missing', {}],
     ['wrong', { 'x-telegram-bot-api-secret-token': 'not-the-secret' }],
-    ['almost right', { 'x-telegram-bot-api-secret-token': TG_SECRET.slice(0, -1) + 'X' }],
+    ['almost right', { 'x-telegram-bot-api-secret-token': `${TG_SECRET.slice(0, -1)}X` }],
   ])('%s: 401 and no side effect', async (_name, headers) => {
     const u = newUser();
     h.fake.clearCalls();
@@ -44,7 +44,12 @@ describe('the secret token', () => {
   });
 
   it('a body that is not an update is refused with 400', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/telegram/webhook', headers: { 'x-telegram-bot-api-secret-token': TG_SECRET }, payload: { hello: 'world' } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/telegram/webhook',
+      headers: { 'x-telegram-bot-api-secret-token': TG_SECRET },
+      payload: { hello: 'world' },
+    });
     expect(res.statusCode).toBe(400);
   });
 });
@@ -126,7 +131,12 @@ describe('a failure before the update is recorded', () => {
     const app = Fastify();
     await app.register(telegramWebhookPlugin, { bot, secret: TG_SECRET, log: { info() {}, warn() {}, error() {} } });
     try {
-      const res = await app.inject({ method: 'POST', url: '/telegram/webhook', headers: { 'x-telegram-bot-api-secret-token': TG_SECRET }, payload: telegramText(newUser(), '暖气不热') });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/telegram/webhook',
+        headers: { 'x-telegram-bot-api-secret-token': TG_SECRET },
+        payload: telegramText(newUser(), '暖气不热'),
+      });
       expect(res.statusCode).toBe(500);
       expect(await broken.db.ticket.count()).toBe(0);
     } finally {
@@ -141,7 +151,11 @@ describe('a failure inside a handler', () => {
     const errors: object[] = [];
     const broken = await startTelegramHarness({
       seed: false,
-      classifier: { classify: () => { throw new Error('classifier exploded'); } },
+      classifier: {
+        classify: () => {
+          throw new Error('classifier exploded');
+        },
+      },
       log: { info() {}, warn() {}, error: (obj) => void errors.push(obj) },
     });
     try {

@@ -57,13 +57,13 @@ describe('a bad corpus fails at start-up with a code', () => {
 
   it('an unknown category is corpus_invalid', () => {
     const path = join(dir, 'unknown.jsonl');
-    writeFileSync(path, JSON.stringify({ text: '暖气不热', category: 'cold', kind: 'complaint', lang: 'zh' }) + '\n');
+    writeFileSync(path, `${JSON.stringify({ text: '暖气不热', category: 'cold', kind: 'complaint', lang: 'zh' })}\n`);
     expect(codeOf(() => loadCorpus(path))).toBe('classifier_corpus_invalid');
   });
 
   it('a handful of lines is corpus_too_small', () => {
     const path = join(dir, 'tiny.jsonl');
-    writeFileSync(path, [line('暖气不热'), line('屋里很冷')].join('\n') + '\n');
+    writeFileSync(path, `${[line('暖气不热'), line('屋里很冷')].join('\n')}\n`);
     expect(codeOf(() => loadCorpus(path))).toBe('classifier_corpus_too_small');
   });
 });

@@ -47,7 +47,7 @@ describe('messages that are not ordinary sentences', () => {
   it(`a message of exactly ${MAX_TEXT_CHARS} characters is classified whole`, () => {
     let text = '暖气不热，';
     while (text.length < MAX_TEXT_CHARS - 12) text += '屋里很冷，';
-    text = (text + '户号12345678').padEnd(MAX_TEXT_CHARS, '冷');
+    text = `${text}户号12345678`.padEnd(MAX_TEXT_CHARS, '冷');
     expect(text.length).toBe(MAX_TEXT_CHARS);
     const result = residentWrites(text);
     expect(result.reasons).not.toContain('truncated');

@@ -7,7 +7,7 @@ import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 
-const MIN = 60_000;
+const _MIN = 60_000;
 let core: TestCore;
 beforeAll(async () => {
   core = await makeTestCore();

@@ -79,8 +79,14 @@ describe('alerts survive restarts and several instances', () => {
 
 describe('scheduled reports (R8i, R8l)', () => {
   it('stores the next daily summary at 08:00 local and the forms list on the 1st and 16th', () => {
-    expect(nextOccurrence('report_daily', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_daily:2026-11-29', dueAt: new Date('2026-11-29T00:00:00Z') });
-    expect(nextOccurrence('report_forms', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_forms:2026-12-01', dueAt: new Date('2026-12-01T01:00:00Z') });
+    expect(nextOccurrence('report_daily', new Date('2026-11-28T06:00:00Z'))).toEqual({
+      key: 'report_daily:2026-11-29',
+      dueAt: new Date('2026-11-29T00:00:00Z'),
+    });
+    expect(nextOccurrence('report_forms', new Date('2026-11-28T06:00:00Z'))).toEqual({
+      key: 'report_forms:2026-12-01',
+      dueAt: new Date('2026-12-01T01:00:00Z'),
+    });
   });
 
   it('sends the daily summary per branch and for the company once, and schedules the next day', async () => {
@@ -114,7 +120,10 @@ describe('scheduled reports (R8i, R8l)', () => {
 describe('the monthly KPI report (R25-R30)', () => {
   it('is due on the 1st at 08:30 local and names the month that ended', async () => {
     const { fireDueAlerts: fire } = await import('../../../src/core/deadlines/fire-due-alerts.js');
-    expect(nextOccurrence('report_monthly', new Date('2026-11-28T06:00:00Z'))).toEqual({ key: 'report_monthly:2026-12-01', dueAt: new Date('2026-12-01T00:30:00Z') });
+    expect(nextOccurrence('report_monthly', new Date('2026-11-28T06:00:00Z'))).toEqual({
+      key: 'report_monthly:2026-12-01',
+      dueAt: new Date('2026-12-01T00:30:00Z'),
+    });
     const c = await makeTestCore({ start: '2026-12-31T12:00:00Z' });
     try {
       await ensureReportsScheduled(c);

@@ -16,7 +16,12 @@ describe('housekeeping over a season', () => {
     const at = (daysAgo: number) => new Date(now - daysAgo * DAY);
     // a season's worth of old receipts: more than one chunk of 5,000
     await core.db.inboundReceipt.createMany({ data: Array.from({ length: 5003 }, (_, i) => ({ key: `telegram:${i}`, receivedAt: at(8 + (i % 50)) })) });
-    await core.db.inboundReceipt.createMany({ data: [{ key: 'telegram:yesterday', receivedAt: at(1) }, { key: 'slack:6-days', receivedAt: at(6) }] });
+    await core.db.inboundReceipt.createMany({
+      data: [
+        { key: 'telegram:yesterday', receivedAt: at(1) },
+        { key: 'slack:6-days', receivedAt: at(6) },
+      ],
+    });
     const message = (key: string, state: string, sentDaysAgo: number | null, createdDaysAgo: number) => ({
       key,
       platform: 'slack',
@@ -39,7 +44,11 @@ describe('housekeeping over a season', () => {
 
     expect(await pruneOldRows(core)).toEqual({ receipts: 5003, sentMessages: 1 });
     expect((await core.db.inboundReceipt.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key)).toEqual(['slack:6-days', 'telegram:yesterday']);
-    expect((await core.db.outboxMessage.findMany({ orderBy: { key: 'asc' } })).map((m) => m.key)).toEqual(['dead-long-ago', 'pending-long-ago', 'sent-last-week']);
+    expect((await core.db.outboxMessage.findMany({ orderBy: { key: 'asc' } })).map((m) => m.key)).toEqual([
+      'dead-long-ago',
+      'pending-long-ago',
+      'sent-last-week',
+    ]);
     expect(await pruneOldRows(core)).toEqual({ receipts: 0, sentMessages: 0 });
   });
 });

@@ -171,9 +171,23 @@ describe('the period', () => {
   it('judges a running period as of now: a complaint not yet due is pending, one past its deadline is late', async () => {
     const c2 = await makeTestCore({ start: '2026-12-10T09:00:00+08:00' });
     try {
-      await createTicket(c2, { kind: 'complaint', category: 'billing', source: 'hotline', description: '账单有误', firstResponder: 'staff:agent01', communityId: 'c018' });
+      await createTicket(c2, {
+        kind: 'complaint',
+        category: 'billing',
+        source: 'hotline',
+        description: '账单有误',
+        firstResponder: 'staff:agent01',
+        communityId: 'c018',
+      });
       c2.clock.set('2026-12-01T09:00:00+08:00');
-      await createTicket(c2, { kind: 'complaint', category: 'no_heat', source: 'hotline', description: '不热', firstResponder: 'staff:agent01', communityId: 'c018' });
+      await createTicket(c2, {
+        kind: 'complaint',
+        category: 'no_heat',
+        source: 'hotline',
+        description: '不热',
+        firstResponder: 'staff:agent01',
+        communityId: 'c018',
+      });
       c2.clock.set('2026-12-10T10:00:00+08:00');
       const dec = calendarMonth(2026, 12);
       const r = await computeKpis(c2, { from: dec.from, to: dec.to });

@@ -27,7 +27,10 @@ import { recordCallback } from '../../../src/core/tickets/record-callback.js';
 import { transitionTicket, type StepInput } from '../../../src/core/tickets/transition-ticket.js';
 import type { TestCore } from '../../helpers/core.js';
 
-export const PHONES = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`P${i + 1}`, `1390000${String(i + 1).padStart(4, '0')}`])) as Record<string, string>;
+export const PHONES = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`P${i + 1}`, `1390000${String(i + 1).padStart(4, '0')}`])) as Record<
+  string,
+  string
+>;
 
 /** The moment the report is read: 3 December 2026, 10:00 local. */
 export const REPORT_TIME = '2026-12-03T10:00:00+08:00';
@@ -55,7 +58,13 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
   };
   const step = (name: string, local: string, action: StepInput['action'], extra: Partial<StepInput> = {}) => {
     at(local);
-    return transitionTicket(core, { number: numbers[name], action, actor: 'staff:xincheng-field1', note: action === 'resolve' ? '已修复' : undefined, ...extra });
+    return transitionTicket(core, {
+      number: numbers[name],
+      action,
+      actor: 'staff:xincheng-field1',
+      note: action === 'resolve' ? '已修复' : undefined,
+      ...extra,
+    });
   };
   const pendingCallback = async (name: string) => {
     const t = await core.db.ticket.findUniqueOrThrow({ where: { number: numbers[name] } });
@@ -132,7 +141,14 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
 
   await open('T', '2026-11-18T10:00', { communityId: undefined, address: '不知道哪个小区', contactPhone: PHONES.P8 });
 
-  await open('S', '2026-11-19T10:00', { kind: 'suggestion', category: 'other', source: 'suggestion_box', firstResponder: 'suggestion_box', topic: '收费窗口', description: '希望延长收费窗口时间' });
+  await open('S', '2026-11-19T10:00', {
+    kind: 'suggestion',
+    category: 'other',
+    source: 'suggestion_box',
+    firstResponder: 'suggestion_box',
+    topic: '收费窗口',
+    description: '希望延长收费窗口时间',
+  });
 
   await open('H', '2026-11-20T10:00', { communityId: 'c010', contactPhone: PHONES.P7 });
   await step('H', '2026-11-20T10:30', 'transfer', { actor: 'staff:agent01', branchId: 'xincheng', note: '地址属于新城' });

@@ -51,7 +51,7 @@ describe('assessment periods in local time (八)', () => {
     const cases = [
       { from: '2026-11-10', to: '2026-11-10' },
       { from: '2026-11-10', to: '2026-11-01' },
-      { from: '2026-11-10' , period: 'custom' },
+      { from: '2026-11-10', period: 'custom' },
       { period: 'year' },
       { period: '2026-13' },
       { period: 'month', to: '2026-12-01' },

@@ -55,7 +55,15 @@ function draft(over: Partial<TicketDraft> = {}): TicketDraft {
   };
 }
 
-const created = (): EventDraft => ({ at: core.clock.now(), type: 'created', actor: 'staff:agent01', fromStatus: null, toStatus: 'received', note: null, data: null });
+const created = (): EventDraft => ({
+  at: core.clock.now(),
+  type: 'created',
+  actor: 'staff:agent01',
+  fromStatus: null,
+  toStatus: 'received',
+  note: null,
+  data: null,
+});
 
 function filing(over: Partial<Filing> = {}): Filing {
   return { counter: DAY, ticket: draft(), events: [created()], photos: [], owes: () => ({ messages: [], alerts: [] }), ...over };
@@ -66,7 +74,13 @@ function message(key: string): OutboxRow {
   return { key, platform: 'slack', target: 'C-DISPATCH', kind: 'ticket_card', payload: '{}', state: 'pending', attempts: 0, nextAt: at, createdAt: at };
 }
 
-const alert = (ticketId: number, key: string): AlertRow => ({ key, ticketId, kind: 'ack_overdue', dueAt: new Date(core.clock.now().getTime() + 60_000), data: null });
+const alert = (ticketId: number, key: string): AlertRow => ({
+  key,
+  ticketId,
+  kind: 'ack_overdue',
+  dueAt: new Date(core.clock.now().getTime() + 60_000),
+  data: null,
+});
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -91,7 +105,9 @@ describe('the intake store', () => {
   });
 
   it('the stored ticket is what file returns, the schema defaults included', async () => {
-    const t = await core.stores.intake.file(filing({ ticket: draft({ verified: true, residentId, contactName: '王', branchId: 'xincheng', status: 'dispatched' }) }));
+    const t = await core.stores.intake.file(
+      filing({ ticket: draft({ verified: true, residentId, contactName: '王', branchId: 'xincheng', status: 'dispatched' }) }),
+    );
     const stored = await core.db.ticket.findUniqueOrThrow({ where: { id: t.id } });
     expect(t).toEqual(stored);
     expect(t).toMatchObject({ version: 0, transferCount: 0, reopenCount: 0, conductConfirmed: false, assigneeId: null, satisfaction: null, verified: true });
@@ -119,8 +135,12 @@ describe('the intake store', () => {
   });
 
   it('a message or alert owed already is kept as it is, not doubled, and the filing goes through', async () => {
-    const t = await core.stores.intake.file(filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }));
-    const again = await core.stores.intake.file(filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }));
+    const t = await core.stores.intake.file(
+      filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }),
+    );
+    const again = await core.stores.intake.file(
+      filing({ owes: ({ ticketId }) => ({ messages: [message('shared:1')], alerts: [alert(ticketId, 'shared:alert')] }) }),
+    );
     expect(seq(again)).toBe(seq(t) + 1);
     expect(await core.db.outboxMessage.count({ where: { key: 'shared:1' } })).toBe(1);
     expect((await core.db.scheduledAlert.findUniqueOrThrow({ where: { key: 'shared:alert' } })).ticketId).toBe(t.id);
@@ -129,7 +149,9 @@ describe('the intake store', () => {
   it('a replayed Submit is refused and stores nothing', async () => {
     const first = await core.stores.intake.file(filing({ onceKey: 'telegram:submit:1' }));
     const before = await count();
-    expect(await codeOf(core.stores.intake.file(filing({ onceKey: 'telegram:submit:1', owes: () => ({ messages: [message('replay:1')], alerts: [] }) })))).toBe('already_filed');
+    expect(await codeOf(core.stores.intake.file(filing({ onceKey: 'telegram:submit:1', owes: () => ({ messages: [message('replay:1')], alerts: [] }) })))).toBe(
+      'already_filed',
+    );
     expect(await count()).toEqual(before);
     expect(await core.db.inboundReceipt.count({ where: { key: 'telegram:submit:1' } })).toBe(1);
     // the refused one drew no number
@@ -183,9 +205,14 @@ describe('the intake store', () => {
   });
 
   it('a photo goes to the resident’s newest open ticket of the window, or is not stored', async () => {
-    const other = (await core.db.resident.create({ data: { telegramUserId: '502', chatId: '502', locale: 'zh-CN', createdAt: core.clock.now(), updatedAt: core.clock.now() } })).id;
+    const other = (
+      await core.db.resident.create({
+        data: { telegramUserId: '502', chatId: '502', locale: 'zh-CN', createdAt: core.clock.now(), updatedAt: core.clock.now() },
+      })
+    ).id;
     const since = core.clock.now();
-    const attach = (fileId: string) => core.stores.intake.attachPhoto({ residentId: other, statuses: ['received', 'dispatched'], since, fileId, at: core.clock.now() });
+    const attach = (fileId: string) =>
+      core.stores.intake.attachPhoto({ residentId: other, statuses: ['received', 'dispatched'], since, fileId, at: core.clock.now() });
     expect(await attach('lost')).toBeNull();
     core.clock.advance(1_000);
     await core.stores.intake.file(filing({ ticket: draft({ residentId: other }) }));
@@ -198,7 +225,9 @@ describe('the intake store', () => {
 
   it('a resident’s note stores its event, answers the callback once, and owes its messages', async () => {
     const t = await core.stores.intake.file(filing());
-    const cb = await core.db.callback.create({ data: { ticketId: t.id, channel: 'telegram', status: 'answered', result: 'dissatisfied', createdAt: core.clock.now() } });
+    const cb = await core.db.callback.create({
+      data: { ticketId: t.id, channel: 'telegram', status: 'answered', result: 'dissatisfied', createdAt: core.clock.now() },
+    });
     const note = (text: string) =>
       core.stores.intake.addNote({
         ticketId: t.id,

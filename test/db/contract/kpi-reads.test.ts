@@ -16,7 +16,15 @@ const day = (d: number, h = 0, m = 0) => new Date(Date.UTC(2026, 10, d, h, m));
 let n = 0;
 
 async function ticket(over: Partial<Prisma.TicketUncheckedCreateInput>) {
-  const base = { number: `T-${++n}`, kind: 'complaint', category: 'no_heat', source: 'telegram', status: 'accepted', description: '暖气不热', firstResponder: 'telegram' };
+  const base = {
+    number: `T-${++n}`,
+    kind: 'complaint',
+    category: 'no_heat',
+    source: 'telegram',
+    status: 'accepted',
+    description: '暖气不热',
+    firstResponder: 'telegram',
+  };
   return core.db.ticket.create({ data: { ...base, ...over } });
 }
 
@@ -24,15 +32,51 @@ beforeAll(async () => {
   core = await makeTestCore();
   kpis = core.stores.kpis;
   // xincheng: a repair on site in 30 minutes, resolved and closed in time, customer satisfied
-  const a = await ticket({ branchId: 'xincheng', status: 'closed', createdAt: day(2), dispatchedAt: day(2), arrivedAt: day(2, 0, 30), resolvedAt: day(2, 2), closedAt: day(2, 3), resolveDueAt: day(5), satisfaction: 'satisfied', conductConfirmed: false });
+  const a = await ticket({
+    branchId: 'xincheng',
+    status: 'closed',
+    createdAt: day(2),
+    dispatchedAt: day(2),
+    arrivedAt: day(2, 0, 30),
+    resolvedAt: day(2, 2),
+    closedAt: day(2, 3),
+    resolveDueAt: day(5),
+    satisfaction: 'satisfied',
+    conductConfirmed: false,
+  });
   // xincheng: a billing complaint still open at the end, its deadline after the end (pending)
   await ticket({ branchId: 'xincheng', category: 'billing', createdAt: day(3), dispatchedAt: day(3), resolveDueAt: new Date('2026-12-10T00:00:00Z') });
   // huimin: a primary leak repaired after 48 hours (late for R27), in time for its deadline
-  const c = await ticket({ branchId: 'huimin', category: 'leak', scope: 'primary', status: 'resolved', createdAt: day(4), dispatchedAt: day(4), resolvedAt: day(6), resolveDueAt: day(10) });
+  const c = await ticket({
+    branchId: 'huimin',
+    category: 'leak',
+    scope: 'primary',
+    status: 'resolved',
+    createdAt: day(4),
+    dispatchedAt: day(4),
+    resolvedAt: day(6),
+    resolveDueAt: day(10),
+  });
   // held by xincheng at the end, transferred to huimin after it
-  const d = await ticket({ branchId: 'huimin', category: 'staff_conduct', conductConfirmed: true, createdAt: day(20), dispatchedAt: new Date('2026-12-02T00:00:00Z'), transferCount: 1, resolveDueAt: new Date('2026-12-05T00:00:00Z') });
+  const d = await ticket({
+    branchId: 'huimin',
+    category: 'staff_conduct',
+    conductConfirmed: true,
+    createdAt: day(20),
+    dispatchedAt: new Date('2026-12-02T00:00:00Z'),
+    transferCount: 1,
+    resolveDueAt: new Date('2026-12-05T00:00:00Z'),
+  });
   await core.db.ticketEvent.create({ data: { ticketId: d.id, at: day(20), type: 'dispatched', actor: 'system', toStatus: 'dispatched' } });
-  await core.db.ticketEvent.create({ data: { ticketId: d.id, at: new Date('2026-12-02T00:00:00Z'), type: 'transferred', actor: 'staff:li', data: JSON.stringify({ fromBranchId: 'xincheng', toBranchId: 'huimin' }) } });
+  await core.db.ticketEvent.create({
+    data: {
+      ticketId: d.id,
+      at: new Date('2026-12-02T00:00:00Z'),
+      type: 'transferred',
+      actor: 'staff:li',
+      data: JSON.stringify({ fromBranchId: 'xincheng', toBranchId: 'huimin' }),
+    },
+  });
   // no branch yet: the centre's triage queue
   await ticket({ status: 'received', category: 'other', createdAt: day(5) });
   // left out: cancelled, a duplicate, another period, not a complaint
@@ -42,15 +86,38 @@ beforeAll(async () => {
   await ticket({ branchId: 'xincheng', kind: 'consultation', createdAt: day(7) });
 
   // R28: one customer answered about tickets of both branches; the latest answer decides for the company
-  await core.db.callback.create({ data: { ticketId: a.id, channel: 'telegram', status: 'answered', result: 'satisfied', customerKey: 'acc:1', createdAt: day(2, 4), answeredAt: day(2, 5) } });
-  await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'dissatisfied', customerKey: 'acc:1', createdAt: day(7), answeredAt: day(7, 1) } });
+  await core.db.callback.create({
+    data: { ticketId: a.id, channel: 'telegram', status: 'answered', result: 'satisfied', customerKey: 'acc:1', createdAt: day(2, 4), answeredAt: day(2, 5) },
+  });
+  await core.db.callback.create({
+    data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'dissatisfied', customerKey: 'acc:1', createdAt: day(7), answeredAt: day(7, 1) },
+  });
   // another customer: basically satisfied; one not reached is not surveyed
-  await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'fairly', customerKey: 'acc:2', createdAt: day(7), answeredAt: day(8) } });
+  await core.db.callback.create({
+    data: { ticketId: c.id, channel: 'phone', status: 'answered', result: 'fairly', customerKey: 'acc:2', createdAt: day(7), answeredAt: day(8) },
+  });
   await core.db.callback.create({ data: { ticketId: c.id, channel: 'phone', status: 'unreachable', customerKey: 'acc:3', attempts: 3, createdAt: day(7) } });
 
   // suggestions: two on one topic (one answered), one without a topic, one of another period
-  await ticket({ kind: 'suggestion', category: 'other', topic: ' 收费窗口 ', branchId: 'xincheng', status: 'closed', createdAt: day(10), closedAt: day(12), description: '窗口太少' });
-  await ticket({ kind: 'suggestion', category: 'other', topic: '收费窗口', branchId: 'xincheng', status: 'received', createdAt: day(11), description: '延长时间' });
+  await ticket({
+    kind: 'suggestion',
+    category: 'other',
+    topic: ' 收费窗口 ',
+    branchId: 'xincheng',
+    status: 'closed',
+    createdAt: day(10),
+    closedAt: day(12),
+    description: '窗口太少',
+  });
+  await ticket({
+    kind: 'suggestion',
+    category: 'other',
+    topic: '收费窗口',
+    branchId: 'xincheng',
+    status: 'received',
+    createdAt: day(11),
+    description: '延长时间',
+  });
   await ticket({ kind: 'suggestion', category: 'billing', branchId: 'huimin', status: 'received', createdAt: day(12), description: '线上缴费' });
   await ticket({ kind: 'suggestion', category: 'other', branchId: 'huimin', status: 'received', createdAt: new Date(day(1).getTime() - 1) });
 });
@@ -76,7 +143,17 @@ describe('KPI counts', () => {
       reopened: 0,
       conduct: 1,
     });
-    expect(rows.get('huimin')).toMatchObject({ repairs: 1, repairsTimely: 0, repairsPending: 0, assigned: 1, finished: 1, inTime: 1, pending: 0, satisfied: 0, conduct: 0 });
+    expect(rows.get('huimin')).toMatchObject({
+      repairs: 1,
+      repairsTimely: 0,
+      repairsPending: 0,
+      assigned: 1,
+      finished: 1,
+      inTime: 1,
+      pending: 0,
+      satisfied: 0,
+      conduct: 0,
+    });
     expect(rows.get(null)).toMatchObject({ repairs: 0, assigned: 1, finished: 0, pending: 1 });
   });
 

@@ -17,19 +17,27 @@ beforeAll(async () => {
   core = await makeTestCore();
   views = core.stores.views;
   const base = { kind: 'complaint', category: 'no_heat', source: 'telegram', description: '暖气不热', firstResponder: 'telegram', createdAt: t0 };
-  const a = await core.db.ticket.create({ data: { ...base, number: 'T20261128-0001', status: 'resolved', verified: true, branchId: 'xincheng', resolvedAt: later(90) } });
+  const a = await core.db.ticket.create({
+    data: { ...base, number: 'T20261128-0001', status: 'resolved', verified: true, branchId: 'xincheng', resolvedAt: later(90) },
+  });
   const b = await core.db.ticket.create({ data: { ...base, number: 'T20261128-0002', status: 'received' } });
   withAll = a.id;
   bare = b.id;
   // written out of order: the view sorts them by time, then id
-  await core.db.ticketEvent.create({ data: { ticketId: a.id, at: later(90), type: 'resolved', actor: 'staff:wang', fromStatus: 'arrived', toStatus: 'resolved' } });
+  await core.db.ticketEvent.create({
+    data: { ticketId: a.id, at: later(90), type: 'resolved', actor: 'staff:wang', fromStatus: 'arrived', toStatus: 'resolved' },
+  });
   await core.db.ticketEvent.create({ data: { ticketId: a.id, at: t0, type: 'created', actor: 'telegram', toStatus: 'received', data: '{"via":"bot"}' } });
   await core.db.ticketEvent.create({ data: { ticketId: a.id, at: t0, type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched' } });
   await core.db.ticketEvent.create({ data: { ticketId: b.id, at: t0, type: 'created', actor: 'telegram', toStatus: 'received' } });
   await core.db.ticketPhoto.create({ data: { ticketId: a.id, fileId: 'photo-1', createdAt: t0 } });
-  await core.db.serviceForm.create({ data: { ticketId: a.id, workDone: '更换阀门', feesCents: 1200, signed: true, serviceDate: later(80), createdBy: 'staff:wang', createdAt: later(85) } });
+  await core.db.serviceForm.create({
+    data: { ticketId: a.id, workDone: '更换阀门', feesCents: 1200, signed: true, serviceDate: later(80), createdBy: 'staff:wang', createdAt: later(85) },
+  });
   await core.db.callback.create({ data: { ticketId: a.id, channel: 'phone', status: 'unreachable', attempts: 3, createdAt: later(120) } });
-  await core.db.callback.create({ data: { ticketId: a.id, channel: 'telegram', status: 'answered', result: 'satisfied', createdAt: later(200), answeredAt: later(210) } });
+  await core.db.callback.create({
+    data: { ticketId: a.id, channel: 'telegram', status: 'answered', result: 'satisfied', createdAt: later(200), answeredAt: later(210) },
+  });
 });
 afterAll(() => core.close());
 
@@ -38,7 +46,15 @@ describe('read models', () => {
     const byId = await views.ticketById(withAll);
     const byNumber = await views.ticketByNumber('T20261128-0001');
     expect(byNumber).toEqual(byId);
-    expect(byId).toMatchObject({ id: withAll, number: 'T20261128-0001', status: 'resolved', verified: true, conductConfirmed: false, transferCount: 0, customerId: null });
+    expect(byId).toMatchObject({
+      id: withAll,
+      number: 'T20261128-0001',
+      status: 'resolved',
+      verified: true,
+      conductConfirmed: false,
+      transferCount: 0,
+      customerId: null,
+    });
     expect(byId!.createdAt.toISOString()).toBe(t0.toISOString());
     expect(byId!.resolvedAt!.toISOString()).toBe(later(90).toISOString());
   });
@@ -65,7 +81,15 @@ describe('read models', () => {
     expect(v!.events[0]).toMatchObject({ ticketId: withAll, actor: 'telegram', fromStatus: null, toStatus: 'received', data: '{"via":"bot"}' });
     expect(v!.events[0].at.toISOString()).toBe(t0.toISOString());
     expect(v!.photos.map((p) => p.fileId)).toEqual(['photo-1']);
-    expect(v!.form).toMatchObject({ ticketId: withAll, workDone: '更换阀门', feesCents: 1200, signed: true, customerConfirmed: false, confirmedAt: null, createdBy: 'staff:wang' });
+    expect(v!.form).toMatchObject({
+      ticketId: withAll,
+      workDone: '更换阀门',
+      feesCents: 1200,
+      signed: true,
+      customerConfirmed: false,
+      confirmedAt: null,
+      createdBy: 'staff:wang',
+    });
     expect(v!.form!.serviceDate.toISOString()).toBe(later(80).toISOString());
     expect(v!.callbacks.map((c) => [c.channel, c.status, c.result, c.attempts])).toEqual([
       ['phone', 'unreachable', null, 3],
@@ -93,7 +117,14 @@ describe('ticket lists', () => {
   const now = new Date('2026-11-28T12:00:00Z');
   const past = new Date('2026-11-28T11:00:00Z');
   const future = new Date('2026-11-28T13:00:00Z');
-  const base = { kind: 'complaint', category: 'leak', source: 'hotline', description: '漏水', firstResponder: 'staff:li', createdAt: new Date('2026-11-20T00:00:00Z') };
+  const base = {
+    kind: 'complaint',
+    category: 'leak',
+    source: 'hotline',
+    description: '漏水',
+    firstResponder: 'staff:li',
+    createdAt: new Date('2026-11-20T00:00:00Z'),
+  };
   const made: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -130,7 +161,10 @@ describe('ticket lists', () => {
   });
 
   it('narrows by status, kind, category and creation time together', async () => {
-    const got = await views.ticketList({ status: ['dispatched', 'accepted'], kind: 'complaint', category: 'leak', from: new Date('2026-11-19T00:00:00Z'), to: new Date('2026-11-21T00:00:00Z') }, { offset: 0, limit: 50 });
+    const got = await views.ticketList(
+      { status: ['dispatched', 'accepted'], kind: 'complaint', category: 'leak', from: new Date('2026-11-19T00:00:00Z'), to: new Date('2026-11-21T00:00:00Z') },
+      { offset: 0, limit: 50 },
+    );
     expect(ids(got.items)).toEqual([made.resolveAhead, made.arriveLate, made.ackLateButAccepted, made.ackLate]);
     expect((await views.ticketList({ category: 'billing' }, { offset: 0, limit: 50 })).items.map((t) => t.number)).toEqual(['T20261120-0107']);
     expect((await views.ticketList({ to: new Date('2026-11-20T00:00:00Z') }, { offset: 0, limit: 50 })).total).toBe(0);

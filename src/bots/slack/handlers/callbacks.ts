@@ -32,7 +32,13 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
     if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
     const cb = await d.core.stores.views.callbackById(v.c);
     if (!cb || cb.ticketId !== t.id) return tell(a.client, d, to, tr(ctx, 'error.not_found'));
-    if (cb.status !== 'pending') return tell(a.client, d, to, tr(ctx, 'callback.already', { status: cb.status === 'unreachable' ? tr(ctx, 'callback.unreachable') : tr(ctx, 'callback.answered') }));
+    if (cb.status !== 'pending')
+      return tell(
+        a.client,
+        d,
+        to,
+        tr(ctx, 'callback.already', { status: cb.status === 'unreachable' ? tr(ctx, 'callback.unreachable') : tr(ctx, 'callback.answered') }),
+      );
     await a.client.views.open({ trigger_id: a.body.trigger_id!, view: callbackModal(ctx, t, cb.id, where) });
   });
 

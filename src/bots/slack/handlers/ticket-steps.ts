@@ -76,7 +76,12 @@ async function quickStep(d: SlackDeps, a: ActionArgs, action: Action, act: Staff
 }
 
 /** Opens a step's modal, unless the card is stale or the step is not possible now. */
-async function openStepModal(d: SlackDeps, a: ActionArgs, action: Action, build: (t: CardTicket, from: { ch?: string; ts?: string }) => types.ModalView): Promise<void> {
+async function openStepModal(
+  d: SlackDeps,
+  a: ActionArgs,
+  action: Action,
+  build: (t: CardTicket, from: { ch?: string; ts?: string }) => types.ModalView,
+): Promise<void> {
   await a.ack();
   const ok = await clickCheck(d, a, 'step');
   if (!ok) return;
@@ -84,7 +89,12 @@ async function openStepModal(d: SlackDeps, a: ActionArgs, action: Action, build:
   const ctx = renderCtx(d);
   const where = whereClicked(a.body);
   if ((v.s && v.s !== t.status) || !allowedActions(t.status as Status).includes(action)) {
-    await tell(a.client, d, { user: a.body.user.id, channel: where.ch }, `${tr(ctx, v.s && v.s !== t.status ? 'error.stale' : 'error.not_now')}\n${currentState(ctx, t)}`);
+    await tell(
+      a.client,
+      d,
+      { user: a.body.user.id, channel: where.ch },
+      `${tr(ctx, v.s && v.s !== t.status ? 'error.stale' : 'error.not_now')}\n${currentState(ctx, t)}`,
+    );
     return;
   }
   await a.client.views.open({ trigger_id: a.body.trigger_id!, view: build(t, where) });
@@ -106,7 +116,12 @@ export function registerTicketSteps(app: App, d: SlackDeps): void {
     const to = { user: a.body.user.id, channel: whereClicked(a.body).ch };
     try {
       const c = await revealPhone(d.core, { number: ok.v.n, staffId: ok.staff.id });
-      await tell(a.client, d, to, tr(renderCtx(d), 'phone.reveal', { number: c.number, name: c.contactName ?? '', phone: c.contactPhone ?? tr(renderCtx(d), 'card.unknown') }));
+      await tell(
+        a.client,
+        d,
+        to,
+        tr(renderCtx(d), 'phone.reveal', { number: c.number, name: c.contactName ?? '', phone: c.contactPhone ?? tr(renderCtx(d), 'card.unknown') }),
+      );
     } catch (e) {
       await tell(a.client, d, to, await errorText(d, e, ok.v.n));
     }

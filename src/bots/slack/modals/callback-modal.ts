@@ -13,10 +13,20 @@ export function callbackModal(ctx: RenderCtx, t: Ticket, callbackId: number, fro
   const blocks: Block[] = [
     section(tr(ctx, 'callback.intro', { number: t.number })),
     radioInput('reached', tr(ctx, 'callback.reached'), [option(tr(ctx, 'callback.reached_yes'), 'yes'), option(tr(ctx, 'callback.reached_no'), 'no')]),
-    radioInput('satisfaction', tr(ctx, 'callback.satisfaction'), SATISFACTION.map((s) => option(common(ctx, `satisfaction.${s}`), s)), { optional: true }),
+    radioInput(
+      'satisfaction',
+      tr(ctx, 'callback.satisfaction'),
+      SATISFACTION.map((s) => option(common(ctx, `satisfaction.${s}`), s)),
+      { optional: true },
+    ),
     textInput('note', tr(ctx, 'callback.note'), { optional: true, multiline: true, max: 1000 }),
   ];
-  return modal(CALLBACK_VIEW, tr(ctx, 'callback.modal_title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, { n: t.number, c: callbackId, ch: from.ch, ts: from.ts });
+  return modal(CALLBACK_VIEW, tr(ctx, 'callback.modal_title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, {
+    n: t.number,
+    c: callbackId,
+    ch: from.ch,
+    ts: from.ts,
+  });
 }
 
 export type CallbackInput = { reached: boolean; satisfaction?: Satisfaction; comment?: string };

@@ -4,7 +4,11 @@ import { plain, type Block } from '../render/blocks.js';
 
 type Opt = { text: ReturnType<typeof plain>; value: string };
 
-export function textInput(field: string, label: string, o: { optional?: boolean; multiline?: boolean; placeholder?: string; initial?: string; max?: number } = {}): Block {
+export function textInput(
+  field: string,
+  label: string,
+  o: { optional?: boolean; multiline?: boolean; placeholder?: string; initial?: string; max?: number } = {},
+): Block {
   return {
     type: 'input',
     block_id: field,
@@ -21,7 +25,12 @@ export function textInput(field: string, label: string, o: { optional?: boolean;
   };
 }
 
-export function selectInput(field: string, label: string, options: Opt[], o: { optional?: boolean; initial?: string; groups?: { label: string; options: Opt[] }[] } = {}): Block {
+export function selectInput(
+  field: string,
+  label: string,
+  options: Opt[],
+  o: { optional?: boolean; initial?: string; groups?: { label: string; options: Opt[] }[] } = {},
+): Block {
   const all = o.groups ? o.groups.flatMap((g) => g.options) : options;
   const init = all.find((x) => x.value === o.initial);
   return {

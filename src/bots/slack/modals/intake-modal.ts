@@ -21,10 +21,30 @@ export function intakeModal(ctx: RenderCtx, staff: Staff, from: ModalOrigin): ty
     options: ctx.org.config.communities.filter((c) => c.branchId === b.id).map((c) => option(c.name, c.id)),
   }));
   const blocks: Block[] = [
-    selectInput('kind', tr(ctx, 'intake.kind'), TICKET_KINDS.map((k) => option(common(ctx, `kind.${k}`), k)), { initial: 'complaint' }),
-    selectInput('category', tr(ctx, 'intake.category'), CATEGORIES.map((c) => option(common(ctx, `category.${c}`), c)), { initial: 'no_heat' }),
-    radioInput('source', tr(ctx, 'intake.source'), INTAKE_SOURCES.map((s) => option(common(ctx, `source.${s}`), s)), { initial: staff.branchId ? 'branch_direct' : 'hotline' }),
-    selectInput('severity', tr(ctx, 'intake.severity'), SEVERITIES.map((s) => option(common(ctx, `severity.${s}`), s)), { optional: true }),
+    selectInput(
+      'kind',
+      tr(ctx, 'intake.kind'),
+      TICKET_KINDS.map((k) => option(common(ctx, `kind.${k}`), k)),
+      { initial: 'complaint' },
+    ),
+    selectInput(
+      'category',
+      tr(ctx, 'intake.category'),
+      CATEGORIES.map((c) => option(common(ctx, `category.${c}`), c)),
+      { initial: 'no_heat' },
+    ),
+    radioInput(
+      'source',
+      tr(ctx, 'intake.source'),
+      INTAKE_SOURCES.map((s) => option(common(ctx, `source.${s}`), s)),
+      { initial: staff.branchId ? 'branch_direct' : 'hotline' },
+    ),
+    selectInput(
+      'severity',
+      tr(ctx, 'intake.severity'),
+      SEVERITIES.map((s) => option(common(ctx, `severity.${s}`), s)),
+      { optional: true },
+    ),
     textInput('contact_name', tr(ctx, 'intake.contact_name'), { optional: true, max: 50 }),
     textInput('phone', tr(ctx, 'intake.phone'), { optional: true, max: 20 }),
     textInput('account', tr(ctx, 'intake.account'), { optional: true, max: 20, placeholder: tr(ctx, 'intake.account_hint') }),

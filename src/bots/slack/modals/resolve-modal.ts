@@ -22,12 +22,21 @@ export function resolveModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): type
     textInput('fees', tr(ctx, 'resolve.fees'), { optional: true, placeholder: '0.00', max: 12 }),
     checkboxInput('signed', tr(ctx, 'resolve.form'), [option(tr(ctx, 'resolve.signed'), 'signed')]),
   ];
-  return modal(RESOLVE_VIEW, tr(ctx, 'resolve.title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, { n: t.number, s: t.status, ch: from.ch, ts: from.ts });
+  return modal(RESOLVE_VIEW, tr(ctx, 'resolve.title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, {
+    n: t.number,
+    s: t.status,
+    ch: from.ch,
+    ts: from.ts,
+  });
 }
 
 export type ResolveInput = { note: string; form?: ServiceFormInput };
 
-export function readResolve(ctx: RenderCtx, view: ViewLike, visited: boolean): { ok: true; value: ResolveInput } | { ok: false; errors: Record<string, string> } {
+export function readResolve(
+  ctx: RenderCtx,
+  view: ViewLike,
+  visited: boolean,
+): { ok: true; value: ResolveInput } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const result = fieldValue(view, 'result');
   const workDone = fieldValue(view, 'work_done');

@@ -24,7 +24,12 @@ export function transferModal(ctx: RenderCtx, t: Ticket, from: ModalOrigin): typ
     selectInput('unit', tr(ctx, 'transfer.unit'), [], { optional: true, groups }),
     textInput('reason', tr(ctx, 'transfer.reason'), { multiline: true, max: 500 }),
   ];
-  return modal(TRANSFER_VIEW, tr(ctx, 'transfer.title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, { n: t.number, s: t.status, ch: from.ch, ts: from.ts });
+  return modal(TRANSFER_VIEW, tr(ctx, 'transfer.title'), tr(ctx, 'modal.submit'), tr(ctx, 'modal.cancel'), blocks, {
+    n: t.number,
+    s: t.status,
+    ch: from.ch,
+    ts: from.ts,
+  });
 }
 
 export type TransferInput = { branchId: string; unitId?: string; note: string };
@@ -35,7 +40,8 @@ export function readTransfer(ctx: RenderCtx, view: ViewLike, t: Ticket): { ok: t
   const unitId = fieldValue(view, 'unit');
   const reason = fieldValue(view, 'reason');
   if (!branchId || !ctx.org.branches.has(branchId)) errors.branch = tr(ctx, 'transfer.error_branch');
-  if (unitId && branchId && ctx.org.units.get(unitId)?.branchId !== branchId) errors.unit = tr(ctx, 'transfer.error_unit', { branch: branchName(ctx, branchId) });
+  if (unitId && branchId && ctx.org.units.get(unitId)?.branchId !== branchId)
+    errors.unit = tr(ctx, 'transfer.error_unit', { branch: branchName(ctx, branchId) });
   if (!reason) errors.reason = tr(ctx, 'transfer.error_reason');
   if (branchId && !errors.unit) {
     const target = unitId ?? ctx.org.unitFor(branchId, t.category)?.id ?? null;

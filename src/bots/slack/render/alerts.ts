@@ -143,7 +143,12 @@ export function staffAlert(ctx: RenderCtx, t: Ticket | null, p: StaffAlertPayloa
   const people = (named.length ? named : fallback).map((id) => mention(ctx, id)).filter(Boolean);
   const title = tr(ctx, 'alert.staff_title', { level, number: t?.number ?? '' });
   const blocks: Block[] = [section(`:alarm_clock: *${title}*${deadline ? `\n${deadline}` : ''}`)];
-  if (t) blocks.push(context([`${common(ctx, `category.${t.category}`)} · ${common(ctx, `status.${t.status}`)} · ${branchName(ctx, t.branchId)}${t.contactPhone ? ` · ${maskPhone(t.contactPhone)}` : ''}`]));
+  if (t)
+    blocks.push(
+      context([
+        `${common(ctx, `category.${t.category}`)} · ${common(ctx, `status.${t.status}`)} · ${branchName(ctx, t.branchId)}${t.contactPhone ? ` · ${maskPhone(t.contactPhone)}` : ''}`,
+      ]),
+    );
   if (people.length) blocks.push(section(tr(ctx, 'alert.staff_call', { people: people.join(' ') })));
   return { text: `${title} ${people.join(' ')}`.trim(), blocks };
 }
@@ -212,16 +217,33 @@ export function reportMessage(ctx: RenderCtx, p: ReportPayload): Message {
   if (Array.isArray(p.numbers)) {
     // forms not back: the ticket numbers
     blocks.push(section(tr(ctx, 'report.forms_count', { n: p.numbers.length })));
-    if (p.numbers.length) blocks.push(context([p.numbers.slice(0, 60).map((n) => esc(String(n))).join(' ')]));
+    if (p.numbers.length)
+      blocks.push(
+        context([
+          p.numbers
+            .slice(0, 60)
+            .map((n) => esc(String(n)))
+            .join(' '),
+        ]),
+      );
   } else if (p.numbers && typeof p.numbers === 'object') {
     const entries = Object.entries(p.numbers).filter(([k]) => k !== 'branchId');
     if (entries.length) blocks.push(fields(entries.slice(0, 10).map(([k, v]) => figure(ctx, k, v))));
   }
   if (typeof p.count === 'number') blocks.push(section(tr(ctx, 'report.forms_count', { n: p.count })));
-  if (p.byBranch) blocks.push(section(Object.entries(p.byBranch).map(([b, n]) => `• ${branchName(ctx, b || null)}: ${n}`).join('\n') || ' '));
+  if (p.byBranch)
+    blocks.push(
+      section(
+        Object.entries(p.byBranch)
+          .map(([b, n]) => `• ${branchName(ctx, b || null)}: ${n}`)
+          .join('\n') || ' ',
+      ),
+    );
   if (p.branches?.length) {
     const lines = p.branches.map((b) => {
-      const rest = Object.entries(b).filter(([k]) => k !== 'branchId').map(([k, v]) => figure(ctx, k, v));
+      const rest = Object.entries(b)
+        .filter(([k]) => k !== 'branchId')
+        .map(([k, v]) => figure(ctx, k, v));
       return `• *${branchName(ctx, b.branchId)}*  ${rest.join(' · ')}`;
     });
     blocks.push(section(lines.join('\n')));

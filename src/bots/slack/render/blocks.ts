@@ -59,7 +59,10 @@ export function readValue(raw: string | undefined): CardValue | undefined {
  */
 export function typed(v: object, strings: string[], ids: string[]): boolean {
   const o = v as Record<string, unknown>;
-  return strings.every((k) => o[k] === undefined || typeof o[k] === 'string') && ids.every((k) => o[k] === undefined || (Number.isSafeInteger(o[k]) && (o[k] as number) > 0));
+  return (
+    strings.every((k) => o[k] === undefined || typeof o[k] === 'string') &&
+    ids.every((k) => o[k] === undefined || (Number.isSafeInteger(o[k]) && (o[k] as number) > 0))
+  );
 }
 
 /** Every text in a list of blocks, for the fallback `text` of a message (notifications, screen readers). */

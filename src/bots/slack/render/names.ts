@@ -8,7 +8,8 @@ export interface RenderCtx {
   now: Date;
 }
 
-export const tr = (ctx: Pick<RenderCtx, 'locale'>, key: string, vars: Record<string, string | number | null | undefined> = {}) => t(ctx.locale, `slack.${key}`, vars);
+export const tr = (ctx: Pick<RenderCtx, 'locale'>, key: string, vars: Record<string, string | number | null | undefined> = {}) =>
+  t(ctx.locale, `slack.${key}`, vars);
 export const common = (ctx: Pick<RenderCtx, 'locale'>, key: string) => t(ctx.locale, `common.${key}`);
 
 const localName = (ctx: RenderCtx, x: { name: string; nameEn?: string } | undefined) => (x ? (ctx.locale === 'en' && x.nameEn ? x.nameEn : x.name) : '');

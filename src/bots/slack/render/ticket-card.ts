@@ -60,7 +60,8 @@ export function duration(ctx: RenderCtx, ms: number): string {
 export function currentDeadline(t: Ticket): { name: 'ack' | 'arrive' | 'resolve'; at: Date } | null {
   const status = t.status;
   if ((status === 'received' || status === 'dispatched') && t.ackDueAt) return { name: 'ack', at: t.ackDueAt };
-  if ((status === 'received' || status === 'dispatched' || status === 'accepted') && t.arriveDueAt && !t.arrivedAt) return { name: 'arrive', at: t.arriveDueAt };
+  if ((status === 'received' || status === 'dispatched' || status === 'accepted') && t.arriveDueAt && !t.arrivedAt)
+    return { name: 'arrive', at: t.arriveDueAt };
   if (['received', 'dispatched', 'accepted', 'on_site'].includes(status) && t.resolveDueAt) return { name: 'resolve', at: t.resolveDueAt };
   return null;
 }
@@ -138,7 +139,11 @@ export interface CardOptions {
 
 export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): { text: string; blocks: Block[] } {
   const title = tr(ctx, 'card.title', { number: t.number, kind: common(ctx, `kind.${t.kind}`), category: common(ctx, `category.${t.category}`) });
-  const blocks: Block[] = [header(title), fields(ticketFacts(ctx, t)), section(`*${tr(ctx, 'card.description')}*\n>${esc(t.description).replace(/\n/g, '\n>')}`)];
+  const blocks: Block[] = [
+    header(title),
+    fields(ticketFacts(ctx, t)),
+    section(`*${tr(ctx, 'card.description')}*\n>${esc(t.description).replace(/\n/g, '\n>')}`),
+  ];
   const deadline = currentDeadline(t);
   const deadlines: string[] = [];
   if (deadline) deadlines.push(deadlineText(ctx, deadline.name, deadline.at));

@@ -96,7 +96,13 @@ async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, repl
   } catch (e) {
     if (!ctx.chat) throw e;
     deps.log.warn({ ticket: ticket.number, err: (e as Error).message }, 'telegram refused the filed reply: it goes by the outbox');
-    const item = { key: `filed:${ticket.id}`, platform: 'telegram', target: String(ctx.chat.id), kind: 'ticket_filed', payload: { ticketId: ticket.id, replyTo, locale: ctx.locale } } as const;
+    const item = {
+      key: `filed:${ticket.id}`,
+      platform: 'telegram',
+      target: String(ctx.chat.id),
+      kind: 'ticket_filed',
+      payload: { ticketId: ticket.id, replyTo, locale: ctx.locale },
+    } as const;
     await core.stores.outbox.owe([item], core.clock.now());
     deps.kick?.();
   }
@@ -165,6 +171,7 @@ export function paidDraft(ctx: BotContext, materials: 'company' | 'own'): Draft 
 
 function longestCommunityIn(text: string, communities: readonly { id: string; name: string; aliases: string[] }[]): string | undefined {
   let best: { id: string; n: number } | undefined;
-  for (const c of communities) for (const n of [c.name, ...c.aliases]) if (n && text.includes(n) && (!best || n.length > best.n)) best = { id: c.id, n: n.length };
+  for (const c of communities)
+    for (const n of [c.name, ...c.aliases]) if (n && text.includes(n) && (!best || n.length > best.n)) best = { id: c.id, n: n.length };
   return best?.id;
 }

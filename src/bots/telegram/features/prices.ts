@@ -31,9 +31,15 @@ export function pricesFeature(deps: BotDeps): Composer<BotContext> {
       const group = items.filter((p) => p.category === g);
       if (!group.length) continue;
       lines.push('', ctx.t(`prices.group.${g}`));
-      for (const p of group) lines.push(ctx.t('prices.item', { name: ctx.locale === 'en' ? (p.nameEn ?? p.name) : p.name, price: yuan(p.priceCents), unit: p.unit }));
+      for (const p of group)
+        lines.push(ctx.t('prices.item', { name: ctx.locale === 'en' ? (p.nameEn ?? p.name) : p.name, price: yuan(p.priceCents), unit: p.unit }));
     }
-    lines.push('', ctx.t('prices.own_materials', { fee: yuan(core.org.config.company.basicLabourFeeCents) }), ctx.t('prices.advice'), ctx.t('prices.quote_note'));
+    lines.push(
+      '',
+      ctx.t('prices.own_materials', { fee: yuan(core.org.config.company.basicLabourFeeCents) }),
+      ctx.t('prices.advice'),
+      ctx.t('prices.quote_note'),
+    );
     if (!branchId) lines.push(ctx.t('prices.branch_may_differ'));
     const k = new Buttons().button(ctx.t('prices.request_company'), cb.paid('company')).row().button(ctx.t('prices.request_own'), cb.paid('own'));
     await replyLong(ctx, lines.join('\n'), { reply_markup: k });

@@ -19,12 +19,18 @@ export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
 
   c.callbackQuery(/^cb:(\d+):([sfd])$/, async (ctx) => {
     const satisfaction = parseRating(ctx.match[2])!;
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof recordCallback>>;
     try {
       outcome = await recordCallback(core, { callbackId: Number(ctx.match[1]), actor: `resident:${ctx.resident.id}`, reached: true, satisfaction });
     } catch (e) {
       // Polite answers only: the message stays as it is for its owner.
-      const key = isAppError(e, 'already_answered') ? 'rating.already' : isAppError(e, 'not_your_ticket') ? 'rating.not_yours' : isAppError(e, 'not_found') ? 'rating.gone' : null;
+      const key = isAppError(e, 'already_answered')
+        ? 'rating.already'
+        : isAppError(e, 'not_your_ticket')
+          ? 'rating.not_yours'
+          : isAppError(e, 'not_found')
+            ? 'rating.gone'
+            : null;
       if (!key) throw e;
       return void (await ctx.answerCallbackQuery({ text: ctx.t(key) }));
     }

@@ -33,7 +33,15 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   }
 
   /** Severity and scope for a chosen category: the classifier's when it agrees, and a leak is always urgent. */
-  function draftFor(kind: TicketKind, category: Category, text: string, fallbackDescription: string, photos: string[], replyTo?: number, known?: ReturnType<typeof classify>): Draft {
+  function draftFor(
+    kind: TicketKind,
+    category: Category,
+    text: string,
+    fallbackDescription: string,
+    photos: string[],
+    replyTo?: number,
+    known?: ReturnType<typeof classify>,
+  ): Draft {
     const cls = known ?? (text.trim() ? classify(text) : undefined);
     const agrees = cls && cls.category === category;
     return {
@@ -147,8 +155,16 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     const text = answerText(ctx);
     const leak = classify(text).category === 'leak';
     const photo = photoFileId(ctx.message);
-    const draft = draftFor('complaint', leak ? 'leak' : category, text, ctx.t('report.photo_description', { category: categoryLabel(ctx.locale, category) }), photo ? [photo] : [], ctx.msg?.message_id);
-    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.message?.reply_to_message?.message_id)))) await ctx.reply(ctx.t('report.already_filed'));
+    const draft = draftFor(
+      'complaint',
+      leak ? 'leak' : category,
+      text,
+      ctx.t('report.photo_description', { category: categoryLabel(ctx.locale, category) }),
+      photo ? [photo] : [],
+      ctx.msg?.message_id,
+    );
+    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.message?.reply_to_message?.message_id))))
+      await ctx.reply(ctx.t('report.already_filed'));
   });
 
   // "Submit" on a proposal: the draft is the message the proposal replies to. Filed first: the
@@ -201,7 +217,9 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     if (number) return void (await ctx.reply(ctx.t('report.photo_added', { number })));
     await ctx.reply(ctx.t('report.photo_what'), {
       reply_parameters: { message_id: ctx.message.message_id },
-      reply_markup: categoryMenu(ctx, (cat) => cb.reportOk('complaint', cat)).row().button(ctx.t('report.cancel'), cb.reportCancel),
+      reply_markup: categoryMenu(ctx, (cat) => cb.reportOk('complaint', cat))
+        .row()
+        .button(ctx.t('report.cancel'), cb.reportCancel),
     });
   });
 

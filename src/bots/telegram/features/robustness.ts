@@ -14,7 +14,9 @@ export function robustnessFeature({ core }: BotDeps): Composer<BotContext> {
   c.on('message:sticker', (ctx) => ctx.reply(ctx.t('robust.sticker')));
   c.on(['message:voice', 'message:audio', 'message:video_note'], (ctx) => ctx.reply(ctx.t('robust.voice', { hotline })));
   c.on('message', (ctx) => ctx.reply(ctx.t('robust.unsupported')));
-  c.on('edited_message', (ctx) => ctx.reply(ctx.t('robust.edited'), { reply_parameters: { message_id: ctx.editedMessage.message_id, allow_sending_without_reply: true } }));
+  c.on('edited_message', (ctx) =>
+    ctx.reply(ctx.t('robust.edited'), { reply_parameters: { message_id: ctx.editedMessage.message_id, allow_sending_without_reply: true } }),
+  );
   c.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: ctx.t('robust.expired_button') }));
   // Anything else (reactions, membership changes, polls, unknown future kinds) is left alone.
   return c;
@@ -32,7 +34,8 @@ export function privateOnly() {
     if (!chat && ctx.callbackQuery) return void (await ctx.answerCallbackQuery({ text: ctx.t('robust.expired_button') }));
     if (chat && chat.type !== 'private') {
       const text = ctx.message?.text ?? '';
-      if (text.startsWith('/')) await ctx.reply(ctx.t('robust.private_only'), { reply_parameters: { message_id: ctx.message!.message_id, allow_sending_without_reply: true } });
+      if (text.startsWith('/'))
+        await ctx.reply(ctx.t('robust.private_only'), { reply_parameters: { message_id: ctx.message!.message_id, allow_sending_without_reply: true } });
       else if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('robust.private_only') });
       return;
     }

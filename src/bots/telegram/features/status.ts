@@ -23,7 +23,12 @@ export function statusFeature({ core }: BotDeps): Composer<BotContext> {
     if (tickets.length === 0) return void (await ctx.reply(ctx.t('status.none')));
     const shown = tickets.slice(0, LIST_LIMIT);
     const lines = shown.map((t) =>
-      ctx.t('status.line', { number: t.number, category: categoryLabel(ctx.locale, t.category), status: statusLabel(ctx.locale, t.status), branch: branchName(core.org, t.branchId, ctx.locale) }),
+      ctx.t('status.line', {
+        number: t.number,
+        category: categoryLabel(ctx.locale, t.category),
+        status: statusLabel(ctx.locale, t.status),
+        branch: branchName(core.org, t.branchId, ctx.locale),
+      }),
     );
     if (tickets.length > LIST_LIMIT) lines.push(ctx.t('status.more', { shown: LIST_LIMIT }));
     const k = new Buttons();
