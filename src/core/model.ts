@@ -90,6 +90,28 @@ export interface Ticket {
   version: number;
 }
 
+/** The deadlines a ticket runs against: acknowledge, be on site, resolve (R7, R27), call back (R8h). */
+export type DeadlineName = 'ack' | 'arrive' | 'resolve' | 'callback';
+
+/**
+ * A deadline of a ticket with its outcome. A reopen or a transfer to another branch ends the
+ * running generation (supersededAt) and opens the next, so each generation keeps its own outcome.
+ */
+export interface Deadline {
+  id: number;
+  ticketId: number;
+  name: DeadlineName;
+  generation: number;
+  startedAt: Date;
+  dueAt: Date;
+  /** when the step that meets it was stored (a resolve meets every deadline still open) */
+  metAt: Date | null;
+  /** when the sweep fired its overdue alert while it was unmet */
+  missedAt: Date | null;
+  /** when its generation ended (a reopen, a transfer to another branch) or the ticket was withdrawn */
+  supersededAt: Date | null;
+}
+
 export interface TicketEvent {
   id: number;
   ticketId: number;

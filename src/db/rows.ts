@@ -15,6 +15,7 @@ export const schemaMatchesCore: {
   Resident: Same<core.Resident, prisma.Resident>;
   Ticket: Same<core.Ticket, prisma.Ticket>;
   TicketEvent: Same<core.TicketEvent, prisma.TicketEvent>;
+  Deadline: Same<core.Deadline, prisma.Deadline>;
   TicketPhoto: Same<core.TicketPhoto, prisma.TicketPhoto>;
   ServiceForm: Same<core.ServiceForm, prisma.ServiceForm>;
   Callback: Same<core.Callback, prisma.Callback>;
@@ -28,6 +29,7 @@ export const schemaMatchesCore: {
   Resident: true,
   Ticket: true,
   TicketEvent: true,
+  Deadline: true,
   TicketPhoto: true,
   ServiceForm: true,
   Callback: true,
