@@ -49,6 +49,9 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
     // ticket:1:..., ticket:10:..., over the whole key index: 318 ms at 1,000,000, 2026-11-28.)
     const first = tickets - due + 1;
     raw.exec(`UPDATE "Ticket" SET "status"='dispatched', "acceptedAt"=NULL, "resolvedAt"=NULL WHERE id >= ${first} AND id < ${first + due}`);
+    // their acceptance deadlines are running: the sweep reads whether a deadline still runs from its row
+    raw.exec(`INSERT INTO "Deadline" ("ticketId","name","generation","startedAt","dueAt")
+      SELECT id, 'ack', 0, ${NOW.getTime() - 3_600_000}, ${NOW.getTime() - 60_000} FROM "Ticket" WHERE id >= ${first} AND id < ${first + due}`);
     const dueInsert = raw.prepare(`INSERT INTO "ScheduledAlert" ("key","ticketId","kind","dueAt","data") VALUES (?,?,?,?,?)`);
     const runsMs: number[] = [];
     const db = await openDb(target);
@@ -70,7 +73,7 @@ export async function sweepBench(tickets: number, due: number, runs = 7): Promis
       runsMs.push(performance.now() - t0);
       if (fired !== due) throw new Error(`fired ${fired}, expected ${due}`);
       raw.exec(
-        `DELETE FROM "OutboxMessage"; DELETE FROM "TicketEvent"; DELETE FROM "ScheduledAlert" WHERE "kind" <> 'resolve_warn'; UPDATE "Ticket" SET "overdueAt" = NULL`,
+        `DELETE FROM "OutboxMessage"; DELETE FROM "TicketEvent"; DELETE FROM "ScheduledAlert" WHERE "kind" <> 'resolve_warn'; UPDATE "Ticket" SET "overdueAt" = NULL; UPDATE "Deadline" SET "missedAt" = NULL`,
       );
     }
     const idle: number[] = [];

@@ -1,24 +1,18 @@
 /**
  * What each kind of alert does when it fires (R2 督促, R7, R8h, R27), decided before anything is
  * stored: the sweep stores the plan in the same transaction that marks the alerts fired, so the
- * messages they owe are stored exactly once. A deadline already met by the time it fires (the
- * step raced the alert) does nothing.
+ * messages they owe are stored exactly once. A deadline no longer running by the time it fires
+ * (met by a step that raced the alert, or withdrawn) does nothing; whether it runs is read from
+ * its row (deadline-rows.ts), the same rule the card and the KPIs use.
  */
 import type { Callback, ScheduledAlert } from '../model.js';
 import type { Org } from '../org/org.js';
-import type { AlertTicket, DueAlert, FirePlan } from '../ports/alert-store.js';
+import type { AlertDeadline, AlertTicket, DueAlert, FirePlan } from '../ports/alert-store.js';
 import { outboxRow } from '../outbox/enqueue.js';
+import { deadlineRunning } from './deadline-rows.js';
 import type { ALERT_STAGES, DeadlineName } from './schedule-alerts.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
-
-/** Whether a ticket has met a deadline (or no longer runs against it: finished or withdrawn). */
-export function deadlineMet(t: Pick<AlertTicket, 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt'>, d: DeadlineName): boolean {
-  if (['closed', 'cancelled', 'duplicate', 'resolved', 'callback'].includes(t.status)) return true;
-  if (d === 'ack') return t.acceptedAt !== null || t.status === 'accepted' || t.status === 'on_site';
-  if (d === 'arrive') return t.arrivedAt !== null || t.status === 'on_site';
-  return t.resolvedAt !== null;
-}
 
 type Placed = Pick<AlertTicket, 'branchId' | 'unitId' | 'assigneeId'>;
 
@@ -49,23 +43,23 @@ function channelFor(org: Org, t: Placed, level: number): string | undefined {
 }
 
 /** A plan that only marks the alerts fired. */
-export const emptyPlan = (alertIds: number[]): FirePlan => ({ alertIds, overdue: [], events: [], alerts: [], reports: [], messages: [] });
+export const emptyPlan = (alertIds: number[]): FirePlan => ({ alertIds, overdue: [], missed: [], events: [], alerts: [], reports: [], messages: [] });
 
 export const isDeadlineAlert = (a: Pick<ScheduledAlert, 'kind'>) => !a.kind.startsWith('callback_') && !a.kind.startsWith('report_');
 
 /**
  * What a batch of deadline alerts does (a cold snap makes thousands due at once): every alert
- * of the batch is marked fired, and those whose deadline is still unmet warn, mark overdue,
- * log and store their next level of escalation.
+ * of the batch is marked fired, and those whose deadline still runs warn, mark overdue (the
+ * ticket, and the deadline's row as missed), log and store their next level of escalation.
  */
 export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date): FirePlan {
   const plan = emptyPlan(due.map((d) => d.alert.id));
   const esc = org.config.escalation;
   const groups = new Map<string, Due[]>();
   const route = new Map<string, { channel: string | undefined; mention: string[] }>();
-  for (const { alert, ticket: t } of due) {
+  for (const { alert, ticket: t, deadline: row } of due) {
     const [deadline, stage] = alert.kind.split('_') as [DeadlineName, Stage];
-    if (!t || deadlineMet(t, deadline)) continue;
+    if (!t || !deadlineRunning(row)) continue;
     const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
     const data = alert.data ? JSON.parse(alert.data) : {};
     // who and where depend only on these, the same for most of a cold snap's batch
@@ -85,6 +79,7 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
     }
     if (stage === 'overdue') {
       plan.overdue.push(t.id);
+      plan.missed.push((row as AlertDeadline).id);
       plan.events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });
       // the next levels, each a set delay after the deadline (the HQ leader only for major events);
       // after downtime they are due at once and fire on the next sweep
@@ -159,9 +154,11 @@ function alertMessages(group: Due[], now: Date): FirePlan['messages'] {
  * instead. The callback itself overdue: the centre's agents on duty are urged. Either only
  * while the callback is still pending when the alert is stored as fired.
  */
-export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback | null, now: Date): FirePlan {
+export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback | null, now: Date, deadline: AlertDeadline | null = null): FirePlan {
   const plan = emptyPlan([alert.id]);
   if (cb?.status !== 'pending') return plan;
+  // the callback's own deadline (opened at the resolve) is missed once its time-out fires unanswered
+  if (alert.kind === 'callback_overdue' && deadline && deadlineRunning(deadline)) plan.missed.push(deadline.id);
   const channel = org.config.centre.channels.callbacks;
   if (alert.kind === 'callback_bot_timeout') {
     plan.callback = { id: cb.id, toPhone: true };

@@ -39,13 +39,13 @@ export async function fireDueAlerts(core: SweepCore, owner: string, opts: { batc
   return { fired, skipped };
 }
 
-async function planOne(core: SweepCore, { alert, ticket }: DueAlert, now: Date) {
+async function planOne(core: SweepCore, { alert, ticket, deadline }: DueAlert, now: Date) {
   if (alert.kind.startsWith('report_')) return buildReport(core, alert, now);
   if (alert.kind.startsWith('callback_')) {
     const { callbackId } = JSON.parse(alert.data ?? '{}') as { callbackId: number };
-    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now);
+    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now, deadline);
   }
-  return planDeadlineAlerts(core.org, [{ alert, ticket }], now);
+  return planDeadlineAlerts(core.org, [{ alert, ticket, deadline }], now);
 }
 
 /** When the next stored alert falls due (for the scheduler's next wake-up), or null. */

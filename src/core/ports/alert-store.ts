@@ -4,7 +4,7 @@
  * `fire` stores it: the alerts marked fired together with everything firing them causes, or
  * nothing at all.
  */
-import type { ScheduledAlert, Ticket, TicketEvent } from '../model.js';
+import type { Deadline, ScheduledAlert, Ticket, TicketEvent } from '../model.js';
 import type { OutboxRow } from '../outbox/enqueue.js';
 
 /** What a deadline alert reads of its ticket. */
@@ -14,7 +14,12 @@ export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrived
 export interface DueAlert {
   alert: ScheduledAlert;
   ticket: AlertTicket | null;
+  /** the running deadline the alert is about (its kind names it), if the ticket has one */
+  deadline: AlertDeadline | null;
 }
+
+/** What the sweep reads of a deadline. */
+export type AlertDeadline = Pick<Deadline, 'id' | 'generation' | 'dueAt' | 'metAt' | 'missedAt' | 'supersededAt'>;
 
 /** An alert to store; one whose key is already stored is left as it is. */
 export type NewAlert = Pick<ScheduledAlert, 'key' | 'ticketId' | 'kind' | 'dueAt' | 'data'>;
@@ -28,6 +33,8 @@ export interface FirePlan {
   alertIds: number[];
   /** tickets marked overdue (those already marked keep their first time) */
   overdue: number[];
+  /** deadlines (ids) marked missed (those already marked keep their first time) */
+  missed: number[];
   events: NewTicketEvent[];
   /** the next levels of escalation */
   alerts: NewAlert[];

@@ -1,4 +1,5 @@
 import type { OutboxRow } from '../outbox/enqueue.js';
+import type { NewDeadline } from '../deadlines/deadline-rows.js';
 import type { ScheduledAlert, Ticket, TicketEvent, TicketPhoto } from '../model.js';
 import type { Status } from '../tickets/status-machine.js';
 
@@ -39,6 +40,8 @@ export interface Filing {
   /** oldest first */
   events: EventDraft[];
   photos: Omit<TicketPhoto, 'id' | 'ticketId'>[];
+  /** the deadlines' first generation (at most one per name of the time-limit table) */
+  deadlines: NewDeadline[];
   /**
    * What the filing owes once its rows have ids (message and alert keys name them): the
    * ticket's id and its events' ids in order. Nothing else of the ticket is drawn by the store

@@ -3,7 +3,7 @@
  * as few statements as the view allows. Reads only; nothing here changes a row.
  */
 import type { Category, TicketKind } from '../domain.js';
-import type { Callback, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../model.js';
+import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../model.js';
 import type { Status } from '../tickets/status-machine.js';
 
 /** A ticket with everything its Slack card, dashboard page and resident status show. */
@@ -15,6 +15,8 @@ export interface TicketView {
   form: ServiceForm | null;
   /** in the order they were opened */
   callbacks: Callback[];
+  /** every generation's deadlines, oldest generation first: the running ones are those not superseded */
+  deadlines: Deadline[];
 }
 
 /** Which tickets a list shows; every field given narrows it. */

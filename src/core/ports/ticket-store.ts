@@ -4,7 +4,8 @@
  * cancels and adds, the messages it owes, a service form, a callback to open or to claim) and
  * hands the plan to `applyStep`, which stores all of it in one transaction or nothing.
  */
-import type { Callback, CallbackStatus, ScheduledAlert, ServiceForm, Ticket, TicketEvent } from '../model.js';
+import type { NewDeadline } from '../deadlines/deadline-rows.js';
+import type { Callback, CallbackStatus, DeadlineName, ScheduledAlert, ServiceForm, Ticket, TicketEvent } from '../model.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import type { Status } from '../tickets/status-machine.js';
 
@@ -40,6 +41,22 @@ export interface Owed {
   alerts: NewAlert[];
 }
 
+/**
+ * What a step does to the ticket's deadline rows, applied in this order at the step's time. The
+ * due columns in the step's `patch` come from the same plan (deadlines/deadline-rows.ts).
+ */
+export interface DeadlineSteps {
+  /** the running deadlines of these names are met */
+  meet: DeadlineName[];
+  /** the running deadlines of these names end, met or not (a withdrawn ticket, a restarted clock, a limit gone) */
+  supersede: DeadlineName[];
+  /** rows to open: in the next generation (a restarted clock) or in the running one (the callback at a resolve) */
+  open: NewDeadline[];
+  generation: 'next' | 'current';
+  /** the running deadlines of these names get these due times; a name with no running row is opened in the running generation */
+  redue: NewDeadline[];
+}
+
 /** One change of a ticket, decided. */
 export interface PlannedStep {
   /** the status after the step (from nextStatus); the same status for a step that changes none */
@@ -54,6 +71,8 @@ export interface PlannedStep {
   alerts: NewAlert[];
   form: NewServiceForm | null;
   openCallback: NewCallback | null;
+  /** what the step does to the deadline rows; none when absent */
+  deadlines?: DeadlineSteps;
   owed(ids: StepIds): Owed;
 }
 

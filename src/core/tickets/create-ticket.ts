@@ -5,6 +5,7 @@ import type { Core } from '../context.js';
 import type { Customer, Resident, Ticket } from '../model.js';
 import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
+import { generationOf } from '../deadlines/deadline-rows.js';
 import { alertRows } from '../deadlines/schedule-alerts.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { counterKey } from './numbering.js';
@@ -98,7 +99,8 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     scope: input.scope ?? 'secondary',
     severity: input.severity ?? (input.category === 'leak' ? 'urgent' : 'normal'),
   } as const;
-  const deadlines = computeDeadlines(core.org.config, route.branchId, cls, now);
+  // the rows of the first generation and the ticket's due columns, from the same times
+  const deadlines = generationOf(computeDeadlines(core.org.config, route.branchId, cls, now), now);
 
   const ticket: TicketDraft = {
     ...cls,
@@ -120,9 +122,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     branchId: route.branchId,
     unitId: route.unitId,
     paidMaterials: input.paidMaterials ?? null,
-    ackDueAt: deadlines.ackDueAt,
-    arriveDueAt: deadlines.arriveDueAt,
-    resolveDueAt: deadlines.resolveDueAt,
+    ...deadlines.columns,
     createdAt: now,
     dispatchedAt: route.branchId ? now : null,
     updatedAt: now,
@@ -158,6 +158,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     ticket,
     events,
     photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
+    deadlines: deadlines.rows,
     owes: ({ ticketId, eventIds }) => ({
       messages: planMessages(
         core.org,

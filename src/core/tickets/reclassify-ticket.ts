@@ -7,6 +7,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { CATEGORIES, SCOPES, SEVERITIES, TICKET_KINDS, type Category, type Scope, type Severity, type TicketKind } from '../domain.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
+import { generationOf, TABLE_DEADLINES } from '../deadlines/deadline-rows.js';
 import type { Ticket } from '../model.js';
 import type { PlannedStep } from '../ports/ticket-store.js';
 import { planMessages } from './notify-plan.js';
@@ -44,9 +45,12 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   };
   const before = { kind: t.kind, category: t.category, scope: t.scope, severity: t.severity };
   if (JSON.stringify(before) === JSON.stringify(cls)) return t;
-  const d = computeDeadlines(core.org.config, t.branchId, cls, t.createdAt);
+  // the running deadlines take the new due times (met or not: the ticket's due columns, which
+  // follow the same times, are the running generation's); a limit the new class does not have ends
+  const d = generationOf(computeDeadlines(core.org.config, t.branchId, cls, t.createdAt), t.createdAt);
   const now = core.clock.now();
-  const patch = { ...cls, ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt };
+  const patch = { ...cls, ...d.columns };
+  const gone = TABLE_DEADLINES.filter((name) => !d.rows.some((r) => r.name === name));
   const after: Ticket = { ...t, ...patch };
   // a case that became severe is escalated at once (R8j, R8k)
   const type = cls.severity !== 'normal' && cls.severity !== before.severity ? 'escalated' : 'reclassified';
@@ -59,6 +63,7 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
     alerts: alertRows(core.org.config, after, now, `re${t.version + 1}`),
     form: null,
     openCallback: null,
+    deadlines: { meet: [], supersede: gone, open: [], generation: 'current', redue: d.rows },
     owed: ({ eventId }) => ({ messages: planMessages(core.org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
   };
   const { ticket } = await core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps: [step], at: now });

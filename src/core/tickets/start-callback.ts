@@ -34,6 +34,7 @@ export function planCallbackStep(org: Org, t: Ticket, residentChatId: string | n
   }
   const status = nextStatus(t.status, 'request_callback');
   const channel = residentChatId ? 'telegram' : 'phone';
+  const callbackDue = new Date(now.getTime() + callbackMinutes * 60_000);
   const centre = org.config.centre.channels.callbacks;
   return {
     ...common,
@@ -41,6 +42,8 @@ export function planCallbackStep(org: Org, t: Ticket, residentChatId: string | n
     patch: {},
     event: { type: 'callback_requested', actor: 'system', fromStatus: t.status, toStatus: status, note: null, data: { channel } },
     openCallback: { channel, customerKey: customerKey(t) },
+    // the callback's deadline runs from the resolve, in the generation the resolve finished
+    deadlines: { meet: [], supersede: [], open: [{ name: 'callback', startedAt: now, dueAt: callbackDue }], generation: 'current', redue: [] },
     owed: ({ callbackId }) => {
       const id = callbackId!;
       const keys = callbackAlertKeys(id);
@@ -55,7 +58,7 @@ export function planCallbackStep(org: Org, t: Ticket, residentChatId: string | n
       } else if (centre) {
         messages.push({ key: `cbt:${id}`, platform: 'slack', target: centre, kind: 'callback_task', payload });
       }
-      alerts.push({ key: keys.overdue, ticketId: t.id, kind: 'callback_overdue', dueAt: new Date(now.getTime() + callbackMinutes * 60_000), data });
+      alerts.push({ key: keys.overdue, ticketId: t.id, kind: 'callback_overdue', dueAt: callbackDue, data });
       return { messages, alerts };
     },
   };

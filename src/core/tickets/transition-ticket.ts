@@ -9,8 +9,9 @@ import { UNIT_KINDS, type Satisfaction, type UnitKind } from '../domain.js';
 import type { Core } from '../context.js';
 import type { Ticket } from '../model.js';
 import type { Org } from '../org/org.js';
-import type { AppliedStep, CallbackClaim, NewServiceForm, PlannedStep, TicketForStep, TicketPatch } from '../ports/ticket-store.js';
+import type { AppliedStep, CallbackClaim, DeadlineSteps, NewServiceForm, PlannedStep, TicketForStep, TicketPatch } from '../ports/ticket-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
+import { DEADLINE_NAMES, generationOf } from '../deadlines/deadline-rows.js';
 import { alertRows, deadlineAlertKinds, type DeadlineName } from '../deadlines/schedule-alerts.js';
 import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
@@ -69,7 +70,10 @@ function need(cond: unknown, field: string, message: string): asserts cond {
 
 interface Effects {
   patch: TicketPatch;
+  /** the deadlines the step meets (and whose alerts it removes) */
   met: DeadlineName[];
+  /** the ticket is withdrawn: its deadlines end unmet, and their alerts go */
+  withdraw?: boolean;
   data: Record<string, unknown>;
   /** the deadlines start again from now (a reopen, a transfer to another branch) */
   restart: boolean;
@@ -150,11 +154,11 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
     }
     case 'cancel':
       need(input.note?.trim(), 'note', 'a reason for cancelling is required');
-      return plain({ cancelledAt: now }, ['ack', 'arrive', 'resolve']);
+      return { ...plain({ cancelledAt: now }), withdraw: true };
     case 'mark_duplicate': {
       need(input.duplicateOf, 'duplicateOf', 'the number of the original ticket is required');
       if (!original || original.id === t.id) throw new AppError('ticket_not_found', `no other ticket ${input.duplicateOf}`, { number: input.duplicateOf });
-      return plain({ duplicateOfId: original.id, cancelledAt: now }, ['ack', 'arrive', 'resolve'], { duplicateOf: original.number });
+      return { ...plain({ duplicateOfId: original.id, cancelledAt: now }, [], { duplicateOf: original.number }), withdraw: true };
     }
   }
 }
@@ -199,19 +203,21 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
   const status = nextStatus(t.status, input.action);
   const fx = effects(org, t, input, now, original);
   const patch: TicketPatch = { ...fx.patch };
-  let cancelAlertKinds = deadlineAlertKinds(fx.met);
+  let cancelAlertKinds = fx.withdraw ? deadlineAlertKinds() : deadlineAlertKinds(fx.met);
   let alerts: PlannedStep['alerts'] = [];
+  const deadlines: DeadlineSteps = { meet: [...fx.met], supersede: [], open: [], generation: 'current', redue: [] };
+  if (fx.withdraw) deadlines.supersede = [...DEADLINE_NAMES];
+  // a close ends the wait for a callback whether or not it was answered (an answer meets it first)
+  if (input.action === 'close') deadlines.supersede = ['callback'];
   if (fx.restart) {
-    const d = computeDeadlines(org.config, patch.branchId ?? t.branchId, t, now);
-    Object.assign(patch, { ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt, overdueAt: null });
+    // a new generation: the running one ends and keeps its outcome; the ticket's due columns
+    // are the new generation's, from the same times as its rows
+    const g = generationOf(computeDeadlines(org.config, patch.branchId ?? t.branchId, t, now), now);
+    Object.assign(patch, g.columns, { overdueAt: null });
+    Object.assign(deadlines, { supersede: [...DEADLINE_NAMES], open: g.rows, generation: 'next' });
     // a new generation of alerts: the keys of the ones already fired stay taken
     cancelAlertKinds = deadlineAlertKinds();
-    alerts = alertRows(
-      org.config,
-      { id: t.id, ackDueAt: d.ackDueAt, arriveDueAt: d.arriveDueAt, resolveDueAt: d.resolveDueAt },
-      now,
-      `${input.action}${t.version + 1}`,
-    );
+    alerts = alertRows(org.config, { id: t.id, ...g.columns }, now, `${input.action}${t.version + 1}`);
   }
   const after: Ticket = { ...t, ...patch, status };
   const type = EVENT_TYPE[input.action];
@@ -231,6 +237,7 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
     alerts,
     form: serviceForm(input, now),
     openCallback: null,
+    deadlines,
     owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
   };
   return input.action === 'resolve' ? [step, planCallbackStep(org, after, residentChatId, now)] : [step];
@@ -251,7 +258,11 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
   const original =
     input.action === 'mark_duplicate' && input.duplicateOf ? ((await core.stores.tickets.forStep({ number: input.duplicateOf }))?.ticket ?? null) : null;
   const steps = planStep(core.org, loaded, input, now, original);
-  if (cause) steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
+  if (cause) {
+    steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
+    // the answer meets the callback deadline, before the step ends or restarts the generation
+    steps[0].deadlines?.meet.push('callback');
+  }
   return core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps, claim: cause?.claim, at: now });
 }
 

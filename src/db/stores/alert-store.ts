@@ -1,5 +1,15 @@
 import type { ScheduledAlert } from '../../core/model.js';
-import type { AlertStore, AlertTicket, AnsweredCallback, BranchCounts, DueAlert, FirePlan, FormNotBack, NewAlert } from '../../core/ports/alert-store.js';
+import type {
+  AlertDeadline,
+  AlertStore,
+  AlertTicket,
+  AnsweredCallback,
+  BranchCounts,
+  DueAlert,
+  FirePlan,
+  FormNotBack,
+  NewAlert,
+} from '../../core/ports/alert-store.js';
 import type { Db } from '../client.js';
 import { COLUMNS } from '../generated/columns.js';
 import { num, toDate, type Model, type Row } from '../codec.js';
@@ -21,6 +31,8 @@ const TICKET_FIELDS = [
 ] as const satisfies readonly (keyof AlertTicket)[];
 const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
 const ALERT_FIELDS = ['id', 'key', 'ticketId', 'kind', 'dueAt', 'data'] as const satisfies readonly (keyof ScheduledAlert)[];
+const DEADLINE_FIELDS = ['id', 'generation', 'dueAt', 'metAt', 'missedAt', 'supersededAt'] as const satisfies readonly (keyof AlertDeadline)[];
+const DEADLINE_COLUMNS = sql.join(DEADLINE_FIELDS.map((c) => sql`d.${sql.ident(c)} AS ${sql.ident(`d_${c}`)}`));
 
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
 const OPEN = ['received', 'dispatched', 'accepted', 'on_site'];
@@ -41,8 +53,13 @@ export class SqlAlertStore implements AlertStore {
     return this.q.transaction(async (tx) => {
       // SQLite: this transaction is the only writer while it runs. PostgreSQL: rows another
       // sweep is claiming at this moment are skipped rather than waited for.
-      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}
+      // The running deadline an alert is about is the ticket's row of the name its kind begins
+      // with ("ack_overdue": ack) that no later generation or withdrawal has superseded: at most
+      // one, found through the (ticketId, name, generation) key.
+      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}, ${DEADLINE_COLUMNS}
         FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
+        LEFT JOIN "Deadline" d ON d."ticketId" = a."ticketId" AND d."supersededAt" IS NULL
+          AND substr(a."kind", 1, length(d."name") + 1) = d."name" || '_'
         WHERE a."firedAt" IS NULL AND a."dueAt" <= ${now} AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ${now})
         ORDER BY a."dueAt", a."id" LIMIT ${limit}${dialect({ sqlite: sql``, postgresql: sql` FOR UPDATE OF a SKIP LOCKED` })}`);
       if (!rows.length) return [];
@@ -57,7 +74,11 @@ export class SqlAlertStore implements AlertStore {
         alert.cancelledAt = null;
         alert.leaseOwner = owner;
         alert.leaseUntil = leaseUntil;
-        return { alert, ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r) };
+        return {
+          alert,
+          ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r),
+          deadline: r.d_id === null || r.d_id === undefined ? null : alertDeadline(r),
+        };
       });
     });
   }
@@ -84,6 +105,9 @@ export class SqlAlertStore implements AlertStore {
         }
         if (plan.overdue.length) {
           await tx.run(sql`UPDATE "Ticket" SET "overdueAt" = ${now} WHERE "id" IN ${idSet([...new Set(plan.overdue)])} AND "overdueAt" IS NULL`);
+        }
+        if (plan.missed.length) {
+          await tx.run(sql`UPDATE "Deadline" SET "missedAt" = ${now} WHERE "id" IN ${idSet([...new Set(plan.missed)])} AND "missedAt" IS NULL`);
         }
         // Escalations, reports and messages skip rows whose key is stored (by a sweep that lost
         // its lease, or by hand): kept, never doubled, never an error. Events have no key: only
@@ -177,3 +201,4 @@ function columnsDecoder<T>(model: Model, fields: readonly string[], prefix = '')
 
 const dueAlert = columnsDecoder<Pick<ScheduledAlert, (typeof ALERT_FIELDS)[number]>>('ScheduledAlert', ALERT_FIELDS);
 const alertTicket = columnsDecoder<AlertTicket>('Ticket', TICKET_FIELDS, 't_');
+const alertDeadline = columnsDecoder<AlertDeadline>('Deadline', DEADLINE_FIELDS, 'd_');

@@ -55,6 +55,7 @@ export class SqlIntakeStore implements IntakeStore {
             // ids grow in the order of the rows; RETURNING promises no order
             .sort((a, b) => a - b)
         : [];
+      if (f.deadlines.length) await tx.run(insertSql('Deadline', deadlineRows(ticket.id, f)));
       if (f.photos.length)
         await tx.run(
           insertSql(
@@ -108,6 +109,16 @@ export class SqlIntakeStore implements IntakeStore {
       'TicketPhoto',
       f.photos.map((p) => ({ ticketId, ...p })),
     );
+    // the deadlines as one multi-row INSERT: typed by casts, which a VALUES list needs on PostgreSQL
+    if (f.deadlines.length) {
+      const tuples = deadlineRows(ticketId, f).map(
+        (d) => sql`(${d.ticketId}::integer, ${d.name}::text, ${d.generation}::integer, ${d.startedAt}::timestamp(3), ${d.dueAt}::timestamp(3))`,
+      );
+      parts.push(
+        sql`"d" AS (INSERT INTO "Deadline" ("ticketId", "name", "generation", "startedAt", "dueAt")
+                    SELECT v.* FROM "t", (VALUES ${sql.join(tuples)}) AS v)`,
+      );
+    }
     after('OutboxMessage', messages, 'key');
     after('ScheduledAlert', alerts, 'key');
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
@@ -144,6 +155,11 @@ export class SqlIntakeStore implements IntakeStore {
       return eventId;
     });
   }
+}
+
+/** A filing's deadlines as rows: the first generation of the ticket's. */
+function deadlineRows(ticketId: number, f: Filing) {
+  return f.deadlines.map((d) => ({ ticketId, name: d.name, generation: 0, startedAt: d.startedAt, dueAt: d.dueAt }));
 }
 
 /**

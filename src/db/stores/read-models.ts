@@ -1,4 +1,4 @@
-import type { Callback, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
+import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
 import type { ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
 import type { Db } from '../client.js';
 import { decodeRow, num, type Row } from '../codec.js';
@@ -32,14 +32,14 @@ export class SqlReadModels implements ReadModels {
 
   /**
    * The card is rendered on every Slack step: the ticket with its form (one join), and its
-   * events, photos and callbacks, each statement naming the ticket the same way so that all four
+   * events, photos, callbacks and deadlines, each statement naming the ticket the same way so that all four
    * go out at once (PostgreSQL runs them side by side on the pool; on SQLite each is a prepared
    * statement of a few microseconds).
    */
   async ticketView(by: { id: number } | { number: string }): Promise<TicketView | null> {
     const where: Sql = 'id' in by ? sql`${by.id}` : sql`(SELECT "id" FROM "Ticket" WHERE "number" = ${by.number})`;
     const head = 'id' in by ? sql`t."id" = ${by.id}` : sql`t."number" = ${by.number}`;
-    const [top, events, photos, callbacks] = await Promise.all([
+    const [top, events, photos, callbacks, deadlines] = await Promise.all([
       this.q.get(sql`SELECT t.*, f."id" AS "f_id", f."ticketId" AS "f_ticketId", f."workDone" AS "f_workDone", f."materials" AS "f_materials",
           f."feesCents" AS "f_feesCents", f."effect" AS "f_effect", f."afterSalesTerms" AS "f_afterSalesTerms", f."signed" AS "f_signed",
           f."customerConfirmed" AS "f_customerConfirmed", f."customerOpinion" AS "f_customerOpinion", f."confirmedAt" AS "f_confirmedAt",
@@ -48,6 +48,7 @@ export class SqlReadModels implements ReadModels {
       this.q.all(sql`SELECT * FROM "TicketEvent" WHERE "ticketId" = ${where} ORDER BY "at", "id"`),
       this.q.all(sql`SELECT * FROM "TicketPhoto" WHERE "ticketId" = ${where} ORDER BY "id"`),
       this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "id"`),
+      this.q.all(sql`SELECT * FROM "Deadline" WHERE "ticketId" = ${where} ORDER BY "generation", "id"`),
     ]);
     if (!top) return null;
     const ticket = decodeRow<Ticket>(
@@ -62,6 +63,7 @@ export class SqlReadModels implements ReadModels {
       photos: photos.map((r) => decodeRow<TicketPhoto>('TicketPhoto', r)),
       form,
       callbacks: callbacks.map((r) => decodeRow<Callback>('Callback', r)),
+      deadlines: deadlines.map((r) => decodeRow<Deadline>('Deadline', r)),
     };
   }
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import type { Callback, ServiceForm, Ticket, TicketEvent } from '../../core/model.js';
 import { outboxRow } from '../../core/outbox/enqueue.js';
-import type { AppliedStep, CallbackClaim, NewAlert, PlannedStep, StepPlan, TicketForStep, TicketStore } from '../../core/ports/ticket-store.js';
+import type { AppliedStep, CallbackClaim, DeadlineSteps, NewAlert, PlannedStep, StepPlan, TicketForStep, TicketStore } from '../../core/ports/ticket-store.js';
 import type { Db } from '../client.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
@@ -123,6 +123,7 @@ async function storeStep(tx: Runner, plan: StepPlan, step: PlannedStep): Promise
   if (step.cancelAlertKeys.length) {
     await tx.run(sql`DELETE FROM "ScheduledAlert" WHERE "ticketId" = ${ticketId} AND "firedAt" IS NULL AND "key" IN ${sql.list(step.cancelAlertKeys)}`);
   }
+  if (step.deadlines) await storeDeadlines(tx, ticketId, at, step.deadlines);
   if (step.form) {
     const form: Record<string, Cell> = { ticketId, ...step.form, createdAt: at };
     const update = sql.join(FORM_FIELDS.map((f) => sql`${sql.ident(f)} = EXCLUDED.${sql.ident(f)}`));
@@ -141,6 +142,40 @@ async function storeStep(tx: Runner, plan: StepPlan, step: PlannedStep): Promise
     );
   }
   return eventId;
+}
+
+/**
+ * A step's deadline changes. The running deadline of a name is its row no generation or
+ * withdrawal has superseded (at most one); a new generation follows the ticket's highest, so
+ * every name of it shares the number.
+ */
+async function storeDeadlines(tx: Runner, ticketId: number, at: Date, d: DeadlineSteps): Promise<void> {
+  const running = sql`"ticketId" = ${ticketId} AND "supersededAt" IS NULL`;
+  if (d.meet.length) await tx.run(sql`UPDATE "Deadline" SET "metAt" = ${at} WHERE ${running} AND "metAt" IS NULL AND "name" IN ${sql.list(d.meet)}`);
+  if (d.supersede.length) await tx.run(sql`UPDATE "Deadline" SET "supersededAt" = ${at} WHERE ${running} AND "name" IN ${sql.list(d.supersede)}`);
+  let generation: number | null = null;
+  const current = async () => {
+    if (generation === null) {
+      const r = await tx.get<{ g: unknown }>(sql`SELECT MAX("generation") AS "g" FROM "Deadline" WHERE "ticketId" = ${ticketId}`);
+      generation = r?.g === null || r?.g === undefined ? -1 : Number(r.g);
+    }
+    return generation;
+  };
+  if (d.open.length) {
+    const g = d.generation === 'next' ? (await current()) + 1 : Math.max(0, await current());
+    const rows = d.open.map((o) => ({ ticketId, name: o.name, generation: g, startedAt: o.startedAt, dueAt: o.dueAt }));
+    await tx.run(sql`${insertSql('Deadline', rows)} ON CONFLICT ("ticketId", "name", "generation") DO NOTHING`);
+  }
+  for (const r of d.redue) {
+    const changed = await tx.run(sql`UPDATE "Deadline" SET "dueAt" = ${r.dueAt} WHERE ${running} AND "name" = ${r.name}`);
+    if (!changed) {
+      const row = { ticketId, name: r.name, generation: Math.max(0, await current()), startedAt: r.startedAt, dueAt: r.dueAt };
+      // a limit that went away and came back within one generation takes its row up again
+      await tx.run(
+        sql`${insertSql('Deadline', [row])} ON CONFLICT ("ticketId", "name", "generation") DO UPDATE SET "dueAt" = EXCLUDED."dueAt", "supersededAt" = NULL`,
+      );
+    }
+  }
 }
 
 /** The pending callback, answered or with one more attempt; already_answered if another answer won. */

@@ -20,7 +20,7 @@ beforeEach(async () => {
 afterEach(() => core?.close());
 
 let made = 0;
-/** A dispatched 新城 ticket, not accepted, with its acceptance overdue alert due now. */
+/** A dispatched 新城 ticket, not accepted, with its acceptance deadline running and its overdue alert due now. */
 async function overdueTicket(over: { severity?: string } = {}) {
   made++;
   const t = await core.db.ticket.create({
@@ -39,6 +39,7 @@ async function overdueTicket(over: { severity?: string } = {}) {
       ackDueAt: NOW,
     },
   });
+  await core.db.deadline.create({ data: { ticketId: t.id, name: 'ack', generation: 0, startedAt: t.createdAt, dueAt: NOW } });
   const alert = await core.db.scheduledAlert.create({
     data: { key: `ticket:${t.id}:ack_overdue:0`, ticketId: t.id, kind: 'ack_overdue', dueAt: NOW, data: JSON.stringify({ deadline: 'ack', dueAt: NOW }) },
   });

@@ -66,7 +66,9 @@ const created = (): EventDraft => ({
 });
 
 function filing(over: Partial<Filing> = {}): Filing {
-  return { counter: DAY, ticket: draft(), events: [created()], photos: [], owes: () => ({ messages: [], alerts: [] }), ...over };
+  const at = core.clock.now();
+  const deadlines = [{ name: 'ack' as const, startedAt: at, dueAt: new Date(at.getTime() + 15 * 60_000) }];
+  return { counter: DAY, ticket: draft(), events: [created()], photos: [], deadlines, owes: () => ({ messages: [], alerts: [] }), ...over };
 }
 
 function message(key: string): OutboxRow {
