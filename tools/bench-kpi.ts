@@ -144,6 +144,9 @@ function seed(file: string, org: Org, season: { from: Date; to: Date }): { ticke
       }
     }
   })();
+  // each ticket's resolve deadline as the steps leave it, which R29 reads: one generation, met at the resolve
+  db.exec(`INSERT INTO "Deadline" ("ticketId", "name", "generation", "startedAt", "dueAt", "metAt")
+    SELECT "id", 'resolve', 0, "createdAt", "resolveDueAt", "resolvedAt" FROM "Ticket" WHERE "resolveDueAt" IS NOT NULL`);
   db.close();
   return { tickets: TOTAL, callbacks, events };
 }

@@ -39,6 +39,12 @@ export interface KpiRow {
   reopened: number;
   /** R32/R33: confirmed complaints about a staff member's conduct */
   conductConfirmed: number;
+  /**
+   * The customer's whole wait: the mean of the minutes from the first report to the resolve
+   * that stood at the end of the period, over the finished complaints, across reopens and
+   * transfers (whichever deadline each round ran against); null when none was finished.
+   */
+  customerWaitMinutes: number | null;
 }
 
 export interface KpiReport {
@@ -70,6 +76,7 @@ interface Counts {
   satisfied: number;
   reopened: number;
   conduct: number;
+  waitMinutes: number;
   surveyed: number;
   surveyedSatisfied: number;
 }
@@ -85,6 +92,7 @@ const ZERO: Counts = {
   satisfied: 0,
   reopened: 0,
   conduct: 0,
+  waitMinutes: 0,
   surveyed: 0,
   surveyedSatisfied: 0,
 };
@@ -99,6 +107,7 @@ function toRow(branchId: string | null, c: Counts): KpiRow {
     complaintSatisfaction: makeRate('complaintSatisfaction', c.satisfied, c.assigned),
     reopened: c.reopened,
     conductConfirmed: c.conduct,
+    customerWaitMinutes: c.finished ? Math.round(c.waitMinutes / c.finished) : null,
   };
 }
 
@@ -115,6 +124,7 @@ const COMPLAINT_COUNTS = [
   'satisfied',
   'reopened',
   'conduct',
+  'waitMinutes',
 ] as const satisfies readonly (keyof ComplaintCounts & keyof Counts)[];
 
 export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {

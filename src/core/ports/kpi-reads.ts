@@ -23,6 +23,8 @@ export interface ComplaintCounts {
   reopened: number;
   /** R32/R33 */
   conduct: number;
+  /** the customer's whole wait, summed over the finished complaints: minutes from the first report to the resolve that stood at the end */
+  waitMinutes: number;
 }
 
 /** R28: customers surveyed (each once) and those whose latest answer was satisfied. */

@@ -40,6 +40,13 @@ const jsonText = (expr: Sql, key: string): Sql => {
   });
 };
 
+/** Minutes from one DateTime expression to a later one. */
+const minutesBetween = (from: Sql, until: Sql): Sql =>
+  dialect({
+    sqlite: sql`((${until} - ${from}) / 60000.0)`,
+    postgresql: sql`(EXTRACT(EPOCH FROM (${until} - ${from})) / 60.0)`,
+  });
+
 /** Constants of the rules as literals: the planner sees them as it did when the queries were tuned. */
 const literals = (xs: readonly string[]): Sql => sql.raw(xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', '));
 
@@ -69,12 +76,7 @@ export class SqlKpiReads implements KpiReads {
     const to = at(p.to);
     const ev = (types: string, extra: Sql = sql``) => sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN (${sql.raw(types)}) ${extra}`;
     const beforeEnd = sql`AND x."at" < ${to}`;
-    // A reopen restarts the deadline, and so does a transfer to another branch; a transfer
-    // between units of one branch keeps it (its event says clock: kept; older events have no
-    // such field and did restart it).
-    const restarts = (extra: Sql = sql``) =>
-      sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN ('transferred', 'reopened')
-            AND COALESCE(${jsonText(sql`x."data"`, 'clock')}, 'restarted') <> 'kept' ${extra}`;
+    const asOf = at(p.asOf);
     const primaryEnd = plus(sql`created`, PRIMARY_REPAIR_MS);
     const secondaryEnd = plus(sql`created`, SECONDARY_ONSITE_MS);
     const rows = await this.q.all(sql`
@@ -84,23 +86,27 @@ export class SqlKpiReads implements KpiReads {
              CASE WHEN t."category" IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
              t."scope" AS scope,
              t."createdAt" AS created,
-             t."dispatchedAt" AS dispatched,
              t."resolvedAt" AS resolved,
              t."closedAt" AS closed,
              t."arrivedAt" AS arrived,
-             t."resolveDueAt" AS due,
              t."satisfaction" AS satisfaction,
              t."reopenCount" AS reopens,
-             CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct
+             CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct,
+             -- R29: the resolve deadline of the generation running at the end of the period (a
+             -- reopen or a transfer to another branch after it started the next one; one inside
+             -- the branch kept it): at most one row, through the (ticketId, name, generation) key
+             r."id" AS deadline, r."dueAt" AS due, r."metAt" AS met, r."missedAt" AS missed
         FROM "Ticket" t
+        LEFT JOIN "Deadline" r ON r."ticketId" = t."id" AND r."name" = 'resolve' AND r."startedAt" < ${to}
+                              AND (r."supersededAt" IS NULL OR r."supersededAt" >= ${to})
        WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
          AND t."kind" = 'complaint' AND t."status" NOT IN ('cancelled', 'duplicate')
     ), e AS MATERIALIZED (
-      -- Columns hold the latest state. Only a reopen (which clears the resolve) and a transfer
-      -- (which restarts the deadline) change them after the fact; for the few tickets that had
-      -- one, the events tell how things stood at the end of the period. Materialized so that
-      -- each look-up runs once per ticket, not once per use below.
-      SELECT branch, repair, scope, created, due, conduct,
+      -- Columns hold the latest state. Only a reopen (which clears the resolve) changes them
+      -- after the fact; for the few tickets that had one, the events tell how things stood at
+      -- the end of the period. Materialized so that each look-up runs once per ticket, not once
+      -- per use below.
+      SELECT branch, repair, scope, created, conduct, deadline, due, met, missed,
              CASE WHEN reopens > 0
                   THEN (SELECT CASE WHEN x."type" = 'resolved' THEN x."at" END ${ev(`'resolved', 'reopened'`, beforeEnd)} ORDER BY x."at" DESC, x."id" DESC LIMIT 1)
                   WHEN resolved < ${to} THEN resolved
@@ -112,16 +118,18 @@ export class SqlKpiReads implements KpiReads {
                   THEN (SELECT cb."result" FROM "Callback" cb WHERE cb."ticketId" = c.id AND cb."status" = 'answered' AND cb."answeredAt" < ${to} ORDER BY cb."answeredAt" DESC, cb."id" DESC LIMIT 1)
                   WHEN closed < ${to} THEN satisfaction
              END AS answer,
-             CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened,
-             -- the deadline restarts at every transfer and reopen: the last restart, overall and before the end
-             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${restarts()}), created) END AS restart_all,
-             CASE WHEN reopens > 0 OR dispatched >= ${to} THEN COALESCE((SELECT MAX(x."at") ${restarts(beforeEnd)}), created) END AS restart_end
+             CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened
         FROM c
     ), j AS (
       SELECT branch, repair, scope, conduct, reopened, answer, finished_at,
              CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
-             -- a deadline restarted after the end: the same limit counted from the restart before it
-             CASE WHEN restart_all >= ${to} THEN restart_end + (due - restart_all) ELSE due END AS due_end,
+             -- deadlineState (core/deadlines/deadline-rows.ts) of the resolve deadline: met by the
+             -- due time (in time) at the end of the period; open, not yet due and not marked
+             -- missed as of asOf (pending). A complaint with no such deadline is in time when finished.
+             CASE WHEN deadline IS NULL OR (met < ${to} AND met <= due) THEN 1 ELSE 0 END AS met_in_time,
+             CASE WHEN deadline IS NULL OR (due >= ${asOf} AND (missed IS NULL OR missed > ${asOf})) THEN 1 ELSE 0 END AS not_yet_due,
+             -- the customer's whole wait: from the first report to the resolve that stood at the end
+             CASE WHEN finished_at IS NOT NULL THEN ${minutesBetween(sql`created`, sql`finished_at`)} END AS wait_minutes,
              CASE
                WHEN repair = 0 THEN 0
                WHEN scope = 'primary' THEN CASE WHEN finished_at <= ${primaryEnd} THEN 1 ELSE 0 END
@@ -135,11 +143,12 @@ export class SqlKpiReads implements KpiReads {
     SELECT branch,
            SUM(repair) AS repairs,
            SUM(timely) AS repairs_timely,
-           SUM(CASE WHEN repair = 1 AND timely = 0 AND window_end >= ${at(p.asOf)} THEN 1 ELSE 0 END) AS repairs_pending,
+           SUM(CASE WHEN repair = 1 AND timely = 0 AND window_end >= ${asOf} THEN 1 ELSE 0 END) AS repairs_pending,
            COUNT(*) AS assigned,
            SUM(finished) AS finished,
-           SUM(CASE WHEN finished = 1 AND (due_end IS NULL OR finished_at <= due_end) THEN 1 ELSE 0 END) AS in_time,
-           SUM(CASE WHEN finished = 0 AND (due_end IS NULL OR due_end >= ${at(p.asOf)}) THEN 1 ELSE 0 END) AS pending,
+           SUM(CASE WHEN finished = 1 AND met_in_time = 1 THEN 1 ELSE 0 END) AS in_time,
+           SUM(CASE WHEN finished = 0 AND not_yet_due = 1 THEN 1 ELSE 0 END) AS pending,
+           COALESCE(SUM(wait_minutes), 0) AS wait_minutes,
            SUM(CASE WHEN finished = 1 AND answer IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END) AS satisfied,
            SUM(reopened) AS reopened,
            SUM(conduct) AS conduct
@@ -157,6 +166,7 @@ export class SqlKpiReads implements KpiReads {
       satisfied: num(r.satisfied),
       reopened: num(r.reopened),
       conduct: num(r.conduct),
+      waitMinutes: num(r.wait_minutes),
     }));
   }
 

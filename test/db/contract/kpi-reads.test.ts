@@ -28,6 +28,11 @@ async function ticket(over: Partial<Prisma.TicketUncheckedCreateInput>) {
   return core.db.ticket.create({ data: { ...base, ...over } });
 }
 
+/** A ticket's resolve deadline as the steps leave it (R29 reads it from these rows). */
+function resolveDeadline(ticketId: number, generation: number, startedAt: Date, dueAt: Date, over: { metAt?: Date; supersededAt?: Date } = {}) {
+  return core.db.deadline.create({ data: { ticketId, name: 'resolve', generation, startedAt, dueAt, ...over } });
+}
+
 beforeAll(async () => {
   core = await makeTestCore();
   kpis = core.stores.kpis;
@@ -44,8 +49,16 @@ beforeAll(async () => {
     satisfaction: 'satisfied',
     conductConfirmed: false,
   });
+  await resolveDeadline(a.id, 0, day(2), day(5), { metAt: day(2, 2) });
   // xincheng: a billing complaint still open at the end, its deadline after the end (pending)
-  await ticket({ branchId: 'xincheng', category: 'billing', createdAt: day(3), dispatchedAt: day(3), resolveDueAt: new Date('2026-12-10T00:00:00Z') });
+  const b = await ticket({
+    branchId: 'xincheng',
+    category: 'billing',
+    createdAt: day(3),
+    dispatchedAt: day(3),
+    resolveDueAt: new Date('2026-12-10T00:00:00Z'),
+  });
+  await resolveDeadline(b.id, 0, day(3), new Date('2026-12-10T00:00:00Z'));
   // huimin: a primary leak repaired after 48 hours (late for R27), in time for its deadline
   const c = await ticket({
     branchId: 'huimin',
@@ -57,6 +70,7 @@ beforeAll(async () => {
     resolvedAt: day(6),
     resolveDueAt: day(10),
   });
+  await resolveDeadline(c.id, 0, day(4), day(10), { metAt: day(6) });
   // held by xincheng at the end, transferred to huimin after it
   const d = await ticket({
     branchId: 'huimin',
@@ -68,6 +82,9 @@ beforeAll(async () => {
     resolveDueAt: new Date('2026-12-05T00:00:00Z'),
   });
   await core.db.ticketEvent.create({ data: { ticketId: d.id, at: day(20), type: 'dispatched', actor: 'system', toStatus: 'dispatched' } });
+  // the transfer to another branch ended the first generation (three days from the report) and started the next
+  await resolveDeadline(d.id, 0, day(20), day(23), { supersededAt: new Date('2026-12-02T00:00:00Z') });
+  await resolveDeadline(d.id, 1, new Date('2026-12-02T00:00:00Z'), new Date('2026-12-05T00:00:00Z'));
   await core.db.ticketEvent.create({
     data: {
       ticketId: d.id,
@@ -142,6 +159,8 @@ describe('KPI counts', () => {
       satisfied: 1,
       reopened: 0,
       conduct: 1,
+      // the customer's whole wait: a resolved two hours after the report
+      waitMinutes: 120,
     });
     expect(rows.get('huimin')).toMatchObject({
       repairs: 1,
@@ -153,6 +172,7 @@ describe('KPI counts', () => {
       pending: 0,
       satisfied: 0,
       conduct: 0,
+      waitMinutes: 2 * 24 * 60,
     });
     expect(rows.get(null)).toMatchObject({ repairs: 0, assigned: 1, finished: 0, pending: 1 });
   });
