@@ -18,8 +18,8 @@ export interface DueAlert {
   deadline: AlertDeadline | null;
 }
 
-/** What the sweep reads of a deadline. */
-export type AlertDeadline = Pick<Deadline, 'id' | 'generation' | 'dueAt' | 'metAt' | 'missedAt' | 'supersededAt'>;
+/** What the sweep reads of a deadline: whether it still runs (deadline-rows.ts), and which row to mark missed. */
+export type AlertDeadline = Pick<Deadline, 'id' | 'metAt' | 'supersededAt'>;
 
 /** An alert to store; one whose key is already stored is left as it is. */
 export type NewAlert = Pick<ScheduledAlert, 'key' | 'ticketId' | 'kind' | 'dueAt' | 'data'>;

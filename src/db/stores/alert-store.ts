@@ -31,7 +31,8 @@ const TICKET_FIELDS = [
 ] as const satisfies readonly (keyof AlertTicket)[];
 const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
 const ALERT_FIELDS = ['id', 'key', 'ticketId', 'kind', 'dueAt', 'data'] as const satisfies readonly (keyof ScheduledAlert)[];
-const DEADLINE_FIELDS = ['id', 'generation', 'dueAt', 'metAt', 'missedAt', 'supersededAt'] as const satisfies readonly (keyof AlertDeadline)[];
+// a cold snap's batch decodes these for every alert: only what the sweep judges by
+const DEADLINE_FIELDS = ['id', 'metAt', 'supersededAt'] as const satisfies readonly (keyof AlertDeadline)[];
 const DEADLINE_COLUMNS = sql.join(DEADLINE_FIELDS.map((c) => sql`d.${sql.ident(c)} AS ${sql.ident(`d_${c}`)}`));
 
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */

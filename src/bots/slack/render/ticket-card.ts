@@ -4,14 +4,15 @@
  * (who, the minute: R8g). Residents' phones are masked; handlers can ask for the full number.
  */
 import { formatMinute } from '../../../core/local-time.js';
-import type { Ticket, TicketEvent } from '../../../core/model.js';
+import { deadlineState } from '../../../core/deadlines/deadline-rows.js';
+import type { Deadline, Ticket, TicketEvent } from '../../../core/model.js';
 import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
 import { actorName, branchName, common, communityName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
 
-/** A ticket with its timeline (oldest first), as cards and answers show it. */
-export type CardTicket = Ticket & { events: TicketEvent[] };
+/** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines, as cards and answers show it. */
+export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[] };
 
 export const ACTION = {
   accept: 'ticket.accept',
@@ -71,6 +72,24 @@ export function deadlineText(ctx: RenderCtx, name: string, at: Date): string {
   const left = at.getTime() - ctx.now.getTime();
   const rest = left >= 0 ? tr(ctx, 'deadline.left', { d: duration(ctx, left) }) : tr(ctx, 'deadline.overdue', { d: duration(ctx, -left) });
   return tr(ctx, 'deadline.line', { name: tr(ctx, `deadline.${name}`), at: formatMinute(at), rest });
+}
+
+/**
+ * What became of the running deadlines already done: "Accept by: met at 14:05" or "... met late,
+ * at 14:20" (R7), judged from their rows as the sweep and the KPIs judge them. One still open is
+ * the line above, with the time left or overdue.
+ */
+export function deadlineOutcomes(ctx: RenderCtx, deadlines: readonly Deadline[]): string[] {
+  const out: string[] = [];
+  for (const d of deadlines) {
+    if (d.supersededAt || !d.metAt) continue;
+    const state = deadlineState(d, ctx.now);
+    if (state === 'met' || state === 'met_late') {
+      const icon = state === 'met' ? ':white_check_mark:' : ':warning:';
+      out.push(`${icon} ${tr(ctx, `deadline.${state}`, { name: tr(ctx, `deadline.${d.name}`), at: formatMinute(d.metAt) })}`);
+    }
+  }
+  return out;
 }
 
 function eventData(e: TicketEvent): Record<string, any> {
@@ -149,6 +168,8 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
   if (deadline) deadlines.push(deadlineText(ctx, deadline.name, deadline.at));
   if (deadline && deadline.name !== 'resolve' && t.resolveDueAt) deadlines.push(deadlineText(ctx, 'resolve', t.resolveDueAt));
   if (deadlines.length) blocks.push(section(`:alarm_clock: ${deadlines.join('\n')}`));
+  const outcomes = deadlineOutcomes(ctx, t.deadlines ?? []);
+  if (outcomes.length) blocks.push(context([outcomes.join('\n')]));
   const history = t.events.filter(isShownEvent);
   const n = o.historyLines ?? 12;
   const lines = history.slice(-n).map((e) => eventLine(ctx, e));
