@@ -10,7 +10,7 @@ import type { Org } from '../org/org.js';
 import type { AlertDeadline, AlertTicket, DueAlert, FirePlan } from '../ports/alert-store.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { deadlineRunning } from './deadline-rows.js';
-import type { ALERT_STAGES, DeadlineName } from './schedule-alerts.js';
+import type { ALERT_STAGES, TicketDeadline } from './schedule-alerts.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
 
@@ -58,7 +58,7 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
   const groups = new Map<string, Due[]>();
   const route = new Map<string, { channel: string | undefined; mention: string[] }>();
   for (const { alert, ticket: t, deadline: row } of due) {
-    const [deadline, stage] = alert.kind.split('_') as [DeadlineName, Stage];
+    const [deadline, stage] = alert.kind.split('_') as [TicketDeadline, Stage];
     if (!t || !deadlineRunning(row)) continue;
     const level = { warn: 0, overdue: 1, escalate2: 2, escalate3: 3 }[stage];
     const data = alert.data ? JSON.parse(alert.data) : {};
@@ -113,7 +113,7 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
 interface Due {
   alert: ScheduledAlert;
   channel: string;
-  payload: { ticketId: number; level: number; stage: string; deadline: DeadlineName; dueAt?: string; mention: string[] };
+  payload: { ticketId: number; level: number; stage: string; deadline: TicketDeadline; dueAt?: string; mention: string[] };
 }
 
 /** From this many alerts of one kind for one channel in a batch, they go as digests. */

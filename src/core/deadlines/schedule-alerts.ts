@@ -13,9 +13,10 @@ interface DueTicket {
 }
 
 export const DEADLINES = ['ack', 'arrive', 'resolve'] as const;
-export type DeadlineName = (typeof DEADLINES)[number];
+/** The deadlines a ticket gets when it is filed (the callback's opens at the resolve: model.ts DeadlineName). */
+export type TicketDeadline = (typeof DEADLINES)[number];
 
-export function dueOf(t: DueTicket, d: DeadlineName): Date | null {
+export function dueOf(t: DueTicket, d: TicketDeadline): Date | null {
   return d === 'ack' ? t.ackDueAt : d === 'arrive' ? t.arriveDueAt : t.resolveDueAt;
 }
 
@@ -44,6 +45,6 @@ export const ALERT_STAGES = ['warn', 'overdue', 'escalate2', 'escalate3'] as con
  * resolved), and, for all three, those a restarted clock replaces. Removed rather than flagged,
  * so that the sweep's index holds only alerts that may still fire.
  */
-export function deadlineAlertKinds(deadlines: readonly DeadlineName[] = DEADLINES): string[] {
+export function deadlineAlertKinds(deadlines: readonly TicketDeadline[] = DEADLINES): string[] {
   return deadlines.flatMap((d) => ALERT_STAGES.map((s) => `${d}_${s}`));
 }

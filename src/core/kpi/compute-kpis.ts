@@ -65,21 +65,8 @@ export interface KpiQuery {
   branchId?: string;
 }
 
-interface Counts {
-  repairs: number;
-  repairsTimely: number;
-  repairsPending: number;
-  assigned: number;
-  finished: number;
-  inTime: number;
-  pending: number;
-  satisfied: number;
-  reopened: number;
-  conduct: number;
-  waitMinutes: number;
-  surveyed: number;
-  surveyedSatisfied: number;
-}
+/** A branch's counts: its complaints' (the store's) and its customers' survey (R28). */
+type Counts = Omit<ComplaintCounts, 'branchId'> & { surveyed: number; surveyedSatisfied: number };
 
 const ZERO: Counts = {
   repairs: 0,

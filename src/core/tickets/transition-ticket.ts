@@ -12,7 +12,7 @@ import type { Org } from '../org/org.js';
 import type { AppliedStep, CallbackClaim, DeadlineSteps, NewServiceForm, PlannedStep, TicketForStep, TicketPatch } from '../ports/ticket-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { DEADLINE_NAMES, generationOf } from '../deadlines/deadline-rows.js';
-import { alertRows, deadlineAlertKinds, type DeadlineName } from '../deadlines/schedule-alerts.js';
+import { alertRows, deadlineAlertKinds, type TicketDeadline } from '../deadlines/schedule-alerts.js';
 import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
@@ -71,7 +71,7 @@ function need(cond: unknown, field: string, message: string): asserts cond {
 interface Effects {
   patch: TicketPatch;
   /** the deadlines the step meets (and whose alerts it removes) */
-  met: DeadlineName[];
+  met: TicketDeadline[];
   /** the ticket is withdrawn: its deadlines end unmet, and their alerts go */
   withdraw?: boolean;
   data: Record<string, unknown>;
@@ -82,7 +82,7 @@ interface Effects {
 /** The fields a step changes, the deadlines it meets, and whether its clock starts again. */
 function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Ticket | null): Effects {
   const staffId = input.actor.startsWith('staff:') ? input.actor.slice(6) : undefined;
-  const plain = (patch: TicketPatch, met: DeadlineName[] = [], data: Record<string, unknown> = {}): Effects => ({ patch, met, data, restart: false });
+  const plain = (patch: TicketPatch, met: TicketDeadline[] = [], data: Record<string, unknown> = {}): Effects => ({ patch, met, data, restart: false });
   switch (input.action) {
     case 'dispatch': {
       need(input.branchId, 'branchId', 'a branch is needed to dispatch');
