@@ -35,9 +35,12 @@ const cellPg = encoder('postgresql');
 /**
  * One INSERT of many rows of the same columns, the rows going in as one JSON array: one
  * statement text whatever the number of rows (see idSet), one parameter instead of one per
- * cell. `conflictKey`: rows whose unique key is already stored are skipped.
+ * cell. `conflictKey`: rows whose unique key is already stored are skipped. `onlyWith`
+ * (PostgreSQL, inside a WITH): the name of an earlier part of the statement; the rows are stored
+ * only if it gave a row.
  */
-export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], conflictKey?: string): Sql {
+export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], conflictKey?: string, onlyWith?: string): Sql {
+  if (onlyWith && d === 'sqlite') throw new Error('SQLite has no INSERT inside WITH');
   const cols = Object.keys(rows[0]);
   const types = COLUMNS[table] as Record<string, string>;
   for (const c of cols) if (!types[c]) throw new Error(`${table} has no column ${c}`);
@@ -48,5 +51,5 @@ export function insertRowSet(d: Dialect, table: Model, rows: readonly object[], 
   // the rows are encoded for the one database the statement is for (instants differ)
   return d === 'sqlite'
     ? sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((_, i) => sql.raw(`e."value"->>${i}`)))} FROM json_each(${json(cellSqlite)}) e${conflict}`
-    : sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((c, i) => sql.raw(`(e.v->>${i})::${PG_TYPE[types[c]]}`)))} FROM json_array_elements(${json(cellPg)}::json) AS e(v)${conflict}`;
+    : sql`INSERT INTO ${sql.ident(table)} (${colList}) SELECT ${sql.join(cols.map((c, i) => sql.raw(`(e.v->>${i})::${PG_TYPE[types[c]]}`)))} FROM ${onlyWith ? sql`${sql.ident(onlyWith)}, ` : sql``}json_array_elements(${json(cellPg)}::json) AS e(v)${conflict}`;
 }

@@ -38,9 +38,6 @@ const DEADLINE_COLUMNS = sql.join(DEADLINE_FIELDS.map((c) => sql`d.${sql.ident(c
 /** The statuses in which a ticket is still being worked on (a report's "overdue and open"). */
 const OPEN = ['received', 'dispatched', 'accepted', 'on_site'];
 
-/** Re-exported for callers that still import it from here; its home is row-set.ts. */
-export { insertRowSet };
-
 class LostClaim extends Error {}
 
 /** Time-bound alerts: claim what is due, fire (mark fired with the effects of firing); the next due time; scheduled reports. */

@@ -4,9 +4,10 @@ import type { Filing, IntakeStore, ResidentNote } from '../../core/ports/intake-
 import { ticketNumber } from '../../core/tickets/numbering.js';
 import type { Status } from '../../core/tickets/status-machine.js';
 import type { Db } from '../client.js';
-import { decodeRow, num, toDate } from '../codec.js';
+import { decodeRow, num, toDate, type Model } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Cell, type Sql } from '../statement.js';
+import { insertRowSet } from '../row-set.js';
 import { oweSql } from './outbox-store.js';
 import { receiptSql } from './receipt-store.js';
 
@@ -97,30 +98,24 @@ export class SqlIntakeStore implements IntakeStore {
     // the number as ticketNumber (numbering.ts) writes it: at least four digits
     const number = sql`${f.counter}::text || '-' || lpad("c"."value"::text, greatest(4, length("c"."value"::text)), '0')`;
     parts.push(sql`"t" AS (${insertFrom('c', 'Ticket', { id: ticketId, ...f.ticket }, { number })} RETURNING *)`);
-    const after = (table: string, rows: readonly Record<string, Cell>[], key?: string) =>
-      rows.forEach((row, i) => {
-        parts.push(sql`${sql.ident(`${table}${i}`)} AS (${insertFrom('t', table, row, {}, key)})`);
-      });
-    after(
+    // each table's rows as one JSON parameter, stored only with the ticket: the statement's text
+    // is the same whatever the number of rows, so it stays prepared and planned
+    const rowSet = (name: string, table: Model, rows: readonly object[], key?: string) => {
+      if (rows.length) parts.push(sql`${sql.ident(name)} AS (${insertRowSet('postgresql', table, rows, key, 't')})`);
+    };
+    rowSet(
+      'e',
       'TicketEvent',
       f.events.map((e, i) => ({ id: eventIds[i], ticketId, ...e })),
     );
-    after(
+    rowSet(
+      'p',
       'TicketPhoto',
       f.photos.map((p) => ({ ticketId, ...p })),
     );
-    // the deadlines as one multi-row INSERT: typed by casts, which a VALUES list needs on PostgreSQL
-    if (f.deadlines.length) {
-      const tuples = deadlineRows(ticketId, f).map(
-        (d) => sql`(${d.ticketId}::integer, ${d.name}::text, ${d.generation}::integer, ${d.startedAt}::timestamp(3), ${d.dueAt}::timestamp(3))`,
-      );
-      parts.push(
-        sql`"d" AS (INSERT INTO "Deadline" ("ticketId", "name", "generation", "startedAt", "dueAt")
-                    SELECT v.* FROM "t", (VALUES ${sql.join(tuples)}) AS v)`,
-      );
-    }
-    after('OutboxMessage', messages, 'key');
-    after('ScheduledAlert', alerts, 'key');
+    rowSet('d', 'Deadline', deadlineRows(ticketId, f));
+    rowSet('m', 'OutboxMessage', messages, 'key');
+    rowSet('a', 'ScheduledAlert', alerts, 'key');
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
     if (!row) throw new AppError('already_filed', `${f.onceKey} was filed already`, { key: f.onceKey });
     return decodeRow<Ticket>('Ticket', row);

@@ -6,12 +6,12 @@ import type { Db } from '../client.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
-import { insertRowSet } from './alert-store.js';
+import { insertRowSet } from '../row-set.js';
 
 /**
  * The one INSERT of owed messages (rows from core's outboxRow): a key already owed is skipped on
  * both databases, so a replayed change owes nothing twice. The rows go in as one JSON parameter
- * (alert-store's insertRowSet): one statement text whatever their number, from a resident's one
+ * (row-set.ts's insertRowSet): one statement text whatever their number, from a resident's one
  * message to a cold snap's thousands. None when nothing is owed. Other stores run it inside their
  * own transaction, with the change that owes the messages.
  */
