@@ -57,3 +57,8 @@ export function has(locale: Locale | string, key: string): boolean {
 export function keys(locale: Locale | string, prefix: string): string[] {
   return [...catalogs.get(asLocale(locale))!.keys()].filter((k) => k.startsWith(prefix));
 }
+
+/** The customer's whole wait (a KPI) as hours and minutes; a dash when nothing was finished. */
+export function waitText(locale: Locale | string, minutes: number | null): string {
+  return minutes === null ? '—' : t(locale, 'kpi.wait', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}

@@ -122,6 +122,10 @@ describe('the KPI page', () => {
     expect(cellText(res.body, 'yuquan', 'repairTimeliness')).toBe('— 0/0');
     expect(cellText(res.body, 'company', 'complaintCompletion')).toBe('53.8% 7/13 未达标 其中 1 件未到期');
     expect(res.body).toContain('href="/dashboard/kpi.csv?period=month&amp;from=2026-11-01"');
+    // the customer's whole wait, mean from the first report to the resolve (880 minutes in 新城)
+    expect(res.body).toContain('<th>平均等待（首次报修至解决）</th>');
+    expect(res.body).toMatch(/data-branch="xincheng"[\s\S]*?data-count="customerWaitMinutes">14 小时 40 分</);
+    expect(res.body).toMatch(/data-branch="yuquan"[\s\S]*?data-count="customerWaitMinutes">—</);
   });
 
   it('carries the season’s months for the charts as data, and loads Chart.js and its own script from this server', async () => {

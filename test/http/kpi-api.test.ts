@@ -50,6 +50,9 @@ describe('GET /api/kpi', () => {
     expect(xc.satisfaction).toMatchObject({ numerator: 4, denominator: 5, percent: 80, met: false });
     expect(xc.complaintCompletion).toMatchObject({ numerator: 6, denominator: 10, percent: 60 });
     expect([xc.reopened, xc.conductConfirmed]).toEqual([2, 1]);
+    // the customer's whole wait: the mean of 新城's six finished complaints, from the first report to the resolve
+    expect(xc.customerWaitMinutes).toBe(880);
+    expect(body.branches.find((b: any) => b.branchId === 'yuquan').customerWaitMinutes).toBeNull();
     expect(body.branches.find((b: any) => b.branchId === 'yuquan').repairTimeliness).toMatchObject({ rate: null, percent: null, met: null });
     expect(body.centre).toMatchObject({ branchId: null, branchName: '客户服务中心（未分派）' });
     expect(body.company).toMatchObject({ branchName: '全公司', complaintCompletion: { numerator: 7, denominator: 13 } });
@@ -114,7 +117,7 @@ describe('GET /api/kpi.csv', () => {
         '投诉处理及时率,按时办结数,交办总数,投诉处理及时率目标,投诉处理及时率是否达标,投诉处理及时率未到期件数',
         '投诉办结率,办结数,交办总数,投诉办结率目标,投诉办结率是否达标,投诉办结率未到期件数',
         '投诉满意率,满意件数,交办总数,投诉满意率目标,投诉满意率是否达标',
-        '重复投诉（返工）,服务态度投诉（已核实）',
+        '重复投诉（返工）,服务态度投诉（已核实）,平均等待分钟数',
       ].join(','),
     );
     expect(lines.slice(1, -1).map((l) => l.split(',')[2])).toEqual([
@@ -126,8 +129,10 @@ describe('GET /api/kpi.csv', () => {
       '客户服务中心（未分派）',
       '全公司',
     ]);
-    expect(lines[1]).toBe('2026-11-01,2026-11-30,新城供热分公司,50%,4,8,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1');
-    expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0');
+    expect(lines[1]).toBe(
+      '2026-11-01,2026-11-30,新城供热分公司,50%,4,8,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1,880',
+    );
+    expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0,—');
   });
 
   it('speaks English with lang=en', async () => {

@@ -9,7 +9,7 @@ import { computeKpis, type KpiRow } from '../../core/kpi/compute-kpis.js';
 import { describePeriod, resolvePeriod, type PeriodQuery } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
 import { formatMinute } from '../../core/local-time.js';
-import { t, type Locale } from '../../i18n/index.js';
+import { t, waitText, type Locale } from '../../i18n/index.js';
 
 export type SlackBlock = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ function rowSection(locale: Locale, title: string, row: KpiRow): SlackBlock {
     text: mrkdwn(`*${title}*`),
     fields: [
       ...RATE_NAMES.map((n) => rateField(locale, n, row[n])),
-      mrkdwn(t(locale, 'kpi.slack.counts', { reopened: row.reopened, conduct: row.conductConfirmed })),
+      mrkdwn(t(locale, 'kpi.slack.counts', { reopened: row.reopened, conduct: row.conductConfirmed, wait: waitText(locale, row.customerWaitMinutes) })),
     ],
   };
 }

@@ -5,7 +5,7 @@ import { PERIOD_KINDS, type Period } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type RateName } from '../../core/kpi/rate.js';
 import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
-import { t, type Locale } from '../../i18n/index.js';
+import { t, waitText, type Locale } from '../../i18n/index.js';
 import { branchName, percentText, periodLabel } from './format.js';
 import { href, html, jsonScript, type Markup } from './html.js';
 
@@ -37,6 +37,7 @@ function tableRow(input: KpiPageInput, row: KpiRow, title: string, cls = ''): Ma
     ${RATE_NAMES.map((n) => rateCell(input.locale, n, row))}
     <td class="count" data-count="reopened">${row.reopened}</td>
     <td class="count" data-count="conductConfirmed">${row.conductConfirmed}</td>
+    <td class="count" data-count="customerWaitMinutes">${waitText(input.locale, row.customerWaitMinutes)}</td>
   </tr>`;
 }
 
@@ -104,6 +105,7 @@ ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       ${RATE_NAMES.map((n) => html`<th>${t(locale, `kpi.rate.${n}`)}<small>${t(locale, 'kpi.target', { target: `${TARGETS[n]}%` })}</small></th>`)}
       <th>${t(locale, 'kpi.count.reopened')}</th>
       <th>${t(locale, 'kpi.count.conductConfirmed')}</th>
+      <th>${t(locale, 'kpi.count.customerWait')}</th>
     </tr></thead>
     <tbody>
       ${report.branches.map((b) => tableRow(input, b, branchName(org, b.branchId, locale)))}

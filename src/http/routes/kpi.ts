@@ -54,6 +54,7 @@ function rowJson(org: Org, row: KpiRow, locale: Locale, name?: string) {
     ...Object.fromEntries(RATE_NAMES.map((n) => [n, rateJson(row[n])])),
     reopened: row.reopened,
     conductConfirmed: row.conductConfirmed,
+    customerWaitMinutes: row.customerWaitMinutes,
   };
 }
 
@@ -82,7 +83,7 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
     );
     if (report.company[n].pending !== undefined) header.push(t(locale, 'kpi.csv.pending', { name }));
   }
-  header.push(t(locale, 'kpi.count.reopened'), t(locale, 'kpi.count.conductConfirmed'));
+  header.push(t(locale, 'kpi.count.reopened'), t(locale, 'kpi.count.conductConfirmed'), t(locale, 'kpi.count.customerWaitMinutes'));
   const rows: KpiRow[] = [...report.branches, ...(report.centre ? [report.centre] : []), report.company];
   const lines = rows.map((row) => {
     const name = row === report.company ? t(locale, 'kpi.company') : branchName(org, row.branchId, locale);
@@ -93,7 +94,7 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
       cells.push(percentText(r.rate), r.numerator, r.denominator, `${TARGETS[n]}%`, met);
       if (r.pending !== undefined) cells.push(r.pending);
     }
-    cells.push(row.reopened, row.conductConfirmed);
+    cells.push(row.reopened, row.conductConfirmed, row.customerWaitMinutes ?? '—');
     return cells;
   });
   return csvBytes([header, ...lines]);

@@ -29,6 +29,7 @@ describe('/kpi in Slack', () => {
       '*客户服务中心（未分派）*',
     ]);
     expect(sections.every((s) => s.fields.length === 6)).toBe(true);
+    expect(sections[1].fields[5].text).toBe('*重复投诉* 2 件 · *服务态度投诉（已核实）* 1 件 · *平均等待* 14 小时 40 分');
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(kpiFallbackText('zh-CN', blocks)).toBe('考核指标 · 2026年11月');
   });
