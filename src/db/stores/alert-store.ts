@@ -10,7 +10,6 @@ import type {
   FormNotBack,
   NewAlert,
 } from '../../core/ports/alert-store.js';
-import type { Db } from '../client.js';
 import { COLUMNS } from '../generated/columns.js';
 import { num, toDate, type Model, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
@@ -42,10 +41,7 @@ class LostClaim extends Error {}
 
 /** Time-bound alerts: claim what is due, fire (mark fired with the effects of firing); the next due time; scheduled reports. */
 export class SqlAlertStore implements AlertStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   claimDue(owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DueAlert[]> {
     return this.q.transaction(async (tx) => {

@@ -1,7 +1,6 @@
 import type { Customer } from '../../core/model.js';
 import type { CustomerFields, CustomerStore } from '../../core/ports/customer-store.js';
-import type { Db } from '../client.js';
-import { decodeRow, type Row } from '../codec.js';
+import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql } from '../statement.js';
 
@@ -12,13 +11,10 @@ const UPDATED = ['name', 'phone', 'address', 'communityId', 'building', 'unit', 
 
 /** The customer register: by account or id, by phone, import in bulk. */
 export class SqlCustomerStore implements CustomerStore {
-  constructor(
-    private readonly db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async count(): Promise<number> {
-    return this.db.customer.count();
+    return num((await this.q.get<{ n: unknown }>(sql`SELECT COUNT(*) AS "n" FROM "Customer"`))?.n);
   }
 
   async byAccount(account: string): Promise<Customer | null> {

@@ -2,7 +2,6 @@ import type { Severity } from '../../core/domain.js';
 import type { DutyLogEntry, Handover, Ticket } from '../../core/model.js';
 import type { DutyStore, Place } from '../../core/ports/duty-store.js';
 import type { Status } from '../../core/tickets/status-machine.js';
-import type { Db } from '../client.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql } from '../statement.js';
@@ -16,10 +15,7 @@ const atPlace = (place: Place) => (place === null ? sql`"branchId" IS NULL` : sq
 
 /** Duty log and shift handovers (R4). */
 export class SqlDutyStore implements DutyStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async addEntry(entry: Omit<DutyLogEntry, 'id'>): Promise<DutyLogEntry> {
     const r = await this.q.get(sql`${insertSql('DutyLogEntry', [{ ...entry }])} RETURNING *`);

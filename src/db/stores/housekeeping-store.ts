@@ -1,14 +1,10 @@
 import type { HousekeepingStore } from '../../core/ports/housekeeping-store.js';
-import type { Db } from '../client.js';
 import type { Runner } from '../runner.js';
 import { sql } from '../statement.js';
 
 /** Deleting old receipts and delivered messages in chunks; whether the database answers. */
 export class SqlHousekeepingStore implements HousekeepingStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   get database(): 'sqlite' | 'postgresql' {
     return this.q.dialect;

@@ -17,16 +17,16 @@ import { SqlHousekeepingStore } from './housekeeping-store.js';
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
   return {
-    tickets: new SqlTicketStore(db, q),
-    intake: new SqlIntakeStore(db, q),
-    alerts: new SqlAlertStore(db, q),
-    outbox: new SqlOutboxStore(db, q),
-    receipts: new SqlReceiptStore(db, q),
-    customers: new SqlCustomerStore(db, q),
-    residents: new SqlResidentStore(db, q),
-    duty: new SqlDutyStore(db, q),
-    kpis: new SqlKpiReads(db, q),
-    views: new SqlReadModels(db, q),
-    housekeeping: new SqlHousekeepingStore(db, q),
+    tickets: new SqlTicketStore(q),
+    intake: new SqlIntakeStore(q),
+    alerts: new SqlAlertStore(q),
+    outbox: new SqlOutboxStore(q),
+    receipts: new SqlReceiptStore(q),
+    customers: new SqlCustomerStore(q),
+    residents: new SqlResidentStore(q),
+    duty: new SqlDutyStore(q),
+    kpis: new SqlKpiReads(q),
+    views: new SqlReadModels(q),
+    housekeeping: new SqlHousekeepingStore(q),
   };
 }

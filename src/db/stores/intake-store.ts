@@ -3,7 +3,6 @@ import type { Ticket } from '../../core/model.js';
 import type { Filing, IntakeStore, ResidentNote } from '../../core/ports/intake-store.js';
 import { ticketNumber } from '../../core/tickets/numbering.js';
 import type { Status } from '../../core/tickets/status-machine.js';
-import type { Db } from '../client.js';
 import { decodeRow, num, toDate, type Model } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Cell, type Sql } from '../statement.js';
@@ -18,10 +17,7 @@ const drawSql = (counter: string) =>
 
 /** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the once-key receipt, in one transaction; the per-resident flood count. */
 export class SqlIntakeStore implements IntakeStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   /**
    * The hot path of a cold snap: no read before a write. The receipt comes first, so a replay is

@@ -9,7 +9,6 @@
  */
 import { PRIMARY_REPAIR_MS, REPAIR_CATEGORIES, SATISFIED_ANSWERS, SECONDARY_ONSITE_MS } from '../../core/kpi/compute-kpis.js';
 import type { ComplaintCounts, KpiPeriod, KpiReads, SuggestionCount, SuggestionRow, SurveyCounts } from '../../core/ports/kpi-reads.js';
-import type { Db } from '../client.js';
 import { num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
@@ -67,10 +66,7 @@ function holderAt(to: Date): Sql {
 const branchOf = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export class SqlKpiReads implements KpiReads {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async complaintCounts(p: KpiPeriod & { asOf: Date }): Promise<ComplaintCounts[]> {
     const to = at(p.to);

@@ -2,7 +2,6 @@ import { AppError } from '../../core/errors.js';
 import type { OutboxMessage, Platform, SlackCard } from '../../core/model.js';
 import { outboxRow, type OutboxItem, type OutboxRow } from '../../core/outbox/enqueue.js';
 import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
-import type { Db } from '../client.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
@@ -24,10 +23,7 @@ const message = (r: Row) => decodeRow<OutboxMessage>('OutboxMessage', r);
 
 /** Messages owed: owe, claim due rows with a lease, mark sent / failed / dead, resend; where a ticket's Slack cards live. */
 export class SqlOutboxStore implements OutboxStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async owe(items: readonly OutboxItem[], now: Date): Promise<void> {
     if (!items.length) return;

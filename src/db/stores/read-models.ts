@@ -1,6 +1,5 @@
 import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
 import type { ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
-import type { Db } from '../client.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { sql, type Sql } from '../statement.js';
@@ -9,10 +8,7 @@ const ticketRow = (r: Row) => decodeRow<Ticket>('Ticket', r);
 
 /** What the bots and pages show: a ticket with its events, photos, form and callbacks (the card and status views), lists and pages of tickets. */
 export class SqlReadModels implements ReadModels {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async ticketById(id: number): Promise<Ticket | null> {
     const r = await this.q.get(sql`SELECT * FROM "Ticket" WHERE "id" = ${id}`);

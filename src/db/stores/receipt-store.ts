@@ -1,5 +1,4 @@
 import type { ReceiptStore } from '../../core/ports/receipt-store.js';
-import type { Db } from '../client.js';
 import type { Runner } from '../runner.js';
 import { sql, type Sql } from '../statement.js';
 
@@ -14,10 +13,7 @@ export function receiptSql(key: string, at: Date): Sql {
 
 /** Inbound receipts (Telegram update ids, Slack event ids): first time or replay; forget. */
 export class SqlReceiptStore implements ReceiptStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   /**
    * Every update takes one: on SQLite it shares the commit of the transactions of the same

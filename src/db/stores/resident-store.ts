@@ -1,7 +1,6 @@
 import type { Resident, Ticket } from '../../core/model.js';
 import type { ResidentStore } from '../../core/ports/resident-store.js';
 import type { Status } from '../../core/tickets/status-machine.js';
-import type { Db } from '../client.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Sql } from '../statement.js';
@@ -10,10 +9,7 @@ const residentRow = (r: Row) => decodeRow<Resident>('Resident', r);
 
 /** Residents of the bot: meet, bind (with its guess limit), locale and address, their own tickets. */
 export class SqlResidentStore implements ResidentStore {
-  constructor(
-    readonly _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   /**
    * Every update the bot receives reads the resident: one prepared statement when they are known

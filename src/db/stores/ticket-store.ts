@@ -2,7 +2,6 @@ import { AppError } from '../../core/errors.js';
 import type { Callback, ServiceForm, Ticket, TicketEvent } from '../../core/model.js';
 import { outboxRow } from '../../core/outbox/enqueue.js';
 import type { AppliedStep, CallbackClaim, DeadlineSteps, NewAlert, PlannedStep, StepPlan, TicketForStep, TicketStore } from '../../core/ports/ticket-store.js';
-import type { Db } from '../client.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Cell, type Sql } from '../statement.js';
@@ -26,10 +25,7 @@ const FORM_FIELDS = ['workDone', 'materials', 'feesCents', 'effect', 'afterSales
  * click runs this: prepared statements, no Prisma model calls), and the reads a step starts from.
  */
 export class SqlTicketStore implements TicketStore {
-  constructor(
-    _db: Db,
-    private readonly q: Runner,
-  ) {}
+  constructor(private readonly q: Runner) {}
 
   async forStep(by: { number: string } | { id: number }): Promise<TicketForStep | null> {
     const where = 'number' in by ? sql`t."number" = ${by.number}` : sql`t."id" = ${by.id}`;
