@@ -4,6 +4,7 @@
  */
 import type { Org } from '../../core/org/org.js';
 import { formatClock, formatMinute, localIsoDate } from '../../core/local-time.js';
+import { deadlineRunning, deadlineState } from '../../core/deadlines/deadline-rows.js';
 import type { TicketWithTimeline } from '../../core/tickets/get-ticket.js';
 import { t, type Locale } from '../../i18n/index.js';
 import type { Ticket } from '../../core/model.js';
@@ -35,6 +36,23 @@ export function dueLines(ticket: Ticket, locale: Locale, now: Date): string[] {
   const lines: string[] = [];
   if (ticket.arriveDueAt && !ticket.arrivedAt && !ticket.resolvedAt) lines.push(tt(locale, 'report.due_arrive', { time: when(ticket.arriveDueAt, now) }));
   if (ticket.resolveDueAt && !ticket.resolvedAt) lines.push(tt(locale, 'report.due_resolve', { time: when(ticket.resolveDueAt, now) }));
+  return lines;
+}
+
+/**
+ * The limits a resident is waiting on, from the ticket's deadline rows (the running generation):
+ * the visit and the repair, each still ahead ("by 15:00") or passed and being chased. Met and
+ * withdrawn ones say nothing here: the timeline already tells the step.
+ */
+export function deadlineLines(ticket: Pick<TicketWithTimeline, 'deadlines'>, locale: Locale, now: Date): string[] {
+  const lines: string[] = [];
+  for (const name of ['arrive', 'resolve'] as const) {
+    const row = ticket.deadlines.find((d) => d.name === name && deadlineRunning(d));
+    if (!row) continue;
+    const state = deadlineState(row, now);
+    if (state === 'open') lines.push(tt(locale, `report.due_${name}`, { time: when(row.dueAt, now) }));
+    else if (state === 'missed') lines.push(tt(locale, `status.overdue_${name}`, { time: when(row.dueAt, now) }));
+  }
   return lines;
 }
 
@@ -114,7 +132,7 @@ export function ticketDetails(org: Org, ticket: TicketWithTimeline, locale: Loca
     status: statusLabel(locale, ticket.status),
     branch: branchName(org, ticket.branchId, locale),
   });
-  const due = dueLines(ticket, locale, now);
+  const due = deadlineLines(ticket, locale, now);
   return [head, '', tt(locale, 'status.timeline_title'), ...timelineLines(org, ticket, locale, now), ...(due.length ? ['', ...due] : [])].join('\n');
 }
 

@@ -88,3 +88,31 @@ it("splits a long timeline under Telegram's 4096-character limit, keeping every 
   const all = parts.join('\n');
   for (let i = 1; i <= 6; i++) expect(all).toContain(`您补充：补充${i}：`);
 });
+
+it('tells the resident when the visit is overdue and being chased, from the ticket’s deadline rows (R7, R2 督促)', async () => {
+  const late = telegramUser(4004);
+  await h.say(late, '/bind 1010000000 1590');
+  h.core.clock.set('2026-11-28T07:00:00Z'); // 15:00 local
+  await h.say(late, '家里暖气不热，室温14度');
+  await h.tap(late, '提交');
+  const number = numberIn(h.lastText(late));
+
+  h.core.clock.advance(30 * MINUTE);
+  await h.say(late, `/status ${number}`);
+  expect(h.lastText(late)).toContain('工作人员将在 16:00 前上门');
+
+  h.core.clock.advance(45 * MINUTE); // 16:15: nobody came
+  await h.say(late, `/status ${number}`);
+  const overdue = h.lastText(late);
+  expect(overdue).toContain('上门时限 16:00 已过，我们已催促分公司尽快上门。');
+  expect(overdue).not.toContain('前上门');
+  expect(overdue).toContain('2026-11-29 15:00 前处理完毕');
+
+  await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+  await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+  await h.say(late, `/status ${number}`);
+  // met, late: the timeline tells the visit; no line about its limit any more
+  expect(h.lastText(late)).not.toContain('上门时限');
+  expect(h.lastText(late)).toContain('16:15 工作人员已到场');
+  h.core.clock.set('2026-11-28T06:00:00Z');
+});
