@@ -61,9 +61,14 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
     }
     return db;
   }
-  // One pool for Prisma and for the hot path's own statements (pg-direct.ts); given to the
+  // One pool for Prisma and for the data layer's runner (runner.ts); given to the
   // adapter, it is ours to end when the client disconnects.
   const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` });
+  // An idle connection the server ends (a failover, a DBA's pg_terminate_backend) is dropped by
+  // the pool, and the next statement opens a new one. The pool reports it as an 'error' event,
+  // which with no listener would end the process; Prisma's adapter adds one only once Prisma
+  // itself connects, and the stores may never use Prisma.
+  pool.on('error', () => {});
   const adapter = new PrismaPg(pool, { schema: target.schema });
   const db = new PgClient({ adapter, log: queryLog() }) as unknown as Db;
   const disconnect = db.$disconnect.bind(db);

@@ -284,6 +284,14 @@ export class PgRunner extends PgTx {
 
   override async transaction<T>(fn: (tx: Runner) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no listener of the pool's: a backend terminated between two
+    // statements (a failover, a DBA) would be an unhandled 'error' and end the process. The
+    // transaction fails instead, and the connection is dropped rather than given back.
+    let lost: Error | undefined;
+    const onError = (e: Error) => {
+      lost ??= e;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       try {
@@ -291,11 +299,14 @@ export class PgRunner extends PgTx {
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK');
+        await client.query('ROLLBACK').catch((r: Error) => {
+          lost ??= r;
+        });
         throw e;
       }
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 

@@ -2,12 +2,13 @@
  * The data layer's runner on the database under test (SQLite file, or PostgreSQL when
  * TEST_DATABASE_URL is set): statements written once behave the same on both.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRow } from '../../../src/db/codec.js';
 import { runnerOf, type Runner } from '../../../src/db/runner.js';
 import { insertSql, sql } from '../../../src/db/statement.js';
 import type { InboundReceiptLike } from './types.js';
-import { makeTestCore, type TestCore } from '../../helpers/core.js';
+import { makeTestCore, PG_URL, usingPostgres, type TestCore } from '../../helpers/core.js';
 
 let core: TestCore;
 let q: Runner;
@@ -66,5 +67,28 @@ describe('the runner', () => {
       })
       .catch(() => {});
     expect(await outside).toBeNull();
+  });
+});
+
+describe.runIf(usingPostgres)('the runner on PostgreSQL', () => {
+  it('fails a transaction whose connection is terminated between two statements, and goes on with a new one', async () => {
+    const killer = new pg.Client({ connectionString: PG_URL });
+    await killer.connect();
+    try {
+      const tx = q.transaction(async (t) => {
+        await t.run(insertSql('InboundReceipt', [{ key: 'r:killed', receivedAt: at }]));
+        const { pid } = (await t.get<{ pid: number }>(sql`SELECT pg_backend_pid() AS "pid"`))!;
+        await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+        // the backend is gone while this transaction holds the connection between statements
+        await new Promise((r) => setTimeout(r, 100));
+        await t.run(insertSql('InboundReceipt', [{ key: 'r:after-kill', receivedAt: at }]));
+      });
+      await expect(tx).rejects.toThrow();
+      expect(await q.all(sql`SELECT "key" FROM "InboundReceipt" WHERE "key" IN ${sql.list(['r:killed', 'r:after-kill'])}`)).toEqual([]);
+      await q.transaction((t) => t.run(insertSql('InboundReceipt', [{ key: 'r:next', receivedAt: at }])));
+      expect(await q.get(sql`SELECT "key" FROM "InboundReceipt" WHERE "key" = ${'r:next'}`)).toEqual({ key: 'r:next' });
+    } finally {
+      await killer.end();
+    }
   });
 });
