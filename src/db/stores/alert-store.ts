@@ -109,7 +109,7 @@ export class SqlAlertStore implements AlertStore {
         if (plan.events.length) await tx.run(insertRowSet(tx.dialect, 'TicketEvent', plan.events));
         if (plan.alerts.length) await tx.run(insertRowSet(tx.dialect, 'ScheduledAlert', plan.alerts, 'key'));
         for (const r of plan.reports) await tx.run(scheduleReportSql(r));
-        for (const owe of oweSql(plan.messages)) await tx.run(owe);
+        for (const owe of oweSql(tx.dialect, plan.messages)) await tx.run(owe);
       });
       return true;
     } catch (e) {

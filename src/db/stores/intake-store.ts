@@ -61,7 +61,7 @@ export class SqlIntakeStore implements IntakeStore {
           ),
         );
       const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
-      for (const s of oweSql(messages)) await tx.run(s);
+      for (const s of oweSql(tx.dialect, messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
       return ticket;
     });
@@ -142,7 +142,7 @@ export class SqlIntakeStore implements IntakeStore {
       const r = await tx.get<{ id: unknown }>(insertSql('TicketEvent', [{ ...n.event, ticketId: n.ticketId }], { returning: ['id'] }));
       const eventId = num(r?.id);
       if (n.callback) await tx.run(sql`UPDATE "Callback" SET "comment" = ${n.callback.comment} WHERE "id" = ${n.callback.id} AND "comment" IS NULL`);
-      for (const s of oweSql(n.owes(eventId))) await tx.run(s);
+      for (const s of oweSql(tx.dialect, n.owes(eventId))) await tx.run(s);
       return eventId;
     });
   }

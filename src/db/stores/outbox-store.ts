@@ -4,7 +4,7 @@ import { outboxRow, type OutboxItem, type OutboxRow } from '../../core/outbox/en
 import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
-import { dialect, sql, type Sql } from '../statement.js';
+import { dialect, sql, type Dialect, type Sql } from '../statement.js';
 import { insertRowSet } from '../row-set.js';
 
 /**
@@ -14,9 +14,9 @@ import { insertRowSet } from '../row-set.js';
  * message to a cold snap's thousands. None when nothing is owed. Other stores run it inside their
  * own transaction, with the change that owes the messages.
  */
-export function oweSql(rows: readonly OutboxRow[]): Sql[] {
+export function oweSql(d: Dialect, rows: readonly OutboxRow[]): Sql[] {
   if (!rows.length) return [];
-  return [dialect({ sqlite: insertRowSet('sqlite', 'OutboxMessage', rows, 'key'), postgresql: insertRowSet('postgresql', 'OutboxMessage', rows, 'key') })];
+  return [insertRowSet(d, 'OutboxMessage', rows, 'key')];
 }
 
 const message = (r: Row) => decodeRow<OutboxMessage>('OutboxMessage', r);
@@ -27,7 +27,11 @@ export class SqlOutboxStore implements OutboxStore {
 
   async owe(items: readonly OutboxItem[], now: Date): Promise<void> {
     if (!items.length) return;
-    for (const s of oweSql(items.map((i) => outboxRow(i, now)))) await this.q.run(s);
+    for (const s of oweSql(
+      this.q.dialect,
+      items.map((i) => outboxRow(i, now)),
+    ))
+      await this.q.run(s);
   }
 
   async claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]> {

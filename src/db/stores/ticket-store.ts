@@ -5,6 +5,7 @@ import type { AppliedStep, CallbackClaim, DeadlineSteps, NewAlert, PlannedStep, 
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Cell, type Sql } from '../statement.js';
+import { oweSql } from './outbox-store.js';
 
 /** `"column" = value` for each field given; an undefined field is left as it is. */
 function assignments(fields: Record<string, unknown>): Sql[] {
@@ -128,15 +129,8 @@ async function storeStep(tx: Runner, plan: StepPlan, step: PlannedStep): Promise
   const owed = step.owed({ eventId, callbackId });
   const alerts = [...step.alerts, ...owed.alerts].map((a: NewAlert) => ({ key: a.key, ticketId: a.ticketId, kind: a.kind, dueAt: a.dueAt, data: a.data }));
   if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
-  if (owed.messages.length) {
-    await tx.run(
-      insertSql(
-        'OutboxMessage',
-        owed.messages.map((m) => outboxRow(m, at)),
-        { onConflictDoNothing: 'key' },
-      ),
-    );
-  }
+  const messages = owed.messages.map((m) => outboxRow(m, at));
+  for (const owe of oweSql(tx.dialect, messages)) await tx.run(owe);
   return eventId;
 }
 

@@ -62,7 +62,7 @@ describe('the outbox store', () => {
     const q = runnerOf(core.db);
     await expect(
       q.transaction(async (tx) => {
-        for (const s of oweSql([outboxRow(item('undone', 'C1'), now)])) await tx.run(s);
+        for (const s of oweSql(tx.dialect, [outboxRow(item('undone', 'C1'), now)])) await tx.run(s);
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
