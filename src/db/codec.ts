@@ -33,21 +33,52 @@ const decoders: Record<string, (v: unknown) => unknown> = {
   Float: (v) => (v === null || v === undefined ? null : Number(v)),
 };
 
+const pass = (v: unknown) => v ?? null;
+
+/** Each column of a model with its decoder, worked out once per model rather than for every row. */
+const plans = new Map<Model, { name: string; decode: (v: unknown) => unknown }[]>();
+function planOf(model: Model) {
+  let plan = plans.get(model);
+  if (!plan) {
+    plan = Object.entries(COLUMNS[model] as Record<string, string>).map(([name, type]) => ({ name, decode: decoders[type] ?? pass }));
+    plans.set(model, plan);
+  }
+  return plan;
+}
+
 /**
  * A row of `model` as read through SQL, with its columns in their types. `prefix` reads the
  * columns of a join aliased as "<prefix><column>". Columns not of the model pass unchanged.
  */
 export function decodeRow<T>(model: Model, r: Row, prefix = ''): T {
-  const cols = COLUMNS[model] as Record<string, string>;
   const out: Row = {};
-  for (const [name, type] of Object.entries(cols)) {
+  for (const { name, decode } of planOf(model)) {
     const key = prefix + name;
-    if (!(key in r)) continue;
-    const dec = decoders[type];
-    out[name] = dec ? dec(r[key]) : (r[key] ?? null);
+    if (key in r) out[name] = decode(r[key]);
   }
-  if (!prefix) for (const k of Object.keys(r)) if (!(k in cols)) out[k] = r[k];
+  if (!prefix) {
+    const cols = COLUMNS[model] as Record<string, string>;
+    for (const k of Object.keys(r)) if (!(k in cols)) out[k] = r[k];
+  }
   return out as T;
+}
+
+/**
+ * A decoder for a few named columns of `model` (read as "<prefix><column>"), for the statements
+ * that read thousands of rows (the sweep): it visits only those columns, where decodeRow visits
+ * all of a model's (some 6 µs for a ticket row).
+ */
+export function columnsDecoder<T>(model: Model, fields: readonly string[], prefix = ''): (r: Row) => T {
+  const types = COLUMNS[model] as Record<string, string>;
+  const cols = fields.map((f) => {
+    if (!types[f]) throw new Error(`${model} has no column ${f}`);
+    return { from: prefix + f, to: f, decode: decoders[types[f]] ?? pass };
+  });
+  return (r) => {
+    const out: Row = {};
+    for (const c of cols) out[c.to] = c.decode(r[c.from]);
+    return out as T;
+  };
 }
 
 /** COUNT and SUM come back as bigint, string or null depending on the database: a number. */
