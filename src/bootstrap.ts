@@ -12,6 +12,8 @@ import { openStores } from './db/stores/index.js';
 export interface OpenCoreOptions {
   databaseUrl?: string;
   orgConfig: string;
+  /** PostgreSQL connections per instance (default 10) */
+  pgPoolSize?: number;
   clock?: Clock;
 }
 
@@ -33,7 +35,7 @@ export async function openCore(o: OpenCoreOptions): Promise<OpenedCore> {
   const org = new Org(loadOrgFile(o.orgConfig));
   const target = parseDatabaseUrl(o.databaseUrl);
   const applied = await migrate(target);
-  const db = await openDb(target);
+  const db = await openDb(target, { poolSize: o.pgPoolSize });
   const runner = runnerOf(db);
   return {
     stores: openStores(db),

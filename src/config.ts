@@ -107,7 +107,7 @@ export interface Settings {
   /** TZ as set; core/local-time.ts reads it from the process, where Node itself also reads it */
   timeZone?: string;
   databaseUrl: string | undefined;
-  /** PostgreSQL pool size (src/db/client.ts still reads PG_POOL_SIZE itself; validated here) */
+  /** PostgreSQL pool size */
   pgPoolSize: number;
   orgConfig: string;
   isDemoOrg: boolean;

@@ -17,7 +17,7 @@ const log = pino(loggerOptions('info') as pino.LoggerOptions);
 async function main() {
   const settings = readSettings();
   log.level = settings.logLevel;
-  const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
+  const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig, pgPoolSize: settings.pgPoolSize });
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
   const checkpointer = core.startCheckpointer({ onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') });
   log.info(

@@ -11,7 +11,7 @@ if (!file) {
   process.exit(2);
 }
 const settings = readSettings();
-const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig });
+const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig, pgPoolSize: settings.pgPoolSize });
 try {
   const res = await importCustomers(core, createReadStream(file));
   console.log(`${res.created} created, ${res.updated} updated, ${res.refused} rows refused`);

@@ -39,7 +39,7 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
 }
 
 /** Opens the Prisma client for a target, through the driver adapter (no native Prisma engines). */
-export async function openDb(target: DatabaseTarget): Promise<Db> {
+export async function openDb(target: DatabaseTarget, opts: { /** PostgreSQL connections (settings' PG_POOL_SIZE) */ poolSize?: number } = {}): Promise<Db> {
   if (target.provider === 'sqlite') {
     mkdirSync(dirname(target.url), { recursive: true });
     const factory = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
@@ -63,7 +63,7 @@ export async function openDb(target: DatabaseTarget): Promise<Db> {
   }
   // One pool for Prisma and for the data layer's runner (runner.ts); given to the
   // adapter, it is ours to end when the client disconnects.
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.PG_POOL_SIZE ?? 10), options: `-c search_path="${target.schema}"` });
+  const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10, options: `-c search_path="${target.schema}"` });
   // An idle connection the server ends (a failover, a DBA's pg_terminate_backend) is dropped by
   // the pool, and the next statement opens a new one. The pool reports it as an 'error' event,
   // which with no listener would end the process; Prisma's adapter adds one only once Prisma
