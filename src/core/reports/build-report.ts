@@ -49,64 +49,36 @@ export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: Sch
   const kind = alert.kind as ReportKind;
   const date = alert.key.split(':')[1];
   const items: OutboxItem[] = [];
-  const leaders = core.org.config.centre.channels.leaders;
+  // a branch's report goes to its reports channel (else its dispatch channel), the company's to the leaders
+  const toBranch = (branchId: string, payload: Record<string, unknown>) => {
+    const ch = core.org.branches.get(branchId)?.channels;
+    const target = ch?.reports ?? ch?.dispatch;
+    if (target) items.push({ key: `report:${alert.key}:${branchId}`, platform: 'slack', target, kind: 'report', payload });
+  };
+  const toLeaders = (payload: Record<string, unknown>) => {
+    const target = core.org.config.centre.channels.leaders;
+    if (target) items.push({ key: `report:${alert.key}:company`, platform: 'slack', target, kind: 'report', payload });
+  };
   if (kind === 'report_daily') {
     const p = localParts(new Date(alert.dueAt.getTime() - 12 * 3600_000));
     const from = zonedTimeToUtc({ year: p.year, month: p.month, day: p.day });
     const to = zonedTimeToUtc({ year: p.year, month: p.month, day: p.day + 1 });
     const { branches, total } = await daily(core, from, to);
-    for (const b of branches) {
-      const ch = core.org.branches.get(b.branchId)?.channels;
-      const target = ch?.reports ?? ch?.dispatch;
-      if (target)
-        items.push({
-          key: `report:${alert.key}:${b.branchId}`,
-          platform: 'slack',
-          target,
-          kind: 'report',
-          payload: { report: 'daily', date, from, to, branchId: b.branchId, numbers: b },
-        });
-    }
-    if (leaders)
-      items.push({
-        key: `report:${alert.key}:company`,
-        platform: 'slack',
-        target: leaders,
-        kind: 'report',
-        payload: { report: 'daily', date, from, to, branchId: null, numbers: total, branches },
-      });
+    for (const b of branches) toBranch(b.branchId, { report: 'daily', date, from, to, branchId: b.branchId, numbers: b });
+    toLeaders({ report: 'daily', date, from, to, branchId: null, numbers: total, branches });
   } else if (kind === 'report_monthly') {
     // the month that just ended; the Slack app renders its KPIs when it delivers
     const [y, m] = date.split('-').map(Number);
     const month = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-    if (leaders)
-      items.push({ key: `report:${alert.key}:company`, platform: 'slack', target: leaders, kind: 'report', payload: { report: 'monthly_kpi', date, month } });
+    toLeaders({ report: 'monthly_kpi', date, month });
   } else {
     // R8l: forms go back to HQ within half a month.
     const cutoff = new Date(now.getTime() - 15 * 86_400_000);
     const forms = await core.stores.alerts.formsNotBack(cutoff, 2000);
     const byBranch = new Map<string, string[]>();
     for (const f of forms) byBranch.set(f.branchId ?? '', [...(byBranch.get(f.branchId ?? '') ?? []), f.ticketNumber]);
-    for (const [branchId, numbers] of byBranch) {
-      const ch = core.org.branches.get(branchId)?.channels;
-      const target = ch?.reports ?? ch?.dispatch;
-      if (target)
-        items.push({
-          key: `report:${alert.key}:${branchId}`,
-          platform: 'slack',
-          target,
-          kind: 'report',
-          payload: { report: 'forms', date, branchId, numbers },
-        });
-    }
-    if (leaders)
-      items.push({
-        key: `report:${alert.key}:company`,
-        platform: 'slack',
-        target: leaders,
-        kind: 'report',
-        payload: { report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) },
-      });
+    for (const [branchId, numbers] of byBranch) toBranch(branchId, { report: 'forms', date, branchId, numbers });
+    toLeaders({ report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) });
   }
   const plan = emptyPlan([alert.id]);
   plan.messages = items.map((item) => outboxRow(item, now));

@@ -74,8 +74,9 @@ export class SqlIntakeStore implements IntakeStore {
    * it, a second instance gained nothing). So the ids come first (a sequence takes no lock, and
    * an id reserved but not used is harmless), and the receipt, the draw and every row then go as
    * one statement, its own transaction: the counter is held for that statement's end and its
-   * commit only. Each row is inserted FROM the one before it in the chain, so a refused receipt
-   * stores nothing; a failing row fails the statement, and the number with it.
+   * commit only. The draw reads FROM the receipt and the ticket FROM the draw, and every other
+   * table's rows are stored only with the ticket, so a refused receipt stores nothing; a failing
+   * row fails the statement, and the number with it.
    */
   private async fileInOneStatement(f: Filing): Promise<Ticket> {
     const ids = await this.q.get<{ id: unknown; events: unknown[] }>(
@@ -157,9 +158,8 @@ function deadlineRows(ticketId: number, f: Filing) {
  * INSERT of one row FROM an earlier part of the same statement: the row is stored only if that
  * part gave a row. PostgreSQL types the parameters by the columns they go into.
  */
-function insertFrom(from: string, table: string, row: Record<string, Cell>, computed: Record<string, Sql> = {}, onConflictDoNothing?: string): Sql {
+function insertFrom(from: string, table: string, row: Record<string, Cell>, computed: Record<string, Sql>): Sql {
   const cols = [...Object.keys(row), ...Object.keys(computed)];
   const values = [...Object.values(row).map((v) => sql`${v ?? null}`), ...Object.values(computed)];
-  const conflict = onConflictDoNothing ? sql` ON CONFLICT (${sql.ident(onConflictDoNothing)}) DO NOTHING` : sql``;
-  return sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map(sql.ident))}) SELECT ${sql.join(values)} FROM ${sql.ident(from)}${conflict}`;
+  return sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map(sql.ident))}) SELECT ${sql.join(values)} FROM ${sql.ident(from)}`;
 }
