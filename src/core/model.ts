@@ -232,3 +232,22 @@ export interface SlackCard {
   ts: string;
   purpose: string;
 }
+
+/**
+ * A signed-in dashboard session, kept on the server so that signing out ends it everywhere at
+ * once. The browser holds a random token; only its SHA-256 is stored, so a copy of this table
+ * signs nobody in.
+ */
+export interface StaffSession {
+  /** hex SHA-256 of the cookie's token */
+  id: string;
+  /** the organisation file's staff id, or "operator" for the API-token sign-in */
+  staffId: string;
+  /** the role at sign-in (a staff role, or "operator") */
+  role: string;
+  /** the branch the person sees; null: every branch */
+  branchId: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}

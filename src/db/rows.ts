@@ -24,6 +24,7 @@ export const schemaMatchesCore: {
   ScheduledAlert: Same<core.ScheduledAlert, prisma.ScheduledAlert>;
   OutboxMessage: Same<core.OutboxMessage, prisma.OutboxMessage>;
   SlackCard: Same<core.SlackCard, prisma.SlackCard>;
+  StaffSession: Same<core.StaffSession, prisma.StaffSession>;
 } = {
   Customer: true,
   Resident: true,
@@ -38,4 +39,5 @@ export const schemaMatchesCore: {
   ScheduledAlert: true,
   OutboxMessage: true,
   SlackCard: true,
+  StaffSession: true,
 };

@@ -14,6 +14,7 @@ import type { DutyStore } from './duty-store.js';
 import type { KpiReads } from './kpi-reads.js';
 import type { ReadModels } from './read-models.js';
 import type { HousekeepingStore } from './housekeeping-store.js';
+import type { SessionStore } from './session-store.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -27,4 +28,5 @@ export interface Stores {
   kpis: KpiReads;
   views: ReadModels;
   housekeeping: HousekeepingStore;
+  sessions: SessionStore;
 }

@@ -13,6 +13,7 @@ import { SqlDutyStore } from './duty-store.js';
 import { SqlKpiReads } from './kpi-reads.js';
 import { SqlReadModels } from './read-models.js';
 import { SqlHousekeepingStore } from './housekeeping-store.js';
+import { SqlSessionStore } from './session-store.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -28,5 +29,6 @@ export function openStores(db: Db): Stores {
     kpis: new SqlKpiReads(q),
     views: new SqlReadModels(q),
     housekeeping: new SqlHousekeepingStore(q),
+    sessions: new SqlSessionStore(q),
   };
 }
