@@ -4,8 +4,12 @@
  * (R30, counted against the branch); not reached counts an attempt, and after the configured
  * number of attempts the callback is recorded as unreachable and the ticket closed.
  * A second answer to the same callback is refused (already_answered): a double tap counts once.
+ * A resident is told no more than a button of theirs would show: an id that names no callback and
+ * someone else's callback are refused alike (not_your_ticket, with nothing about the callback), so
+ * the buttons cannot be used to learn which callback ids exist.
  */
 import { AppError } from '../errors.js';
+import { isRowId } from '../ids.js';
 import { SATISFACTION, type Satisfaction } from '../domain.js';
 import type { Core } from '../context.js';
 import type { Callback, Ticket } from '../model.js';
@@ -34,13 +38,14 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     throw new AppError('validation_failed', `satisfaction: must be one of ${SATISFACTION.join(', ')}`, { field: 'satisfaction' });
   }
   if (a.comment && a.comment.length > 1000) throw new AppError('validation_failed', 'comment: longer than 1000 characters', { field: 'comment' });
-  const found = await core.stores.tickets.callbackForStep(a.callbackId);
+  const resident = a.actor.startsWith('resident:') ? Number(a.actor.slice(9)) : null;
+  const found = isRowId(a.callbackId) ? await core.stores.tickets.callbackForStep(a.callbackId) : null;
+  if (resident !== null && found?.ticket.ticket.residentId !== resident) {
+    throw new AppError('not_your_ticket', 'no callback of this resident by that id', { callbackId: a.callbackId });
+  }
   if (!found) throw new AppError('not_found', `no callback ${a.callbackId}`, { callbackId: a.callbackId });
   const { callback: cb, ticket: loaded } = found;
   const t = loaded.ticket;
-  if (a.actor.startsWith('resident:') && t.residentId !== Number(a.actor.slice(9))) {
-    throw new AppError('not_your_ticket', 'this callback belongs to another resident', { callbackId: cb.id });
-  }
   if (cb.status !== 'pending') throw new AppError('already_answered', `callback ${cb.id} was already answered`, { callbackId: cb.id });
   // The answer and the step it causes are one transaction: the pending callback is claimed inside
   // the step's (only one answer wins; a loser stores nothing), so a step that fails leaves the

@@ -95,7 +95,7 @@ describe('the satisfaction buttons', () => {
     expect(await h.core.db.outboxMessage.count({ where: { key: `card:${t.id}:${note.id}`, target: 'C1XINCHED' } })).toBe(1);
   });
 
-  it('a second tap is answered "already recorded" and counts once', async () => {
+  it('a second tap counts once and is told the button is no longer active', async () => {
     const { u, number } = await resolvedReport();
     const question = h.last(u);
     const [satisfied, , dissatisfied] = buttonsOf(question);
@@ -106,7 +106,7 @@ describe('the satisfaction buttons', () => {
     expect(t.callbacks).toHaveLength(1);
     expect(t.callbacks[0].result).toBe('satisfied');
     expect(t.events.filter((e) => e.type === 'closed')).toHaveLength(1);
-    expect(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe('您已经评价过了，谢谢！');
+    expect(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe('这个评价按钮已失效，谢谢。');
   });
 
   it('a tap by someone else does nothing but a polite answer', async () => {
@@ -114,11 +114,38 @@ describe('the satisfaction buttons', () => {
     const question = h.last(u);
     const stranger = telegramUser(++nextUser);
     await h.post(telegramCallback(stranger, buttonsOf(question)[2].callback_data, question));
-    expect(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe('这不是您的工单，无法评价。');
+    expect(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe('这个评价按钮已失效，谢谢。');
     const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true } });
     expect(t.status).toBe('callback');
     expect(t.callbacks[0].status).toBe('pending');
     expect(buttonsOf(h.fake.message(u.id, question.message_id)!)).toHaveLength(3);
+  });
+
+  it("tell no one whether a callback id exists: unknown, out of range, someone else's and already answered ids get the same answer", async () => {
+    const a = await resolvedReport();
+    const b = await resolvedReport();
+    const qa = h.last(a.u);
+    const qb = h.last(b.u);
+    const [idA, idB] = [qa, qb].map((q) => /^cb:(\d+):/.exec(buttonsOf(q)[0].callback_data)![1]);
+    const againB = buttonsOf(qb)[2].callback_data;
+    await h.tap(b.u, '😊 满意'); // b's callback is answered
+    const unknown = (await h.core.db.callback.aggregate({ _max: { id: true } }))._max.id! + 1000;
+    const answers: string[] = [];
+    const stranger = telegramUser(++nextUser);
+    for (const id of [String(unknown), '2147483648', '99999999999999999999', idA, idB]) {
+      const before = h.fake.callsOf('answerCallbackQuery').length;
+      // a stranger taps a rating button with the id swapped in; the first three name no callback
+      expect((await h.post(telegramCallback(stranger, `cb:${id}:s`, qb))).statusCode).toBe(200);
+      expect(h.fake.callsOf('answerCallbackQuery')).toHaveLength(before + 1);
+      answers.push(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text);
+    }
+    expect(new Set(answers)).toEqual(new Set(['这个评价按钮已失效，谢谢。']));
+    // a's callback, tapped by a stranger, is still waiting for a
+    const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number: a.number }, include: { callbacks: true } });
+    expect(t.callbacks[0].status).toBe('pending');
+    // b tapping its own answered button again hears the same
+    await h.post(telegramCallback(b.u, againB, qb));
+    expect(h.fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe('这个评价按钮已失效，谢谢。');
   });
 });
 

@@ -23,16 +23,11 @@ export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
     try {
       outcome = await recordCallback(core, { callbackId: Number(ctx.match[1]), actor: `resident:${ctx.resident.id}`, reached: true, satisfaction });
     } catch (e) {
-      // Polite answers only: the message stays as it is for its owner.
-      const key = isAppError(e, 'already_answered')
-        ? 'rating.already'
-        : isAppError(e, 'not_your_ticket')
-          ? 'rating.not_yours'
-          : isAppError(e, 'not_found')
-            ? 'rating.gone'
-            : null;
-      if (!key) throw e;
-      return void (await ctx.answerCallbackQuery({ text: ctx.t(key) }));
+      // One polite answer for a button that does nothing: already answered, someone else's, or an id
+      // that was never a callback. Telling these apart would let anyone probe which callback ids
+      // exist. The message stays as it is for its owner.
+      if (!isAppError(e, 'already_answered') && !isAppError(e, 'not_your_ticket') && !isAppError(e, 'not_found')) throw e;
+      return void (await ctx.answerCallbackQuery({ text: ctx.t('rating.inactive') }));
     }
     const { ticket } = outcome;
     await ctx.answerCallbackQuery({ text: ctx.t('rating.thanks') });
