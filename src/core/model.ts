@@ -112,6 +112,12 @@ export interface Deadline {
   supersededAt: Date | null;
 }
 
+/**
+ * Events that change nothing on the ticket and record who saw what, for the audit trail:
+ * a resident's full phone number shown to a member of staff.
+ */
+export type AuditEventType = 'phone_revealed';
+
 export interface TicketEvent {
   id: number;
   ticketId: number;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
 import type { OutboxMessage } from '../../core/model.js';
+import { idParam, page } from '../schemas.js';
 
 /** Admins see what could not be delivered (dead letters) and send it again. */
 export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core }) {
@@ -15,7 +16,7 @@ export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core 
           additionalProperties: false,
           properties: {
             state: { enum: ['pending', 'sent', 'dead'], default: 'dead' },
-            page: { type: 'integer', minimum: 1, default: 1 },
+            page,
             pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },
@@ -45,7 +46,7 @@ export async function outboxRoutes(app: FastifyInstance, { core }: { core: Core 
 
   app.post<{ Params: { id: number } }>(
     '/api/outbox/:id/resend',
-    { schema: { tags: ['outbox'], summary: 'Send a dead message again', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } } },
+    { schema: { tags: ['outbox'], summary: 'Send a dead message again', params: idParam } },
     async (req) => {
       await core.stores.outbox.resend(req.params.id, core.clock.now());
       return { id: req.params.id, state: 'pending' };

@@ -9,13 +9,14 @@ import { recordCallback } from '../../core/tickets/record-callback.js';
 import { reclassifyTicket } from '../../core/tickets/reclassify-ticket.js';
 import { ACTIONS, STATUSES, type Action } from '../../core/tickets/status-machine.js';
 import { transitionTicket } from '../../core/tickets/transition-ticket.js';
+import { idParam, page } from '../schemas.js';
 import { ticketDetail, ticketSummary } from '../serialize.js';
 
 const str = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
 const numberParam = {
   type: 'object',
   required: ['number'],
-  properties: { number: { type: 'string', pattern: '^[TSQP]\\d{8}-\\d{4,}$' } },
+  properties: { number: { type: 'string', maxLength: 32, pattern: '^[TSQP]\\d{8}-\\d{4,}$' } },
 };
 
 const createBody = {
@@ -112,7 +113,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
             overdue: { type: 'boolean' },
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
-            page: { type: 'integer', minimum: 1, default: 1 },
+            page,
             pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },
@@ -151,7 +152,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
       schema: {
         tags: ['tickets'],
         summary: 'Record a phone callback (R8h)',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } },
+        params: idParam,
         body: {
           type: 'object',
           additionalProperties: false,

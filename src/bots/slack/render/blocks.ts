@@ -1,4 +1,5 @@
 /** Tiny Block Kit builders: the shapes this app posts, nothing more. */
+import { isRowId } from '../../../core/ids.js';
 
 export type Block = Record<string, any>;
 
@@ -53,16 +54,14 @@ export function readValue(raw: string | undefined): CardValue | undefined {
 }
 
 /**
- * Whether the fields present have the types this app writes (strings, whole ids). Slack hands
+ * Whether the fields present have the types this app writes (strings, row ids). Slack hands
  * values and metadata back as they were posted, so anything else was not made here: it is
- * ignored rather than passed to a query.
+ * ignored rather than passed to a query (an id past the database's integer range would be an
+ * error there, not a row that is missing).
  */
 export function typed(v: object, strings: string[], ids: string[]): boolean {
   const o = v as Record<string, unknown>;
-  return (
-    strings.every((k) => o[k] === undefined || typeof o[k] === 'string') &&
-    ids.every((k) => o[k] === undefined || (Number.isSafeInteger(o[k]) && (o[k] as number) > 0))
-  );
+  return strings.every((k) => o[k] === undefined || typeof o[k] === 'string') && ids.every((k) => o[k] === undefined || isRowId(o[k]));
 }
 
 /** Every text in a list of blocks, for the fallback `text` of a message (notifications, screen readers). */
