@@ -3,8 +3,8 @@
  * Good rows are stored (new accounts created, known ones updated); each bad row is reported
  * with its line and the reason, and stores nothing. A file without the header is refused whole.
  */
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { pipeline, Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import type { CustomerFields } from '../ports/customer-store.js';
@@ -36,22 +36,56 @@ export const MAX_LISTED_ERRORS = 1000;
 
 /**
  * Rows written per transaction. Residents' reports wait for the database while a chunk is
- * written, so a chunk must stay short (a few milliseconds) however long the register is.
+ * written (on SQLite the one connection, and the event loop too), so a chunk must stay short
+ * (a few milliseconds) however long the register is: bench/import.ts measures it.
  */
 export const CHUNK_ROWS = 500;
 
 /**
- * Streams the file: rows are checked and written a chunk at a time, so a register of hundreds of
- * thousands of customers imports in constant memory.
+ * The longest record the parser holds: a legal row is nine fields of at most 200 characters.
+ * Without a bound, one unclosed quote would make the parser keep the rest of the file as a
+ * single field.
  */
-export async function importCustomers(core: Core, csv: string | Buffer | Readable): Promise<ImportResult> {
+const MAX_RECORD_BYTES = 16 * 1024;
+
+/** What the parser says of each record's place in the file. */
+interface LineInfo {
+  /** the line the record ends on */
+  lines: number;
+  /** empty lines skipped so far */
+  empty_lines: number;
+}
+
+export interface ImportOptions {
+  /**
+   * Told after each chunk is stored, with the totals so far: an import is stored row by row,
+   * so a caller whose source stops half-way (a body over its limit) can say what was kept.
+   */
+  onStored?: (stored: { created: number; updated: number }) => void;
+}
+
+/**
+ * Streams the file: rows are checked and written a chunk at a time, so a register of hundreds of
+ * thousands of customers imports in constant memory, and a stream source is read only as fast
+ * as the chunks are stored (backpressure).
+ *
+ * Only what is wrong with the file becomes `csv_invalid`. Anything else (the database failing,
+ * the source breaking off) is thrown as it came, after the chunks before it were stored.
+ */
+export async function importCustomers(core: Core, csv: string | Buffer | Readable, opts: ImportOptions = {}): Promise<ImportResult> {
   const source = typeof csv === 'string' || Buffer.isBuffer(csv) ? Readable.from([csv]) : csv;
-  const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, max_record_size: MAX_RECORD_BYTES, info: true });
+  // pipeline, not pipe: an error of the source reaches the loop below instead of leaving it waiting
+  pipeline(source, parser, () => {});
   const errors: RowError[] = [];
   let refused = 0;
   const seen = new Set<string>();
   let col: Record<(typeof CUSTOMER_COLUMNS)[number], number> | null = null;
-  let line = 0;
+  // where the last record ended, and the empty lines skipped up to it: a record starts on the
+  // line after, past the empty ones (a quoted value may span lines)
+  let ended = 0;
+  let empties = 0;
+  const startLine = (info: LineInfo) => ended + 1 + (info.empty_lines - empties);
   let chunk: CustomerFields[] = [];
   let created = 0;
   let updated = 0;
@@ -61,10 +95,12 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
     const r = await writeChunk(core, part);
     created += r.created;
     updated += r.updated;
+    opts.onStored?.({ created, updated });
   };
   try {
-    for await (const r of parser as AsyncIterable<string[]>) {
-      line++;
+    for await (const { record: r, info } of parser as AsyncIterable<{ record: string[]; info: LineInfo }>) {
+      const line = startLine(info);
+      [ended, empties] = [info.lines, info.empty_lines];
       if (!col) {
         const header = r.map((h) => h.toLowerCase());
         const missing = CUSTOMER_COLUMNS.filter((c) => !header.includes(c));
@@ -85,12 +121,34 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
       if (chunk.length >= CHUNK_ROWS) await flush();
     }
   } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw new AppError('csv_invalid', `not readable as CSV at line ${line + 1}: ${(e as Error).message}`, { line: line + 1 });
+    if (e instanceof CsvError) {
+      // the record that could not be read, from its first line (the parser stops further on)
+      const at = startLine({ lines: 0, empty_lines: typeof e.empty_lines === 'number' ? e.empty_lines : empties });
+      throw new AppError('csv_invalid', `not readable as CSV from line ${at}: ${csvProblem(e)}`, { line: at });
+    }
+    throw e;
+  } finally {
+    parser.destroy();
   }
   if (!col) throw new AppError('csv_invalid', `the header lacks ${CUSTOMER_COLUMNS.join(', ')}`, { missing: CUSTOMER_COLUMNS });
   if (chunk.length) await flush();
   return { created, updated, errors, refused };
+}
+
+/** The parser's finding in words of our own: its messages quote the file and name its internals. */
+function csvProblem(e: CsvError): string {
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted value is not closed';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `a row is longer than ${MAX_RECORD_BYTES / 1024} KB (an unclosed quote?)`;
+    case 'INVALID_OPENING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'a quote in the wrong place (quote a whole value, and double a quote inside it)';
+    default:
+      return 'the row cannot be split into values';
+  }
 }
 
 function checkRow(
