@@ -5,7 +5,7 @@ import { loadOrgFile } from './core/org/load-org.js';
 import { Org } from './core/org/org.js';
 import { Checkpointer, type CheckpointerOptions } from './db/checkpointer.js';
 import { openDb, parseDatabaseUrl, type Provider } from './db/client.js';
-import { migrate } from './db/migrate.js';
+import { migrate, withStartupLock } from './db/migrate.js';
 import { runnerOf, SqliteRunner } from './db/runner.js';
 import { openStores } from './db/stores/index.js';
 
@@ -27,6 +27,11 @@ export interface OpenedCore extends Core {
    * service; undefined on PostgreSQL.
    */
   startCheckpointer(opts?: CheckpointerOptions): Checkpointer | undefined;
+  /**
+   * Runs one-off start-up work (the demo seed) while no other instance on this database runs
+   * its own: a second instance starting at the same moment waits, then finds the work done.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Closes the database. */
   close(): Promise<void>;
 }
@@ -43,6 +48,7 @@ export async function openCore(o: OpenCoreOptions): Promise<OpenedCore> {
     clock: o.clock ?? systemClock,
     provider: target.provider,
     applied,
+    exclusive: (fn) => withStartupLock(target, fn),
     startCheckpointer: (opts) => (runner instanceof SqliteRunner ? Checkpointer.start(runner, opts) : undefined),
     close: () => db.$disconnect(),
   };

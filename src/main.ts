@@ -25,7 +25,8 @@ async function main() {
     'organisation loaded',
   );
   if (settings.isDemoOrg) {
-    const n = await seedDemoCustomers(core);
+    // under the start-up lock: a second instance starting now waits for the whole register
+    const n = await core.exclusive(() => seedDemoCustomers(core));
     if (n) log.info({ customers: n }, 'demo customers loaded');
   }
   if (settings.apiTokenSource === 'file') log.info({ file: settings.apiTokenFile }, 'API_TOKEN not set: using the token kept in this file');

@@ -1,7 +1,8 @@
 /**
  * Applies the committed migration SQL (prisma/migrations/<provider>/<name>/migration.sql) in
  * name order, through the driver the service runs on. Safe when several instances start at
- * once: SQLite serialises on BEGIN IMMEDIATE, PostgreSQL on an advisory lock.
+ * once: SQLite serialises on BEGIN IMMEDIATE, PostgreSQL on an advisory lock. withStartupLock
+ * serialises the rest of the start-up work that must happen once (the demo seed) the same way.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,8 @@ import type { DatabaseTarget } from './client.js';
 
 const MIGRATIONS_ROOT = resolve(import.meta.dirname, '../../prisma/migrations');
 const LOCK_ID = 72_460_301; // any fixed number; the same for every instance of this service
+// start-up work after the migrations; its own key, so that it never waits on a migration's lock it holds
+const STARTUP_LOCK_ID = 72_460_302;
 
 export interface Migration {
   name: string;
@@ -90,6 +93,54 @@ async function migratePg(target: DatabaseTarget, migrations: Migration[]): Promi
       return applied;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs `fn` while no other instance of the service on this database runs its own: one-off
+ * start-up work such as loading the demo register, which a second instance must wait for instead
+ * of starting beside it (and then serving with half a register). PostgreSQL: an advisory lock on a
+ * connection of its own, released when `fn` ends or the process dies. SQLite: an exclusive
+ * transaction on a small side file (`<database>-startup.lock`) that the database itself never
+ * touches, so `fn` can write through the service's own connection; the operating system releases
+ * it if the process dies. Waiting polls, so two holders in one process (tests) do not block each
+ * other's event loop.
+ */
+export async function withStartupLock<T>(target: DatabaseTarget, fn: () => Promise<T>): Promise<T> {
+  if (target.provider === 'sqlite') {
+    const lock = new Database(`${target.url}-startup.lock`, { timeout: 0 });
+    try {
+      for (;;) {
+        try {
+          lock.exec('BEGIN EXCLUSIVE');
+          break;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      try {
+        return await fn();
+      } finally {
+        lock.exec('ROLLBACK');
+      }
+    } finally {
+      lock.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    // per schema: instances of other schemas in the same database (tests, a second site) need not wait
+    const key = [STARTUP_LOCK_ID, target.schema ?? 'public'];
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', key);
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', key);
     }
   } finally {
     await client.end();
