@@ -16,7 +16,7 @@ import { FakeTelegramApi } from '../tools/dev/fake-telegram-api.js';
 import { load, type LoadResult } from './load.js';
 import { startService } from './service.js';
 
-const SECRET = 'bench-webhook-secret';
+const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const LEAKS = ['楼上跑水了，水顺着墙往下流', '家里暖气片漏水了，地上都是水', '暖气管爆管了，快来人', '卫生间暖气跑水，楼下也被淹了'];
 
 export interface IntakeResult {
@@ -74,7 +74,7 @@ export async function intakeBench(opts: {
   const fake = await FakeTelegramApi.start();
   const env = {
     DATABASE_URL: opts.databaseUrl ?? `file:${file}`,
-    API_TOKEN: 'bench-api-token',
+    API_TOKEN: 'bench-api-token-0123456789abcdefghij',
     TELEGRAM_BOT_TOKEN: '123456:bench-token',
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: fake.apiRoot,

@@ -34,7 +34,7 @@ export async function slackBench(opts: { tickets: number; connections: number; d
   const fake = await FakeSlackApi.start();
   const svc = await startService({
     DATABASE_URL: `file:${join(dir, 'slack.db')}`,
-    API_TOKEN: 'bench-api-token',
+    API_TOKEN: 'bench-api-token-0123456789abcdefghij',
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.url,

@@ -9,7 +9,9 @@ import addFormats from 'ajv-formats';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Classifier } from './core/classify/index.js';
 import type { Core } from './core/context.js';
-import { bearerAuth } from './http/auth.js';
+import { apiAuth, ApiClients, refuseQueryTokens } from './http/auth.js';
+import { apiClientKeys } from './config.js';
+import type { ApiClientKey } from './core/org/types.js';
 import { scrubber, secretsFrom } from './log/scrub.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { classifyRoutes } from './http/routes/classify.js';
@@ -24,6 +26,10 @@ import { dashboardRoutes } from './http/dashboard/dashboard-routes.js';
 export interface AppOptions {
   core: Core;
   apiToken: string;
+  /** every API client with its token's hash (apiClientKeys); unset: the operator's API_TOKEN alone */
+  apiClients?: ApiClientKey[];
+  /** /docs open to anyone (DOCS_PUBLIC); otherwise it needs an API client with the read scope */
+  docsPublic?: boolean;
   /** the trained classifier (POST /api/classify); the route is off without one */
   classifier?: Classifier;
   logger?: FastifyServerOptions['logger'];
@@ -64,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   installValidators(app);
   installErrorHandler(app);
+  app.addHook('onRequest', refuseQueryTokens);
+  const clients = new ApiClients(opts.apiClients ?? apiClientKeys([], opts.apiToken));
   await app.register(swagger, {
     openapi: {
       info: { title: 'District-heating customer service API', version: '0.1.0' },
@@ -71,20 +79,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiHooks: opts.docsPublic ? undefined : { onRequest: apiAuth(clients, 'read') } });
 
   const { core } = opts;
   await app.register(healthRoutes, { core });
   await app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(opts.apiToken));
+    // GET needs the read scope, a change the write scope (a route may say otherwise: auth.ts)
+    api.addHook('onRequest', apiAuth(clients));
     await api.register(orgRoutes, { core });
+    await api.register(kpiRoutes, { core });
     await api.register(ticketRoutes, { core });
     await api.register(customerRoutes, { core });
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });
-  // KPIs (their own bearer check) and the dashboard (its own cookie login, helmet and CSP)
-  await app.register(kpiRoutes, { core, apiToken: opts.apiToken });
+  // the dashboard: its own cookie login, helmet and CSP
   await app.register(dashboardRoutes, { core, apiToken: opts.apiToken });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
   return app;

@@ -4,11 +4,12 @@
  * read here and nowhere else. A bad value stops the start with the variable's name and what is
  * wrong with it, never the value itself: the value may be a token.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import envSchema from 'env-schema';
 import { AppError } from './core/errors.js';
+import { API_SCOPES, OPERATOR_CLIENT, type ApiClient, type ApiClientKey } from './core/org/types.js';
 import { LOCALES, type Locale } from './i18n/index.js';
 
 export const DEMO_ORG = resolve(import.meta.dirname, '../config/demo-org.yaml');
@@ -31,7 +32,10 @@ export const SETTINGS_SCHEMA = {
     TZ: { type: 'string', description: 'company time zone (IANA name) for display, office hours and daily ticket numbers; unset: Asia/Shanghai' },
     LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info', description: 'pino log level' },
     PUBLIC_URL: { type: 'string', pattern: URL_PATTERN, description: 'where the service is reachable from the internet (Telegram webhook, Slack URLs)' },
-    API_TOKEN: { type: 'string', description: 'bearer token for /api/* and the dashboard; unset: one is generated into API_TOKEN_FILE' },
+    API_TOKEN: {
+      type: 'string',
+      description: "the operator's bearer token for /api/* (every scope) and the dashboard, at least 32 characters; unset: one is generated into API_TOKEN_FILE",
+    },
     API_TOKEN_FILE: { type: 'string', default: 'data/api-token', description: 'where the generated API token is kept (mode 600)' },
     DATABASE_URL: {
       type: 'string',
@@ -40,11 +44,12 @@ export const SETTINGS_SCHEMA = {
     },
     PG_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'PostgreSQL connections per instance' },
     ORG_CONFIG: { type: 'string', description: 'the organisation file (YAML or JSON); unset: the shipped demo' },
+    DOCS_PUBLIC: { type: 'boolean', default: false, description: 'true: the API documentation (/docs) is open to anyone; otherwise it needs an API client with the read scope' },
     TELEGRAM_BOT_TOKEN: { type: 'string', pattern: '^[0-9]+:[A-Za-z0-9_-]+$', description: "the residents' bot token from @BotFather; unset: bot off" },
     TELEGRAM_WEBHOOK_SECRET: {
       type: 'string',
       pattern: '^[A-Za-z0-9_-]{1,256}$',
-      description: 'secret Telegram sends with each webhook call (1-256 of A-Z a-z 0-9 _ -); required in webhook mode',
+      description: 'secret Telegram sends with each webhook call (32-256 of A-Z a-z 0-9 _ -); required in webhook mode',
     },
     TELEGRAM_MODE: { type: 'string', enum: ['webhook', 'polling'], default: 'webhook', description: 'how updates arrive' },
     TELEGRAM_API_ROOT: { type: 'string', pattern: URL_PATTERN, description: 'another Bot API server (a local one, or a fake in tests)' },
@@ -70,6 +75,7 @@ interface Env {
   DATABASE_URL?: string;
   PG_POOL_SIZE: number;
   ORG_CONFIG?: string;
+  DOCS_PUBLIC: boolean;
   TELEGRAM_BOT_TOKEN?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_MODE: 'webhook' | 'polling';
@@ -114,6 +120,8 @@ export interface Settings {
   apiToken: string;
   apiTokenSource: 'env' | 'file';
   apiTokenFile?: string;
+  /** /docs without a token */
+  docsPublic: boolean;
   publicUrl?: string;
   /** the residents' bot; undefined when TELEGRAM_BOT_TOKEN is unset */
   telegram?: TelegramSettings;
@@ -161,12 +169,18 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The shortest secret accepted: a token someone can guess opens the API. */
+export const MIN_SECRET_LENGTH = 32;
+
 /** Rules between variables, and those JSON Schema cannot say. */
 function crossChecks(e: Env): Problem[] {
   const problems: Problem[] = [];
   if (e.TZ && !isTimeZone(e.TZ)) problems.push({ variable: 'TZ', message: 'is not a time zone this Node.js knows (an IANA name such as Asia/Shanghai)' });
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
     problems.push({ variable: 'TELEGRAM_WEBHOOK_SECRET', message: 'is required in webhook mode (or set TELEGRAM_MODE=polling)' });
+  }
+  for (const variable of ['API_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] as const) {
+    if ((e[variable]?.length ?? MIN_SECRET_LENGTH) < MIN_SECRET_LENGTH) problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters` });
   }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required with SLACK_BOT_TOKEN' });
   if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN) problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required with SLACK_SIGNING_SECRET' });
@@ -192,6 +206,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const e = validate(env);
   const problems = crossChecks(e);
   if (problems.length) throw settingsError(problems);
+  const token = apiToken(e);
+  if (token.apiTokenSource === 'file' && token.apiToken.length < MIN_SECRET_LENGTH) {
+    throw settingsError([{ variable: 'API_TOKEN_FILE', message: `holds a token shorter than ${MIN_SECRET_LENGTH} characters (delete the file to have a new one made)` }]);
+  }
   const orgConfig = e.ORG_CONFIG ? resolve(e.ORG_CONFIG) : DEMO_ORG;
   return {
     port: e.PORT,
@@ -211,6 +229,42 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, locale: e.SLACK_LOCALE }
         : undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS },
-    ...apiToken(e),
+    docsPublic: e.DOCS_PUBLIC,
+    ...token,
   };
+}
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * The API's clients with the SHA-256 of each one's token: the operator (API_TOKEN, every scope)
+ * and the organisation file's apiClients, whose tokenEnv variables are read here. A variable unset
+ * or shorter than 32 characters, or one token for two clients, stops the start naming the variable
+ * or the client, never the token.
+ */
+export function apiClientKeys(clients: readonly ApiClient[], apiToken: string, env: NodeJS.ProcessEnv = process.env): ApiClientKey[] {
+  const keys: ApiClientKey[] = [{ id: OPERATOR_CLIENT, name: OPERATOR_CLIENT, scopes: API_SCOPES, sha256: sha256(apiToken) }];
+  const problems: Problem[] = [];
+  for (const c of clients) {
+    let hash: string;
+    if ('sha256' in c.token) hash = c.token.sha256;
+    else {
+      const variable = c.token.env;
+      const token = env[variable]?.trim();
+      if (!token) {
+        problems.push({ variable, message: `is not set (the token of API client "${c.id}" in the organisation file)` });
+        continue;
+      }
+      if (token.length < MIN_SECRET_LENGTH) {
+        problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters (the token of API client "${c.id}")` });
+        continue;
+      }
+      hash = sha256(token);
+    }
+    const same = keys.find((k) => k.sha256 === hash);
+    if (same) problems.push({ variable: `apiClients ${c.id}`, message: `has the same token as the client "${same.id}"` });
+    else keys.push({ id: c.id, name: c.name, scopes: c.scopes, sha256: hash });
+  }
+  if (problems.length) throw settingsError(problems);
+  return keys;
 }

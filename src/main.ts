@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { buildApp, loggerOptions } from './app.js';
 import { openCore } from './bootstrap.js';
-import { readSettings } from './config.js';
+import { apiClientKeys, readSettings } from './config.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
@@ -18,6 +18,8 @@ async function main() {
   const settings = readSettings();
   log.level = settings.logLevel;
   const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig, pgPoolSize: settings.pgPoolSize });
+  // each API client's token, from the environment where the organisation file says so: a missing one stops the start
+  const apiClients = apiClientKeys(core.org.config.apiClients, settings.apiToken);
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
   const checkpointer = core.startCheckpointer({ onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') });
   log.info(
@@ -29,6 +31,7 @@ async function main() {
     const n = await core.exclusive(() => seedDemoCustomers(core));
     if (n) log.info({ customers: n }, 'demo customers loaded');
   }
+  log.info({ apiClients: apiClients.map((c) => `${c.id} (${c.scopes.join(', ')})`), docsPublic: settings.docsPublic }, 'API clients');
   if (settings.apiTokenSource === 'file') log.info({ file: settings.apiTokenFile }, 'API_TOKEN not set: using the token kept in this file');
 
   const classifier = createClassifier();
@@ -59,8 +62,13 @@ async function main() {
   const app = await buildApp({
     core,
     apiToken: settings.apiToken,
+    apiClients,
+    docsPublic: settings.docsPublic,
     classifier,
+    trustProxy: settings.trustProxy,
+    dashboard: { publicUrl: settings.publicUrl, slackSignIn: settings.slackSignIn },
     logger: loggerOptions(settings.logLevel),
+    limits: settings.limits,
     plugins: [
       ...(bot && !polling ? [{ plugin: telegramWebhookPlugin, options: { bot, secret: tgSecret } }] : []),
       ...(slack ? [{ plugin: slack.plugin }] : []),

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORG, readSettings, SETTINGS_SCHEMA } from '../src/config.js';
+import { apiClientKeys, DEMO_ORG, readSettings, SETTINGS_SCHEMA } from '../src/config.js';
+import type { ApiClient } from '../src/core/org/types.js';
 import { isAppError } from '../src/core/errors.js';
 
 /** An API token is always given, so no test writes data/api-token. */
-const base = { API_TOKEN: 'test-api-token-0123456789' };
+const base = { API_TOKEN: 'test-api-token-0123456789-abcdefghij' };
 
 /** The error readSettings throws for these variables (the test fails if it throws none). */
 function refusal(env: Record<string, string>): Error {
@@ -83,6 +84,51 @@ describe('settings', () => {
     expect(refusal({ TELEGRAM_BOT_TOKEN: '123456:AAE-token' }).message).toContain('TELEGRAM_WEBHOOK_SECRET is required in webhook mode');
     expect(refusal({ SLACK_BOT_TOKEN: 'xoxb-1-2' }).message).toContain('SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN');
     expect(refusal({ SLACK_SIGNING_SECRET: 'signing' }).message).toContain('SLACK_BOT_TOKEN is required with SLACK_SIGNING_SECRET');
+  });
+
+  it('refuse a secret shorter than 32 characters, naming the variable and never the value', () => {
+    const short = { API_TOKEN: 'short-api-token-31-characters!!', TELEGRAM_BOT_TOKEN: '123456:AAE-token', TELEGRAM_WEBHOOK_SECRET: 'short_webhook_secret' };
+    expect(short.API_TOKEN).toHaveLength(31);
+    const e = refusal(short);
+    expect(isAppError(e, 'validation_failed')).toBe(true);
+    expect(e.message).toContain('API_TOKEN is shorter than 32 characters');
+    expect(e.message).toContain('TELEGRAM_WEBHOOK_SECRET is shorter than 32 characters');
+    const shown = `${e.message} ${JSON.stringify(e)}`;
+    for (const value of [short.API_TOKEN, short.TELEGRAM_WEBHOOK_SECRET]) expect(shown).not.toContain(value);
+    expect(readSettings({ API_TOKEN: 'x'.repeat(32) }).apiToken).toHaveLength(32);
+  });
+
+  it('refuse /docs to the public unless DOCS_PUBLIC=true', () => {
+    expect(readSettings({ ...base }).docsPublic).toBe(false);
+    expect(readSettings({ ...base, DOCS_PUBLIC: 'true' }).docsPublic).toBe(true);
+  });
+
+  it("read each API client's token from the variable the organisation file names, and refuse one unset, short or taken", () => {
+    const clients: ApiClient[] = [
+      { id: 'bi', name: 'BI', scopes: ['read'], token: { env: 'API_CLIENT_BI_TOKEN' } },
+      { id: 'erp', name: 'ERP', scopes: ['read', 'write'], token: { sha256: 'ab'.repeat(32) } },
+    ];
+    const keys = apiClientKeys(clients, base.API_TOKEN, { API_CLIENT_BI_TOKEN: 'b'.repeat(40) });
+    expect(keys.map((k) => [k.id, k.scopes])).toEqual([
+      ['operator', ['read', 'write']],
+      ['bi', ['read']],
+      ['erp', ['read', 'write']],
+    ]);
+    expect(keys.every((k) => /^[0-9a-f]{64}$/.test(k.sha256))).toBe(true);
+    const refused = (env: Record<string, string>) => {
+      try {
+        apiClientKeys(clients, base.API_TOKEN, env);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('apiClientKeys accepted the tokens');
+    };
+    expect(refused({}).message).toContain('API_CLIENT_BI_TOKEN is not set (the token of API client "bi"');
+    const short = refused({ API_CLIENT_BI_TOKEN: 'bi-token-too-short' });
+    expect(isAppError(short, 'validation_failed')).toBe(true);
+    expect(short.message).toContain('API_CLIENT_BI_TOKEN is shorter than 32 characters');
+    expect(short.message).not.toContain('bi-token-too-short');
+    expect(refused({ API_CLIENT_BI_TOKEN: base.API_TOKEN }).message).toContain('has the same token as the client "operator"');
   });
 
   it('are all listed in .env.example, and it lists no other', () => {

@@ -8,9 +8,10 @@ import type { Status } from './tickets/status-machine.js';
 
 /**
  * Who did something: a staff member, a resident, the system, or the channel a report came in
- * by when no person took it (R1: the bot, the suggestion box).
+ * by when no person took it (R1: the bot, the suggestion box), or an API client (`api:<client id>`,
+ * `api:operator` for API_TOKEN; a staff member it acted for is kept as the event's onBehalfOf).
  */
-export type Actor = `staff:${string}` | `resident:${number}` | 'system' | 'telegram' | 'suggestion_box';
+export type Actor = `staff:${string}` | `resident:${number}` | 'system' | 'telegram' | 'suggestion_box' | `api:${string}`;
 
 export interface Customer {
   id: number;

@@ -65,10 +65,16 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       const status = STATUS[err.code] ?? 400;
-      const { issues, allowed, field } = err.context as Record<string, unknown>;
-      return reply
-        .status(status)
-        .send({ code: err.code, message: err.message, ...(field ? { field } : {}), ...(allowed ? { allowed } : {}), ...(issues ? { issues } : {}) });
+      const { issues, allowed, field, reason } = err.context as Record<string, unknown>;
+      return reply.status(status).send({
+        code: err.code,
+        message: err.message,
+        ...(field ? { field } : {}),
+        ...(allowed ? { allowed } : {}),
+        ...(issues ? { issues } : {}),
+        // forbidden: why (can-act.ts's refusal: other_branch, leaders_see_only, ...)
+        ...(typeof reason === 'string' ? { reason } : {}),
+      });
     }
     if ((err as FastifyError).validation) {
       return reply.status(400).send({ code: 'validation_failed', message: err.message });

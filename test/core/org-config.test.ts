@@ -89,3 +89,58 @@ describe('the organisation config', () => {
     expect(labour('xincheng')).toBe(4000);
   });
 });
+
+describe("the organisation file's API clients", () => {
+  const hash = 'AB'.repeat(32);
+
+  it('reads each client with its scopes and where its token is, never the token itself', () => {
+    const doc = demo();
+    doc.apiClients = [
+      { id: 'bi', name: 'BI dashboards', scopes: ['read'], tokenEnv: 'API_CLIENT_BI_TOKEN' },
+      { id: 'erp', scopes: ['read', 'write'], tokenSha256: hash },
+    ];
+    expect(parseOrg(doc).apiClients).toEqual([
+      { id: 'bi', name: 'BI dashboards', scopes: ['read'], token: { env: 'API_CLIENT_BI_TOKEN' } },
+      { id: 'erp', name: 'erp', scopes: ['read', 'write'], token: { sha256: hash.toLowerCase() } },
+    ]);
+    expect(parseOrg(demo()).apiClients).toEqual([]);
+  });
+
+  it('refuses a bad entry naming its place and the problem', () => {
+    const doc = demo();
+    doc.apiClients = [
+      { id: 'operator', scopes: ['read'], tokenEnv: 'OP_TOKEN' },
+      { id: 'a', scopes: ['read'] },
+      { id: 'b', scopes: ['read'], tokenEnv: 'B_TOKEN', tokenSha256: hash },
+      { id: 'c', scopes: ['read'], tokenSha256: hash },
+      { id: 'a', scopes: ['write'], tokenEnv: 'A_TOKEN' },
+    ];
+    const issues = (configError(() => parseOrg(doc, 'org.yaml')).context.issues as { path: string; message: string }[]).map((i) => `${i.path}: ${i.message}`);
+    expect(issues).toEqual([
+      'apiClients[0].id: "operator" is the client of API_TOKEN; choose another id',
+      "apiClients[1]: needs tokenEnv (the variable holding its token) or tokenSha256 (the token's SHA-256 in hex)",
+      'apiClients[2]: has both tokenEnv and tokenSha256; keep one',
+      'apiClients[3].tokenSha256: the same token as apiClients[2]',
+      'apiClients[4].id: duplicate id "a" (also apiClients[1])',
+    ]);
+  });
+
+  it('refuses a token written into the file, an unknown scope and a malformed hash', () => {
+    const doc = demo();
+    doc.apiClients = [
+      { id: 'a', scopes: ['read'], token: 'plain-token-in-the-file-0123456789' },
+      { id: 'b', scopes: ['admin'], tokenEnv: 'B_TOKEN' },
+      { id: 'c', scopes: ['read'], tokenSha256: 'abc' },
+      { id: 'd', scopes: [], tokenEnv: 'lower_case' },
+    ];
+    const e = configError(() => parseOrg(doc, 'org.yaml'));
+    expect(e.code).toBe('org_config_invalid');
+    const paths = (e.context.issues as { path: string; message: string }[]).map((i) => `${i.path}: ${i.message}`);
+    expect(paths).toContain('apiClients[0]: unknown field "token"');
+    expect(paths).toContain('apiClients[1].scopes[0]: must be one of read, write');
+    expect(paths.some((p) => p.startsWith('apiClients[2].tokenSha256: must match pattern'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('apiClients[3].scopes: must NOT have fewer than 1 items'))).toBe(true);
+    expect(paths.some((p) => p.startsWith('apiClients[3].tokenEnv: must match pattern'))).toBe(true);
+    expect(e.message).not.toContain('plain-token-in-the-file');
+  });
+});

@@ -18,7 +18,7 @@ import { makeTestApp } from './app.js';
 import { makeTestCore, type TestCore } from './core.js';
 
 export const TG_TOKEN = '123456:TEST-token';
-export const TG_SECRET = 'test_webhook_secret-0123';
+export const TG_SECRET = 'test_webhook_secret-0123456789abcdef';
 
 export interface TgUser {
   id: number;

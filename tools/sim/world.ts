@@ -70,7 +70,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     webhookSecret: randomBytes(16).toString('hex'),
     slackToken: `xoxb-sim-${randomBytes(8).toString('hex')}`,
     signingSecret: randomBytes(16).toString('hex'),
-    apiToken: randomBytes(16).toString('base64url'),
+    apiToken: randomBytes(24).toString('base64url'),
   };
   const databaseUrl = o.databaseUrl ?? `file:${join(dir, 'heating.db')}`;
   const logFile = join(dir, 'service.log');

@@ -2,6 +2,7 @@
  * The JSON Schema of the organisation file (YAML or JSON) as operators write it:
  * durations as "15m" / "1h" / "2d", prices in yuan. load-org.ts turns it into OrgConfig.
  */
+import { API_SCOPES } from './types.js';
 import { CATEGORIES, SCOPES, SEVERITIES, STAFF_ROLES, TICKET_KINDS, UNIT_KINDS } from '../domain.js';
 
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' };
@@ -50,6 +51,19 @@ const price = {
     nameEn: text,
     unit: { type: 'string', minLength: 1, maxLength: 20 },
     price: { type: 'number', minimum: 0, maximum: 1_000_000 },
+  },
+};
+/** tokenEnv or tokenSha256, never the token itself (load-org.ts says which is missing or doubled). */
+const apiClient = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'scopes'],
+  properties: {
+    id,
+    name: text,
+    scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: API_SCOPES } },
+    tokenEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,127}$' },
+    tokenSha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
   },
 };
 const localDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
@@ -170,5 +184,6 @@ export const orgFileSchema = {
       },
     },
     prices: { type: 'array', items: price },
+    apiClients: { type: 'array', items: apiClient },
   },
 } as const;

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../errors.js';
 import { orgFileSchema } from './config-schema.js';
-import type { OrgConfig, PriceItem, TimeLimitRule } from './types.js';
+import { OPERATOR_CLIENT, type ApiClient, type OrgConfig, type PriceItem, type TimeLimitRule } from './types.js';
 
 type Raw = any; // the file after schema validation; shapes are checked by orgFileSchema
 
@@ -97,6 +97,7 @@ function crossCheck(raw: Raw): ConfigIssue[] {
     if (s.unit != null && unitIds.get(s.unit) !== s.branch)
       issues.push({ path: `staff[${i}].unit`, message: `unit "${s.unit}" is not a unit of branch "${s.branch}"` });
   });
+  issues.push(...apiClientIssues(raw.apiClients ?? []));
   const slackIds = new Map<string, number>();
   raw.staff.forEach((s: Raw, i: number) => {
     if (!s.slack) return;
@@ -104,6 +105,38 @@ function crossCheck(raw: Raw): ConfigIssue[] {
     slackIds.set(s.slack, i);
   });
   return issues;
+}
+
+/** Each API client: an id of its own, and exactly one place its token is known by. */
+function apiClientIssues(clients: Raw[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ids = new Map<string, number>();
+  const hashes = new Map<string, number>();
+  clients.forEach((c, i) => {
+    const at = `apiClients[${i}]`;
+    if (c.id === OPERATOR_CLIENT) issues.push({ path: `${at}.id`, message: `"${OPERATOR_CLIENT}" is the client of API_TOKEN; choose another id` });
+    if (ids.has(c.id)) issues.push({ path: `${at}.id`, message: `duplicate id "${c.id}" (also apiClients[${ids.get(c.id)}])` });
+    ids.set(c.id, i);
+    if (c.tokenEnv === undefined && c.tokenSha256 === undefined) {
+      issues.push({ path: at, message: 'needs tokenEnv (the variable holding its token) or tokenSha256 (the token\'s SHA-256 in hex)' });
+    }
+    if (c.tokenEnv !== undefined && c.tokenSha256 !== undefined) issues.push({ path: at, message: 'has both tokenEnv and tokenSha256; keep one' });
+    if (c.tokenSha256 !== undefined) {
+      const h = c.tokenSha256.toLowerCase();
+      if (hashes.has(h)) issues.push({ path: `${at}.tokenSha256`, message: `the same token as apiClients[${hashes.get(h)}]` });
+      hashes.set(h, i);
+    }
+  });
+  return issues;
+}
+
+function apiClient(c: Raw): ApiClient {
+  return {
+    id: c.id,
+    name: c.name ?? c.id,
+    scopes: [...c.scopes],
+    token: c.tokenEnv !== undefined ? { env: c.tokenEnv } : { sha256: c.tokenSha256.toLowerCase() },
+  };
 }
 
 /**
@@ -194,5 +227,6 @@ function normalise(raw: Raw): OrgConfig {
       callbackMaxAttempts: esc.callbackMaxAttempts ?? 3,
     },
     prices: (raw.prices ?? []).map(price),
+    apiClients: (raw.apiClients ?? []).map(apiClient),
   };
 }

@@ -91,6 +91,34 @@ export interface OfficeHours {
   end: string;
 }
 
+/** What an API client may do: read (GET routes, KPIs and CSVs, dashboards, BI) or write (changes). */
+export const API_SCOPES = ['read', 'write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/**
+ * A program that calls the API with its own token (a BI tool, the ERP). The file names where the
+ * token is, never the token: an environment variable the settings read at start-up, or the token's
+ * SHA-256 (hex), so the file can be kept in version control.
+ */
+export interface ApiClient {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  token: { env: string } | { sha256: string };
+}
+
+/** A client as the API knows it at run time: the SHA-256 of its token, wherever the file said the token is. */
+export interface ApiClientKey {
+  id: string;
+  name: string;
+  scopes: readonly ApiScope[];
+  /** hex */
+  sha256: string;
+}
+
+/** The client id the environment's API_TOKEN acts as (every scope); no file entry may take it. */
+export const OPERATOR_CLIENT = 'operator';
+
 export interface OrgConfig {
   company: {
     name: string;
@@ -111,4 +139,5 @@ export interface OrgConfig {
   workdays: string[];
   escalation: EscalationPolicy;
   prices: PriceItem[];
+  apiClients: ApiClient[];
 }

@@ -11,6 +11,7 @@ import { outboxRow } from '../outbox/enqueue.js';
 import { counterKey } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
+import { eventActor, type ClientActor } from './event-actor.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -21,6 +22,8 @@ export interface NewTicket {
   description: string;
   /** R1: "staff:<id>" for a person, "telegram" for the residents' bot */
   firstResponder: string;
+  /** the API client that recorded it for the first responder: the created event's actor (see event-actor.ts) */
+  via?: ClientActor;
   customerAccount?: string;
   residentId?: number;
   communityId?: string;
@@ -127,16 +130,17 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     dispatchedAt: route.branchId ? now : null,
     updatedAt: now,
   };
+  const who = eventActor(input.firstResponder, input.via);
   // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
   const events: EventDraft[] = [
     {
       at: now,
       type: 'created',
-      actor: input.firstResponder,
+      actor: who.actor,
       fromStatus: null,
       toStatus: 'received',
       note: null,
-      data: JSON.stringify({ source: input.source }),
+      data: JSON.stringify({ source: input.source, ...who.data }),
     },
     ...(route.branchId
       ? [

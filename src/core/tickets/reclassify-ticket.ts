@@ -14,10 +14,13 @@ import { planMessages } from './notify-plan.js';
 import { alertRows, deadlineAlertKinds } from '../deadlines/schedule-alerts.js';
 import { loadForStep } from './transition-ticket.js';
 import { OPEN_STATUSES } from './status-machine.js';
+import { eventActor, type ClientActor } from './event-actor.js';
 
 export interface Reclassify {
   number: string;
   actor: string;
+  /** the API client that sent it for the staff member in actor (see event-actor.ts) */
+  via?: ClientActor;
   kind?: TicketKind;
   category?: Category;
   scope?: Scope;
@@ -54,10 +57,11 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   const after: Ticket = { ...t, ...patch };
   // a case that became severe is escalated at once (R8j, R8k)
   const type = cls.severity !== 'normal' && cls.severity !== before.severity ? 'escalated' : 'reclassified';
+  const who = eventActor(input.actor, input.via);
   const step: PlannedStep = {
     status: t.status,
     patch,
-    event: { type: 'reclassified', actor: input.actor, fromStatus: null, toStatus: null, note: input.note?.trim() || null, data: { before, after: cls } },
+    event: { type: 'reclassified', actor: who.actor, fromStatus: null, toStatus: null, note: input.note?.trim() || null, data: { before, after: cls, ...who.data } },
     cancelAlertKinds: deadlineAlertKinds(),
     cancelAlertKeys: [],
     alerts: alertRows(core.org.config, after, now, `re${t.version + 1}`),

@@ -16,11 +16,14 @@ import type { Callback, Ticket } from '../model.js';
 import type { CallbackClaim } from '../ports/ticket-store.js';
 import { callbackAlertKeys } from './start-callback.js';
 import { stepOn } from './transition-ticket.js';
+import type { ClientActor } from './event-actor.js';
 
 export interface CallbackAnswer {
   callbackId: number;
   /** staff:<id> for a phone callback, resident:<id> for the bot */
   actor: string;
+  /** the API client that recorded it for the staff member in actor (see event-actor.ts) */
+  via?: ClientActor;
   reached: boolean;
   satisfaction?: Satisfaction;
   comment?: string;
@@ -63,7 +66,7 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     const out = await stepOn(
       core,
       loaded,
-      { number: t.number, action: 'close', actor: a.actor, note: 'callback_unreachable' },
+      { number: t.number, action: 'close', actor: a.actor, via: a.via, note: 'callback_unreachable' },
       { claim, cancelAlertKeys: settled },
     );
     return { callback: out.callback!, ticket: out.ticket, outcome: 'unreachable' };
@@ -76,7 +79,14 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
   const out = await stepOn(
     core,
     loaded,
-    { number: t.number, action: dissatisfied ? 'reopen' : 'close', actor: a.actor, note: a.comment?.trim() || undefined, satisfaction: a.satisfaction },
+    {
+      number: t.number,
+      action: dissatisfied ? 'reopen' : 'close',
+      actor: a.actor,
+      via: a.via,
+      note: a.comment?.trim() || undefined,
+      satisfaction: a.satisfaction,
+    },
     { claim, cancelAlertKeys: settled },
   );
   return { callback: out.callback!, ticket: out.ticket, outcome: dissatisfied ? 'reopened' : 'closed' };

@@ -16,6 +16,7 @@ import { alertRows, deadlineAlertKinds, type TicketDeadline } from '../deadlines
 import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
+import { eventActor, type ClientActor } from './event-actor.js';
 
 export interface ServiceFormInput {
   workDone: string;
@@ -40,6 +41,8 @@ export interface StepInput {
   satisfaction?: Satisfaction;
   /** the status the caller saw; a stale click is refused instead of applied twice */
   expectedStatus?: Status;
+  /** the API client that sent the step for the staff member in actor: the event's actor (see event-actor.ts) */
+  via?: ClientActor;
 }
 
 /** A callback answer that stands or falls with the step it causes (close, reopen). */
@@ -221,16 +224,18 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
   }
   const after: Ticket = { ...t, ...patch, status };
   const type = EVENT_TYPE[input.action];
+  const who = eventActor(input.actor, input.via);
+  const data = { ...fx.data, ...who.data };
   const step: PlannedStep = {
     status,
     patch,
     event: {
       type,
-      actor: input.actor,
+      actor: who.actor,
       fromStatus: t.status,
       toStatus: status,
       note: input.note?.trim() || null,
-      data: Object.keys(fx.data).length ? fx.data : null,
+      data: Object.keys(data).length ? data : null,
     },
     cancelAlertKinds,
     cancelAlertKeys: [],

@@ -8,6 +8,8 @@ export async function classifyRoutes(app: FastifyInstance, { core, classifier }:
   app.post<{ Body: { text: string } }>(
     '/api/classify',
     {
+      // it only reads: a BI tool may ask what a text is about
+      config: { scope: 'read' },
       schema: {
         tags: ['classifier'],
         summary: 'Kind, category, severity, scope, confidence and hints for a message (issue 6)',

@@ -1,8 +1,8 @@
 /**
  * The assessment over HTTP (八, R18/R19): GET /api/kpi and /api/kpi.csv, GET /api/suggestions
- * and /api/suggestions.csv. The plugin checks the bearer token itself, so it can be registered
- * anywhere. Query: period (day|week|month|season|custom|YYYY-MM), from, to (YYYY-MM-DD or an
- * ISO date-time with a zone; to is exclusive), branch, lang (CSV words: zh-CN or en).
+ * and /api/suggestions.csv, for API clients with the read scope (app.ts). Query: period
+ * (day|week|month|season|custom|YYYY-MM), from, to (YYYY-MM-DD or an ISO date-time with a zone;
+ * to is exclusive), branch, lang (CSV words: zh-CN or en).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Core } from '../../core/context.js';
@@ -13,12 +13,10 @@ import { summarizeSuggestions, type SuggestionSummary } from '../../core/kpi/sum
 import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
 import { asLocale, t, type Locale } from '../../i18n/index.js';
-import { bearerAuth } from '../auth.js';
 import { attachment, branchName, csvBytes, percentText, periodLabel } from '../dashboard/format.js';
 
 export interface KpiRoutesOptions {
   core: Core;
-  apiToken: string;
 }
 
 export interface KpiQuerystring extends PeriodQuery {
@@ -148,8 +146,6 @@ function sendCsv(reply: FastifyReply, name: string, body: Buffer) {
 
 export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
   const { core } = opts;
-  if (!opts.apiToken) throw new Error('kpiRoutes needs the API token');
-  app.addHook('onRequest', bearerAuth(opts.apiToken));
   const schema = (summary: string) => ({ tags: ['kpi'], summary, querystring });
 
   const report = async (q: KpiQuerystring) => {

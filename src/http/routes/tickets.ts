@@ -8,7 +8,10 @@ import { listTickets } from '../../core/tickets/list-tickets.js';
 import { recordCallback } from '../../core/tickets/record-callback.js';
 import { reclassifyTicket } from '../../core/tickets/reclassify-ticket.js';
 import { ACTIONS, STATUSES, type Action } from '../../core/tickets/status-machine.js';
-import { transitionTicket } from '../../core/tickets/transition-ticket.js';
+import { loadTicket, transitionTicket } from '../../core/tickets/transition-ticket.js';
+import { assertCanAct, type StaffAct } from '../../core/staff/can-act.js';
+import type { Staff } from '../../core/org/types.js';
+import { clientActor } from '../auth.js';
 import { idParam, page } from '../schemas.js';
 import { ticketDetail, ticketSummary } from '../serialize.js';
 
@@ -77,10 +80,31 @@ const transitionBody = {
 
 type CreateBody = { firstResponder: string } & Record<string, any>;
 
+/** What a step asks of the staff member it is done for (can-act.ts): the centre dispatches and calls back. */
+function actOf(action: Action): StaffAct {
+  if (action === 'dispatch') return 'dispatch';
+  if (action === 'request_callback' || action === 'close' || action === 'reopen') return 'callback';
+  return 'step';
+}
+
+/**
+ * The API client is the actor of every change made here (`api:<client>`); the staff id a body
+ * names (`actor`, `firstResponder`) is whom the client acts for: it must be staff, the step is
+ * checked against their role and branch as if they had clicked it in Slack, and the event keeps
+ * it as onBehalfOf.
+ */
 export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core }) {
-  const staffActor = (id: string) => {
-    if (!core.org.staff.has(id)) throw new AppError('unknown_staff', `${id} is not staff in the organisation`, { staff: id });
-    return `staff:${id}`;
+  const staffOf = (id: string): Staff => {
+    const staff = core.org.staff.get(id);
+    if (!staff) throw new AppError('unknown_staff', `${id} is not staff in the organisation`, { staff: id });
+    return staff;
+  };
+  const staffActor = (id: string) => `staff:${staffOf(id).id}` as const;
+  /** The staff member named, allowed to do `act` on the ticket (403 forbidden with the reason). */
+  const actingFor = async (id: string, number: string, act: StaffAct) => {
+    const staff = staffOf(id);
+    assertCanAct(core.org, staff, await loadTicket(core, number), act);
+    return `staff:${staff.id}` as const;
   };
 
   app.post<{ Body: CreateBody }>(
@@ -88,7 +112,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     { schema: { tags: ['tickets'], summary: 'Record a complaint from the hotline, a letter, a visit or a branch (R1, R3)', body: createBody } },
     async (req, reply) => {
       const { firstResponder, ...rest } = req.body;
-      const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder) });
+      const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder), via: clientActor(req) });
       return reply.status(201).send(ticketDetail(core.org, await getTicket(core, ticket.number)));
     },
   );
@@ -140,8 +164,9 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     '/api/tickets/:number/transitions',
     { schema: { tags: ['tickets'], summary: 'One step of the closed loop (R8)', params: numberParam, body: transitionBody } },
     async (req) => {
-      const actor = staffActor(req.body.actor);
-      await transitionTicket(core, { ...(req.body as any), number: req.params.number, action: req.body.action as Action, actor });
+      const action = req.body.action as Action;
+      const actor = await actingFor(req.body.actor, req.params.number, actOf(action));
+      await transitionTicket(core, { ...(req.body as any), number: req.params.number, action, actor, via: clientActor(req) });
       return ticketDetail(core.org, await getTicket(core, req.params.number));
     },
   );
@@ -162,10 +187,13 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
       },
     },
     async (req) => {
-      const actor = staffActor(req.body.actor);
+      const staff = staffOf(req.body.actor);
+      // HQ calls back (R8h) whichever branch the ticket is in: the act does not depend on the place
+      assertCanAct(core.org, staff, { branchId: null }, 'callback');
       const out = await recordCallback(core, {
         callbackId: req.params.id,
-        actor,
+        actor: `staff:${staff.id}`,
+        via: clientActor(req),
         reached: req.body.reached,
         satisfaction: req.body.satisfaction,
         comment: req.body.comment,
@@ -198,7 +226,8 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
       },
     },
     async (req) => {
-      await reclassifyTicket(core, { ...(req.body as any), number: req.params.number, actor: staffActor(req.body.actor) });
+      const actor = await actingFor(req.body.actor, req.params.number, 'step');
+      await reclassifyTicket(core, { ...(req.body as any), number: req.params.number, actor, via: clientActor(req) });
       return ticketDetail(core.org, await getTicket(core, req.params.number));
     },
   );

@@ -16,7 +16,7 @@ import { actorOf, errorText, refusalText, renderCtx, staffFor, tell, ticketWithE
 import { readResolve, resolveModal, RESOLVE_VIEW } from '../modals/resolve-modal.js';
 import { readTransfer, transferModal, TRANSFER_VIEW } from '../modals/transfer-modal.js';
 import { origin } from '../modals/view-state.js';
-import { readValue, type CardValue } from '../render/blocks.js';
+import { esc, readValue, section, type CardValue } from '../render/blocks.js';
 import { tr } from '../render/names.js';
 import { triageMessage } from '../render/alerts.js';
 import { ACTION, currentState, type CardTicket } from '../render/ticket-card.js';
@@ -116,12 +116,9 @@ export function registerTicketSteps(app: App, d: SlackDeps): void {
     const to = { user: a.body.user.id, channel: whereClicked(a.body).ch };
     try {
       const c = await revealPhone(d.core, { number: ok.v.n, staffId: ok.staff.id });
-      await tell(
-        a.client,
-        d,
-        to,
-        tr(renderCtx(d), 'phone.reveal', { number: c.number, name: c.contactName ?? '', phone: c.contactPhone ?? tr(renderCtx(d), 'card.unknown') }),
-      );
+      const said = tr(renderCtx(d), 'phone.reveal', { number: c.number, name: esc(c.contactName), phone: c.contactPhone ?? tr(renderCtx(d), 'card.unknown') });
+      // as a block: the name is the resident's own words, and a message's bare text would link a URL in it
+      await tell(a.client, d, to, said, [section(said)]);
     } catch (e) {
       await tell(a.client, d, to, await errorText(d, e, ok.v.n));
     }

@@ -9,7 +9,13 @@ export function esc(s: string | null | undefined): string {
 }
 
 export const plain = (text: string) => ({ type: 'plain_text' as const, text: text.slice(0, 150) || ' ', emoji: true });
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) || ' ' });
+/**
+ * Always `verbatim`: without it Slack turns bare URLs, #channel names and @here in the text into
+ * links and mentions, and residents' words (a description, an address) would become them. The
+ * app's own markup (`<@U…>` mentions) still works, and `esc` keeps people's `<`, `>` from being markup.
+ * A message whose text has people's words goes out as blocks: a message's bare `text` is always auto-linked.
+ */
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) || ' ', verbatim: true });
 
 export const header = (text: string): Block => ({ type: 'header', text: plain(text) });
 export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
