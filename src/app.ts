@@ -21,7 +21,8 @@ import { orgRoutes } from './http/routes/org.js';
 import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { kpiRoutes } from './http/routes/kpi.js';
-import { dashboardRoutes } from './http/dashboard/dashboard-routes.js';
+import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
+import type { TrustProxy } from './config.js';
 
 export interface AppOptions {
   core: Core;
@@ -32,6 +33,10 @@ export interface AppOptions {
   docsPublic?: boolean;
   /** the trained classifier (POST /api/classify); the route is off without one */
   classifier?: Classifier;
+  /** behind a reverse proxy (TRUST_PROXY): whose X-Forwarded-* to believe for the client's address and https; default none */
+  trustProxy?: TrustProxy;
+  /** the dashboard's sign-in: PUBLIC_URL (https makes its cookies Secure), Sign in with Slack, how a wrong answer waits */
+  dashboard?: Pick<DashboardOptions, 'publicUrl' | 'slackSignIn' | 'sleep'>;
   logger?: FastifyServerOptions['logger'];
   /** transports and extra route sets (Telegram webhook, Slack events, dashboard) */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
@@ -63,10 +68,15 @@ function installValidators(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictTypes : coercing).compile(schema));
 }
 
+/** Believes X-Forwarded-For for the `n` proxies nearest to this server. */
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // a hop count as a function: Fastify takes a number at run time, but its types list none
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
   });
   installValidators(app);
   installErrorHandler(app);
@@ -94,7 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });
   // the dashboard: its own cookie login, helmet and CSP
-  await app.register(dashboardRoutes, { core, apiToken: opts.apiToken });
+  await app.register(dashboardRoutes, { core, apiToken: opts.apiToken, ...opts.dashboard });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
   return app;
 }

@@ -58,6 +58,25 @@ export const SETTINGS_SCHEMA = {
     SLACK_APP_TOKEN: { type: 'string', pattern: '^xapp-', description: 'app-level token (xapp-...) for Socket Mode instead of public HTTP URLs' },
     SLACK_API_URL: { type: 'string', pattern: URL_PATTERN, description: 'another Web API root (Enterprise/Gov installs, or a fake in tests)' },
     SLACK_LOCALE: { type: 'string', enum: LOCALES, default: 'zh-CN', description: 'language of the staff app' },
+    SLACK_CLIENT_ID: {
+      type: 'string',
+      minLength: 1,
+      description: 'the Slack app\'s client id for "Sign in with Slack" on the dashboard; unset: token sign-in only',
+    },
+    SLACK_CLIENT_SECRET: { type: 'string', minLength: 1, description: "the Slack app's client secret; required with SLACK_CLIENT_ID" },
+    SLACK_OIDC_ISSUER: {
+      type: 'string',
+      pattern: URL_PATTERN,
+      default: 'https://slack.com',
+      description: 'the OpenID Connect issuer of Sign in with Slack (https; http only on this machine, for a test provider)',
+    },
+    SLACK_TEAM_ID: { type: 'string', pattern: '^[TE][A-Z0-9]{2,}$', description: 'only members of this Slack workspace (T...) may sign in to the dashboard' },
+    TRUST_PROXY: {
+      type: 'string',
+      default: 'false',
+      description:
+        'behind a reverse proxy: true, the number of proxies in front, or their addresses/CIDRs (comma-separated); sets the client address and https from X-Forwarded-*',
+    },
     OUTBOX_MAX_ATTEMPTS: { type: 'integer', minimum: 1, description: 'delivery attempts before a message is dead-lettered (default 20)' },
     OUTBOX_MAX_BACKOFF_MS: { type: 'integer', minimum: 1, description: 'longest wait between two attempts, in ms (default 300000)' },
   },
@@ -85,6 +104,11 @@ interface Env {
   SLACK_APP_TOKEN?: string;
   SLACK_API_URL?: string;
   SLACK_LOCALE: Locale;
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  SLACK_OIDC_ISSUER: string;
+  SLACK_TEAM_ID?: string;
+  TRUST_PROXY: string;
   OUTBOX_MAX_ATTEMPTS?: number;
   OUTBOX_MAX_BACKOFF_MS?: number;
 }
@@ -105,6 +129,21 @@ export interface SlackSettings {
   apiUrl?: string;
   locale: Locale;
 }
+
+/** "Sign in with Slack" on the dashboard (OpenID Connect). */
+export interface SlackSignInSettings {
+  clientId: string;
+  clientSecret: string;
+  /** https://slack.com, or a test provider on this machine */
+  issuer: string;
+  /** <PUBLIC_URL>/dashboard/auth/slack/callback, as registered with the Slack app */
+  redirectUri: string;
+  /** when set, only this workspace's members */
+  teamId?: string;
+}
+
+/** Fastify's trustProxy: false, true, the number of proxies in front, or their addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
 
 export interface Settings {
   port: number;
@@ -129,6 +168,9 @@ export interface Settings {
   slack?: SlackSettings;
   /** undefined: the outbox worker's own defaults */
   outbox: { maxAttempts?: number; maxBackoffMs?: number };
+  /** the dashboard's Sign in with Slack; undefined when SLACK_CLIENT_ID is unset */
+  slackSignIn?: SlackSignInSettings;
+  trustProxy: TrustProxy;
 }
 
 interface Problem {
@@ -184,6 +226,7 @@ function crossChecks(e: Env): Problem[] {
   }
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required with SLACK_BOT_TOKEN' });
   if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN) problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required with SLACK_SIGNING_SECRET' });
+  problems.push(...signInChecks(e));
   return problems;
 }
 
@@ -231,6 +274,48 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS },
     docsPublic: e.DOCS_PUBLIC,
     ...token,
+    slackSignIn: slackSignIn(e),
+    trustProxy: trustProxyOf(e.TRUST_PROXY) ?? false,
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const ADDRESS_OR_CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
+
+/** TRUST_PROXY as Fastify takes it; null when it is none of the accepted forms. */
+export function trustProxyOf(v: string): TrustProxy | null {
+  const s = v.trim().toLowerCase();
+  if (s === 'false' || s === '') return false;
+  if (s === 'true') return true;
+  if (/^\d{1,2}$/.test(s)) return Number(s);
+  const list = s.split(',').map((x) => x.trim());
+  return list.every((x) => ADDRESS_OR_CIDR.test(x)) ? list : null;
+}
+
+/** The dashboard's sign-in settings: the Slack client pair together, with a public URL to come back to; a plain-http issuer only on this machine. */
+function signInChecks(e: Env): Problem[] {
+  const problems: Problem[] = [];
+  if (trustProxyOf(e.TRUST_PROXY) === null) {
+    problems.push({ variable: 'TRUST_PROXY', message: 'must be true, false, a number of proxies, or addresses/CIDRs separated by commas' });
+  }
+  if (e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET) problems.push({ variable: 'SLACK_CLIENT_SECRET', message: 'is required with SLACK_CLIENT_ID' });
+  if (e.SLACK_CLIENT_SECRET && !e.SLACK_CLIENT_ID) problems.push({ variable: 'SLACK_CLIENT_ID', message: 'is required with SLACK_CLIENT_SECRET' });
+  if (e.SLACK_CLIENT_ID && !e.PUBLIC_URL) problems.push({ variable: 'PUBLIC_URL', message: 'is required with SLACK_CLIENT_ID (to come back to)' });
+  const issuer = URL.canParse(e.SLACK_OIDC_ISSUER) ? new URL(e.SLACK_OIDC_ISSUER) : undefined;
+  if (!issuer || (issuer.protocol !== 'https:' && !LOOPBACK.has(issuer.hostname))) {
+    problems.push({ variable: 'SLACK_OIDC_ISSUER', message: 'must be https (plain http only for a provider on this machine)' });
+  }
+  return problems;
+}
+
+function slackSignIn(e: Env): SlackSignInSettings | undefined {
+  if (!e.SLACK_CLIENT_ID || !e.SLACK_CLIENT_SECRET || !e.PUBLIC_URL) return undefined;
+  return {
+    clientId: e.SLACK_CLIENT_ID,
+    clientSecret: e.SLACK_CLIENT_SECRET,
+    issuer: e.SLACK_OIDC_ISSUER.replace(/\/$/, ''),
+    redirectUri: `${e.PUBLIC_URL.replace(/\/$/, '')}/dashboard/auth/slack/callback`,
+    teamId: e.SLACK_TEAM_ID,
   };
 }
 

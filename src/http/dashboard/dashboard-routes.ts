@@ -1,6 +1,7 @@
 /**
- * GET /dashboard: the assessment for leaders, served by the same Fastify app. Sign in with
- * the API token (a signed, HttpOnly, SameSite=Strict cookie after that); pages for the KPIs
+ * GET /dashboard: the assessment for leaders, served by the same Fastify app. Staff sign in
+ * with Slack (slack-sign-in.ts), the operator with the API token; either way a server-side
+ * session (session.ts) whose scope says which branches the person sees. Pages for the KPIs
  * with the season's trend (Chart.js, served from node_modules, no CDN), open and overdue
  * tickets, a ticket's timeline and the suggestions summary; CSV downloads. Helmet's headers
  * and a CSP that allows only this server's own scripts and styles apply to these routes only.
@@ -12,26 +13,37 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
-import { isAppError } from '../../core/errors.js';
+import { AppError, isAppError } from '../../core/errors.js';
 import { computeKpis } from '../../core/kpi/compute-kpis.js';
 import { kpiTrend, type TrendPoint } from '../../core/kpi/kpi-trend.js';
 import { monthOf, seasonOf, type Period, type PeriodQuery } from '../../core/kpi/period.js';
 import { summarizeSuggestions } from '../../core/kpi/summarize-suggestions.js';
+import { branchesVisible, branchShown, dashboardScopeOf, OPERATOR, operatorScope, seesBranch, type DashboardScope } from '../../core/staff/dashboard-scope.js';
 import { getTicket } from '../../core/tickets/get-ticket.js';
 import { listTickets } from '../../core/tickets/list-tickets.js';
 import { OPEN_STATUSES } from '../../core/tickets/status-machine.js';
 import { asLocale, t, type Locale } from '../../i18n/index.js';
 import { kpiCsv, periodOf, suggestionsCsv } from '../routes/kpi.js';
-import { attachment } from './format.js';
+import { attachment, branchName } from './format.js';
 import { href, page, type Markup } from './html.js';
 import { kpiPage } from './kpi-page.js';
-import { loginPage, suggestionsPage } from './other-pages.js';
-import { DashboardSession, LoginThrottle } from './session.js';
+import { continuePage, loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
+import { addCookie, cookieHeader, DashboardSessions, readCookie, secureCookies, type SignedIn } from './session.js';
+import { SignInSlowdown, type Sleep } from './sign-in-slowdown.js';
+import { FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, SlackSignIn, SlackSignInError } from './slack-sign-in.js';
+import type { SlackSignInSettings } from '../../config.js';
 import { ticketListPage, ticketPage } from './ticket-pages.js';
 
 export interface DashboardOptions {
   core: Core;
+  /** the operator's sign-in */
   apiToken: string;
+  /** https here makes the cookies Secure whatever the request says */
+  publicUrl?: string;
+  /** Sign in with Slack; without it, the operator's token form only */
+  slackSignIn?: SlackSignInSettings;
+  /** how a wrong sign-in waits (tests pass one that records instead of sleeping) */
+  sleep?: Sleep;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -55,8 +67,16 @@ const TREND_TTL_MS = 60_000;
 
 export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions) {
   const { core } = opts;
-  const session = new DashboardSession(opts.apiToken, core.clock);
-  const throttle = new LoginThrottle(core.clock);
+  const sessions = new DashboardSessions(core, opts.apiToken, opts.publicUrl);
+  const slowdown = new SignInSlowdown(core.clock, opts.sleep);
+  const slack = opts.slackSignIn ? new SlackSignIn(opts.slackSignIn, core.clock) : undefined;
+  const signedIn = new WeakMap<FastifyRequest, SignedIn>();
+  /** The scope of a request past the pages' sign-in hook. */
+  const scopeOf = (req: FastifyRequest): DashboardScope => {
+    const s = signedIn.get(req);
+    if (!s) throw new Error('a dashboard page answered without a session');
+    return s.scope;
+  };
   const company = (l: Locale) => (l === 'en' ? (core.org.config.company.nameEn ?? core.org.config.company.name) : core.org.config.company.name);
 
   await app.register(helmet, {
@@ -97,41 +117,95 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     else u.searchParams.set('lang', 'en');
     return u.pathname + u.search;
   };
+  /** Who is signed in, for the page's header. */
+  const whoOf = (req: FastifyRequest, locale: Locale): string | undefined => {
+    const scope = signedIn.get(req)?.scope;
+    if (!scope) return undefined;
+    if (scope.staffId === OPERATOR && scope.role === OPERATOR) return t(locale, 'kpi.dashboard.who_operator');
+    const name = core.org.staff.get(scope.staffId)?.name ?? scope.staffId;
+    return scope.branchId ? `${name} · ${branchName(core.org, scope.branchId, locale)}` : name;
+  };
   const send = (
     req: FastifyRequest,
     reply: FastifyReply,
     locale: Locale,
-    f: { title: string; current?: 'kpi' | 'tickets' | 'suggestions'; scripts?: boolean },
+    f: { title: string; current?: 'kpi' | 'tickets' | 'suggestions'; scripts?: boolean; refresh?: string },
     body: Markup,
   ) =>
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page({ locale, company: company(locale), otherLanguage: otherLanguage(req, locale), ...f }, body));
+      .send(page({ locale, company: company(locale), otherLanguage: otherLanguage(req, locale), who: whoOf(req, locale), ...f }, body));
+  const signInForm = (req: FastifyRequest, reply: FastifyReply, locale: Locale, status: number, problem?: LoginProblem) =>
+    send(req, reply.status(status), locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale, { problem, slack: Boolean(slack) }));
 
   app.get('/dashboard/login', { schema: { hide: true } }, async (req, reply) => {
     const locale = localeOf(req);
-    if (session.isSignedIn(req)) return reply.redirect(href('/dashboard', locale), 303);
-    return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale));
+    if (await sessions.current(req)) return reply.redirect(href('/dashboard', locale), 303);
+    return signInForm(req, reply, locale, 200);
   });
 
+  // The token is checked first: a right one signs in at once, however many wrong ones came before.
   app.post<{ Body: { token?: string } }>('/dashboard/login', { schema: { hide: true } }, async (req, reply) => {
     const locale = localeOf(req);
-    if (throttle.blocked(req.ip)) {
-      reply.status(429);
-      return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale, 'throttled'));
+    if (!sessions.tokenMatches(req.body?.token)) {
+      await slowdown.failed([`identity:${OPERATOR}`, `address:${req.ip}`]);
+      return signInForm(req, reply, locale, 401, 'failed');
     }
-    if (!session.tokenMatches(req.body?.token)) {
-      throttle.failed(req.ip);
-      reply.status(401);
-      return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale, 'failed'));
-    }
-    session.issue(reply, req);
+    await sessions.start(req, reply, operatorScope());
     return reply.redirect(href('/dashboard', locale), 303);
   });
 
+  const flowCookie = (req: FastifyRequest, value: string, maxAge: number) =>
+    cookieHeader(FLOW_COOKIE, value, { maxAge, path: FLOW_PATH, sameSite: 'Lax', secure: secureCookies(req, opts.publicUrl) });
+
+  app.get('/dashboard/auth/slack', { schema: { hide: true } }, async (req, reply) => {
+    const locale = localeOf(req);
+    if (!slack) return reply.status(404).send({ code: 'not_found', message: 'Sign in with Slack is not configured' });
+    try {
+      const { url, flowCookie: value } = await slack.begin(locale);
+      addCookie(reply, flowCookie(req, value, FLOW_SECONDS));
+      return reply.header('cache-control', 'no-store').redirect(url, 302);
+    } catch (e) {
+      if (!(e instanceof SlackSignInError)) throw e;
+      req.log.warn({ err: e.message }, 'Sign in with Slack unavailable');
+      return signInForm(req, reply, locale, 503, 'slack_unavailable');
+    }
+  });
+
+  app.get('/dashboard/auth/slack/callback', { schema: { hide: true } }, async (req, reply) => {
+    if (!slack) return reply.status(404).send({ code: 'not_found', message: 'Sign in with Slack is not configured' });
+    const value = readCookie(req.headers.cookie, FLOW_COOKIE);
+    addCookie(reply, flowCookie(req, '', 0)); // one attempt, one way back
+    const locale = asLocale(slack.langOf(value));
+    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    let identity: Awaited<ReturnType<SlackSignIn['finish']>>;
+    try {
+      identity = await slack.finish(query, value);
+    } catch (e) {
+      if (!(e instanceof SlackSignInError)) throw e;
+      req.log.warn({ err: e.message }, 'Sign in with Slack did not complete');
+      return e.problem === 'unavailable' ? signInForm(req, reply, locale, 503, 'slack_unavailable') : signInForm(req, reply, locale, 400, 'slack_failed');
+    }
+    const wanted = slack.settings.teamId;
+    if (wanted && identity.teamId !== wanted) {
+      req.log.warn({ slackUser: identity.userId, team: identity.teamId }, 'dashboard sign-in from another Slack workspace refused');
+      return signInForm(req, reply, locale, 403, 'wrong_team');
+    }
+    const decision = dashboardScopeOf(core.org, core.org.staffBySlackUser(identity.userId));
+    if (!decision.allowed) {
+      req.log.warn({ slackUser: identity.userId, reason: decision.reason }, 'dashboard sign-in refused');
+      return signInForm(req, reply, locale, 403, decision.reason);
+    }
+    await sessions.start(req, reply, decision.scope);
+    req.log.info({ staff: decision.scope.staffId }, 'signed in to the dashboard with Slack');
+    // A page, not a redirect: the Strict session cookie is not sent on a redirect chain that began at Slack.
+    const to = href('/dashboard', locale);
+    return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.login_title'), refresh: to }, continuePage(locale, to));
+  });
+
   app.post('/dashboard/logout', { schema: { hide: true } }, async (req, reply) => {
-    session.clear(reply, req);
+    await sessions.end(req, reply);
     return reply.redirect(href('/dashboard/login', localeOf(req)), 303);
   });
 
@@ -150,12 +224,20 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
 
   await app.register(async (pages) => {
     pages.addHook('onRequest', async (req, reply) => {
-      if (!session.isSignedIn(req)) return reply.redirect(href('/dashboard/login', localeOf(req)), 303);
+      const s = await sessions.current(req);
+      if (!s) return reply.redirect(href('/dashboard/login', localeOf(req)), 303);
+      signedIn.set(req, s);
     });
+    /** The period query with the branch narrowed to what the person sees. */
+    const scopedQuery = (req: FastifyRequest) => {
+      const q = periodQuery(req.query as Query);
+      return { ...q, branch: branchShown(scopeOf(req), q.branch) };
+    };
 
     pages.get('/dashboard', { schema: { hide: true } }, async (req, reply) => {
       const locale = localeOf(req);
-      const q = periodQuery(req.query as Query);
+      const scope = scopeOf(req);
+      const q = scopedQuery(req);
       let period: Period;
       let error: string | undefined;
       let report: Awaited<ReturnType<typeof computeKpis>> | undefined;
@@ -167,8 +249,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         error = t(locale, `kpi.dashboard.error_${e.code}`);
         reply.status(e.code === 'unknown_branch' ? 422 : 400);
         period = monthOf(core.clock.now());
-        q.branch = undefined;
-        report = await computeKpis(core, { from: period.from, to: period.to });
+        q.branch = branchShown(scope, undefined);
+        report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
       }
       const trend = await trendOf(seasonOf(period.from, core.org.config.company.heatingSeason), q.branch);
       return send(
@@ -176,12 +258,22 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         reply,
         locale,
         { title: t(locale, 'kpi.title'), current: 'kpi', scripts: true },
-        kpiPage({ org: core.org, locale, query: q, period, report, trend, error }),
+        kpiPage({
+          org: core.org,
+          locale,
+          query: q,
+          period,
+          report,
+          trend,
+          error,
+          branches: branchesVisible(core.org, scope),
+          allBranches: scope.branchId === null,
+        }),
       );
     });
 
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
-      const q = periodQuery(req.query as Query);
+      const q = scopedQuery(req);
       const period = periodOf(core, q);
       const report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
       return reply
@@ -192,9 +284,10 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
 
     pages.get('/dashboard/tickets', { schema: { hide: true } }, async (req, reply) => {
       const locale = localeOf(req);
+      const scope = scopeOf(req);
       const query = req.query as Query;
       const branch = first(query.branch);
-      const branchId = branch && core.org.branches.has(branch) ? branch : undefined;
+      const branchId = branchShown(scope, branch && core.org.branches.has(branch) ? branch : undefined);
       const overdueOnly = first(query.overdue) === '1';
       const open = [...OPEN_STATUSES];
       const [list, late] = await Promise.all([
@@ -205,6 +298,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         org: core.org,
         locale,
         branch: branchId,
+        branches: branchesVisible(core.org, scope),
+        allBranches: scope.branchId === null,
         overdueOnly,
         items: list.items,
         total: list.total,
@@ -218,6 +313,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
       const locale = localeOf(req);
       try {
         const tk = await getTicket(core, req.params.number.slice(0, 32));
+        // another branch's ticket is answered as one that does not exist: its number tells nothing
+        if (!seesBranch(scopeOf(req), tk.branchId)) throw new AppError('ticket_not_found', `ticket ${tk.number} is outside the session's branch`);
         return send(
           req,
           reply,
@@ -233,14 +330,24 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
           reply,
           locale,
           { title: t(locale, 'kpi.dashboard.not_found'), current: 'tickets' },
-          ticketListPage({ org: core.org, locale, overdueOnly: false, items: [], total: 0, overdue: new Set(), overdueTotal: 0 }),
+          ticketListPage({
+            org: core.org,
+            locale,
+            branches: branchesVisible(core.org, scopeOf(req)),
+            allBranches: scopeOf(req).branchId === null,
+            overdueOnly: false,
+            items: [],
+            total: 0,
+            overdue: new Set(),
+            overdueTotal: 0,
+          }),
         );
       }
     });
 
     pages.get('/dashboard/suggestions', { schema: { hide: true } }, async (req, reply) => {
       const locale = localeOf(req);
-      const q = periodQuery(req.query as Query);
+      const q = scopedQuery(req);
       const period = periodOf(core, q);
       const s = await summarizeSuggestions(core, { from: period.from, to: period.to, branchId: q.branch });
       const keep = { period: q.period, from: q.from, to: q.to, branch: q.branch };
@@ -254,7 +361,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     });
 
     pages.get('/dashboard/suggestions.csv', { schema: { hide: true } }, async (req, reply) => {
-      const q = periodQuery(req.query as Query);
+      const q = scopedQuery(req);
       const period = periodOf(core, q);
       const s = await summarizeSuggestions(core, { from: period.from, to: period.to, branchId: q.branch });
       return reply

@@ -56,6 +56,10 @@ export interface PageFrame {
   /** the same page in the other language */
   otherLanguage: string;
   scripts?: boolean;
+  /** who is signed in, shown beside the sign-out button */
+  who?: string;
+  /** a same-site address to move on to at once (after Sign in with Slack) */
+  refresh?: string;
 }
 
 export function page(f: PageFrame, body: Markup): string {
@@ -65,13 +69,14 @@ export function page(f: PageFrame, body: Markup): string {
         (k) =>
           html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${L(`nav_${k}`)}</a>`,
       )}</nav>
-      <form method="post" action="/dashboard/logout" class="logout"><button type="submit">${L('logout')}</button></form>`
+      <form method="post" action="/dashboard/logout" class="logout">${f.who ? html`<span class="who" id="signed-in-as">${f.who}</span> ` : ''}<button type="submit">${L('logout')}</button></form>`
     : '';
   return `<!doctype html>${html`<html lang="${f.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${f.title} · ${f.company}</title>
+${f.refresh ? html`<meta http-equiv="refresh" content="0; url=${f.refresh}">` : ''}
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
 <link rel="icon" href="data:,">
 </head>

@@ -18,6 +18,10 @@ export interface KpiPageInput {
   report: KpiReport;
   trend: TrendPoint[];
   error?: string;
+  /** the branches the selector offers: those the person sees */
+  branches: string[];
+  /** whether the person may choose every branch at once */
+  allBranches: boolean;
 }
 
 function rateCell(locale: Locale, name: RateName, row: KpiRow): Markup {
@@ -86,8 +90,8 @@ export function kpiPage(input: KpiPageInput): Markup {
   <label>${L('from')} <input type="date" name="from" value="${query.from ?? period.firstDay}"></label>
   <label>${L('to')} <input type="date" name="to" value="${query.to ?? ''}"></label>
   <label>${L('branch')}
-    <select name="branch"><option value="">${L('branch_all')}</option>${[...org.branches.values()].map(
-      (b) => html`<option value="${b.id}" ${b.id === query.branch ? html`selected` : ''}>${branchName(org, b.id, locale)}</option>`,
+    <select name="branch">${input.allBranches ? html`<option value="">${L('branch_all')}</option>` : ''}${input.branches.map(
+      (id) => html`<option value="${id}" ${id === query.branch ? html`selected` : ''}>${branchName(org, id, locale)}</option>`,
     )}</select>
   </label>
   ${locale !== 'zh-CN' ? html`<input type="hidden" name="lang" value="${locale}">` : ''}

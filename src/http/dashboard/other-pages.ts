@@ -1,4 +1,4 @@
-/** The sign-in form and the suggestions summary (R18, R19). */
+/** The sign-in page and the suggestions summary (R18, R19). */
 import type { Period } from '../../core/kpi/period.js';
 import type { SuggestionSummary } from '../../core/kpi/summarize-suggestions.js';
 import type { Org } from '../../core/org/org.js';
@@ -6,15 +6,30 @@ import { t, type Locale } from '../../i18n/index.js';
 import { branchName, periodLabel } from './format.js';
 import { href, html, type Markup } from './html.js';
 
-export function loginPage(locale: Locale, problem?: 'failed' | 'throttled'): Markup {
+/**
+ * Why the sign-in page is shown again: a wrong token; Slack's answer not valid or Slack not
+ * reachable; a Slack user who is not staff, staff without a branch, or another workspace.
+ */
+export type LoginProblem = 'failed' | 'slack_failed' | 'slack_unavailable' | 'not_staff' | 'no_branch' | 'wrong_team';
+
+/** Sign in with Slack (when configured) for staff, and the API-token form for the operator. */
+export function loginPage(locale: Locale, o: { problem?: LoginProblem; slack: boolean }): Markup {
   const L = (k: string) => t(locale, `kpi.dashboard.${k}`);
   return html`
-<form class="login" method="post" action="${href('/dashboard/login', locale)}">
+<div class="login">
   <h1>${L('login_title')}</h1>
-  ${problem ? html`<p class="error" role="alert">${L(problem === 'failed' ? 'login_failed' : 'login_throttled')}</p>` : ''}
-  <label>${L('token_label')}<input type="password" name="token" autocomplete="current-password" required autofocus></label>
-  <button type="submit">${L('login_button')}</button>
-</form>`;
+  ${o.problem ? html`<p class="error" role="alert" id="login-problem">${L(`login_${o.problem}`)}</p>` : ''}
+  ${o.slack ? html`<p><a class="button" id="slack-sign-in" href="${href('/dashboard/auth/slack', locale)}">${L('slack_button')}</a></p><p class="muted">${L('or_token')}</p>` : ''}
+  <form method="post" action="${href('/dashboard/login', locale)}">
+    <label>${L('token_label')}<input type="password" name="token" autocomplete="current-password" required ${o.slack ? '' : html`autofocus`}></label>
+    <button type="submit">${L('login_button')}</button>
+  </form>
+</div>`;
+}
+
+/** After Sign in with Slack: the page moves on to the dashboard at once (a link for browsers that do not). */
+export function continuePage(locale: Locale, to: string): Markup {
+  return html`<p class="login">${t(locale, 'kpi.dashboard.signed_in')} <a href="${to}" id="continue">${t(locale, 'kpi.dashboard.continue')}</a></p>`;
 }
 
 export function suggestionsPage(org: Org, locale: Locale, period: Period, s: SuggestionSummary, query: Record<string, string | undefined>): Markup {

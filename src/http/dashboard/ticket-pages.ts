@@ -20,6 +20,10 @@ export interface TicketListInput {
   org: Org;
   locale: Locale;
   branch?: string;
+  /** the branches the selector offers: those the person sees */
+  branches: string[];
+  /** whether the person may choose every branch at once */
+  allBranches: boolean;
   overdueOnly: boolean;
   items: Ticket[];
   total: number;
@@ -32,8 +36,8 @@ export function ticketListPage(i: TicketListInput): Markup {
   return html`
 <form class="filters" method="get" action="/dashboard/tickets">
   <label>${L('branch')}
-    <select name="branch"><option value="">${L('branch_all')}</option>${[...i.org.branches.values()].map(
-      (b) => html`<option value="${b.id}" ${b.id === i.branch ? html`selected` : ''}>${branchName(i.org, b.id, i.locale)}</option>`,
+    <select name="branch">${i.allBranches ? html`<option value="">${L('branch_all')}</option>` : ''}${i.branches.map(
+      (id) => html`<option value="${id}" ${id === i.branch ? html`selected` : ''}>${branchName(i.org, id, i.locale)}</option>`,
     )}</select>
   </label>
   <label class="check"><input type="checkbox" name="overdue" value="1" ${i.overdueOnly ? html`checked` : ''}> ${L('overdue_only')}</label>
