@@ -89,7 +89,12 @@ describe('API clients', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: 'insufficient_scope', scope: 'write' });
     const csv = 'account,name,phone,address,community\n9990000001,王五,13800000000,某路1号,c001\n';
-    const imported = await app.inject({ method: 'POST', url: '/api/customers/import', headers: { ...bearer(BI_TOKEN), 'content-type': 'text/csv' }, payload: csv });
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/api/customers/import',
+      headers: { ...bearer(BI_TOKEN), 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(imported.statusCode).toBe(403);
     expect(imported.json().code).toBe('insufficient_scope');
     expect((await post('/api/outbox/1/resend', {}, bearer(BI_TOKEN))).json().code).toBe('insufficient_scope');

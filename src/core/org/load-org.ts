@@ -118,7 +118,7 @@ function apiClientIssues(clients: Raw[]): ConfigIssue[] {
     if (ids.has(c.id)) issues.push({ path: `${at}.id`, message: `duplicate id "${c.id}" (also apiClients[${ids.get(c.id)}])` });
     ids.set(c.id, i);
     if (c.tokenEnv === undefined && c.tokenSha256 === undefined) {
-      issues.push({ path: at, message: 'needs tokenEnv (the variable holding its token) or tokenSha256 (the token\'s SHA-256 in hex)' });
+      issues.push({ path: at, message: "needs tokenEnv (the variable holding its token) or tokenSha256 (the token's SHA-256 in hex)" });
     }
     if (c.tokenEnv !== undefined && c.tokenSha256 !== undefined) issues.push({ path: at, message: 'has both tokenEnv and tokenSha256; keep one' });
     if (c.tokenSha256 !== undefined) {

@@ -61,7 +61,14 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   const step: PlannedStep = {
     status: t.status,
     patch,
-    event: { type: 'reclassified', actor: who.actor, fromStatus: null, toStatus: null, note: input.note?.trim() || null, data: { before, after: cls, ...who.data } },
+    event: {
+      type: 'reclassified',
+      actor: who.actor,
+      fromStatus: null,
+      toStatus: null,
+      note: input.note?.trim() || null,
+      data: { before, after: cls, ...who.data },
+    },
     cancelAlertKinds: deadlineAlertKinds(),
     cancelAlertKeys: [],
     alerts: alertRows(core.org.config, after, now, `re${t.version + 1}`),
