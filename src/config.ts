@@ -34,7 +34,8 @@ export const SETTINGS_SCHEMA = {
     PUBLIC_URL: { type: 'string', pattern: URL_PATTERN, description: 'where the service is reachable from the internet (Telegram webhook, Slack URLs)' },
     API_TOKEN: {
       type: 'string',
-      description: "the operator's bearer token for /api/* (every scope) and the dashboard, at least 32 characters; unset: one is generated into API_TOKEN_FILE",
+      description:
+        "the operator's bearer token for /api/* (every scope) and the dashboard, at least 32 characters; unset: one is generated into API_TOKEN_FILE",
     },
     API_TOKEN_FILE: { type: 'string', default: 'data/api-token', description: 'where the generated API token is kept (mode 600)' },
     DATABASE_URL: {
@@ -44,7 +45,11 @@ export const SETTINGS_SCHEMA = {
     },
     PG_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'PostgreSQL connections per instance' },
     ORG_CONFIG: { type: 'string', description: 'the organisation file (YAML or JSON); unset: the shipped demo' },
-    DOCS_PUBLIC: { type: 'boolean', default: false, description: 'true: the API documentation (/docs) is open to anyone; otherwise it needs an API client with the read scope' },
+    DOCS_PUBLIC: {
+      type: 'boolean',
+      default: false,
+      description: 'true: the API documentation (/docs) is open to anyone; otherwise it needs an API client with the read scope',
+    },
     TELEGRAM_BOT_TOKEN: { type: 'string', pattern: '^[0-9]+:[A-Za-z0-9_-]+$', description: "the residents' bot token from @BotFather; unset: bot off" },
     TELEGRAM_WEBHOOK_SECRET: {
       type: 'string',
@@ -251,7 +256,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (problems.length) throw settingsError(problems);
   const token = apiToken(e);
   if (token.apiTokenSource === 'file' && token.apiToken.length < MIN_SECRET_LENGTH) {
-    throw settingsError([{ variable: 'API_TOKEN_FILE', message: `holds a token shorter than ${MIN_SECRET_LENGTH} characters (delete the file to have a new one made)` }]);
+    throw settingsError([
+      { variable: 'API_TOKEN_FILE', message: `holds a token shorter than ${MIN_SECRET_LENGTH} characters (delete the file to have a new one made)` },
+    ]);
   }
   const orgConfig = e.ORG_CONFIG ? resolve(e.ORG_CONFIG) : DEMO_ORG;
   return {
