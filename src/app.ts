@@ -12,7 +12,7 @@ import type { Core } from './core/context.js';
 import { apiAuth, ApiClients, refuseQueryTokens } from './http/auth.js';
 import { apiClientKeys } from './config.js';
 import type { ApiClientKey } from './core/org/types.js';
-import { scrubber, secretsFrom } from './log/scrub.js';
+import { LogScrubber } from './log/scrub.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { classifyRoutes } from './http/routes/classify.js';
 import { customerRoutes } from './http/routes/customers.js';
@@ -42,13 +42,16 @@ export interface AppOptions {
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
 }
 
-/** Log settings: headers that carry secrets never reach the log. */
-export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', env: NodeJS.ProcessEnv = process.env): FastifyServerOptions['logger'] & object {
-  const scrub = scrubber(secretsFrom(env));
+/**
+ * Log settings: headers that carry secrets never reach the log, and every line passes the
+ * scrubber (log/scrub.ts), which main.ts shares between its own log and Fastify's and tells every
+ * secret the settings hold once they are read.
+ */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info', scrubber: LogScrubber = new LogScrubber()): FastifyServerOptions['logger'] & object {
   return {
     level,
     hooks: {
-      streamWrite: scrub,
+      streamWrite: scrubber.scrub,
     },
     redact: {
       paths: ['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers["x-slack-signature"]', 'headers.authorization'],

@@ -2,7 +2,8 @@
 import pino from 'pino';
 import { buildApp, loggerOptions } from './app.js';
 import { openCore } from './bootstrap.js';
-import { apiClientKeys, readSettings } from './config.js';
+import { apiClientKeys, apiClientTokens, readSettings } from './config.js';
+import { LogScrubber, secretsIn } from './log/scrub.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
@@ -12,12 +13,16 @@ import { createSlackApp } from './bots/slack/index.js';
 import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer } from './bots/telegram/index.js';
 import { kpiBlocks } from './bots/slack-kpi/kpi-blocks.js';
 
-const log = pino(loggerOptions('info') as pino.LoggerOptions);
+// one scrubber for every logger; told each secret as it becomes known (reading the settings logs no value)
+const scrubber = new LogScrubber();
+const log = pino(loggerOptions('info', scrubber) as pino.LoggerOptions);
 
 async function main() {
   const settings = readSettings();
+  scrubber.add(secretsIn(settings));
   log.level = settings.logLevel;
   const core = await openCore({ databaseUrl: settings.databaseUrl, orgConfig: settings.orgConfig, pgPoolSize: settings.pgPoolSize });
+  scrubber.add(apiClientTokens(core.org.config.apiClients));
   // each API client's token, from the environment where the organisation file says so: a missing one stops the start
   const apiClients = apiClientKeys(core.org.config.apiClients, settings.apiToken);
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
@@ -67,7 +72,7 @@ async function main() {
     classifier,
     trustProxy: settings.trustProxy,
     dashboard: { publicUrl: settings.publicUrl, slackSignIn: settings.slackSignIn },
-    logger: loggerOptions(settings.logLevel),
+    logger: loggerOptions(settings.logLevel, scrubber),
     limits: settings.limits,
     plugins: [
       ...(bot && !polling ? [{ plugin: telegramWebhookPlugin, options: { bot, secret: tgSecret } }] : []),
