@@ -2,7 +2,8 @@
  * Keeps the tables a cold snap fills from growing all season: a receipt of an inbound update or
  * click is only needed while the platform may deliver it again (hours; kept a week), and a
  * delivered outbox message only while the change that owed it could be replayed (kept 30 days,
- * with its result for anyone looking into a complaint about a message). Tickets, their events,
+ * with its result for anyone looking into a complaint about a message); a dashboard session only
+ * until it expires (signing out revokes it at once, expiry ends it). Tickets, their events,
  * alerts and forms are records and are kept. Deleted in chunks, letting requests in between, so
  * that a first run over a season's rows does not hold the database (or SQLite's event loop).
  */
@@ -11,6 +12,8 @@ import type { Core } from '../context.js';
 export interface PruneResult {
   receipts: number;
   sentMessages: number;
+  /** dashboard sessions past their 12 hours (signing in again makes a new one) */
+  expiredSessions: number;
 }
 
 export const RECEIPT_DAYS = 7;
@@ -23,7 +26,8 @@ export async function pruneOldRows(core: Pick<Core, 'stores' | 'clock'>): Promis
   const store = core.stores.housekeeping;
   const receipts = await inChunks((limit) => store.deleteReceiptsBefore(new Date(now - RECEIPT_DAYS * DAY), limit));
   const sentMessages = await inChunks((limit) => store.deleteSentMessagesBefore(new Date(now - SENT_MESSAGE_DAYS * DAY), limit));
-  return { receipts, sentMessages };
+  const expiredSessions = await inChunks((limit) => core.stores.sessions.deleteExpiredBefore(new Date(now), limit));
+  return { receipts, sentMessages, expiredSessions };
 }
 
 async function inChunks(deleteChunk: (limit: number) => Promise<number>): Promise<number> {

@@ -42,13 +42,31 @@ describe('housekeeping over a season', () => {
       ],
     });
 
-    expect(await pruneOldRows(core)).toEqual({ receipts: 5003, sentMessages: 1 });
+    expect(await pruneOldRows(core)).toEqual({ receipts: 5003, sentMessages: 1, expiredSessions: 0 });
     expect((await core.db.inboundReceipt.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key)).toEqual(['slack:6-days', 'telegram:yesterday']);
     expect((await core.db.outboxMessage.findMany({ orderBy: { key: 'asc' } })).map((m) => m.key)).toEqual([
       'dead-long-ago',
       'pending-long-ago',
       'sent-last-week',
     ]);
-    expect(await pruneOldRows(core)).toEqual({ receipts: 0, sentMessages: 0 });
+    expect(await pruneOldRows(core)).toEqual({ receipts: 0, sentMessages: 0, expiredSessions: 0 });
+  });
+
+  it('drops dashboard sessions once they have expired, signed out or not, and keeps live ones', async () => {
+    const now = core.clock.now().getTime();
+    const session = (id: string, createdHoursAgo: number, revoked = false) => ({
+      id,
+      staffId: 'xincheng-head',
+      role: 'leader',
+      branchId: 'xincheng',
+      createdAt: new Date(now - createdHoursAgo * 3600_000),
+      expiresAt: new Date(now - createdHoursAgo * 3600_000 + 12 * 3600_000),
+      revokedAt: revoked ? new Date(now - 3600_000) : null,
+    });
+    await core.db.staffSession.createMany({
+      data: [session('expired', 13), session('expired-signed-out', 20, true), session('live', 2), session('live-signed-out', 3, true)],
+    });
+    expect((await pruneOldRows(core)).expiredSessions).toBe(2);
+    expect((await core.db.staffSession.findMany({ orderBy: { id: 'asc' } })).map((s) => s.id)).toEqual(['live', 'live-signed-out']);
   });
 });
