@@ -18,7 +18,7 @@ import { computeKpis } from '../../core/kpi/compute-kpis.js';
 import { kpiTrend, type TrendPoint } from '../../core/kpi/kpi-trend.js';
 import { monthOf, seasonOf, type Period, type PeriodQuery } from '../../core/kpi/period.js';
 import { summarizeSuggestions } from '../../core/kpi/summarize-suggestions.js';
-import { branchesVisible, branchShown, dashboardScopeOf, OPERATOR, operatorScope, seesBranch, type DashboardScope } from '../../core/staff/dashboard-scope.js';
+import { branchesVisible, branchShown, OPERATOR, seesBranch, type DashboardScope } from '../../core/staff/dashboard-scope.js';
 import { getTicket } from '../../core/tickets/get-ticket.js';
 import { listTickets } from '../../core/tickets/list-tickets.js';
 import { OPEN_STATUSES } from '../../core/tickets/status-machine.js';
@@ -27,10 +27,11 @@ import { kpiCsv, periodOf, suggestionsCsv } from '../routes/kpi.js';
 import { attachment, branchName } from './format.js';
 import { href, page, type Markup } from './html.js';
 import { kpiPage } from './kpi-page.js';
-import { continuePage, loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
-import { addCookie, cookieHeader, DashboardSessions, readCookie, secureCookies, type SignedIn } from './session.js';
+import { loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
+import { DashboardSessions, type SignedIn } from './session.js';
+import { registerSignIn } from './sign-in-routes.js';
 import { SignInSlowdown, type Sleep } from './sign-in-slowdown.js';
-import { FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, SlackSignIn, SlackSignInError } from './slack-sign-in.js';
+import { SlackSignIn } from './slack-sign-in.js';
 import type { SlackSignInSettings } from '../../config.js';
 import { ticketListPage, ticketPage } from './ticket-pages.js';
 
@@ -139,75 +140,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   const signInForm = (req: FastifyRequest, reply: FastifyReply, locale: Locale, status: number, problem?: LoginProblem) =>
     send(req, reply.status(status), locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale, { problem, slack: Boolean(slack) }));
 
-  app.get('/dashboard/login', { schema: { hide: true } }, async (req, reply) => {
-    const locale = localeOf(req);
-    if (await sessions.current(req)) return reply.redirect(href('/dashboard', locale), 303);
-    return signInForm(req, reply, locale, 200);
-  });
-
-  // The token is checked first: a right one signs in at once, however many wrong ones came before.
-  app.post<{ Body: { token?: string } }>('/dashboard/login', { schema: { hide: true } }, async (req, reply) => {
-    const locale = localeOf(req);
-    if (!sessions.tokenMatches(req.body?.token)) {
-      await slowdown.failed([`identity:${OPERATOR}`, `address:${req.ip}`]);
-      return signInForm(req, reply, locale, 401, 'failed');
-    }
-    await sessions.start(req, reply, operatorScope());
-    return reply.redirect(href('/dashboard', locale), 303);
-  });
-
-  const flowCookie = (req: FastifyRequest, value: string, maxAge: number) =>
-    cookieHeader(FLOW_COOKIE, value, { maxAge, path: FLOW_PATH, sameSite: 'Lax', secure: secureCookies(req, opts.publicUrl) });
-
-  app.get('/dashboard/auth/slack', { schema: { hide: true } }, async (req, reply) => {
-    const locale = localeOf(req);
-    if (!slack) return reply.status(404).send({ code: 'not_found', message: 'Sign in with Slack is not configured' });
-    try {
-      const { url, flowCookie: value } = await slack.begin(locale);
-      addCookie(reply, flowCookie(req, value, FLOW_SECONDS));
-      return reply.header('cache-control', 'no-store').redirect(url, 302);
-    } catch (e) {
-      if (!(e instanceof SlackSignInError)) throw e;
-      req.log.warn({ err: e.message }, 'Sign in with Slack unavailable');
-      return signInForm(req, reply, locale, 503, 'slack_unavailable');
-    }
-  });
-
-  app.get('/dashboard/auth/slack/callback', { schema: { hide: true } }, async (req, reply) => {
-    if (!slack) return reply.status(404).send({ code: 'not_found', message: 'Sign in with Slack is not configured' });
-    const value = readCookie(req.headers.cookie, FLOW_COOKIE);
-    addCookie(reply, flowCookie(req, '', 0)); // one attempt, one way back
-    const locale = asLocale(slack.langOf(value));
-    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    let identity: Awaited<ReturnType<SlackSignIn['finish']>>;
-    try {
-      identity = await slack.finish(query, value);
-    } catch (e) {
-      if (!(e instanceof SlackSignInError)) throw e;
-      req.log.warn({ err: e.message }, 'Sign in with Slack did not complete');
-      return e.problem === 'unavailable' ? signInForm(req, reply, locale, 503, 'slack_unavailable') : signInForm(req, reply, locale, 400, 'slack_failed');
-    }
-    const wanted = slack.settings.teamId;
-    if (wanted && identity.teamId !== wanted) {
-      req.log.warn({ slackUser: identity.userId, team: identity.teamId }, 'dashboard sign-in from another Slack workspace refused');
-      return signInForm(req, reply, locale, 403, 'wrong_team');
-    }
-    const decision = dashboardScopeOf(core.org, core.org.staffBySlackUser(identity.userId));
-    if (!decision.allowed) {
-      req.log.warn({ slackUser: identity.userId, reason: decision.reason }, 'dashboard sign-in refused');
-      return signInForm(req, reply, locale, 403, decision.reason);
-    }
-    await sessions.start(req, reply, decision.scope);
-    req.log.info({ staff: decision.scope.staffId }, 'signed in to the dashboard with Slack');
-    // A page, not a redirect: the Strict session cookie is not sent on a redirect chain that began at Slack.
-    const to = href('/dashboard', locale);
-    return send(req, reply, locale, { title: t(locale, 'kpi.dashboard.login_title'), refresh: to }, continuePage(locale, to));
-  });
-
-  app.post('/dashboard/logout', { schema: { hide: true } }, async (req, reply) => {
-    await sessions.end(req, reply);
-    return reply.redirect(href('/dashboard/login', localeOf(req)), 303);
-  });
+  registerSignIn(app, { core, sessions, slack, slowdown, publicUrl: opts.publicUrl, view: { localeOf, send, signInForm } });
 
   const trendCache = new Map<string, { at: number; points: TrendPoint[] }>();
   /** Months of the season: a few grouped queries each; kept a minute so that paging around stays quick. */
