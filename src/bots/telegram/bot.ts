@@ -13,6 +13,7 @@ import { createKeywordClassifier } from '../../core/classify-fallback/keyword-cl
 import type { TextClassifier } from './classifier.js';
 import { residentMiddleware, silentLog, type BotContext, type BotDeps, type BotLog } from './context.js';
 import { dedupeUpdates } from './dedupe.js';
+import { chatRateLimit, DEFAULT_CHAT_LIMIT, type ChatLimit } from './rate-limit.js';
 import { errorBoundary } from './error-boundary.js';
 import { bindFeature } from './features/bind.js';
 import { addressFeature } from './features/filing.js';
@@ -42,6 +43,8 @@ export interface TelegramBotOptions {
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number } | false;
   /** runs the outbox worker at once (a filed report owes its confirmation and dispatch card) */
   kick?: () => void;
+  /** updates answered per chat and window before one polite notice and silence (rate-limit.ts) */
+  chatLimit?: ChatLimit;
 }
 
 export type TelegramBot = Bot<BotContext>;
@@ -58,6 +61,8 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
 
   // Updates of one chat one after another (long polling runs them concurrently otherwise).
   bot.use(sequentialize<BotContext>((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  // a flood from one chat stops here, before it costs a receipt or a reply
+  bot.use(chatRateLimit(o.core, deps.log, o.chatLimit ?? DEFAULT_CHAT_LIMIT));
   bot.use(dedupeUpdates(o.core, deps.log));
   bot
     .errorBoundary(errorBoundary(deps))
