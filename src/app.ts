@@ -23,6 +23,8 @@ import { ticketRoutes } from './http/routes/tickets.js';
 import { kpiRoutes } from './http/routes/kpi.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import type { TrustProxy } from './config.js';
+import { installRateLimits, type RateLimits } from './http/rate-limit.js';
+import { DEFAULT_TIMEOUTS, installBodyDeadline, serverTimeouts, type HttpTimeouts } from './http/timeouts.js';
 
 export interface AppOptions {
   core: Core;
@@ -40,6 +42,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** transports and extra route sets (Telegram webhook, Slack events, dashboard) */
   plugins?: { plugin: FastifyPluginAsync<any>; options?: Record<string, unknown> }[];
+  /** requests per address (rate-limit.ts) and how long a client may take (timeouts.ts); unset: the defaults */
+  limits?: { rate?: Partial<RateLimits>; timeouts?: Partial<HttpTimeouts> };
 }
 
 /**
@@ -80,9 +84,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // a hop count as a function: Fastify takes a number at run time, but its types list none
     trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
+    ...serverTimeouts({ ...DEFAULT_TIMEOUTS, ...opts.limits?.timeouts }),
   });
   installValidators(app);
   installErrorHandler(app);
+  // before any route: the volume limit hooks into routes as they are declared
+  await installRateLimits(app, { clock: opts.core.clock, limits: opts.limits?.rate });
+  installBodyDeadline(app, { ...DEFAULT_TIMEOUTS, ...opts.limits?.timeouts });
   app.addHook('onRequest', refuseQueryTokens);
   const clients = new ApiClients(opts.apiClients ?? apiClientKeys([], opts.apiToken));
   await app.register(swagger, {

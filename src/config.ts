@@ -84,6 +84,30 @@ export const SETTINGS_SCHEMA = {
     },
     OUTBOX_MAX_ATTEMPTS: { type: 'integer', minimum: 1, description: 'delivery attempts before a message is dead-lettered (default 20)' },
     OUTBOX_MAX_BACKOFF_MS: { type: 'integer', minimum: 1, description: 'longest wait between two attempts, in ms (default 300000)' },
+    HTTP_REQUEST_TIMEOUT_S: {
+      type: 'integer',
+      minimum: 1,
+      default: 300,
+      description: 'seconds a whole request may take to arrive (the 20 MB customer import over a slow link); then 408',
+    },
+    HTTP_BODY_TIMEOUT_S: {
+      type: 'integer',
+      minimum: 1,
+      default: 15,
+      description: 'seconds the body of a small request (webhooks, API JSON, sign-in) may take to arrive; then 408',
+    },
+    RATE_LIMIT_WEBHOOKS_PER_MINUTE: {
+      type: 'integer',
+      minimum: 0,
+      default: 6000,
+      description: 'requests per minute from one address to the Telegram and Slack webhooks (0: no limit)',
+    },
+    RATE_LIMIT_API_PER_MINUTE: {
+      type: 'integer',
+      minimum: 0,
+      default: 1200,
+      description: 'requests per minute from one address to /api, /docs and the dashboard (0: no limit)',
+    },
   },
 } as const;
 
@@ -116,6 +140,10 @@ interface Env {
   TRUST_PROXY: string;
   OUTBOX_MAX_ATTEMPTS?: number;
   OUTBOX_MAX_BACKOFF_MS?: number;
+  HTTP_REQUEST_TIMEOUT_S: number;
+  HTTP_BODY_TIMEOUT_S: number;
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: number;
+  RATE_LIMIT_API_PER_MINUTE: number;
 }
 
 export interface TelegramSettings {
@@ -173,6 +201,8 @@ export interface Settings {
   slack?: SlackSettings;
   /** undefined: the outbox worker's own defaults */
   outbox: { maxAttempts?: number; maxBackoffMs?: number };
+  /** requests per address and how long a client may take (src/http/rate-limit.ts, timeouts.ts) */
+  limits: { rate: { webhooksPerMinute: number; apiPerMinute: number }; timeouts: { requestTimeoutMs: number; bodyTimeoutMs: number } };
   /** the dashboard's Sign in with Slack; undefined when SLACK_CLIENT_ID is unset */
   slackSignIn?: SlackSignInSettings;
   trustProxy: TrustProxy;
@@ -279,6 +309,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, locale: e.SLACK_LOCALE }
         : undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS },
+    limits: {
+      rate: { webhooksPerMinute: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
+      timeouts: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_S * 1000, bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_S * 1000 },
+    },
     docsPublic: e.DOCS_PUBLIC,
     ...token,
     slackSignIn: slackSignIn(e),
