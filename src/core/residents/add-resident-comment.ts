@@ -2,12 +2,14 @@
  * Words a resident adds to their own ticket after filing it (what is still wrong after a
  * "not satisfied" answer, a detail they forgot). Appended to the timeline as a note by the
  * resident, which owes the branch a line on its ticket card; the comment also lands on the
- * last unsatisfied callback that has none, so the callback report shows it (R28, R30).
+ * last unsatisfied callback that has none, so the callback report shows it (R28, R30). The
+ * branch is paged for notes at most once per ticket every ten minutes (resident-paging.ts).
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { planMessages } from '../tickets/notify-plan.js';
+import { heldPageKey, planResidentPage, type HeldPage } from '../tickets/resident-paging.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
 export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
@@ -17,12 +19,18 @@ export async function addResidentComment(core: Core, input: { residentId: number
   const ticket = await getOwnTicket(core, input.residentId, input.number);
   const now = core.clock.now();
   const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
+  const plan = planResidentPage(ticket.events, now);
+  const held: HeldPage | null = plan.page === 'later' ? { pageAt: plan.at.toISOString() } : null;
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
-    event: { at: now, type: 'note', actor: `resident:${input.residentId}`, fromStatus: null, toStatus: null, note: text, data: null },
+    event: { at: now, type: 'note', actor: `resident:${input.residentId}`, fromStatus: null, toStatus: null, note: text, data: held && JSON.stringify(held) },
     callback: cb && !cb.comment ? { id: cb.id, comment: text } : undefined,
-    // Only the branch hears of a note: planMessages owes the resident nothing for it.
-    owes: (id) => planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)),
+    // Only the branch hears of a note: planMessages owes the resident nothing for it. A held-back
+    // note owes the page it shares with the others of its wait, due when the wait is over.
+    owes: (id) =>
+      planMessages(core.org, ticket, { id, type: 'note' }).map((m) =>
+        plan.page === 'now' ? outboxRow(m, now) : { ...outboxRow({ ...m, key: heldPageKey(m.kind, ticket.id, m.target, plan.at) }, now), nextAt: plan.at },
+      ),
   });
   return { eventId };
 }
