@@ -4,10 +4,12 @@
  */
 import { Keyboard } from 'grammy';
 import type { ForceReply, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup } from 'grammy/types';
+import { inboundGate } from '../../core/inbound/handle-once.js';
 import { firstReceipt } from '../../core/inbound/remember-receipt.js';
 import type { Core } from '../../core/context.js';
 import { LOCALES, type Locale } from '../../i18n/index.js';
 import { tt, type BotContext } from './context.js';
+import { receiptOf } from './dedupe.js';
 import { splitText } from './split-text.js';
 
 type Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ForceReply;
@@ -53,17 +55,24 @@ export function mainMenu(locale: Locale, bound: boolean): Keyboard {
 }
 
 /**
- * True the first time a button or question is acted on: a draft is filed once even when the
- * resident taps "submit" twice or answers the same question twice (two updates, one ticket).
+ * True when a button or question was not acted on before: a draft is filed once even when the
+ * resident taps "submit" twice or answers the same question twice (two updates, one ticket). The
+ * key is stored with the update's receipt (dedupe.ts): with the report the update files, or when
+ * its work is done, so a tap whose handling was cut short by a crash can be made again.
  */
-export function firstAction(core: Core, ctx: BotContext, what: string, messageId: number | undefined): Promise<boolean> {
-  return firstReceipt(core, onceKey(ctx, what, messageId));
+export async function firstAction(core: Core, ctx: BotContext, what: string, messageId: number | undefined): Promise<boolean> {
+  const key = onceKey(ctx, what, messageId);
+  const receipt = receiptOf(ctx);
+  if (!receipt) return firstReceipt(core, key);
+  if (await inboundGate(core).seen(key)) return false;
+  receipt.add(key);
+  return true;
 }
 
 /**
  * The receipt key of acting once on a button or question. A report carries it into the filing
- * (Draft.onceKey), where it is stored in the ticket's own transaction: checked beforehand, a tap
- * whose filing then failed would be spent, and the report lost.
+ * (Draft.onceKey), where it is stored in the ticket's own transaction with the update's own:
+ * checked beforehand, a tap whose filing then failed would be spent, and the report lost.
  */
 export function onceKey(ctx: BotContext, what: string, messageId: number | undefined): string {
   return `telegram:once:${what}:${ctx.chat?.id}:${messageId}`;

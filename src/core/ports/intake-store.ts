@@ -49,10 +49,12 @@ export interface Filing {
    */
   owes(ids: { ticketId: number; eventIds: number[] }): { messages: OutboxRow[]; alerts: AlertRow[] };
   /**
-   * The request that files it, when it may come twice (a resident's Submit tap): its receipt
-   * commits with the ticket, so a second filing with the key is refused with already_filed.
+   * The receipts of the requests that file it, when they may come twice (the update itself,
+   * redelivered after a crash; a resident's Submit tap, tapped again): they commit with the
+   * ticket, so a filing with any key stored already is refused with already_filed, its context's
+   * `keys` naming the stored ones, and stores nothing.
    */
-  onceKey?: string;
+  onceKeys?: readonly string[];
 }
 
 /** A resident's note on their ticket, with what it owes. */
@@ -68,8 +70,8 @@ export interface ResidentNote {
 export interface IntakeStore {
   /**
    * Stores the filing and returns the ticket as stored. All of it or nothing: a refused
-   * (already_filed) or failed filing stores nothing and uses no number, so the day's numbers
-   * have no gaps.
+   * (already_filed) or failed filing stores nothing (none of its receipts either) and uses no
+   * number, so the day's numbers have no gaps.
    */
   file(f: Filing): Promise<Ticket>;
   /** How many tickets a resident filed after `since`, and when the first of them was. */

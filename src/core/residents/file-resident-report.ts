@@ -25,8 +25,8 @@ export interface ResidentReport {
   contactName?: string;
   /** the resident row the caller already has (the bot reads it for every update): not read again */
   resident?: Resident;
-  /** filed at most once per key (see NewTicket.onceKey) */
-  onceKey?: string;
+  /** filed at most once per key (see NewTicket.onceKeys) */
+  onceKeys?: readonly string[];
 }
 
 /** Whether a report of this kind needs the resident's flat before it can be filed. */
@@ -76,7 +76,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     paidMaterials: r.paidMaterials,
     topic: r.topic,
     known: { customer: bound, resident },
-    onceKey: r.onceKey,
+    onceKeys: r.onceKeys,
     ...(bound
       ? { customerAccount: bound.account, verified: true }
       : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),

@@ -40,12 +40,13 @@ export interface NewTicket {
   /** set by intake in a branch (R1.2): that branch handles it even if the address says otherwise */
   branchId?: string;
   /**
-   * The request that files this ticket, when it may come twice (a resident's Submit tap): kept as
-   * an inbound receipt in the ticket's own transaction, so the ticket exists exactly when the
-   * receipt does. A second filing with the same key is refused with already_filed; a filing that
-   * failed (or a process killed half-way) leaves nothing behind, so it can be done again.
+   * The requests that file this ticket, when they may come twice (the platform's update,
+   * redelivered after a crash; a resident's Submit tap): kept as inbound receipts in the ticket's
+   * own transaction, so the ticket exists exactly when the receipts do. A filing with any of the
+   * keys stored already is refused with already_filed (its context's `keys` say which); a filing
+   * that failed (or a process killed half-way) leaves nothing behind, so it can be done again.
    */
-  onceKey?: string;
+  onceKeys?: readonly string[];
   /** rows the caller already read (the bot has its resident and account in hand): not read again */
   known?: { customer?: Customer | null; resident?: Resident | null };
   photos?: string[];
@@ -171,7 +172,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
       ).map((m) => outboxRow(m, now)),
       alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
     }),
-    onceKey: input.onceKey,
+    onceKeys: input.onceKeys,
   };
   return core.stores.intake.file(filing);
 }

@@ -8,19 +8,19 @@ import type { Runner } from '../runner.js';
 import { insertSql, sql, type Cell, type Sql } from '../statement.js';
 import { insertRowSet } from '../row-set.js';
 import { oweSql } from './outbox-store.js';
-import { receiptSql } from './receipt-store.js';
+import { receiptSql, storedReceiptsSql } from './receipt-store.js';
 
 /** The day's next number of a counter, drawn in the caller's transaction (the row stays locked until it ends). */
 const drawSql = (counter: string) =>
   sql`INSERT INTO "TicketCounter" ("key", "value") VALUES (${counter}, 1)
       ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value"`;
 
-/** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the once-key receipt, in one transaction; the per-resident flood count. */
+/** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the receipts of the requests that file it, in one transaction; the per-resident flood count. */
 export class SqlIntakeStore implements IntakeStore {
   constructor(private readonly q: Runner) {}
 
   /**
-   * The hot path of a cold snap: no read before a write. The receipt comes first, so a replay is
+   * The hot path of a cold snap: no read before a write. The receipts come first, so a replay is
    * refused before it draws a number; the number is drawn in the same transaction as the ticket,
    * so a filing that fails gives it back with everything else.
    */
@@ -31,9 +31,10 @@ export class SqlIntakeStore implements IntakeStore {
   /** SQLite: statements are calls on the connection, and the group commit shares one disk write among the filings of a turn. */
   private fileInGroupCommit(f: Filing): Promise<Ticket> {
     return this.q.groupCommit(async (tx) => {
-      if (f.onceKey && (await tx.run(receiptSql(f.onceKey, f.ticket.createdAt))) === 0) {
-        throw new AppError('already_filed', `${f.onceKey} was filed already`, { key: f.onceKey });
-      }
+      const stored: string[] = [];
+      for (const key of onceKeys(f)) if ((await tx.run(receiptSql(key, f.ticket.createdAt))) === 0) stored.push(key);
+      // thrown inside the filing's savepoint: the receipts taken before the stored one go with it
+      if (stored.length) throw alreadyFiled(stored);
       const drawn = await tx.get<{ value: unknown }>(drawSql(f.counter));
       // RETURNING *: the schema's defaults come back as stored, not as a copy kept here
       const row = await tx.get(sql`${insertSql('Ticket', [{ ...f.ticket, number: ticketNumber(f.counter, num(drawn?.value)) }])} RETURNING *`);
@@ -72,11 +73,12 @@ export class SqlIntakeStore implements IntakeStore {
    * counter row from the moment another draws from it until that one's commit is on disk. As a
    * transaction of statements, the row stayed held over five round trips (bench/: intake bound by
    * it, a second instance gained nothing). So the ids come first (a sequence takes no lock, and
-   * an id reserved but not used is harmless), and the receipt, the draw and every row then go as
+   * an id reserved but not used is harmless), and the receipts, the draw and every row then go as
    * one statement, its own transaction: the counter is held for that statement's end and its
-   * commit only. The draw reads FROM the receipt and the ticket FROM the draw, and every other
-   * table's rows are stored only with the ticket, so a refused receipt stores nothing; a failing
-   * row fails the statement, and the number with it.
+   * commit only. The receipts are taken only if none of them is stored, the draw only if all of
+   * them were taken, the ticket FROM the draw, and every other table's rows are stored only with
+   * the ticket, so a refused receipt stores nothing; a failing row fails the statement, and the
+   * number with it.
    */
   private async fileInOneStatement(f: Filing): Promise<Ticket> {
     const ids = await this.q.get<{ id: unknown; events: unknown[] }>(
@@ -87,9 +89,19 @@ export class SqlIntakeStore implements IntakeStore {
     const eventIds = (ids?.events ?? []).map(num);
     const { messages, alerts } = f.owes({ ticketId, eventIds });
     const parts: Sql[] = [];
-    if (f.onceKey) parts.push(sql`"r" AS (${receiptSql(f.onceKey, f.ticket.createdAt)} RETURNING 1)`);
+    const keys = onceKeys(f);
+    if (keys.length) {
+      // one JSON parameter for the keys, so the text stays the same whatever their number
+      const list = JSON.stringify(keys);
+      parts.push(
+        sql`"r" AS (INSERT INTO "InboundReceipt" ("key", "receivedAt")
+                    SELECT "k", ${f.ticket.createdAt}::timestamp(3) FROM json_array_elements_text(${list}::json) AS "k"
+                    WHERE NOT EXISTS (SELECT 1 FROM "InboundReceipt" WHERE "key" IN (SELECT json_array_elements_text(${list}::json)))
+                    ON CONFLICT ("key") DO NOTHING RETURNING 1)`,
+      );
+    }
     parts.push(
-      sql`"c" AS (INSERT INTO "TicketCounter" ("key", "value") SELECT ${f.counter}::text, 1 ${f.onceKey ? sql`FROM "r"` : sql``}
+      sql`"c" AS (INSERT INTO "TicketCounter" ("key", "value") SELECT ${f.counter}::text, 1 ${keys.length ? sql`WHERE (SELECT count(*) FROM "r") = ${keys.length}::int` : sql``}
                   ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value")`,
     );
     // the number as ticketNumber (numbering.ts) writes it: at least four digits
@@ -114,7 +126,11 @@ export class SqlIntakeStore implements IntakeStore {
     rowSet('m', 'OutboxMessage', messages, 'key');
     rowSet('a', 'ScheduledAlert', alerts, 'key');
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
-    if (!row) throw new AppError('already_filed', `${f.onceKey} was filed already`, { key: f.onceKey });
+    if (!row) {
+      // only a refused receipt stores no ticket; which of them were stored is read on this rare path
+      const stored = keys.length ? await this.q.all<{ key: string }>(storedReceiptsSql(keys)) : [];
+      throw alreadyFiled(stored.map((r) => r.key));
+    }
     return decodeRow<Ticket>('Ticket', row);
   }
 
@@ -147,6 +163,16 @@ export class SqlIntakeStore implements IntakeStore {
       return eventId;
     });
   }
+}
+
+/** A filing's receipt keys, each once, in the caller's order. */
+function onceKeys(f: Filing): string[] {
+  return [...new Set(f.onceKeys ?? [])];
+}
+
+/** The refusal of a filing whose request was handled before: `keys` are the receipts stored already. */
+function alreadyFiled(keys: string[]): AppError {
+  return new AppError('already_filed', `${keys.join(', ')} filed already`, { keys });
 }
 
 /** A filing's deadlines as rows: the first generation of the ticket's. */

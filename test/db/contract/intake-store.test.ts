@@ -94,6 +94,16 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 
+async function refusal(p: Promise<unknown>): Promise<{ code: string; keys?: unknown }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return { code: e.code, keys: e.context.keys };
+    throw e;
+  }
+  return { code: 'no error' };
+}
+
 const seq = (t: Pick<Ticket, 'number'>) => Number(t.number.split('-')[1]);
 const count = async () => ({ tickets: await core.db.ticket.count(), events: await core.db.ticketEvent.count(), outbox: await core.db.outboxMessage.count() });
 
@@ -149,21 +159,47 @@ describe('the intake store', () => {
   });
 
   it('a replayed Submit is refused and stores nothing', async () => {
-    const first = await core.stores.intake.file(filing({ onceKey: 'telegram:submit:1' }));
+    const first = await core.stores.intake.file(filing({ onceKeys: ['telegram:submit:1'] }));
     const before = await count();
-    expect(await codeOf(core.stores.intake.file(filing({ onceKey: 'telegram:submit:1', owes: () => ({ messages: [message('replay:1')], alerts: [] }) })))).toBe(
-      'already_filed',
-    );
+    expect(
+      await codeOf(core.stores.intake.file(filing({ onceKeys: ['telegram:submit:1'], owes: () => ({ messages: [message('replay:1')], alerts: [] }) }))),
+    ).toBe('already_filed');
     expect(await count()).toEqual(before);
     expect(await core.db.inboundReceipt.count({ where: { key: 'telegram:submit:1' } })).toBe(1);
     // the refused one drew no number
     expect(seq(await core.stores.intake.file(filing()))).toBe(seq(first) + 1);
   });
 
+  it('a filing with several receipts is refused if any of them is stored, names which, and stores none of the others', async () => {
+    const first = await core.stores.intake.file(filing({ onceKeys: ['telegram:7001', 'telegram:once:proposal:501:1'] }));
+    const before = await count();
+    // the update redelivered after a crash: its own key is stored with the ticket
+    const replay = await refusal(core.stores.intake.file(filing({ onceKeys: ['telegram:7001', 'telegram:once:proposal:501:1'] })));
+    expect(replay).toEqual({ code: 'already_filed', keys: ['telegram:7001', 'telegram:once:proposal:501:1'] });
+    // a second tap on the same Submit, another update: only the tap's key is stored
+    const tapAgain = await refusal(core.stores.intake.file(filing({ onceKeys: ['telegram:7002', 'telegram:once:proposal:501:1'] })));
+    expect(tapAgain).toEqual({ code: 'already_filed', keys: ['telegram:once:proposal:501:1'] });
+    expect(await count()).toEqual(before);
+    expect(await core.db.inboundReceipt.count({ where: { key: 'telegram:7002' } })).toBe(0);
+    // a fresh update with a fresh key files, the number next to the first
+    expect(seq(await core.stores.intake.file(filing({ onceKeys: ['telegram:7002', 'telegram:once:proposal:501:2'] })))).toBe(seq(first) + 1);
+    expect(await core.db.inboundReceipt.count({ where: { key: { in: ['telegram:7002', 'telegram:once:proposal:501:2'] } } })).toBe(2);
+  });
+
+  it('two filings of one update at once: one ticket', async () => {
+    const before = await core.db.ticket.count();
+    const both = await Promise.allSettled([
+      core.stores.intake.file(filing({ onceKeys: ['telegram:7100'] })),
+      core.stores.intake.file(filing({ onceKeys: ['telegram:7100'] })),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await core.db.ticket.count()).toBe(before + 1);
+  });
+
   it('a failed filing leaves no gap in the day’s numbers, and no receipt', async () => {
     const before = await core.stores.intake.file(filing());
     const broken: EventDraft = { ...created(), type: null as unknown as string }; // NOT NULL: fails after the number and ticket are written
-    expect(await codeOf(core.stores.intake.file(filing({ events: [created(), broken], onceKey: 'telegram:submit:2' })))).toBe('failed');
+    expect(await codeOf(core.stores.intake.file(filing({ events: [created(), broken], onceKeys: ['telegram:submit:2'] })))).toBe('failed');
     expect(
       await codeOf(
         core.stores.intake.file(
@@ -175,7 +211,7 @@ describe('the intake store', () => {
         ),
       ),
     ).toBe('failed');
-    const after = await core.stores.intake.file(filing({ onceKey: 'telegram:submit:2' }));
+    const after = await core.stores.intake.file(filing({ onceKeys: ['telegram:submit:2'] }));
     expect(seq(after)).toBe(seq(before) + 1);
     expect(await core.db.ticket.count({ where: { number: { gt: before.number, lt: after.number } } })).toBe(0);
   });

@@ -54,6 +54,20 @@ describe('the receipt store', () => {
     await receipts.forget('slack:never-seen');
   });
 
+  it('says whether a request was handled, and records a handled one with the keys it acted on once', async () => {
+    expect(await receipts.seen('telegram:4001')).toBe(false);
+    await receipts.record(['telegram:4001', 'telegram:once:paid-own:77:5'], now);
+    expect(await receipts.seen('telegram:4001')).toBe(true);
+    expect(await receipts.seen('telegram:once:paid-own:77:5')).toBe(true);
+    // recorded again (a filing stored one of them already): no error, the first time kept
+    await receipts.record(['telegram:4001', 'telegram:4001', 'telegram:4002'], new Date(now.getTime() + 60_000));
+    const kept = await core.db.inboundReceipt.findUniqueOrThrow({ where: { key: 'telegram:4001' } });
+    expect(kept.receivedAt.toISOString()).toBe(now.toISOString());
+    expect(await receipts.seen('telegram:4002')).toBe(true);
+    await Promise.all([receipts.record(['slack:Ev9'], now), receipts.record(['slack:Ev9'], now)]);
+    expect(await core.db.inboundReceipt.count({ where: { key: 'slack:Ev9' } })).toBe(1);
+  });
+
   it('keeps no receipt taken inside a transaction that fails, so the retry is handled', async () => {
     const q = runnerOf(core.db);
     await expect(

@@ -4,7 +4,6 @@
  * task message shows the outcome in place.
  */
 import type { App } from '@slack/bolt';
-import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
 import { canAct } from '../../../core/staff/can-act.js';
 import { recordCallback } from '../../../core/tickets/record-callback.js';
 import { actorOf, errorText, refusalText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
@@ -14,6 +13,7 @@ import { callbackTask } from '../render/alerts.js';
 import { readValue } from '../render/blocks.js';
 import { tr } from '../render/names.js';
 import { ACTION } from '../render/ticket-card.js';
+import { viewOnce } from './dedupe.js';
 import { whereClicked, type ActionArgs, type ViewArgs } from './types.js';
 
 export function registerCallbacks(app: App, d: SlackDeps): void {
@@ -50,23 +50,27 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
     await a.ack();
     const from = origin(a.view);
     const to = { user: a.body.user.id, channel: from.ch };
-    if (!from.c || !from.n || !(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
-    const staff = staffFor(d, a.body.user.id);
-    const t = await ticketWithEvents(d, from.n);
-    if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
-    const decision = canAct(d.core.org, staff, t, 'callback');
-    if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
-    try {
-      const out = await recordCallback(d.core, { callbackId: from.c, actor: actorOf(staff!), ...r.value });
-      d.kick?.();
-      if (from.ch && from.ts) {
-        const fresh = (await ticketWithEvents(d, from.n))!;
-        await a.client.chat
-          .update({ channel: from.ch, ts: from.ts, ...callbackTask(renderCtx(d), fresh, out.callback) })
-          .catch((e) => d.log.warn({ err: (e as Error).message }, 'callback task not updated'));
+    const { c: callbackId, n: number } = from;
+    if (!callbackId || !number) return;
+    // the receipt after the answer is stored: a second one is refused by the callback's own state (already_answered)
+    await viewOnce(d, a.view.id, async () => {
+      const staff = staffFor(d, a.body.user.id);
+      const t = await ticketWithEvents(d, number);
+      if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
+      const decision = canAct(d.core.org, staff, t, 'callback');
+      if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
+      try {
+        const out = await recordCallback(d.core, { callbackId, actor: actorOf(staff!), ...r.value });
+        d.kick?.();
+        if (from.ch && from.ts) {
+          const fresh = (await ticketWithEvents(d, number))!;
+          await a.client.chat
+            .update({ channel: from.ch, ts: from.ts, ...callbackTask(renderCtx(d), fresh, out.callback) })
+            .catch((e) => d.log.warn({ err: (e as Error).message }, 'callback task not updated'));
+        }
+      } catch (e) {
+        await tell(a.client, d, to, await errorText(d, e, number));
       }
-    } catch (e) {
-      await tell(a.client, d, to, await errorText(d, e, from.n));
-    }
+    });
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { addDutyEntry } from '../../../core/duty/add-duty-entry.js';
-import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
+import { isAppError } from '../../../core/errors.js';
 import { formatMinute } from '../../../core/local-time.js';
 import { createTicket } from '../../../core/tickets/create-ticket.js';
 import { actorOf, errorText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
@@ -14,6 +14,7 @@ import { origin } from '../modals/view-state.js';
 import type { Block } from '../render/blocks.js';
 import { branchName, tr } from '../render/names.js';
 import { ticketCard } from '../render/ticket-card.js';
+import { viewOnce } from './dedupe.js';
 import type { CommandArgs, ViewArgs } from './types.js';
 
 export function registerCommands(app: App, d: SlackDeps): void {
@@ -75,22 +76,27 @@ export function registerCommands(app: App, d: SlackDeps): void {
     await a.ack();
     const from = origin(a.view);
     const to = { user: a.body.user.id, channel: from.ch };
-    if (!(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
-    const staff = staffFor(d, a.body.user.id);
-    if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
-    try {
-      const t = await createTicket(d.core, {
-        ...r.value,
-        // R1: whoever took the call, letter or visit is the first responder
-        firstResponder: actorOf(staff),
-        // R1.2: a complaint made directly to a branch stays with that branch
-        branchId: r.value.source === 'branch_direct' && staff.branchId ? staff.branchId : undefined,
-      });
-      d.kick?.();
-      const where = t.branchId ? tr(ctx, 'intake.done_dispatched', { branch: branchName(ctx, t.branchId) }) : tr(ctx, 'intake.done_triage');
-      await tell(a.client, d, to, tr(ctx, 'intake.done', { number: t.number, where }));
-    } catch (e) {
-      await tell(a.client, d, to, await errorText(d, e));
-    }
+    await viewOnce(d, a.view.id, async (receipt) => {
+      const staff = staffFor(d, a.body.user.id);
+      if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
+      try {
+        // the view's receipt commits with the ticket: a submission filed is never filed twice, one cut short files again
+        const t = await createTicket(d.core, {
+          ...r.value,
+          // R1: whoever took the call, letter or visit is the first responder
+          firstResponder: actorOf(staff),
+          // R1.2: a complaint made directly to a branch stays with that branch
+          branchId: r.value.source === 'branch_direct' && staff.branchId ? staff.branchId : undefined,
+          onceKeys: receipt.keys,
+        });
+        receipt.markStored(receipt.keys);
+        d.kick?.();
+        const where = t.branchId ? tr(ctx, 'intake.done_dispatched', { branch: branchName(ctx, t.branchId) }) : tr(ctx, 'intake.done_triage');
+        await tell(a.client, d, to, tr(ctx, 'intake.done', { number: t.number, where }));
+      } catch (e) {
+        if (isAppError(e, 'already_filed')) return receipt.markStored(receipt.keys);
+        await tell(a.client, d, to, await errorText(d, e));
+      }
+    });
   });
 }

@@ -8,7 +8,6 @@ import { acceptHandover } from '../../../core/duty/accept-handover.js';
 import { getHandover } from '../../../core/duty/get-handover.js';
 import { handoverSummary } from '../../../core/duty/handover-summary.js';
 import { startHandover } from '../../../core/duty/start-handover.js';
-import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
 import { errorText, renderCtx, staffFor, tell, type SlackDeps } from '../kit.js';
 import { HANDOVER_VIEW, handoverModal, readHandover } from '../modals/handover-modal.js';
 import { origin } from '../modals/view-state.js';
@@ -16,6 +15,7 @@ import { readValue } from '../render/blocks.js';
 import { handoverMessage } from '../render/handover.js';
 import { tr } from '../render/names.js';
 import { ACTION } from '../render/ticket-card.js';
+import { viewOnce } from './dedupe.js';
 import { whereClicked, type ActionArgs, type CommandArgs, type ViewArgs } from './types.js';
 
 export function registerHandover(app: App, d: SlackDeps): void {
@@ -41,24 +41,26 @@ export function registerHandover(app: App, d: SlackDeps): void {
     await a.ack();
     const from = origin(a.view);
     const to = { user: a.body.user.id, channel: from.ch };
-    if (!(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
-    const staff = staffFor(d, a.body.user.id);
-    if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
-    try {
-      const h = await startHandover(d.core, { staffId: staff.id, summary: r.value.summary });
-      const rec = await getHandover(d.core, h.id);
-      const message = handoverMessage(renderCtx(d), rec.handover, rec);
-      const place = staff.branchId ? d.core.org.branches.get(staff.branchId)?.channels.dispatch : d.core.org.config.centre.channels.triage;
+    // the receipt after the handover is started and posted: the duty store takes none
+    await viewOnce(d, a.view.id, async () => {
+      const staff = staffFor(d, a.body.user.id);
+      if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
       try {
-        await a.client.chat.postMessage({ channel: from.ch ?? place ?? staff.slackUserId!, ...message });
+        const h = await startHandover(d.core, { staffId: staff.id, summary: r.value.summary });
+        const rec = await getHandover(d.core, h.id);
+        const message = handoverMessage(renderCtx(d), rec.handover, rec);
+        const place = staff.branchId ? d.core.org.branches.get(staff.branchId)?.channels.dispatch : d.core.org.config.centre.channels.triage;
+        try {
+          await a.client.chat.postMessage({ channel: from.ch ?? place ?? staff.slackUserId!, ...message });
+        } catch (e) {
+          // the channel /handover was typed in may not have the app: the duty channel of the place does
+          if (!place || place === from.ch) throw e;
+          await a.client.chat.postMessage({ channel: place, ...message });
+        }
       } catch (e) {
-        // the channel /handover was typed in may not have the app: the duty channel of the place does
-        if (!place || place === from.ch) throw e;
-        await a.client.chat.postMessage({ channel: place, ...message });
+        await tell(a.client, d, to, await errorText(d, e));
       }
-    } catch (e) {
-      await tell(a.client, d, to, await errorText(d, e));
-    }
+    });
   });
 
   app.action(ACTION.handoverAccept, async (args) => {

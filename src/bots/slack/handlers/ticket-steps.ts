@@ -6,7 +6,6 @@
  * itself is refreshed by the outbox (deliverer.ts), never here.
  */
 import type { App, types, webApi } from '@slack/bolt';
-import { firstReceipt } from '../../../core/inbound/remember-receipt.js';
 import type { Staff } from '../../../core/org/types.js';
 import { canAct, type StaffAct } from '../../../core/staff/can-act.js';
 import { revealPhone } from '../../../core/tickets/reveal-phone.js';
@@ -20,6 +19,7 @@ import { esc, readValue, section, type CardValue } from '../render/blocks.js';
 import { tr } from '../render/names.js';
 import { triageMessage } from '../render/alerts.js';
 import { ACTION, currentState, type CardTicket } from '../render/ticket-card.js';
+import { viewOnce } from './dedupe.js';
 import { whereClicked, type ActionArgs, type ViewArgs } from './types.js';
 
 /** Who clicked, on which ticket, and whether they may: the common start of every card button. */
@@ -157,22 +157,26 @@ async function submitStep(
   input: { note: string; form?: Parameters<typeof transitionTicket>[1]['form']; branchId?: string; unitId?: string },
 ): Promise<void> {
   const to = { user: a.body.user.id, channel: from.ch };
-  if (!from.n || !(await firstReceipt(d.core, `slack:view:${a.view.id}`))) return;
-  const staff = staffFor(d, a.body.user.id);
-  const t = await ticketWithEvents(d, from.n!);
-  if (!t) {
-    await tell(a.client, d, to, tr(renderCtx(d), 'error.ticket_not_found'));
-    return;
-  }
-  const decision = canAct(d.core.org, staff, t, 'step');
-  if (!decision.allowed) {
-    await tell(a.client, d, to, refusalText(renderCtx(d), decision.reason));
-    return;
-  }
-  try {
-    await transitionTicket(d.core, { number: from.n!, action, actor: actorOf(staff!), expectedStatus: from.s as Status | undefined, ...input });
-    d.kick?.();
-  } catch (e) {
-    await tell(a.client, d, to, await errorText(d, e, from.n));
-  }
+  if (!from.n) return;
+  // the receipt after the step: the ticket store's step takes no receipt, and a refused second
+  // step (the status moved on) is the version check's answer anyway
+  await viewOnce(d, a.view.id, async () => {
+    const staff = staffFor(d, a.body.user.id);
+    const t = await ticketWithEvents(d, from.n!);
+    if (!t) {
+      await tell(a.client, d, to, tr(renderCtx(d), 'error.ticket_not_found'));
+      return;
+    }
+    const decision = canAct(d.core.org, staff, t, 'step');
+    if (!decision.allowed) {
+      await tell(a.client, d, to, refusalText(renderCtx(d), decision.reason));
+      return;
+    }
+    try {
+      await transitionTicket(d.core, { number: from.n!, action, actor: actorOf(staff!), expectedStatus: from.s as Status | undefined, ...input });
+      d.kick?.();
+    } catch (e) {
+      await tell(a.client, d, to, await errorText(d, e, from.n));
+    }
+  });
 }

@@ -14,6 +14,7 @@ import type { Ticket } from '../../../core/model.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
+import { receiptOf } from '../dedupe.js';
 import { askFor, onceKey, replyLong } from '../replies.js';
 import { categoryLabel, filedReply, kindLabel } from '../render.js';
 
@@ -29,7 +30,10 @@ export interface Draft {
   replyTo?: number;
   /** the caller words the answer itself */
   quiet?: boolean;
-  /** filed at most once per key (replies.onceKey): a second filing is refused with already_filed */
+  /**
+   * filed at most once per key (replies.onceKey): a second filing is refused with already_filed.
+   * The update's own receipt (dedupe.ts) always goes with it.
+   */
   onceKey?: string;
 }
 
@@ -47,7 +51,12 @@ export function kindFromLabel(label: string | undefined): TicketKind | undefined
   return TICKET_KINDS.find((k) => LOCALES.some((loc) => kindLabel(loc, k) === l));
 }
 
-/** Files the draft, or asks for the flat first when the report needs one and none is known. */
+/**
+ * Files the draft, or asks for the flat first when the report needs one and none is known. The
+ * update's receipt commits with the ticket: if this very update filed it before (the process
+ * stopped before the update was done, and Telegram delivered it again), nothing is filed or
+ * said again, and null comes back as when the flat is asked for.
+ */
 export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Draft): Promise<Ticket | null> {
   if (needsAddress(draft.kind) && !residentHasAddress(ctx.resident)) {
     if (draft.paidMaterials) {
@@ -65,7 +74,27 @@ export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Dr
     }
     return null;
   }
-  const ticket = await fileResidentReport(deps.core, {
+  const receipt = receiptOf(ctx);
+  const onceKeys = [...(receipt?.keys ?? []), ...(draft.onceKey ? [draft.onceKey] : [])];
+  let ticket: Ticket;
+  try {
+    ticket = await file(ctx, deps, draft, onceKeys);
+  } catch (e) {
+    if (receipt && isAppError(e, 'already_filed') && (e.context.keys as string[] | undefined)?.includes(receipt.key)) {
+      receipt.markStored(onceKeys);
+      deps.log.info({ update_id: ctx.update.update_id }, 'telegram report filed by this update before: not filed again');
+      return null;
+    }
+    throw e;
+  }
+  receipt?.markStored(onceKeys);
+  deps.log.info({ ticket: ticket.number, kind: ticket.kind, severity: ticket.severity, residentId: ctx.resident.id }, 'telegram report filed');
+  if (!draft.quiet) await confirmFiled(ctx, deps, ticket, draft.replyTo);
+  return ticket;
+}
+
+function file(ctx: BotContext, deps: BotDeps, draft: Draft, onceKeys: string[]): Promise<Ticket> {
+  return fileResidentReport(deps.core, {
     residentId: ctx.resident.id,
     resident: ctx.resident,
     kind: draft.kind,
@@ -76,11 +105,8 @@ export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Dr
     photos: draft.photos,
     paidMaterials: draft.paidMaterials,
     contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
-    onceKey: draft.onceKey,
+    onceKeys,
   });
-  deps.log.info({ ticket: ticket.number, kind: ticket.kind, severity: ticket.severity, residentId: ctx.resident.id }, 'telegram report filed');
-  if (!draft.quiet) await confirmFiled(ctx, deps, ticket, draft.replyTo);
-  return ticket;
 }
 
 /**
@@ -110,7 +136,8 @@ async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, repl
 
 /**
  * Files the draft once per key (a tap or an answer that may come twice); false when it was filed
- * already. The key is stored with the ticket, so a filing that failed can be tried again.
+ * already by another update (true when by this one: see fileOrAskAddress). The key is stored
+ * with the ticket, so a filing that failed can be tried again.
  */
 export async function fileOnce(ctx: BotContext, deps: BotDeps, draft: Draft, key: string): Promise<boolean> {
   try {
