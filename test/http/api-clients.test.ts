@@ -1,24 +1,33 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClientKeys } from '../../src/config.js';
-import type { ApiClient } from '../../src/core/org/types.js';
+import { parse } from 'yaml';
+import { eventText } from '../../src/bots/slack/render/ticket-card.js';
+import { apiClientKeys, DEMO_ORG } from '../../src/config.js';
+import { getTicket } from '../../src/core/tickets/get-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
+import { ticketPage } from '../../src/http/dashboard/ticket-pages.js';
 import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
-import type { TestCore } from '../helpers/core.js';
+import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 const ERP_TOKEN = 'erp-token-0123456789-abcdefghijklmnop';
 const BI_TOKEN = 'bi-token-0123456789-abcdefghijklmnopq';
 const PUSH_TOKEN = 'push-token-0123456789-abcdefghijklmno';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** As an organisation file would give them: one token in the environment, two by their hash. */
-const clients: ApiClient[] = [
-  { id: 'erp', name: 'ERP', scopes: ['read', 'write'], token: { env: 'API_CLIENT_ERP_TOKEN' } },
-  { id: 'bi', name: 'BI dashboards', scopes: ['read'], token: { sha256: createHash('sha256').update(BI_TOKEN).digest('hex') } },
-  { id: 'push', name: 'Import job', scopes: ['write'], token: { sha256: createHash('sha256').update(PUSH_TOKEN).digest('hex') } },
-];
-const keys = () => apiClientKeys(clients, TEST_TOKEN, { API_CLIENT_ERP_TOKEN: ERP_TOKEN });
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The demo organisation with three clients, as an operator writes them: one token in the environment, two by their hash. */
+function orgFile() {
+  const doc = parse(readFileSync(DEMO_ORG, 'utf8'));
+  doc.apiClients = [
+    { id: 'erp', name: 'ERP', scopes: ['read', 'write'], tokenEnv: 'API_CLIENT_ERP_TOKEN' },
+    { id: 'bi', name: 'BI dashboards', scopes: ['read'], tokenSha256: sha256(BI_TOKEN) },
+    { id: 'push', name: 'Import job', scopes: ['write'], tokenSha256: sha256(PUSH_TOKEN) },
+  ];
+  return doc;
+}
 
 const intake = {
   kind: 'complaint',
@@ -32,7 +41,9 @@ const intake = {
 let app: FastifyInstance;
 let core: TestCore;
 beforeAll(async () => {
-  ({ app, core } = await makeTestApp({ apiClients: keys() }));
+  core = await makeTestCore({ org: orgFile() });
+  const apiClients = apiClientKeys(core.org.config.apiClients, TEST_TOKEN, { API_CLIENT_ERP_TOKEN: ERP_TOKEN });
+  ({ app } = await makeTestApp({ apiClients }, core));
   await seedDemoCustomers(core);
 });
 afterAll(async () => {
@@ -167,5 +178,24 @@ describe('the API documentation', () => {
       await open.close();
       await c.close();
     }
+  });
+});
+
+describe('the timeline people read', () => {
+  it('names the API client and the staff member it acted for, on the Slack card and the dashboard, in both languages', async () => {
+    const number = (await post('/api/tickets', intake, bearer(ERP_TOKEN))).json().number;
+    await post(`/api/tickets/${number}/transitions`, { action: 'accept', actor: 'xincheng-field1' }, bearer(ERP_TOKEN));
+    await post(`/api/tickets/${number}/transitions`, { action: 'arrive', actor: 'xincheng-field2' }, auth);
+    const tk = await getTicket(core, number);
+    const accepted = tk.events.find((e) => e.type === 'accepted')!;
+    const arrived = tk.events.find((e) => e.type === 'arrived')!;
+    const ctx = (locale: 'zh-CN' | 'en') => ({ org: core.org, locale, now: core.clock.now() });
+    expect(eventText(ctx('zh-CN'), accepted)).toContain('API 客户端「ERP」（代吴娟）');
+    expect(eventText(ctx('en'), accepted)).toContain('API client “ERP” for 吴娟');
+    expect(eventText(ctx('zh-CN'), arrived)).toContain('运维（API）（代徐刚）');
+    const page = String(ticketPage(core.org, 'zh-CN', tk));
+    expect(page).toContain('API 客户端「ERP」（代吴娟）');
+    expect(page).toContain('运维（API）（代徐刚）');
+    expect(String(ticketPage(core.org, 'en', tk))).toContain('API client “ERP” for 吴娟');
   });
 });

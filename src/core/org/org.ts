@@ -1,5 +1,5 @@
 import { DEFAULT_UNIT_FOR_CATEGORY, type Category, type UnitKind } from '../domain.js';
-import type { Branch, Community, OrgConfig, PriceItem, Staff, Unit } from './types.js';
+import type { ApiClient, Branch, Community, OrgConfig, PriceItem, Staff, Unit } from './types.js';
 
 /** The organisation with look-ups, built once at start-up and shared read-only. */
 export class Org {
@@ -7,6 +7,8 @@ export class Org {
   readonly units = new Map<string, Unit & { branchId: string }>();
   readonly communities = new Map<string, Community>();
   readonly staff = new Map<string, Staff>();
+  /** the organisation file's API clients by id (the operator is not one of them) */
+  readonly apiClients = new Map<string, ApiClient>();
   private readonly bySlack = new Map<string, Staff>();
   private readonly byName = new Map<string, Community>();
 
@@ -23,6 +25,7 @@ export class Org {
       this.staff.set(s.id, s);
       if (s.slackUserId) this.bySlack.set(s.slackUserId, s);
     }
+    for (const c of config.apiClients ?? []) this.apiClients.set(c.id, c);
   }
 
   /** A community by id, exact name or alias. */

@@ -12,3 +12,22 @@ export type ClientActor = Extract<Actor, `api:${string}`>;
 export function eventActor(actor: string, via: ClientActor | undefined): { actor: string; data: { onBehalfOf?: string } } {
   return via ? { actor: via, data: { onBehalfOf: actor } } : { actor, data: {} };
 }
+
+/** The staff actor an API client acted for, from an event's data (as stored, JSON text, or parsed). */
+export function onBehalfOf(data: string | Record<string, unknown> | null | undefined): string | undefined {
+  let d = data;
+  if (typeof d === 'string') {
+    try {
+      d = JSON.parse(d) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+  const who = d?.onBehalfOf;
+  return typeof who === 'string' ? who : undefined;
+}
+
+/** The client id in `api:<id>`, or undefined for any other actor. */
+export function clientIdOf(actor: string): string | undefined {
+  return actor.startsWith('api:') ? actor.slice(4) : undefined;
+}

@@ -2,6 +2,8 @@
 import type { TicketWithTimeline } from '../../core/tickets/get-ticket.js';
 import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
+import { OPERATOR_CLIENT } from '../../core/org/types.js';
+import { clientIdOf, onBehalfOf } from '../../core/tickets/event-actor.js';
 import type { Ticket } from '../../core/model.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { branchName } from './format.js';
@@ -9,10 +11,15 @@ import { href, html, type Markup } from './html.js';
 
 const when = (d: Date | null | undefined) => (d ? formatMinute(d) : '—');
 
-export function actorName(org: Org, locale: Locale, actor: string): string {
+/** Who did it; for an API client, with the staff member it acted for (onBehalfOf, event-actor.ts). */
+export function actorName(org: Org, locale: Locale, actor: string, onBehalf?: string): string {
+  if (onBehalf) return t(locale, 'kpi.dashboard.actor_on_behalf', { client: actorName(org, locale, actor), staff: actorName(org, locale, onBehalf) });
   if (actor.startsWith('staff:')) return org.staff.get(actor.slice(6))?.name ?? actor.slice(6);
   if (actor.startsWith('resident:')) return t(locale, 'kpi.dashboard.actor_resident', { id: actor.slice(9) });
   if (actor === 'system') return t(locale, 'kpi.dashboard.actor_system');
+  const client = clientIdOf(actor);
+  if (client === OPERATOR_CLIENT) return t(locale, 'kpi.dashboard.actor_operator');
+  if (client !== undefined) return t(locale, 'kpi.dashboard.actor_api', { name: org.apiClients.get(client)?.name ?? client });
   return actor;
 }
 
@@ -87,7 +94,7 @@ export function ticketPage(org: Org, locale: Locale, tk: TicketWithTimeline): Ma
 <ol class="timeline" id="timeline">${tk.events.map(
     (e) => html`<li data-type="${e.type}"><time datetime="${e.at.toISOString()}">${formatMinute(e.at)}</time>
       <strong>${t(locale, `kpi.event.${e.type}`)}</strong>
-      <span class="who">${actorName(org, locale, e.actor)}</span>
+      <span class="who">${actorName(org, locale, e.actor, onBehalfOf(e.data))}</span>
       ${e.toStatus && e.toStatus !== e.fromStatus ? html`<span class="status">→ ${c('status', e.toStatus)}</span>` : ''}
       ${e.note ? html`<span class="note">${e.note}</span>` : ''}</li>`,
   )}</ol>

@@ -1,5 +1,7 @@
 /** Names people read: staff, branches, units, communities and actors, in the staff's language. */
 import type { Org } from '../../../core/org/org.js';
+import { OPERATOR_CLIENT } from '../../../core/org/types.js';
+import { clientIdOf } from '../../../core/tickets/event-actor.js';
 import { t, type Locale } from '../../../i18n/index.js';
 
 export interface RenderCtx {
@@ -42,7 +44,16 @@ export function actorName(ctx: RenderCtx, actor: string | null | undefined): str
   if (actor === 'system') return tr(ctx, 'actor.system');
   if (actor === 'telegram') return common(ctx, 'source.telegram');
   if (actor === 'suggestion_box') return common(ctx, 'source.suggestion_box');
+  const client = clientIdOf(actor);
+  if (client === OPERATOR_CLIENT) return tr(ctx, 'actor.operator');
+  if (client !== undefined) return tr(ctx, 'actor.api', { name: ctx.org.apiClients.get(client)?.name ?? client });
   return actor;
+}
+
+/** An event's actor, with the staff member an API client acted for: "API client “ERP” for Wu Juan". */
+export function eventActorName(ctx: RenderCtx, actor: string, onBehalfOf: string | undefined): string {
+  const who = actorName(ctx, actor);
+  return onBehalfOf ? tr(ctx, 'actor.on_behalf', { client: who, staff: actorName(ctx, onBehalfOf) }) : who;
 }
 
 /** R1: the first responder with where they work (Li Lei · the centre), or the channel that took it. */

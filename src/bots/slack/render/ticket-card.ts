@@ -8,7 +8,7 @@ import { deadlineState } from '../../../core/deadlines/deadline-rows.js';
 import type { Deadline, Ticket, TicketEvent } from '../../../core/model.js';
 import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
-import { actorName, branchName, common, communityName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
+import { branchName, common, communityName, eventActorName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
 
 /** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines, as cards and answers show it. */
@@ -104,7 +104,7 @@ function eventData(e: TicketEvent): Record<string, any> {
 export function eventText(ctx: RenderCtx, e: TicketEvent): string {
   const d = eventData(e);
   const vars = {
-    who: actorName(ctx, e.actor),
+    who: eventActorName(ctx, e.actor, typeof d.onBehalfOf === 'string' ? d.onBehalfOf : undefined),
     branch: branchName(ctx, d.branchId),
     unit: unitName(ctx, d.unitId),
     reason: esc(d.reason ?? e.note ?? ''),
