@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'csv_invalid'
   | 'bind_failed'
   | 'bind_rate_limited'
+  | 'bind_request_expired'
   | 'rate_limited'
   | 'already_answered'
   | 'already_filed'

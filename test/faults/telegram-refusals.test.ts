@@ -5,14 +5,14 @@
  * again used to answer "already filed" for a ticket that did not exist) nor files it twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, startTelegramHarness, telegramCallback, telegramUser, type Harness, type TgUser } from '../helpers/telegram.js';
+import { bindByPhone, buttonsOf, startTelegramHarness, telegramCallback, telegramUser, type Harness, type TgUser } from '../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 7100;
 
 async function residentWithProposal(): Promise<{ u: TgUser; submit: () => ReturnType<Harness['post']> }> {
   const u = telegramUser(++nextUser);
-  await h.say(u, '/bind 1010000000 1590');
+  await bindByPhone(h, u);
   await h.say(u, '暖气不热，室温只有15度');
   const proposal = h.last(u);
   const data = buttonsOf(proposal).find((b) => b.callback_data.startsWith('ro:'))!.callback_data;

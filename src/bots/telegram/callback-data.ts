@@ -30,6 +30,8 @@ export const cb = {
   /** the question this answer replies to still needs a person: make it a consultation ticket */
   askCentre: 'aq',
   bind: 'bd',
+  /** a resident already bound to an account allows (or refuses) request `attemptId` to bind it too */
+  bindAnswer: (attemptId: number, allow: boolean) => `ba:${attemptId}:${allow ? 'y' : 'n'}`,
 } as const;
 
 export function checkCallbackData(data: string): string {

@@ -1,7 +1,8 @@
 /**
  * Delivers the outbox's Telegram messages (see core/outbox/enqueue.ts): the confirmation of a
  * report (ticket_filed), a step of a resident's ticket (resident_update) and the satisfaction
- * question after a resolve (callback_question).
+ * question after a resolve (callback_question), and what linking a heating account owes the
+ * account's other residents and the one who asked (bind-deliveries.ts).
  * Both are worded at delivery time from the ticket's current state, in the resident's language.
  * Telegram's refusals become DeliveryErrors the worker understands: 429 waits retry_after, a
  * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried.
@@ -13,6 +14,7 @@ import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delive
 import { asLocale, type Locale } from '../../i18n/index.js';
 import type { OutboxMessage } from '../../core/model.js';
 import { Buttons, cb } from './callback-data.js';
+import { BIND_KINDS, renderBindMessage } from './bind-deliveries.js';
 import { tt } from './context.js';
 import { branchName, dueLines, filedReply, when, yuan } from './render.js';
 import { splitText } from './split-text.js';
@@ -50,7 +52,9 @@ export class TelegramDeliverer implements Deliverer {
           ? await this.residentUpdate(payload)
           : row.kind === 'callback_question'
             ? await this.callbackQuestion(payload)
-            : undefined;
+            : BIND_KINDS.has(row.kind)
+              ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
+              : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);

@@ -1,13 +1,14 @@
 import type { Resident, Ticket } from '../../core/model.js';
-import type { ResidentStore } from '../../core/ports/resident-store.js';
+import type { BindAnswer, BindAnswerOutcome, BindRequest, BindTry, BindTryOutcome, BoundCustomer, ResidentStore } from '../../core/ports/resident-store.js';
 import type { Status } from '../../core/tickets/status-machine.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { insertSql, sql, type Sql } from '../statement.js';
+import { answerBindRequest, bindSet, countFailure, tryBind, waitingBindRequest } from './resident-binding.js';
 
 const residentRow = (r: Row) => decodeRow<Resident>('Resident', r);
 
-/** Residents of the bot: meet, bind (with its guess limit), locale and address, their own tickets. */
+/** Residents of the bot: meet, bind (with its guess limits: resident-binding.ts), locale and address, their own tickets. */
 export class SqlResidentStore implements ResidentStore {
   constructor(private readonly q: Runner) {}
 
@@ -41,32 +42,24 @@ export class SqlResidentStore implements ResidentStore {
     return r ? residentRow(r) : null;
   }
 
-  async countBindFailure(
-    residentId: number,
-    rule: { at: Date; limit: number; lockUntil: Date },
-  ): Promise<{ failures: number; lockedUntil: Date | null } | null> {
-    const { at, limit, lockUntil } = rule;
-    return this.q.transaction(async (tx) => {
-      const expired = sql`("bindLockedUntil" IS NOT NULL AND "bindLockedUntil" <= ${at})`;
-      const counted = await tx.get<{ bindFailures: number }>(
-        sql`UPDATE "Resident" SET "bindFailures" = CASE WHEN ${expired} THEN 1 ELSE "bindFailures" + 1 END,
-              "bindLockedUntil" = CASE WHEN ${expired} THEN NULL ELSE "bindLockedUntil" END, "updatedAt" = ${at}
-            WHERE "id" = ${residentId} RETURNING "bindFailures", "bindLockedUntil"`,
-      );
-      if (!counted) return null;
-      const failures = Number(counted.bindFailures);
-      if (failures < limit) return { failures, lockedUntil: null };
-      await tx.run(sql`UPDATE "Resident" SET "bindFailures" = 0, "bindLockedUntil" = ${lockUntil}, "updatedAt" = ${at} WHERE "id" = ${residentId}`);
-      return { failures: 0, lockedUntil: lockUntil };
-    });
+  countBindFailure(residentId: number, rule: { at: Date; limit: number; lockUntil: Date }): Promise<{ failures: number; lockedUntil: Date | null } | null> {
+    return this.q.transaction((tx) => countFailure(tx, residentId, rule));
   }
 
-  bind(residentId: number, customer: { id: number; communityId: string; address: string }, at: Date): Promise<Resident | null> {
-    return this.update(
-      residentId,
-      sql`"customerId" = ${customer.id}, "communityId" = ${customer.communityId}, "address" = ${customer.address}, "bindFailures" = 0, "bindLockedUntil" = NULL`,
-      at,
-    );
+  tryBind(t: BindTry): Promise<BindTryOutcome> {
+    return tryBind(this.q, t);
+  }
+
+  answerBindRequest(a: BindAnswer): Promise<BindAnswerOutcome> {
+    return answerBindRequest(this.q, a);
+  }
+
+  waitingBindRequest(attemptId: number, expiredBefore: Date): Promise<BindRequest | null> {
+    return waitingBindRequest(this.q, attemptId, expiredBefore);
+  }
+
+  bind(residentId: number, customer: BoundCustomer, at: Date): Promise<Resident | null> {
+    return this.update(residentId, bindSet(customer), at);
   }
 
   setLocale(residentId: number, locale: string, at: Date): Promise<Resident | null> {

@@ -3,7 +3,7 @@
  * The demo customer 1010000000 (王秀兰, phone ending 1590) lives in 幸福家园 (c001, 新城 branch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttonsOf, startTelegramHarness, telegramPhoto, telegramText, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+import { bindByPhone, buttonsOf, startTelegramHarness, telegramPhoto, telegramText, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 2000;
@@ -11,7 +11,7 @@ const newUser = () => telegramUser(++nextUser);
 
 async function boundResident(): Promise<TgUser> {
   const u = newUser();
-  await h.say(u, '/bind 1010000000 1590');
+  await bindByPhone(h, u);
   return u;
 }
 

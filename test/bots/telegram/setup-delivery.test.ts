@@ -7,7 +7,7 @@ import { createTelegramBot } from '../../../src/bots/telegram/bot.js';
 import { setupTelegram, startTelegramPolling } from '../../../src/bots/telegram/setup.js';
 import { MINUTE } from '../../../src/core/clock.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
-import { startTelegramHarness, telegramText, telegramUser, TG_SECRET, TG_TOKEN, type Harness } from '../../helpers/telegram.js';
+import { bindByPhone, startTelegramHarness, telegramText, telegramUser, TG_SECRET, TG_TOKEN, type Harness } from '../../helpers/telegram.js';
 
 let h: Harness;
 const numberIn = (text: string) => /[TSQP]\d{8}-\d{4}/.exec(text)?.[0] ?? '';
@@ -57,7 +57,7 @@ describe('long polling (TELEGRAM_MODE=polling)', () => {
 describe('outbox deliveries to Telegram', () => {
   async function acceptedReport(userId: number) {
     const u = telegramUser(userId);
-    await h.say(u, '/bind 1010000000 1590');
+    await bindByPhone(h, u);
     await h.say(u, '家里暖气不热');
     await h.tap(u, '提交');
     const number = numberIn(h.lastText(u));

@@ -5,7 +5,7 @@ import { addResidentComment } from '../../../src/core/residents/add-resident-com
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
-import { startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+import { bindByPhone, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
 let wang: TgUser;
@@ -74,7 +74,7 @@ it("shows tickets taken by phone for the resident's account, but never another r
 
 it("splits a long timeline under Telegram's 4096-character limit, keeping every line", async () => {
   const many = telegramUser(4003);
-  await h.say(many, '/bind 1010000000 1590');
+  await bindByPhone(h, many);
   await h.say(many, '家里暖气不热，室温16度');
   await h.tap(many, '提交');
   const number = numberIn(h.lastText(many));
@@ -91,7 +91,7 @@ it("splits a long timeline under Telegram's 4096-character limit, keeping every 
 
 it('tells the resident when the visit is overdue and being chased, from the ticket’s deadline rows (R7, R2 督促)', async () => {
   const late = telegramUser(4004);
-  await h.say(late, '/bind 1010000000 1590');
+  await bindByPhone(h, late);
   h.core.clock.set('2026-11-28T07:00:00Z'); // 15:00 local
   await h.say(late, '家里暖气不热，室温14度');
   await h.tap(late, '提交');
