@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Classifier } from './core/classify/index.js';
 import type { Core } from './core/context.js';
-import { apiAuth, ApiClients, refuseQueryTokens } from './http/auth.js';
+import { apiAuth, ApiClients, logChange, refuseQueryTokens } from './http/auth.js';
 import { apiClientKeys } from './config.js';
 import type { ApiClientKey } from './core/org/types.js';
 import { LogScrubber } from './log/scrub.js';
@@ -96,7 +96,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'District-heating customer service API', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "An API client's token (the organisation file's apiClients, or API_TOKEN for the operator). GET routes and POST /api/classify need the read scope, changes the write scope (403 insufficient_scope); never in the query string (400 token_in_query).",
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -107,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     // GET needs the read scope, a change the write scope (a route may say otherwise: auth.ts)
     api.addHook('onRequest', apiAuth(clients));
+    api.addHook('onResponse', logChange);
     await api.register(orgRoutes, { core });
     await api.register(kpiRoutes, { core });
     await api.register(ticketRoutes, { core });

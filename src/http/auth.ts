@@ -96,3 +96,14 @@ export async function refuseQueryTokens(req: FastifyRequest, reply: FastifyReply
     });
   }
 }
+
+/**
+ * An onResponse hook: one log line per change an API client asked for, with the client, the
+ * route (its pattern, never the query) and the outcome. Ticket steps also keep the client in their
+ * event; this line covers the changes that have no event of their own (the customer import, an
+ * outbox resend).
+ */
+export async function logChange(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.apiClient || scopeOf(req) !== 'write') return;
+  req.log.info({ apiClient: req.apiClient.id, method: req.method, route: req.routeOptions.url, statusCode: reply.statusCode }, 'API change');
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -197,5 +198,28 @@ describe('the timeline people read', () => {
     expect(page).toContain('API 客户端「ERP」（代吴娟）');
     expect(page).toContain('运维（API）（代徐刚）');
     expect(String(ticketPage(core.org, 'en', tk))).toContain('API client “ERP” for 吴娟');
+  });
+});
+
+describe('changes without an event of their own', () => {
+  it('are logged with the client that asked, the route without its query, and the outcome', async () => {
+    const lines: any[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const apiClients = apiClientKeys(core.org.config.apiClients, TEST_TOKEN, { API_CLIENT_ERP_TOKEN: ERP_TOKEN });
+    const { app: logged } = await makeTestApp({ apiClients, logger: { level: 'info', stream } }, core);
+    try {
+      const resend = await logged.inject({ method: 'POST', url: '/api/outbox/424242/resend', headers: bearer(ERP_TOKEN) });
+      await logged.inject({ method: 'GET', url: '/api/org', headers: bearer(BI_TOKEN) });
+      const changes = lines.filter((l) => l.msg === 'API change');
+      expect(changes).toEqual([expect.objectContaining({ apiClient: 'erp', method: 'POST', route: '/api/outbox/:id/resend', statusCode: resend.statusCode })]);
+      expect(JSON.stringify(lines)).not.toContain(ERP_TOKEN);
+    } finally {
+      await logged.close();
+    }
   });
 });
