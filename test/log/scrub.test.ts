@@ -103,6 +103,16 @@ describe('logs: no token, secret or full phone number', () => {
     expect(out.mobile).toBe('159****5678');
   });
 
+  it('mask mobile numbers in text however it is quoted or listed', () => {
+    const { stream, text } = capture();
+    pino(loggerOptions('info', new LogScrubber()) as pino.LoggerOptions, stream).info(
+      { text: '他说 "13912345678" 可以打', list: ['13812345678'], ticketIds: ['13712345678'] },
+      'note 15260181590',
+    );
+    const out = JSON.parse(text());
+    expect(out).toMatchObject({ text: '他说 "139****5678" 可以打', list: ['138****5678'], ticketIds: ['13712345678'], msg: 'note 152****1590' });
+  });
+
   it('mask mobile numbers in a line that is not JSON', () => {
     expect(new LogScrubber(['some-secret-value']).scrub('plain 13912345678 and some-secret-value\n')).toBe('plain 139****5678 and [redacted]\n');
   });
