@@ -12,9 +12,12 @@
  *   alone: an 11-digit Telegram id looks like a mobile number but says nothing about a person.
  */
 
-/** Mainland mobile numbers, not inside a longer run of digits. */
-const MOBILE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
-const HAS_MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+/**
+ * Mainland mobile numbers, not inside a longer run of digits: 13912345678, as residents also
+ * write them (139 1234 5678, 139-1234-5678) and as Telegram shares a contact (+8613912345678).
+ */
+const MOBILE = /(?<![\d+])((?:(?:\+|00)?86[\s-]?)?1[3-9]\d)([\s-]?\d{4}[\s-]?)(\d{4})(?!\d)/g;
+const HAS_MOBILE = /(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/;
 const maskMobiles = (s: string) => s.replace(MOBILE, '$1****$3');
 
 /** Fields whose numbers are phone numbers. */

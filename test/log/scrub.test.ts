@@ -117,6 +117,14 @@ describe('logs: no token, secret or full phone number', () => {
     expect(new LogScrubber(['some-secret-value']).scrub('plain 13912345678 and some-secret-value\n')).toBe('plain 139****5678 and [redacted]\n');
   });
 
+  it('mask mobile numbers written with spaces, dashes or the country code', () => {
+    const scrub = new LogScrubber().scrub;
+    expect(scrub('{"text":"打 139 1234 5678 或 138-1234-5678","contactPhone":"+8615260181590","phone":8613712345678,"b":"008613612345678"}')).toBe(
+      '{"text":"打 139****5678 或 138****5678","contactPhone":"+86152****1590","phone":"86137****5678","b":"0086136****5678"}',
+    );
+    expect(scrub('{"ts":1795845660000,"update_id":8613912345678}')).toBe('{"ts":1795845660000,"update_id":8613912345678}');
+  });
+
   it('never show the bearer token, a token-like query parameter or a phone number in the request log', async () => {
     const core = await makeTestCore();
     const { scrubber, settings } = scrubberFor();
