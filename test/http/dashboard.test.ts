@@ -78,6 +78,20 @@ describe('signing in to the dashboard', () => {
     expect((await page('/dashboard', `heating_dashboard=${token}`)).body).toContain('<span class="who" id="signed-in-as">运维人员（访问令牌）</span>');
   });
 
+  it('ends the session a browser held when it signs in again', async () => {
+    const first = String((await login(TEST_TOKEN)).headers['set-cookie']).split(';')[0];
+    const again = await app.inject({
+      method: 'POST',
+      url: '/dashboard/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+      payload: `token=${encodeURIComponent(TEST_TOKEN)}`,
+    });
+    const second = String(again.headers['set-cookie']).split(';')[0];
+    expect(second).not.toBe(first);
+    expect((await page('/dashboard', first)).statusCode).toBe(303);
+    expect((await page('/dashboard', second)).statusCode).toBe(200);
+  });
+
   it('does not accept a made-up or an expired cookie', async () => {
     expect((await page('/dashboard', `heating_dashboard=${'A'.repeat(43)}`)).statusCode).toBe(303);
     expect((await page('/dashboard', 'heating_dashboard=x')).statusCode).toBe(303);

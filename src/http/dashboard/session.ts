@@ -69,10 +69,12 @@ export class DashboardSessions {
     return typeof given === 'string' && given.length > 0 && timingSafeEqual(digest(given), this.tokenDigest);
   }
 
-  /** Stores a new session for `scope` and sets its cookie on the reply. */
+  /** Stores a new session for `scope` and sets its cookie on the reply; one the browser held before ends. */
   async start(req: FastifyRequest, reply: FastifyReply, scope: DashboardScope): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = this.core.clock.now();
+    const before = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (before && TOKEN.test(before)) await this.core.stores.sessions.revoke(digest(before).toString('hex'), now);
     await this.core.stores.sessions.create({
       id: digest(token).toString('hex'),
       staffId: scope.staffId,
