@@ -3,12 +3,19 @@
  * with backoff and jitter, obeying Retry-After, and a dead-letter state after maxAttempts.
  * Rows are claimed with a lease, so several instances never send the same row at once and a
  * killed instance's rows are picked up again when the lease runs out.
+ *
+ * At-least-once: a message the platform took whose "sent" was never written (the instance
+ * stopped in between, or the answer was lost) is attempted again. Such a row is marked outcome
+ * unknown (core/outbox/outcome-unknown.ts) and its deliverer is told, so that Slack's looks in
+ * the channel for the message before posting it again; Telegram cannot look, so there a message
+ * can come twice.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { OutboxMessage, Platform } from '../core/model.js';
+import { isOutcomeUnknown, outcomeUnknown } from '../core/outbox/outcome-unknown.js';
 import type { OutboxStore } from '../core/ports/outbox-store.js';
-import { DeliveryError, type Deliverer } from './types.js';
+import { DeliveryError, type Deliverer, type DeliveryResult } from './types.js';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
@@ -106,27 +113,38 @@ export class OutboxWorker {
 
   private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
     const { outbox, clock } = this.o;
+    const inDoubt = isOutcomeUnknown(row);
+    let out: DeliveryResult | undefined;
     try {
-      const out = await this.o.deliverers[row.platform]!.deliver(row);
-      this.lastSent.set(target, Date.now());
-      await outbox.markSent(row.id, { at: clock.now(), attempts: row.attempts + 1, result: out?.result ? JSON.stringify(out.result) : null });
-      return true;
+      out = await this.o.deliverers[row.platform]!.deliver(row, { outcomeUnknown: inDoubt });
     } catch (e) {
-      const attempts = row.attempts + 1;
-      const de = e instanceof DeliveryError ? e : null;
-      // 20 attempts with backoff capped at 5 minutes ride out about an hour of platform outage
-      const dead = de?.opts.permanent || attempts >= (this.o.maxAttempts ?? 20);
-      const backoff = Math.min(2 ** attempts * 1000, this.o.maxBackoffMs ?? 5 * 60_000) * (0.75 + Math.random() * 0.5);
-      const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
-      const message = (e as Error).message.slice(0, 500);
-      (dead ? this.o.log?.error : this.o.log?.warn)?.call(
-        this.o.log,
-        { outboxId: row.id, kind: row.kind, attempts, error: message },
-        dead ? 'outbox message dead' : 'outbox delivery failed, will retry',
-      );
-      await outbox.markFailed(row.id, { attempts, error: message, dead, nextAt: new Date(clock.now().getTime() + delay) });
+      await this.failed(row, e, inDoubt);
       return false;
     }
+    this.lastSent.set(target, Date.now());
+    // delivered: if writing so fails, the pass fails and the row keeps its lease, so the next claim
+    // marks it outcome unknown (it is not a failed delivery to retry blindly)
+    await outbox.markSent(row.id, { at: clock.now(), attempts: row.attempts + 1, result: out?.result ? JSON.stringify(out.result) : null });
+    return true;
+  }
+
+  /** A failed attempt: retried after backoff (or Retry-After), dead after maxAttempts or a permanent refusal. */
+  private async failed(row: OutboxMessage, e: unknown, inDoubt: boolean): Promise<void> {
+    const attempts = row.attempts + 1;
+    const de = e instanceof DeliveryError ? e : null;
+    // 20 attempts with backoff capped at 5 minutes ride out about an hour of platform outage
+    const dead = de?.opts.permanent || attempts >= (this.o.maxAttempts ?? 20);
+    const backoff = Math.min(2 ** attempts * 1000, this.o.maxBackoffMs ?? 5 * 60_000) * (0.75 + Math.random() * 0.5);
+    const delay = Math.max(de?.opts.retryAfterMs ?? 0, backoff);
+    // the doubt lasts until a delivery succeeds: a retry that failed before posting settles nothing
+    const why = (e as Error).message.slice(0, 480);
+    const message = inDoubt || de?.opts.outcomeUnknown ? outcomeUnknown(why) : why;
+    (dead ? this.o.log?.error : this.o.log?.warn)?.call(
+      this.o.log,
+      { outboxId: row.id, kind: row.kind, attempts, error: message },
+      dead ? 'outbox message dead' : 'outbox delivery failed, will retry',
+    );
+    await this.o.outbox.markFailed(row.id, { attempts, error: message, dead, nextAt: new Date(this.o.clock.now().getTime() + delay) });
   }
 
   /** Deliver until nothing is due (tests, the simulator). */

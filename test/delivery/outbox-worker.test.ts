@@ -138,4 +138,54 @@ describe('the outbox worker', () => {
     await worker.runOnce();
     expect(fake.received.at(-1)?.key).toBe('leased');
   });
+
+  it('tells the deliverer when an earlier attempt may have arrived, until one succeeds; a row a stopped instance held is such a row', async () => {
+    const told: [string, boolean][] = [];
+    let script: ('lost' | 'refused' | 'ok')[] = [];
+    const recording = new OutboxWorker({
+      outbox: core.stores.outbox,
+      clock: core.clock,
+      maxAttempts: 10,
+      deliverers: {
+        slack: {
+          async deliver(row, attempt) {
+            told.push([row.key, attempt?.outcomeUnknown ?? false]);
+            const next = script.shift() ?? 'ok';
+            if (next === 'lost') throw new DeliveryError('socket hang up', { outcomeUnknown: true });
+            if (next === 'refused') throw new DeliveryError('slack error: fatal_error');
+            return {};
+          },
+        },
+      },
+    });
+    const later = () => core.clock.advance(10 * 60_000);
+
+    // the answer is lost; the retry is refused before posting: the doubt stays for the third
+    script = ['lost', 'refused', 'ok'];
+    await owe('doubt1', 'CD1');
+    await recording.drain();
+    expect((await core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'doubt1' } })).lastError).toBe('outcome unknown: socket hang up');
+    later();
+    await recording.drain();
+    expect((await core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'doubt1' } })).lastError).toBe('outcome unknown: slack error: fatal_error');
+    later();
+    await recording.drain();
+    expect(told.filter(([k]) => k === 'doubt1').map(([, unknown]) => unknown)).toEqual([false, true, true]);
+    expect(await core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'doubt1' } })).toMatchObject({ state: 'sent', lastError: null });
+
+    // a plain refusal leaves no doubt
+    script = ['refused'];
+    await owe('plain1', 'CD2');
+    await recording.drain();
+    later();
+    await recording.drain();
+    expect(told.filter(([k]) => k === 'plain1').map(([, unknown]) => unknown)).toEqual([false, false]);
+
+    // a stopped instance's lease: the row is claimed again once it runs out, in doubt
+    await owe('cut1', 'CD3');
+    await core.db.outboxMessage.update({ where: { key: 'cut1' }, data: { leaseOwner: 'w-stopped', leaseUntil: new Date(core.clock.now().getTime() + 1000) } });
+    later();
+    await recording.drain();
+    expect(told.filter(([k]) => k === 'cut1')).toEqual([['cut1', true]]);
+  });
 });

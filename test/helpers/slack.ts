@@ -200,9 +200,16 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: boolean } = {}): Promise<SlackHarness> {
-  const fake = await FakeSlackApi.start();
+/**
+ * `slackTsFromClock`: the fake's message ts follow the test clock, as Slack's follow real time,
+ * so that reading a channel's history back from a time (the outbox's look before posting again)
+ * finds them; by default they are a fixed day that tests can name.
+ */
+export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: boolean; slackTsFromClock?: boolean } = {}): Promise<SlackHarness> {
+  let clockNow: (() => number) | undefined;
+  const fake = await FakeSlackApi.start(o.slackTsFromClock ? { now: () => clockNow!() } : {});
   const core = await makeTestCore();
+  clockNow = () => core.clock.now().getTime();
   if (o.seed !== false) await seedDemoCustomers(core);
   const slack = createSlackApp({ core, token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.url, ...o });
   const { app } = await makeTestApp({ plugins: [{ plugin: slack.plugin }] }, core);

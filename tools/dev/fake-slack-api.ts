@@ -5,7 +5,12 @@
  * records every call with its parameters. Point SLACK_API_URL (or the app's apiUrl) at `url`.
  *
  * Faults: `faults` answers a share of calls with HTTP 500 or 429 + Retry-After; `failNext`
- * answers the next calls of one method with a chosen status or Slack error, for exact tests.
+ * answers the next calls of one method with a chosen status or Slack error, or carries the call
+ * out and drops the connection before answering (`lose`: the answer is lost), for exact tests.
+ * Messages keep their metadata; conversations.history and conversations.replies read them back
+ * (newest first, or the thread oldest first, from `oldest`, with cursors) and show the metadata
+ * only with include_all_metadata, like Slack. Message ts follow `now` when given (default: a fixed
+ * day, so tests can name them).
  * `/response/<id>` stands in for response_url (slash command and action replies).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,6 +30,8 @@ export interface FakeSlackCall {
   path: string;
   /** when the fake answered (ms since the epoch): lets a test check that Retry-After was waited */
   at: number;
+  /** the call took effect but its answer was dropped with the connection (failNext lose) */
+  answerLost?: boolean;
 }
 
 export interface FakeSlackMessage {
@@ -33,6 +40,10 @@ export interface FakeSlackMessage {
   text?: string;
   blocks?: any[];
   thread_ts?: string;
+  /** message metadata sent with chat.postMessage (event_type, event_payload) */
+  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
+  /** a thread reply also shown in the channel */
+  reply_broadcast?: boolean;
   user?: string;
   /** ephemeral messages are shown to one user and never stored by Slack */
   ephemeral?: boolean;
@@ -57,6 +68,8 @@ export interface FailNext {
   retryAfterSec?: number;
   /** a Slack error answered with 200 and ok:false, e.g. "channel_not_found" */
   error?: string;
+  /** carry the call out (post the message), then drop the connection without an answer */
+  lose?: boolean;
   times?: number;
 }
 
@@ -70,6 +83,7 @@ export class FakeSlackApi {
   private readonly gates = new Map<string, Promise<void>>();
   private seq = 0;
   private viewSeq = 0;
+  private lastSecond = 0;
 
   private constructor(
     private readonly server: Server,
@@ -77,14 +91,16 @@ export class FakeSlackApi {
     readonly url: string,
     /** http://127.0.0.1:<port> */
     readonly origin: string,
+    /** Slack's clock for message ts (ms since the epoch); unset: a fixed day plus one second a message */
+    private readonly now?: () => number,
   ) {}
 
-  static async start(opts: { faults?: FakeSlackFaults; port?: number } = {}): Promise<FakeSlackApi> {
+  static async start(opts: { faults?: FakeSlackFaults; port?: number; now?: () => number } = {}): Promise<FakeSlackApi> {
     let fake: FakeSlackApi | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`, `http://127.0.0.1:${port}`);
+    fake = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`, `http://127.0.0.1:${port}`, opts.now);
     if (opts.faults) fake.faults = opts.faults;
     return fake;
   }
@@ -169,6 +185,13 @@ export class FakeSlackApi {
     const queued = this.queued.get(method);
     const fail = queued?.shift();
     if (fail) {
+      if (fail.lose) {
+        // Slack did the work; its answer never reaches the caller
+        const answer = this.answer(method, params);
+        this.calls.push({ method, params, token, status: 200, response: answer, answerLost: true, path, at: Date.now() });
+        req.socket.destroy();
+        return;
+      }
       if (fail.error) return send(200, { ok: false, error: fail.error });
       if (fail.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fail.retryAfterSec ?? 1) });
       return send(fail.status ?? 500, { ok: false, error: 'internal_error' });
@@ -186,7 +209,41 @@ export class FakeSlackApi {
 
   private nextTs(): string {
     this.seq++;
-    return `${1_764_309_600 + this.seq}.${String(this.seq).padStart(6, '0')}`;
+    if (!this.now) return `${1_764_309_600 + this.seq}.${String(this.seq).padStart(6, '0')}`;
+    // Slack's ts: the second it was posted, unique and rising within the channel
+    this.lastSecond = Math.max(this.lastSecond, Math.floor(this.now() / 1000));
+    return `${this.lastSecond}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  /**
+   * conversations.history (a channel's top-level messages and broadcast replies, newest first)
+   * and conversations.replies (a thread, oldest first), from `oldest`, `limit` at a time with a
+   * cursor; metadata only with include_all_metadata.
+   */
+  private read(method: string, p: Record<string, any>): Record<string, any> {
+    const inChannel = [...this.messages.values()].filter((m) => m.channel === p.channel && !m.ephemeral);
+    if (!inChannel.length && !p.channel) return { ok: false, error: 'channel_not_found' };
+    const after = (m: FakeSlackMessage) => p.oldest === undefined || Number(m.ts) > Number(p.oldest);
+    const list =
+      method === 'conversations.replies'
+        ? inChannel.filter((m) => (m.ts === p.ts || m.thread_ts === p.ts) && after(m)).sort((a, b) => Number(a.ts) - Number(b.ts))
+        : inChannel.filter((m) => (!m.thread_ts || m.reply_broadcast) && after(m)).sort((a, b) => Number(b.ts) - Number(a.ts));
+    const from = Number(p.cursor ?? 0);
+    const limit = Number(p.limit ?? 100);
+    const page = list.slice(from, from + limit);
+    const more = from + limit < list.length;
+    return {
+      ok: true,
+      messages: page.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(m.metadata && p.include_all_metadata && String(p.include_all_metadata) !== 'false' ? { metadata: m.metadata } : {}),
+      })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(from + limit) : '' },
+    };
   }
 
   private answer(method: string, p: Record<string, any>): Record<string, any> {
@@ -196,7 +253,16 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         if (!p.channel) return { ok: false, error: 'channel_not_found' };
         const ts = this.nextTs();
-        const msg: FakeSlackMessage = { channel: p.channel, ts, text: p.text, blocks: p.blocks, thread_ts: p.thread_ts, updates: 0 };
+        const msg: FakeSlackMessage = {
+          channel: p.channel,
+          ts,
+          text: p.text,
+          blocks: p.blocks,
+          thread_ts: p.thread_ts,
+          ...(p.metadata ? { metadata: p.metadata } : {}),
+          ...(p.reply_broadcast && String(p.reply_broadcast) !== 'false' ? { reply_broadcast: true } : {}),
+          updates: 0,
+        };
         this.messages.set(`${p.channel}/${ts}`, msg);
         return {
           ok: true,
@@ -239,6 +305,9 @@ export class FakeSlackApi {
         const view = typeof p.view === 'object' && p.view ? p.view : {};
         return { ok: true, view: { id: p.view_id ?? `VFAKE${++this.viewSeq}`, hash: `h${this.viewSeq}`, ...view } };
       }
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.read(method, p);
       case 'users.info':
         return { ok: true, user: { id: p.user, name: p.user, tz: 'Asia/Shanghai' } };
       case 'conversations.open':

@@ -44,6 +44,8 @@ export interface Ledger {
   dead: number;
   lost: number;
   duplicated: number;
+  /** the duplicates by platform (Slack: cards, thread lines, alerts; Telegram: notifications, callback questions) */
+  duplicatedOn: { slack: number; telegram: number };
   /** one line per problem found */
   problems: string[];
 }
@@ -105,6 +107,7 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
   const byKey = new Map(rows.map((r) => [r.key, r]));
   let lost = owedStill.size;
   let duplicated = 0;
+  const duplicatedOn = { slack: 0, telegram: 0 };
   let expected = 0;
   for (const r of rows)
     if (r.state !== 'sent') problems.push(`outbox ${r.key} (${r.kind} to ${r.target}) is ${r.state} after ${r.attempts} attempts: ${r.lastError ?? ''}`.trim());
@@ -150,8 +153,9 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     lost++;
     problems.push(`lost: ${what}`);
   };
-  const extra = (what: string, n: number) => {
+  const extra = (what: string, n: number, on: 'slack' | 'telegram' = 'slack') => {
     duplicated += n;
+    duplicatedOn[on] += n;
     problems.push(`duplicated ×${n}: ${what}`);
   };
 
@@ -222,13 +226,13 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
           .map((e) => `tg:${tk.id}:${e.id}`)
           .find((k) => owedStill.has(k));
         if (g < w) for (let i = g; i < w; i++) missing(`the "${type}" notification of ${tk.number} to chat ${chat}`, key);
-        if (g > w) extra(`the "${type}" notification of ${tk.number} to chat ${chat}`, g - w);
+        if (g > w) extra(`the "${type}" notification of ${tk.number} to chat ${chat}`, g - w, 'telegram');
       }
       for (const cb of tk.callbacks.filter((c) => c.channel === 'telegram')) {
         expected++;
         const g = questions.get(`${chat}|${cb.id}`) ?? 0;
         if (g === 0) missing(`the callback question ${cb.id} of ${tk.number}`, `cbq:${cb.id}`);
-        if (g > 1) extra(`the callback question ${cb.id} of ${tk.number}`, g - 1);
+        if (g > 1) extra(`the callback question ${cb.id} of ${tk.number}`, g - 1, 'telegram');
       }
     }
   }
@@ -253,6 +257,7 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     dead: rows.filter((r) => r.state === 'dead').length,
     lost,
     duplicated,
+    duplicatedOn,
     problems,
   };
 }

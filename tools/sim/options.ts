@@ -13,6 +13,8 @@ export interface SimOptions {
   killAt: number | null;
   /** kill even inside an outbox delivery (shows the at-least-once window: a message may come twice) */
   killAnywhere: boolean;
+  /** with killAt: kill this many times, at killAt and then evenly over the rest of the work (default 1) */
+  kills: number;
   seed: number;
   /** keep the temporary directory (database, service log) */
   keep: boolean;
@@ -42,6 +44,7 @@ export const DEFAULTS: SimOptions = {
   failTelegram: 0,
   killAt: null,
   killAnywhere: false,
+  kills: 1,
   seed: 1,
   keep: false,
   leakShare: 0.1,
@@ -63,6 +66,8 @@ export const USAGE = `npm run simulate -- [options]
   --kill-at P          SIGKILL the service when P of the work is done (50% or 0.5), then restart it
   --kill-anywhere      kill at once, even inside an outbox delivery (default: wait for a moment
                        no message is in delivery, at most 15 s; see docs/simulator.md)
+  --kills N            with --kill-at P: kill N times, at P and then evenly over the rest of the
+                       work (default 1), to count messages sent twice over many kills
   --seed N             repeatable residents, sentences and choices (default ${DEFAULTS.seed})
   --keep               keep the temporary directory (database, service log)
   --leaks F            share of residents reporting a leak (default ${DEFAULTS.leakShare})
@@ -119,6 +124,9 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
         break;
       case 'kill-at':
         o.killAt = share(name, v);
+        break;
+      case 'kills':
+        o.kills = count(name, v);
         break;
       case 'seed':
         o.seed = count(name, v, 0);

@@ -25,6 +25,8 @@ export interface PlayOptions {
   seed: number;
   /** SIGKILL the service when this share of the planned work is done, then start it again */
   killAt?: number | null;
+  /** kill this many times: at killAt, then evenly spaced over the rest of the work (default 1) */
+  kills?: number;
   /** how long to wait, at most, for the loop to finish once every resident has reported */
   drainTimeoutS: number;
   /** stop waiting earlier when nothing has moved (outbox, steps) for this long (default 180 s) */
@@ -132,7 +134,9 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   const started = Date.now();
   let kills = 0;
   let restarting: Promise<void> | null = null;
-  let killed = false;
+  // the shares of the work at which the service is killed: killAt, then evenly over the rest
+  const killPoints =
+    o.killAt === undefined || o.killAt === null ? [] : Array.from({ length: o.kills ?? 1 }, (_, i) => o.killAt! + (i * (1 - o.killAt!)) / (o.kills ?? 1));
   const milestones = [...(o.milestones ?? [])].sort((a, b) => a.at - b.at);
 
   const doneWork = () => {
@@ -174,8 +178,8 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
       const m = milestones.shift()!;
       await m.run(world);
     }
-    if (o.killAt !== undefined && o.killAt !== null && !killed && share >= o.killAt) {
-      killed = true;
+    if (killPoints.length && share >= killPoints[0]) {
+      killPoints.shift();
       restarting = (async () => {
         const idle = o.killAnywhere ? false : await world.probe.waitOutboxIdle(15_000);
         const when = o.killAnywhere

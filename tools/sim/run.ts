@@ -111,7 +111,9 @@ function printTotals(
   print(`messages owed          ${ledger.expected} (cards, thread lines, alerts, residents' notifications, callback questions)`);
   print(`messages delivered     ${ledger.delivered} (outbox rows sent)`);
   print(`lost                   ${ledger.lost}${ledger.pending || ledger.dead ? ` (outbox pending ${ledger.pending}, dead ${ledger.dead})` : ''}`);
-  print(`duplicated             ${ledger.duplicated}`);
+  print(
+    `duplicated             ${ledger.duplicated}${ledger.duplicated ? ` (Slack ${ledger.duplicatedOn.slack}, Telegram ${ledger.duplicatedOn.telegram})` : ''}`,
+  );
   print(
     `webhook latency        p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (${latency.requests} requests${latency.unanswered ? `, ${latency.unanswered} unanswered while the service was down` : ''})`,
   );

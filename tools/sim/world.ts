@@ -62,7 +62,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const random = seeded(o.seed ?? 1);
   const dir = mkdtempSync(join(tmpdir(), 'heating-sim-'));
   const tgFake = await FakeTelegramApi.start();
-  const slackFake = await FakeSlackApi.start();
+  // message ts in real time, like Slack's: the service reads channel history back from its own clock
+  const slackFake = await FakeSlackApi.start({ now: Date.now });
   const latency = new LatencyLog();
   const latencyOf = { telegram: new LatencyLog(latency), slack: new LatencyLog(latency) };
   const secrets = {

@@ -8,10 +8,16 @@
  * posted (alerts updated in place once someone acknowledges them). Failures become
  * DeliveryErrors: the outbox retries them (after Retry-After for 429s); the step that caused the
  * message is already stored.
+ *
+ * Every post carries Slack message metadata naming its outbox row and its part of the delivery
+ * (the card, the thread line, ...). When an earlier attempt's outcome is unknown (its answer was
+ * lost, or the instance stopped before writing "sent"), each post first looks for that metadata
+ * in the channel's history (or the card's thread) since the row was owed and adopts the message
+ * it finds instead of posting a second one.
  */
 import type { webApi } from '@slack/bolt';
 import type { Core } from '../../core/context.js';
-import type { Deliverer, DeliveryResult } from '../../delivery/types.js';
+import type { Deliverer, DeliveryAttempt, DeliveryResult } from '../../delivery/types.js';
 import { DeliveryError } from '../../delivery/types.js';
 import type { OutboxMessage } from '../../core/model.js';
 import type { Locale } from '../../i18n/index.js';
@@ -43,6 +49,22 @@ interface TicketPayload {
   callbackId?: number;
 }
 
+/** Slack message metadata event type of every post the outbox makes (event_payload: outbox_id, part). */
+export const OUTBOX_EVENT = 'heating_outbox';
+/** Slack's clock and ours may differ a little: history is read from this long before the row was owed. */
+const CLOCK_SKEW_MS = 60_000;
+/** Pages of history (200 messages each) read at most when looking for an earlier post. */
+const LOOKUP_PAGES = 5;
+
+/** One delivery of one row: whether to look before posting, and whether anything was posted yet. */
+interface Attempt {
+  row: OutboxMessage;
+  look: boolean;
+  posted: number;
+}
+
+type Posted = { channel: string; ts: string };
+
 export interface SlackDelivererOptions {
   core: Core;
   client: WebClient;
@@ -56,33 +78,36 @@ export class SlackDeliverer implements Deliverer {
     return { org: this.o.core.org, locale: this.o.locale, now: this.o.core.clock.now() };
   }
 
-  async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
+  async deliver(row: OutboxMessage, attempt?: DeliveryAttempt): Promise<DeliveryResult | undefined> {
     const payload = JSON.parse(row.payload) as TicketPayload & StaffAlertPayload & ReportPayload;
+    const a: Attempt = { row, look: attempt?.outcomeUnknown ?? false, posted: 0 };
     try {
       switch (row.kind) {
         case 'ticket_card':
-          return await this.card(row, payload);
+          return await this.card(a, payload);
         case 'urgent_alert':
-          return await this.alert(row, payload, 'urgent');
+          return await this.alert(a, payload, 'urgent');
         case 'major_alert':
-          return await this.alert(row, payload, 'major');
+          return await this.alert(a, payload, 'major');
         case 'triage':
-          return await this.triage(row, payload);
+          return await this.triage(a, payload);
         case 'callback_task':
-          return await this.callbackTask(row, payload);
+          return await this.callbackTask(a, payload);
         case 'staff_alert':
-          return await this.staffAlert(row, payload);
+          return await this.staffAlert(a, payload);
         case 'staff_alert_digest':
-          return await this.staffAlertDigest(row, payload as StaffAlertDigestPayload);
+          return await this.staffAlertDigest(a, payload as StaffAlertDigestPayload);
         case 'report':
-          if ((payload as { report?: string }).report === 'monthly_kpi')
-            return { result: await this.monthlyKpi(row.target, payload as unknown as { month: string }) };
-          return { result: await this.post(row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
+          if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
+          return { result: await this.post(a, 'message', row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });
       }
     } catch (e) {
-      throw toDeliveryError(e);
+      const de = toDeliveryError(e);
+      // part of this delivery is on Slack already: the retry must look before it posts again
+      if (a.posted > 0 && !de.opts.outcomeUnknown) throw new DeliveryError(de.message, { ...de.opts, outcomeUnknown: true });
+      throw de;
     }
   }
 
@@ -93,112 +118,173 @@ export class SlackDeliverer implements Deliverer {
   }
 
   /** R25-R30 for the month that ended, as the leaders' monthly report (the same blocks as /kpi YYYY-MM). */
-  private async monthlyKpi(channel: string, p: { month: string }): Promise<{ channel: string; ts: string }> {
+  private async monthlyKpi(a: Attempt, p: { month: string }): Promise<Posted> {
     const blocks = await kpiBlocks(this.o.core, { text: p.month, locale: this.o.locale });
-    return this.post(channel, { text: tr(this.ctx(), 'report.monthly_kpi', { month: p.month }), blocks: blocks as Message['blocks'] });
+    return this.post(a, 'message', a.row.target, { text: tr(this.ctx(), 'report.monthly_kpi', { month: p.month }), blocks: blocks as Message['blocks'] });
   }
 
-  private async post(channel: string, m: Message, extra: Record<string, unknown> = {}): Promise<{ channel: string; ts: string }> {
-    const res = await this.o.client.chat.postMessage({
-      channel,
-      text: m.text,
-      ...(m.blocks.length ? { blocks: m.blocks } : {}),
-      unfurl_links: false,
-      ...extra,
-    });
-    return { channel: (res.channel as string) ?? channel, ts: res.ts as string };
+  /**
+   * chat.postMessage with the metadata naming this row and `part` (distinct within one delivery:
+   * card, line, ...). When the last attempt's outcome is unknown, the message it may have posted
+   * is looked for first and adopted. A post whose answer never came (timeout, dropped connection,
+   * 5xx) leaves the outcome unknown; Slack's refusals (ok: false, 429) do not.
+   */
+  private async post(a: Attempt, part: string, channel: string, m: Message, extra: { thread_ts?: string; reply_broadcast?: boolean } = {}): Promise<Posted> {
+    if (a.look) {
+      const found = await this.findPosted(a.row, part, channel, extra.thread_ts);
+      if (found) {
+        a.posted++;
+        return found;
+      }
+    }
+    try {
+      // render/blocks.ts builds Block Kit as plain records; the client's argument union wants its own shapes
+      const args = {
+        channel,
+        text: m.text,
+        ...(m.blocks.length ? { blocks: m.blocks } : {}),
+        unfurl_links: false,
+        ...extra,
+        metadata: { event_type: OUTBOX_EVENT, event_payload: { outbox_id: a.row.id, part } },
+      } as webApi.ChatPostMessageArguments;
+      const res = await this.o.client.chat.postMessage(args);
+      a.posted++;
+      return { channel: (res.channel as string) ?? channel, ts: res.ts as string };
+    } catch (e) {
+      if (!answerLost(e)) throw e;
+      throw new DeliveryError(toDeliveryError(e).message, { outcomeUnknown: true });
+    }
   }
 
-  private async keep(ticketId: number, purpose: string, at: { channel: string; ts: string }): Promise<void> {
+  /**
+   * The message an earlier attempt posted for this row and part, from the channel's history (a
+   * thread's replies for a thread line) since the row was owed; undefined if none within
+   * LOOKUP_PAGES pages. conversations.history needs channels:history (groups:history for private
+   * channels); include_all_metadata returns the metadata with the messages.
+   */
+  private async findPosted(row: OutboxMessage, part: string, channel: string, threadTs?: string): Promise<Posted | undefined> {
+    const oldest = ((row.createdAt.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      const args = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      let res: webApi.ConversationsHistoryResponse;
+      try {
+        res = threadTs ? await this.o.client.conversations.replies({ ...args, ts: threadTs }) : await this.o.client.conversations.history(args);
+      } catch (e) {
+        // Slack will not show this channel (not_in_channel: posted through chat:write.public; missing_scope:
+        // installed before the history scopes): post, at the risk of a second copy, rather than not at all
+        if (slackErrorCode(e) !== undefined) return undefined;
+        throw e;
+      }
+      const hit = res.messages?.find((msg) => {
+        const md = msg.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+        return md?.event_type === OUTBOX_EVENT && Number(md.event_payload?.outbox_id) === row.id && md.event_payload?.part === part;
+      });
+      if (hit?.ts) return { channel, ts: hit.ts };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  private async keep(ticketId: number, purpose: string, at: Posted): Promise<void> {
     await this.o.core.stores.outbox.saveCard({ ticketId, purpose, channel: at.channel, ts: at.ts });
   }
 
   /** chat.update; a message someone deleted is posted again (and its new place kept). */
-  private async update(ticketId: number, purpose: string, at: { channel: string; ts: string }, m: Message): Promise<{ channel: string; ts: string }> {
+  private async update(a: Attempt, ticketId: number, purpose: string, at: Posted, m: Message): Promise<Posted> {
     try {
       // render/blocks.ts builds Block Kit as plain records; Slack's client wants its own block types
       await this.o.client.chat.update({ channel: at.channel, ts: at.ts, text: m.text, blocks: m.blocks as webApi.KnownBlock[] });
       return at;
     } catch (e) {
       if (slackErrorCode(e) !== 'message_not_found') throw e;
-      const fresh = await this.post(at.channel, m);
+      const fresh = await this.post(a, `repost:${purpose}`, at.channel, m);
       await this.keep(ticketId, purpose, fresh);
       return fresh;
     }
   }
 
-  private async card(row: OutboxMessage, p: TicketPayload): Promise<DeliveryResult> {
+  private async card(a: Attempt, p: TicketPayload): Promise<DeliveryResult> {
     const ctx = this.ctx();
     const t = await this.ticket(p.ticketId);
     // the card lives with the branch that has the ticket now (the row may predate a transfer)
-    const home = (t.branchId && this.o.core.org.branches.get(t.branchId)?.channels.dispatch) || row.target;
+    const home = (t.branchId && this.o.core.org.branches.get(t.branchId)?.channels.dispatch) || a.row.target;
     const card = await this.o.core.stores.outbox.cardOf(t.id, 'dispatch');
     const event = p.eventId ? t.events.find((e) => e.id === p.eventId) : undefined;
     const line = event && isShownEvent(event) ? eventLine(ctx, event) : undefined;
 
     if (!card) {
-      const at = await this.post(home, ticketCard(ctx, t));
+      const at = await this.post(a, 'card', home, ticketCard(ctx, t));
       await this.keep(t.id, 'dispatch', at);
       return { result: at };
     }
     if (card.channel !== home) {
       // transferred: the old card keeps the story and says where the ticket went; the new branch gets its own
-      await this.update(t.id, 'dispatch', card, ticketCard(ctx, t, { movedTo: branchName(ctx, t.branchId) })).catch((e) => {
+      await this.update(a, t.id, 'dispatch', card, ticketCard(ctx, t, { movedTo: branchName(ctx, t.branchId) })).catch((e) => {
         if (slackErrorCode(e) === undefined) throw e;
       });
-      if (line) await this.post(card.channel, { text: line, blocks: [] }, { thread_ts: card.ts });
-      const at = await this.post(home, ticketCard(ctx, t));
+      if (line) await this.post(a, 'line', card.channel, { text: line, blocks: [] }, { thread_ts: card.ts });
+      const at = await this.post(a, 'card', home, ticketCard(ctx, t));
       await this.keep(t.id, 'dispatch', at);
       return { result: at };
     }
-    const at = await this.update(t.id, 'dispatch', card, ticketCard(ctx, t));
+    const at = await this.update(a, t.id, 'dispatch', card, ticketCard(ctx, t));
     // the thread reply comes last: if anything before fails, the retry does not repeat it
-    if (line) await this.post(at.channel, { text: line, blocks: [] }, { thread_ts: at.ts });
+    if (line) await this.post(a, 'line', at.channel, { text: line, blocks: [] }, { thread_ts: at.ts });
     return { result: at };
   }
 
-  private async alert(row: OutboxMessage, p: TicketPayload, level: 'urgent' | 'major'): Promise<DeliveryResult> {
+  private async alert(a: Attempt, p: TicketPayload, level: 'urgent' | 'major'): Promise<DeliveryResult> {
+    const row = a.row;
     const t = await this.ticket(p.ticketId);
     const m = escalationAlert(this.ctx(), t, level);
     const card = await this.o.core.stores.outbox.cardOf(t.id, level);
     const isAck = p.event === 'escalation_acked';
-    if (card && (isAck || card.channel === row.target)) return { result: await this.update(t.id, level, card, m) };
+    if (card && (isAck || card.channel === row.target)) return { result: await this.update(a, t.id, level, card, m) };
     if (isAck) return {}; // nothing was posted to acknowledge (no such channel then): the event is stored
-    const at = await this.post(row.target, m);
+    const at = await this.post(a, 'alert', row.target, m);
     await this.keep(t.id, level, at);
     return { result: at };
   }
 
-  private async triage(row: OutboxMessage, p: TicketPayload): Promise<DeliveryResult> {
+  private async triage(a: Attempt, p: TicketPayload): Promise<DeliveryResult> {
     const t = await this.ticket(p.ticketId);
-    const at = await this.post(row.target, triageMessage(this.ctx(), t));
+    const at = await this.post(a, 'message', a.row.target, triageMessage(this.ctx(), t));
     await this.keep(t.id, 'triage', at);
     return { result: at };
   }
 
-  private async callbackTask(row: OutboxMessage, p: TicketPayload): Promise<DeliveryResult> {
+  private async callbackTask(a: Attempt, p: TicketPayload): Promise<DeliveryResult> {
     const t = await this.ticket(p.ticketId);
     const cb = p.callbackId ? await this.o.core.stores.views.callbackById(p.callbackId) : null;
     if (!cb) throw new DeliveryError(`no callback ${p.callbackId}`, { permanent: true });
-    const at = await this.post(row.target, callbackTask(this.ctx(), t, cb));
+    const at = await this.post(a, 'message', a.row.target, callbackTask(this.ctx(), t, cb));
     await this.keep(t.id, `callback:${cb.id}`, at);
     return { result: at };
   }
 
-  private async staffAlert(row: OutboxMessage, p: StaffAlertPayload): Promise<DeliveryResult> {
+  private async staffAlert(a: Attempt, p: StaffAlertPayload): Promise<DeliveryResult> {
+    const row = a.row;
     const t = typeof p.ticketId === 'number' ? await this.o.core.stores.views.ticketById(p.ticketId) : null;
     const m = staffAlert(this.ctx(), t, p);
     const card = t ? await this.o.core.stores.outbox.cardOf(t.id, 'dispatch') : null;
     // in the ticket's own thread when the alert goes to the card's channel, shown in the channel too
     const extra = card && card.channel === row.target ? { thread_ts: card.ts, reply_broadcast: true } : {};
-    return { result: await this.post(row.target, m, extra) };
+    return { result: await this.post(a, 'message', row.target, m, extra) };
   }
 
   /** Many tickets' alerts in one message, to the channel itself (no single card's thread fits); their tickets read at once. */
-  private async staffAlertDigest(row: OutboxMessage, p: StaffAlertDigestPayload): Promise<DeliveryResult> {
+  private async staffAlertDigest(a: Attempt, p: StaffAlertDigestPayload): Promise<DeliveryResult> {
     const ids = digestTickets(p).map((x) => x.ticketId);
     const found = await this.o.core.stores.views.ticketsByIds(ids);
     if (!found.length) throw new DeliveryError(`no tickets ${ids.join(', ')}`, { permanent: true });
-    return { result: await this.post(row.target, staffAlertDigest(this.ctx(), found, p)) };
+    return { result: await this.post(a, 'message', a.row.target, staffAlertDigest(this.ctx(), found, p)) };
   }
+}
+
+/** The request went out but no answer from Slack came back, or a 5xx did: Slack may have posted it. */
+function answerLost(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error';
 }

@@ -7,10 +7,20 @@ import { t, type Locale } from '../../i18n/index.js';
 
 /**
  * The least the app needs: post and update cards and private answers (chat:write), also in public
- * channels it was not invited to (chat:write.public), slash commands, mentions, and a direct
- * message when an answer cannot go to the channel (im:write).
+ * channels it was not invited to (chat:write.public), slash commands, mentions, a direct message
+ * when an answer cannot go to the channel (im:write), and reading back the channels it posts to
+ * (channels:history, groups:history for private ones): after a post whose answer was lost, the
+ * outbox looks there for the message before posting it again (deliverer.ts).
  */
-export const BOT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'app_mentions:read', 'im:write'] as const;
+export const BOT_SCOPES = [
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'app_mentions:read',
+  'im:write',
+  'channels:history',
+  'groups:history',
+] as const;
 
 export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi'] as const;
 

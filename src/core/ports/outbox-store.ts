@@ -16,7 +16,9 @@ export interface OutboxStore {
   /**
    * Leases up to `take` due rows of these platforms to `owner` until `leaseUntil`, oldest first.
    * Order per target holds: a row waiting for its retry, or held by another owner, holds back
-   * every later row to the same target.
+   * every later row to the same target. A row still leased when claimed (its holder stopped
+   * between sending and writing the outcome) comes back, and stays, marked outcome unknown
+   * (core/outbox/outcome-unknown.ts).
    */
   claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]>;
   /** Gives leased rows back untouched (no attempt counted), for the next pass or another instance. */

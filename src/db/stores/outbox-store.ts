@@ -1,6 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import type { OutboxMessage, Platform, SlackCard } from '../../core/model.js';
 import { outboxRow, type OutboxItem, type OutboxRow } from '../../core/outbox/enqueue.js';
+import { CUT_OFF, isOutcomeUnknown } from '../../core/outbox/outcome-unknown.js';
 import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
@@ -73,13 +74,21 @@ export class SqlOutboxStore implements OutboxStore {
     // a row another worker took in between holds back the later rows to its target: those go back
     const out: OutboxMessage[] = [];
     const giveBack: number[] = [];
+    const cutOff: number[] = [];
     blocked.clear();
     for (const row of eligible) {
       const target = `${row.platform}:${row.target}`;
       if (!mine.has(row.id)) blocked.add(target);
       else if (blocked.has(target)) giveBack.push(row.id);
-      else out.push({ ...row, leaseOwner: owner, leaseUntil });
+      else {
+        // still leased (release, sent and failed all clear the lease): its holder stopped mid-delivery
+        const cut = row.leaseOwner !== null && !isOutcomeUnknown(row);
+        if (cut) cutOff.push(row.id);
+        out.push({ ...row, leaseOwner: owner, leaseUntil, ...(cut ? { lastError: CUT_OFF } : {}) });
+      }
     }
+    // written at once, so that the doubt outlives this claim (a release, this instance stopping too)
+    if (cutOff.length) await this.q.run(sql`UPDATE "OutboxMessage" SET "lastError" = ${CUT_OFF} WHERE "id" IN ${sql.list(cutOff)}`);
     if (giveBack.length) await this.release(giveBack, owner);
     return out;
   }
