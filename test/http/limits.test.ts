@@ -74,6 +74,23 @@ describe('requests per client address', () => {
     expect([...statuses]).toEqual([200]);
   });
 
+  it('counts the webhooks on their own budget, apart from the API', async () => {
+    const a = await start({ rate: { webhooksPerMinute: 3, apiPerMinute: 3 } });
+    const slack = () =>
+      a.inject({
+        method: 'POST',
+        url: '/slack/events',
+        remoteAddress: '54.80.0.2',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'ssl_check=1&token=x',
+      });
+    for (let i = 0; i < 3; i++) expect((await slack()).statusCode).toBe(200);
+    expect((await a.inject({ method: 'GET', url: '/api/org', ...from('54.80.0.2') })).statusCode).toBe(200);
+    const refused = await slack();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'rate_limited' });
+  });
+
   it('limits sign-in tries per address: the 31st within a minute is 429', async () => {
     const a = await start(undefined);
     const login = (ip: string) =>

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHAT_LIMIT } from '../../../src/bots/telegram/rate-limit.js';
+import { MINUTE } from '../../../src/core/clock.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { bindByPhone, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
@@ -77,5 +79,34 @@ describe('a resident who floods the bot', () => {
     await h.say(other, '暖气不热，室温只有15度');
     expect(h.botTexts(other).length).toBe(before + 1);
     expect(h.lastText(other)).not.toMatch(NOTICE);
+  });
+});
+
+describe('a resident who keeps writing to a reopened ticket', () => {
+  it('is answered each time, every note is on the timeline, and the branch is paged at once and then once more after ten minutes', async () => {
+    const u = await boundResident();
+    h.core.clock.advance(windowMs);
+    await h.say(u, '暖气不热，室温15度');
+    await h.tap(u, '提交');
+    const number = /T\d{8}-\d{4}/.exec(h.lastText(u))?.[0] ?? '';
+    for (const action of ['accept', 'arrive', 'resolve'] as const) {
+      h.core.clock.advance(5 * MINUTE);
+      await transitionTicket(h.core, { number, action, actor: 'staff:xincheng-field1', ...(action === 'resolve' ? { note: '已清洗过滤网' } : {}) });
+    }
+    await h.drain();
+    await h.tap(u, '不满意');
+    const start = h.core.clock.now().getTime();
+    for (let i = 0; i < 8; i++) {
+      await h.answer(u, `还是不热，第${i + 1}次说`);
+      expect(h.lastText(u)).toContain('新城供热分公司');
+      h.core.clock.advance(20_000);
+    }
+    const ticket = await h.core.db.ticket.findUniqueOrThrow({ where: { number } });
+    expect(await h.core.db.ticketEvent.count({ where: { ticketId: ticket.id, type: 'note', actor: { startsWith: 'resident:' } } })).toBe(8);
+    const pages = (await h.core.db.outboxMessage.findMany({ where: { kind: 'ticket_card' }, orderBy: { id: 'asc' } })).filter((r) => {
+      const p = JSON.parse(r.payload);
+      return p.ticketId === ticket.id && p.event === 'note';
+    });
+    expect(pages.map((r) => r.nextAt.getTime() - start)).toEqual([0, 10 * MINUTE]);
   });
 });
