@@ -4,12 +4,13 @@
  * another one (Allow / Refuse, unless the request was answered or lapsed meanwhile) or told that
  * one was let in; the one who asked hears the answer, with the address only when it is yes.
  */
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { requestsLapsedBefore } from '../../core/residents/bind-limits.js';
 import { asLocale } from '../../i18n/index.js';
 import { Buttons, cb } from './callback-data.js';
 import { tt } from './context.js';
+import { mainMenu } from './replies.js';
 
 export const BIND_KINDS = new Set(['bind_request', 'bind_notice', 'bind_granted', 'bind_refused']);
 
@@ -26,7 +27,7 @@ export async function renderBindMessage(
   core: Core,
   kind: string,
   p: BindPayload,
-): Promise<{ text: string; reply_markup?: InlineKeyboardMarkup; replyTo?: number } | null> {
+): Promise<{ text: string; reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup; replyTo?: number } | null> {
   const reader = await core.stores.residents.byId(p.residentId);
   if (!reader) return null;
   const locale = asLocale(reader.locale);
@@ -47,7 +48,7 @@ export async function renderBindMessage(
       // worded from the binding as it is now: the address only if the resident is still bound to it
       const customer = reader.customerId ? await core.stores.customers.byId(reader.customerId) : null;
       if (customer?.account !== p.account) return null;
-      return { text: tt(locale, 'bind.ok', { account: customer.account, address: customer.address }) };
+      return { text: tt(locale, 'bind.ok', { account: customer.account, address: customer.address }), reply_markup: mainMenu(locale, true) };
     }
     case 'bind_refused':
       return { text: tt(locale, 'bind.refused', vars) };

@@ -8,7 +8,7 @@
  * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delivery/types.js';
 import { asLocale, type Locale } from '../../i18n/index.js';
@@ -28,7 +28,8 @@ export interface TelegramDelivererOptions {
 
 interface Rendered {
   text: string;
-  reply_markup?: InlineKeyboardMarkup;
+  /** buttons under the message, or the chat's menu (a resident just bound gets the bound menu) */
+  reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup;
   /** the message it answers */
   replyTo?: number;
 }
@@ -67,7 +68,7 @@ export class TelegramDeliverer implements Deliverer {
     return { result: { messageId } };
   }
 
-  private async send(chatId: string, text: string, reply_markup?: InlineKeyboardMarkup, replyTo?: number) {
+  private async send(chatId: string, text: string, reply_markup?: Rendered['reply_markup'], replyTo?: number) {
     try {
       return await this.api.sendMessage(chatId, text, {
         ...(reply_markup ? { reply_markup } : {}),

@@ -202,6 +202,8 @@ describe('a second resident of an account', () => {
     expect(h.fake.message(holder.id, request.message_id)!.text).toBe('已同意，户号 1010063360 新增了一位绑定用户。');
     expect(h.lastText(asker)).toBe(`绑定成功！户号 1010063360，地址：${(await customer(account)).address}。以后报修不用再填地址了。`);
     expect((await resident(asker)).customer?.account).toBe(account);
+    // ... and their menu no longer offers to link by phone
+    expect(h.last(asker).reply_markup.keyboard.flat()).toHaveLength(5);
 
     // the same tap again (or a Refuse after it) changes nothing
     await h.post(telegramCallback(holder, allowData, h.fake.message(holder.id, request.message_id)!));
