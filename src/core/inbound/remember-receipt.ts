@@ -1,7 +1,8 @@
 /**
- * Inbound idempotency: a Telegram update_id, a Slack event_id or interaction id is handled once.
- * The receipt is a row in the database (not memory), so a replay after a restart, or to another
- * instance, is recognised too.
+ * A receipt taken at once, before any work: only where nothing is lost if the work then fails
+ * (a button acted on outside an update's gate). An update, event or interaction goes through
+ * handle-once.ts instead, which stores its receipt with its work, so a crash half-way does not
+ * turn the platform's redelivery into a replay.
  */
 import type { Core } from '../context.js';
 
