@@ -4,7 +4,7 @@
  * after it succeeded) is not handled twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSlackHarness, slackEvent, U, type SlackHarness } from '../../helpers/slack.js';
+import { lastModal, makeSlackHarness, slackEvent, slackViewSubmission, U, type SlackHarness } from '../../helpers/slack.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -40,5 +40,19 @@ describe('a Slack event', () => {
     slow.release();
     await h.slack.idle();
     expect(repliesIn(ts)).toHaveLength(1);
+  });
+});
+
+describe('a modal submitted twice at once', () => {
+  it('files one ticket: the second copy waits for the first and is then a replay', async () => {
+    await h.slash(U.agent, '/intake', '', 'C0CENTRE01');
+    const { meta } = lastModal(h);
+    const fields = { kind: { option: 'suggestion' }, category: { option: 'other' }, source: { option: 'visit' }, description: '建议延长供暖期两周' };
+    const submission = slackViewSubmission(U.agent, 'ticket.intake', fields, meta, { viewId: 'VATONCE' });
+    const before = await h.core.db.ticket.count();
+    await Promise.all([h.submit(submission), h.submit(submission)]);
+    await h.slack.idle();
+    expect(await h.core.db.ticket.count()).toBe(before + 1);
+    expect(await h.core.db.inboundReceipt.count({ where: { key: 'slack:view:VATONCE' } })).toBe(1);
   });
 });
