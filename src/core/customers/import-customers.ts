@@ -36,10 +36,19 @@ export const MAX_LISTED_ERRORS = 1000;
 
 /**
  * Rows written per transaction. Residents' reports wait for the database while a chunk is
- * written (on SQLite the one connection, and the event loop too), so a chunk must stay short
- * (a few milliseconds) however long the register is: bench/import.ts measures it.
+ * written (on SQLite the one connection, and the event loop too: its statements are
+ * synchronous), so a chunk must stay short however long the register is: 250 rows are about
+ * 2 ms of CPU. Smaller chunks shorten SQLite's waits a little more but make PostgreSQL's import
+ * much slower (a round trip per chunk); the figures are in bench/results/import-*.txt.
  */
-export const CHUNK_ROWS = 500;
+export const CHUNK_ROWS = 250;
+
+/**
+ * Rows read and checked between two turns of the event loop. A socket delivers 64 KB at a time
+ * (about 700 rows), and the rows it holds are read without a turn in between: without this
+ * yield, one read plus its writes held the loop for tens of milliseconds.
+ */
+const ROWS_PER_TURN = 50;
 
 /**
  * The longest record the parser holds: a legal row is nine fields of at most 200 characters.
@@ -89,6 +98,7 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
   let chunk: CustomerFields[] = [];
   let created = 0;
   let updated = 0;
+  let read = 0;
   const flush = async () => {
     const part = chunk;
     chunk = [];
@@ -99,6 +109,7 @@ export async function importCustomers(core: Core, csv: string | Buffer | Readabl
   };
   try {
     for await (const { record: r, info } of parser as AsyncIterable<{ record: string[]; info: LineInfo }>) {
+      if (++read % ROWS_PER_TURN === 0) await nextTurn();
       const line = startLine(info);
       [ended, empties] = [info.lines, info.empty_lines];
       if (!col) {
@@ -175,9 +186,12 @@ function checkRow(
 /** One chunk in one transaction; then the others waiting for the database go first. */
 async function writeChunk(core: Core, rows: CustomerFields[]): Promise<{ created: number; updated: number }> {
   const r = await core.stores.customers.upsertByAccount(rows, core.clock.now());
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTurn();
   return r;
 }
+
+/** Lets the event loop take what came in meanwhile (a resident's update) before going on. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function toRow(get: (c: (typeof CUSTOMER_COLUMNS)[number]) => string, communityId: string): CustomerFields {
   const area = get('area_m2');
