@@ -66,6 +66,17 @@ describe('logs: no token, secret or full phone number', () => {
     expect(() => JSON.parse(out)).not.toThrow();
   });
 
+  it('find a secret under any key that names one, at any depth, without being told its variable', () => {
+    const found = secretsIn({
+      apiTokenSource: 'file',
+      apiTokenFile: '/srv/data/api-token',
+      slackSignIn: { clientId: '123.456', clientSecret: 'oidc-client-secret-0123456789' },
+      nested: [{ sessionPassword: 'pw-0123456789' }],
+      redisUrl: 'redis://:cache-pass-0123@cache:6379',
+    });
+    expect(found.sort()).toEqual(['cache-pass-0123', 'oidc-client-secret-0123456789', 'pw-0123456789']);
+  });
+
   it('hide the tokens of API clients the organisation file keeps in environment variables', () => {
     const clientEnv = { BI_TOKEN: 'bi-dashboard-token-0123456789abcdefghij' };
     const clients = [
