@@ -9,7 +9,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { planMessages } from '../tickets/notify-plan.js';
-import { heldPageKey, planResidentPage, type HeldPage } from '../tickets/resident-paging.js';
+import { notePagesStaff, QUIET_NOTE } from '../tickets/resident-paging.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
 export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
@@ -19,18 +19,22 @@ export async function addResidentComment(core: Core, input: { residentId: number
   const ticket = await getOwnTicket(core, input.residentId, input.number);
   const now = core.clock.now();
   const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
-  const plan = planResidentPage(ticket.events, now);
-  const held: HeldPage | null = plan.page === 'later' ? { pageAt: plan.at.toISOString() } : null;
+  const pages = notePagesStaff(ticket.events, now);
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
-    event: { at: now, type: 'note', actor: `resident:${input.residentId}`, fromStatus: null, toStatus: null, note: text, data: held && JSON.stringify(held) },
+    event: {
+      at: now,
+      type: 'note',
+      actor: `resident:${input.residentId}`,
+      fromStatus: null,
+      toStatus: null,
+      note: text,
+      data: pages ? null : JSON.stringify(QUIET_NOTE),
+    },
     callback: cb && !cb.comment ? { id: cb.id, comment: text } : undefined,
-    // Only the branch hears of a note: planMessages owes the resident nothing for it. A held-back
-    // note owes the page it shares with the others of its wait, due when the wait is over.
-    owes: (id) =>
-      planMessages(core.org, ticket, { id, type: 'note' }).map((m) =>
-        plan.page === 'now' ? outboxRow(m, now) : { ...outboxRow({ ...m, key: heldPageKey(m.kind, ticket.id, m.target, plan.at) }, now), nextAt: plan.at },
-      ),
+    // Only the branch hears of a note: planMessages owes the resident nothing for it. A quiet
+    // note (the branch heard of one less than ten minutes ago) owes nothing; it is on the timeline.
+    owes: (id) => (pages ? planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)) : []),
   });
   return { eventId };
 }

@@ -5,11 +5,14 @@
  * alerts, at most RESIDENT_REPORTS_PER_MINUTE a minute), a "not satisfied" answer (reopens the
  * ticket once per callback), and notes (the words after it, which can be sent again and again).
  * Photos and service-form answers owe staff nothing. Only notes repeat without bound, so only
- * notes are held back: the first one pages the branch at once (the card's thread line); one
- * written within ten minutes of the last page is stored as usual but its page waits until the
- * ten minutes are up, and every note in that wait shares that one page (the timeline has them
- * all). The filing and the reopen are not counted, so the answer to "what is still wrong?"
- * right after a reopen still reaches the branch at once.
+ * notes are held back: a note pages the branch (the card's thread line) unless the last note
+ * that did was less than ten minutes ago; then it is stored on the timeline as usual, marked
+ * quiet, and owes nothing. The filing and the reopen are not counted, so the answer to "what is
+ * still wrong?" right after a reopen still reaches the branch at once.
+ *
+ * A quiet note is not delayed through the outbox: a message due later holds back every later
+ * message to the same channel (the outbox keeps each channel's order), so one resident's notes
+ * would hold up the branch's new cards.
  */
 import { MINUTE } from '../clock.js';
 
@@ -22,39 +25,22 @@ interface EventLike {
   data: string | null;
 }
 
-/** Stored on a held-back note's event: when the page it shares goes out. */
-export interface HeldPage {
-  pageAt: string;
-}
+/** Stored on a note's event when it paged nobody. */
+export const QUIET_NOTE = { staffPaged: false } as const;
 
-export type PagePlan = { page: 'now' } | { page: 'later'; at: Date };
-
-function pageTimeOf(e: EventLike): number | null {
-  if (e.type !== 'note' || !e.actor.startsWith('resident:')) return null;
-  if (!e.data) return e.at.getTime();
+function pagedStaff(e: EventLike): boolean {
+  if (e.type !== 'note' || !e.actor.startsWith('resident:')) return false;
+  if (!e.data) return true;
   try {
-    const held = JSON.parse(e.data) as Partial<HeldPage>;
-    const t = held.pageAt ? Date.parse(held.pageAt) : Number.NaN;
-    return Number.isFinite(t) ? t : e.at.getTime();
+    return (JSON.parse(e.data) as { staffPaged?: unknown }).staffPaged !== false;
   } catch {
-    return e.at.getTime();
+    return true;
   }
 }
 
-/** When a new resident's note on a ticket with these events pages the branch. */
-export function planResidentPage(events: readonly EventLike[], now: Date): PagePlan {
+/** Whether a new resident's note on a ticket with these events pages the branch now. */
+export function notePagesStaff(events: readonly EventLike[], now: Date): boolean {
   let last: number | null = null;
-  for (const e of events) {
-    const t = pageTimeOf(e);
-    if (t !== null && (last === null || t > last)) last = t;
-  }
-  const n = now.getTime();
-  if (last === null || n - last >= RESIDENT_PAGE_GAP_MS) return { page: 'now' };
-  // a page already waiting: this note shares it; otherwise the next one is due ten minutes after the last
-  return { page: 'later', at: new Date(last > n ? last : last + RESIDENT_PAGE_GAP_MS) };
-}
-
-/** The key of the one held-back page per ticket, destination and time: notes that share it owe nothing more. */
-export function heldPageKey(kind: string, ticketId: number, target: string, at: Date): string {
-  return `held:${kind}:${ticketId}:${target}:${at.getTime()}`;
+  for (const e of events) if (pagedStaff(e) && (last === null || e.at.getTime() > last)) last = e.at.getTime();
+  return last === null || now.getTime() - last >= RESIDENT_PAGE_GAP_MS;
 }

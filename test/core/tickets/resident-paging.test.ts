@@ -7,7 +7,7 @@ import { MINUTE } from '../../../src/core/clock.js';
 import { addResidentComment } from '../../../src/core/residents/add-resident-comment.js';
 import { meetResident } from '../../../src/core/residents/meet-resident.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
-import { planResidentPage, RESIDENT_PAGE_GAP_MS } from '../../../src/core/tickets/resident-paging.js';
+import { notePagesStaff } from '../../../src/core/tickets/resident-paging.js';
 import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
@@ -37,7 +37,7 @@ async function notePages(ticketId: number): Promise<Date[]> {
 const notesOf = (ticketId: number) => core.db.ticketEvent.count({ where: { ticketId, type: 'note' } });
 
 describe('a resident’s notes and the branch', () => {
-  it('a flood of notes pages the branch once at once and once more when ten minutes are up, every note on the timeline', async () => {
+  it('a flood of notes pages the branch once, every note on the timeline', async () => {
     const t = await residentTicket();
     const start = core.clock.now();
     for (let i = 0; i < 20; i++) {
@@ -45,20 +45,30 @@ describe('a resident’s notes and the branch', () => {
       core.clock.advance(15_000);
     }
     expect(await notesOf(t.ticketId)).toBe(20);
-    expect(await notePages(t.ticketId)).toEqual([start, new Date(start.getTime() + RESIDENT_PAGE_GAP_MS)]);
+    expect(await notePages(t.ticketId)).toEqual([start]);
   });
 
-  it('a note more than ten minutes after the last page pages at once; one soon after a held page waits ten minutes from it', async () => {
+  it('pages again for the first note ten minutes or more after the last page', async () => {
     const t = await residentTicket();
     const t0 = core.clock.now().getTime();
-    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '第一条' });
-    core.clock.advance(2 * MINUTE);
-    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '第二条' }); // held to t0+10
-    core.clock.set(new Date(t0 + 11 * MINUTE));
-    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '第三条' }); // held to t0+20
-    core.clock.set(new Date(t0 + 31 * MINUTE));
-    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '第四条' }); // at once
-    expect((await notePages(t.ticketId)).map((d) => (d.getTime() - t0) / MINUTE)).toEqual([0, 10, 20, 31]);
+    for (const min of [0, 2, 9, 11, 15, 21]) {
+      core.clock.set(new Date(t0 + min * MINUTE));
+      await addResidentComment(core, { residentId: t.residentId, number: t.number, text: `第 ${min} 分钟` });
+    }
+    expect((await notePages(t.ticketId)).map((d) => (d.getTime() - t0) / MINUTE)).toEqual([0, 11, 21]);
+    expect(await notesOf(t.ticketId)).toBe(6);
+  });
+
+  it('holds up nothing else: a quiet note owes no message due later, so the branch’s next card goes out at once', async () => {
+    const t = await residentTicket();
+    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '一' });
+    core.clock.advance(MINUTE);
+    await addResidentComment(core, { residentId: t.residentId, number: t.number, text: '二' });
+    const other = await createTicket(core, hotlineComplaint());
+    const now = core.clock.now().getTime();
+    const pending = await core.db.outboxMessage.findMany({ where: { state: 'pending' } });
+    expect(pending.filter((r) => r.nextAt.getTime() > now)).toEqual([]);
+    expect(pending.some((r) => JSON.parse(r.payload).ticketId === other.id && r.kind === 'ticket_card')).toBe(true);
   });
 
   it('keeps each ticket’s count apart', async () => {
@@ -72,12 +82,17 @@ describe('a resident’s notes and the branch', () => {
 });
 
 describe('the paging rule', () => {
-  const note = (min: number, data: string | null = null) => ({ at: new Date(Date.UTC(2026, 10, 28, 6, min)), type: 'note', actor: 'resident:1', data });
   const at = (min: number) => new Date(Date.UTC(2026, 10, 28, 6, min));
+  const note = (min: number, data: string | null = null) => ({ at: at(min), type: 'note', actor: 'resident:1', data });
+  const quiet = JSON.stringify({ staffPaged: false });
 
-  it('pages at once with no earlier note, or when the last page is ten minutes old', () => {
-    expect(planResidentPage([], at(0))).toEqual({ page: 'now' });
-    expect(planResidentPage([note(0)], at(10))).toEqual({ page: 'now' });
+  it('pages with no earlier note, or when the last page is ten minutes old', () => {
+    expect(notePagesStaff([], at(0))).toBe(true);
+    expect(notePagesStaff([note(0)], at(10))).toBe(true);
+    expect(notePagesStaff([note(0)], at(9))).toBe(false);
+  });
+  it('counts from the last note that paged, not from the quiet ones', () => {
+    expect(notePagesStaff([note(0), note(5, quiet), note(9, quiet)], at(10))).toBe(true);
   });
   it('does not count the filing, a reopen or staff notes', () => {
     const others = [
@@ -85,10 +100,6 @@ describe('the paging rule', () => {
       { at: at(1), type: 'reopened', actor: 'resident:1', data: null },
       { at: at(2), type: 'note', actor: 'staff:agent01', data: null },
     ];
-    expect(planResidentPage(others, at(3))).toEqual({ page: 'now' });
-  });
-  it('holds a note within ten minutes to the end of them, and one during a wait joins it', () => {
-    expect(planResidentPage([note(0)], at(4))).toEqual({ page: 'later', at: at(10) });
-    expect(planResidentPage([note(0), note(4, JSON.stringify({ pageAt: at(10).toISOString() }))], at(6))).toEqual({ page: 'later', at: at(10) });
+    expect(notePagesStaff(others, at(3))).toBe(true);
   });
 });
