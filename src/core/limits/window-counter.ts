@@ -35,17 +35,11 @@ export class WindowCounter {
     return { count: w.count, resetAt: new Date(w.start + w.ms) };
   }
 
-  /** The hits of `key` in its running window, without counting one (0 when none is running). */
+  /** The hits of `key` in its running window, without counting one; null when none is running. */
   peek(key: string): WindowHit | null {
     const w = this.windows.get(key);
     if (!w || this.clock.now().getTime() >= w.start + w.ms) return null;
     return { count: w.count, resetAt: new Date(w.start + w.ms) };
-  }
-
-  /** Sets the length of the key's running window (a Redis-like PEXPIRE, for plugins that want it). */
-  expireIn(key: string, ms: number): void {
-    const w = this.windows.get(key);
-    if (w) w.ms = this.clock.now().getTime() + ms - w.start;
   }
 
   private make(key: string, w: { start: number; count: number; ms: number }): void {
