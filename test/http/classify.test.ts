@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { createClassifier } from '../../src/core/classify/index.js';
-import { auth, makeTestApp } from '../helpers/app.js';
+import { apiClientKeys } from '../../src/config.js';
+import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
 import type { TestCore } from '../helpers/core.js';
 
+/** a client with only the read scope: classifying changes nothing */
+const BI_TOKEN = 'bi-token-0123456789-abcdefghijklmnopq';
 let app: FastifyInstance;
 let core: TestCore;
 beforeAll(async () => {
-  ({ app, core } = await makeTestApp({ classifier: createClassifier() }));
+  const bi = { id: 'bi', name: 'BI', scopes: ['read' as const], token: { sha256: createHash('sha256').update(BI_TOKEN).digest('hex') } };
+  ({ app, core } = await makeTestApp({ classifier: createClassifier(), apiClients: apiClientKeys([bi], TEST_TOKEN) }));
 });
 afterAll(async () => {
   await app?.close();
@@ -27,6 +32,12 @@ describe('POST /api/classify', () => {
       hints: { communityId: 'c001', building: '3', unit: '2', room: '501', phone: '13912345678' },
     });
     expect(res.json().confidence.category).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers a client with only the read scope: it changes nothing', async () => {
+    const res = await classify({ text: '暖气不热' }, { authorization: `Bearer ${BI_TOKEN}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().category).toBe('no_heat');
   });
 
   it('answers an empty message with a clear low-confidence result', async () => {
