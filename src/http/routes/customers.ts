@@ -63,14 +63,12 @@ export async function customerRoutes(app: FastifyInstance, { core }: { core: Cor
         return reply.send(await importCustomers(core, req.body, { onStored: (s) => (stored = s) }));
       } catch (e) {
         if (!(e instanceof BodyTooLarge)) throw e;
-        // the connection closes after the answer, so a client still sending stops there
-        return reply
-          .status(413)
-          .header('connection', 'close')
-          .send({ code: 'body_too_large', message: TOO_LARGE, ...stored });
+        return reply.status(413).send({ code: 'body_too_large', message: TOO_LARGE, ...stored });
       } finally {
-        // an import stopped before the end leaves the rest of the body unread: drop it as it comes, or
-        // the client waits for its upload to be taken before it reads the answer
+        // An import stopped before the end leaves the rest of the body unread: it is read and dropped
+        // (the request timeout bounds how long), so the client can finish sending and read the answer.
+        // Closing the connection instead made clients fail with EPIPE before they saw the answer, and
+        // leaving it unread kept the connection, and the server's close, waiting.
         if (!req.raw.complete) req.raw.resume();
       }
     },
