@@ -126,6 +126,8 @@ function printTotals(
     `people had to repeat   ${repeats} times (the bot's direct answer did not come: the platform refused it after the bot's own retries, or the service was down); staff clicked again ${staff.again} times, ${staff.modals} modals did not open`,
   );
   print(`Telegram redelivered   ${world.tg.redeliveries} updates (no 200 from the service)${world.tg.undelivered ? `; ${world.tg.undelivered} given up` : ''}`);
+  const lookedBack = world.slack.fake.calls.filter((c) => c.method === 'conversations.history' || c.method === 'conversations.replies').length;
+  if (lookedBack) print(`${'Slack read back'.padEnd(23)}${lookedBack} times before posting again (a delivery whose outcome was unknown)`);
   if (result.kills) print(`service restarts       ${result.kills} (SIGKILL)`);
   if (world.service.crashes.length) print(`service crashes        ${world.service.crashes.length} (exit codes ${world.service.crashes.join(', ')})`);
   print(
