@@ -3,7 +3,7 @@
  * whole), limited to 20 MB however it is sent, and a failing database is not blamed on the file.
  */
 import http from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHUNK_ROWS } from '../../src/core/customers/import-customers.js';
@@ -19,6 +19,15 @@ function rows(from: number, n: number): string {
   let s = '';
   for (let i = from; i < from + n; i++) s += `${3_000_000_000 + i},住户${i},139${String(i).padStart(8, '0')},幸福家园${i}号,c001,1,1,${i},80\n`;
   return s;
+}
+
+/** Waits (at most 10 s) until the condition holds: for what happens on the server's side of a socket. */
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 interface Answer {
@@ -136,6 +145,32 @@ describe('customer import over HTTP', () => {
     expect(res.text).not.toMatch(/boom|trigger|Customer|INSERT|SQL|prisma/i);
     // the parts before the failing one stay stored
     expect(await stored()).toBe(Math.floor(700 / CHUNK_ROWS) * CHUNK_ROWS);
+  });
+
+  it('keeps the rows stored before a client goes away half-way, and logs it as that, not as the database failing', async () => {
+    const lines: { msg?: string; level?: number; created?: number }[] = [];
+    const stream = new Writable({
+      write(line, _enc, done) {
+        lines.push(JSON.parse(String(line)));
+        done();
+      },
+    });
+    const { app: logged } = await makeTestApp({ logger: { level: 'info', stream } }, core);
+    try {
+      const at = await logged.listen({ port: 0, host: '127.0.0.1' });
+      const req = http.request(`${at}/api/customers/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } });
+      req.on('error', () => {});
+      req.write(HEADER + rows(0, 1000));
+      await until(async () => (await stored()) >= CHUNK_ROWS);
+      req.destroy();
+      const gone = () => lines.find((l) => l.msg?.includes('the client went away'));
+      await until(async () => Boolean(gone()));
+      expect(gone()?.created).toBeGreaterThanOrEqual(CHUNK_ROWS);
+      expect(lines.filter((l) => (l.level ?? 0) >= 40).map((l) => l.msg)).toEqual([]);
+      expect(await stored()).toBe(gone()?.created);
+    } finally {
+      await logged.close();
+    }
   });
 
   it('refuses a file the CSV reader cannot follow with csv_invalid, its line, and words of our own', async () => {

@@ -62,8 +62,13 @@ export async function customerRoutes(app: FastifyInstance, { core }: { core: Cor
       try {
         return reply.send(await importCustomers(core, req.body, { onStored: (s) => (stored = s) }));
       } catch (e) {
-        if (!(e instanceof BodyTooLarge)) throw e;
-        return reply.status(413).send({ code: 'body_too_large', message: TOO_LARGE, ...stored });
+        if (e instanceof BodyTooLarge) return reply.status(413).send({ code: 'body_too_large', message: TOO_LARGE, ...stored });
+        // the client went away half-way (its error says ECONNRESET, which is not the database's doing)
+        if (!req.raw.complete && req.raw.destroyed) {
+          req.log.info({ ...stored }, 'customer import: the client went away before the end of the file; the rows stored so far stay');
+          return reply.status(400).send({ code: 'bad_request', message: 'the body ended before the end of the file' });
+        }
+        throw e;
       } finally {
         // An import stopped before the end leaves the rest of the body unread: it is read and dropped
         // (the request timeout bounds how long), so the client can finish sending and read the answer.
