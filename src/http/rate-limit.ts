@@ -120,7 +120,9 @@ export async function installRateLimits(app: FastifyInstance, o: { clock: Clock;
     if (hit.count <= limits.failures) return payload;
     const after = retryAfterS(hit.resetAt, clock);
     const err = rateLimited(after);
-    req.log.warn({ ip: req.ip, failures: hit.count }, 'refused credentials from this address: answered 429');
+    // once per window, not once per request of the flood
+    if (hit.count === limits.failures + 1)
+      req.log.warn({ ip: req.ip, failures: hit.count }, 'refused credentials from this address: further refusals answered 429');
     reply.code(429).header('retry-after', String(after)).header('content-type', 'application/json; charset=utf-8');
     return JSON.stringify({ code: err.code, message: err.message });
   });
