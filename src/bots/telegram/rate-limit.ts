@@ -9,6 +9,11 @@
  * to send again whatever was not answered (a leak: call the hotline). Telegram itself delivers no
  * more than about one message a second into a chat, so more replies would only queue.
  *
+ * Each update counts once: Telegram delivers an update again until it gets a 200 (the service
+ * was restarting, the database busy), and those deliveries must never push the chat over the
+ * limit, or the update would be answered 200 without being handled and never come back. An
+ * update let through once is let through again whenever it comes back.
+ *
  * Counts live in memory on the core's clock (tests move it); behind several instances each
  * counts its own share, which only makes the limit looser.
  */
@@ -35,7 +40,8 @@ export function chatRateLimit(core: Core, log: BotLog, o: ChatLimit = DEFAULT_CH
     incr: async (key: string) => counter.hit(key, o.windowMs).count,
     pexpire: async () => 1,
   };
-  return limit<BotContext, typeof storageClient>({
+  const letThrough = new RecentIds(core, Math.max(o.windowMs, 10 * 60_000));
+  const limiter = limit<BotContext, typeof storageClient>({
     timeFrame: o.windowMs,
     limit: o.updates,
     storageClient,
@@ -58,4 +64,40 @@ export function chatRateLimit(core: Core, log: BotLog, o: ChatLimit = DEFAULT_CH
       }
     },
   });
+  return async (ctx: BotContext, next: () => Promise<void>) => {
+    const id = ctx.update.update_id;
+    if (letThrough.has(id)) return next();
+    await limiter(ctx, async () => {
+      letThrough.add(id);
+      await next();
+    });
+  };
+}
+
+/** Update ids let through lately (bounded: a flood of new ids forgets the oldest). */
+class RecentIds {
+  private readonly ids = new Map<number, number>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly keepMs: number,
+    private readonly max = 50_000,
+  ) {}
+
+  has(id: number): boolean {
+    const until = this.ids.get(id);
+    return until !== undefined && until > this.core.clock.now().getTime();
+  }
+
+  add(id: number): void {
+    const now = this.core.clock.now().getTime();
+    if (this.ids.size >= this.max) {
+      for (const [k, until] of this.ids) {
+        if (this.ids.size < this.max * 0.9 && until > now) break;
+        this.ids.delete(k);
+      }
+    }
+    this.ids.delete(id);
+    this.ids.set(id, now + this.keepMs);
+  }
 }
