@@ -23,6 +23,13 @@ export interface OutboxStore {
   claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]>;
   /** Gives leased rows back untouched (no attempt counted), for the next pass or another instance. */
   release(ids: readonly number[], owner: string): Promise<void>;
+  /**
+   * A pending message that went out by another way (the bot's own reply carried the same words)
+   * is marked sent, unless a worker holds it already; false when it was not pending and free.
+   */
+  deliveredElsewhere(key: string, at: Date): Promise<boolean>;
+  /** A pending message owed for later is due at `now` instead (the other way failed). */
+  dueNow(key: string, now: Date): Promise<void>;
   /** `result` is JSON text (e.g. the Slack message ts) or null. */
   markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void>;
   markFailed(id: number, f: DeliveryFailure): Promise<void>;

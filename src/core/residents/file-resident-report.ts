@@ -27,7 +27,17 @@ export interface ResidentReport {
   resident?: Resident;
   /** filed at most once per key (see NewTicket.onceKeys) */
   onceKeys?: readonly string[];
+  /** the bot will answer with the number itself: the outbox keeps the same answer in reserve (see NewTicket.confirmation) */
+  confirmation?: { replyTo?: number; locale: string };
 }
+
+/**
+ * How long the outbox holds a filed report's confirmation back while the bot answers by itself.
+ * Longer than the bot's own reply takes with its retries of a refused send; short enough that a
+ * resident whose report was filed just before the service stopped hears their number within a
+ * minute of its return.
+ */
+export const FILED_REPLY_GRACE_MS = 30_000;
 
 /** Whether a report of this kind needs the resident's flat before it can be filed. */
 export function needsAddress(kind: TicketKind): boolean {
@@ -77,6 +87,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     topic: r.topic,
     known: { customer: bound, resident },
     onceKeys: r.onceKeys,
+    confirmation: r.confirmation && { ...r.confirmation, chatId: resident.chatId, graceMs: FILED_REPLY_GRACE_MS },
     ...(bound
       ? { customerAccount: bound.account, verified: true }
       : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),

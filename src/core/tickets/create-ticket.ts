@@ -7,7 +7,7 @@ import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { generationOf } from '../deadlines/deadline-rows.js';
 import { alertRows } from '../deadlines/schedule-alerts.js';
-import { outboxRow } from '../outbox/enqueue.js';
+import { outboxRow, type OutboxRow } from '../outbox/enqueue.js';
 import { counterKey } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
@@ -47,6 +47,12 @@ export interface NewTicket {
    * that failed (or a process killed half-way) leaves nothing behind, so it can be done again.
    */
   onceKeys?: readonly string[];
+  /**
+   * The resident's confirmation (R3), owed with the ticket but due only after `graceMs`: the bot
+   * answers at once itself and then marks this message delivered (filedReplyKey); if the process
+   * stops between the ticket and that answer, the outbox still tells the resident their number.
+   */
+  confirmation?: { chatId: string; replyTo?: number; locale: string; graceMs: number };
   /** rows the caller already read (the bot has its resident and account in hand): not read again */
   known?: { customer?: Customer | null; resident?: Resident | null };
   photos?: string[];
@@ -169,10 +175,28 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
         core.org,
         { ...ticket, id: ticketId, residentChatId: resident?.chatId },
         { id: eventIds[eventIds.length - 1], type: last.type },
-      ).map((m) => outboxRow(m, now)),
+      )
+        .map((m) => outboxRow(m, now))
+        .concat(input.confirmation ? [confirmationRow(ticketId, input.confirmation, now)] : []),
       alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
     }),
     onceKeys: input.onceKeys,
   };
   return core.stores.intake.file(filing);
+}
+
+/** The outbox key of a filed report's confirmation to the resident. */
+export function filedReplyKey(ticketId: number): string {
+  return `filed:${ticketId}`;
+}
+
+function confirmationRow(ticketId: number, c: NonNullable<NewTicket['confirmation']>, now: Date): OutboxRow {
+  const item = {
+    key: filedReplyKey(ticketId),
+    platform: 'telegram',
+    target: c.chatId,
+    kind: 'ticket_filed',
+    payload: { ticketId, replyTo: c.replyTo, locale: c.locale },
+  } as const;
+  return { ...outboxRow(item, now), nextAt: new Date(now.getTime() + c.graceMs) };
 }

@@ -111,6 +111,18 @@ export class SqlOutboxStore implements OutboxStore {
     await this.q.run(sql`UPDATE "OutboxMessage" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" IN ${sql.list(ids)} AND "leaseOwner" = ${owner}`);
   }
 
+  async deliveredElsewhere(key: string, at: Date): Promise<boolean> {
+    const q = sql`UPDATE "OutboxMessage" SET "state" = 'sent', "sentAt" = ${at}, "result" = ${'{"by":"reply"}'}
+          WHERE "key" = ${key} AND "state" = 'pending' AND "leaseOwner" IS NULL`;
+    // one per filed report on the hot path: on SQLite it shares the commit of its event-loop turn
+    const changed = this.q.dialect === 'sqlite' ? await this.q.groupCommit((tx) => tx.run(q)) : await this.q.run(q);
+    return changed === 1;
+  }
+
+  async dueNow(key: string, now: Date): Promise<void> {
+    await this.q.run(sql`UPDATE "OutboxMessage" SET "nextAt" = ${now} WHERE "key" = ${key} AND "state" = 'pending' AND "nextAt" > ${now}`);
+  }
+
   async markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void> {
     await this.q.run(
       sql`UPDATE "OutboxMessage" SET "state" = 'sent', "sentAt" = ${o.at}, "attempts" = ${o.attempts}, "lastError" = NULL,

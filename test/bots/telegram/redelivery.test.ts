@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src/core/context.js';
 import type { IntakeStore } from '../../../src/core/ports/intake-store.js';
 import { createTelegramBot } from '../../../src/bots/telegram/bot.js';
+import { FILED_REPLY_GRACE_MS } from '../../../src/core/residents/file-resident-report.js';
 import type { BotContext } from '../../../src/bots/telegram/context.js';
 import { dedupeUpdates } from '../../../src/bots/telegram/dedupe.js';
 import { telegramWebhookPlugin } from '../../../src/bots/telegram/webhook.js';
@@ -100,5 +101,49 @@ describe('an update whose handling was cut short', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('tells the resident their number through the outbox when the process stopped after the report was stored, before the reply (R3)', async () => {
+    const u = telegramUser(4104);
+    await h.say(u, '/bind 1010015840 8194');
+    const update = telegramText(u, LEAK);
+    h.fake.userMessage(update.message as never);
+    // the process stops right after the filing's commit: the bot's own reply never goes
+    let stored!: () => void;
+    const storedP = new Promise<void>((r) => {
+      stored = r;
+    });
+    const intake: IntakeStore = Object.create(h.core.stores.intake);
+    intake.file = async (f) => {
+      const t = await h.core.stores.intake.file(f);
+      stored();
+      await new Promise(() => {});
+      return t;
+    };
+    const dying = createTelegramBot({ core: { ...h.core, stores: { ...h.core.stores, intake } }, token: TG_TOKEN, apiRoot: h.fake.apiRoot, retry: false });
+    await dying.init();
+    void dying.handleUpdate(update);
+    await storedP;
+
+    // the restarted service finds the redelivery a replay: nothing is said at once
+    expect((await h.post(update)).statusCode).toBe(200);
+    expect(filedReplies(u.id)).toHaveLength(0);
+    // the confirmation owed with the ticket falls due after its grace, and goes out once
+    h.core.clock.advance(FILED_REPLY_GRACE_MS);
+    await h.drain();
+    expect(filedReplies(u.id)).toHaveLength(1);
+    h.core.clock.advance(FILED_REPLY_GRACE_MS);
+    await h.drain();
+    expect(filedReplies(u.id)).toHaveLength(1);
+  });
+
+  it('does not send the number a second time once the bot has answered it itself', async () => {
+    const u = telegramUser(4105);
+    await h.say(u, '/bind 1010031680 2319');
+    expect((await h.post(telegramText(u, LEAK))).statusCode).toBe(200);
+    expect(filedReplies(u.id)).toHaveLength(1);
+    h.core.clock.advance(2 * FILED_REPLY_GRACE_MS);
+    await h.drain();
+    expect(filedReplies(u.id)).toHaveLength(1);
   });
 });

@@ -164,6 +164,26 @@ describe('the outbox store', () => {
     expect(await outbox.countDue(['slack'], at(3))).toBe(0);
   });
 
+  it('marks a message held in reserve delivered by another way, unless a worker has taken it; or makes it due at once', async () => {
+    await clearDue();
+    // one chat each: an earlier row to a chat holds back the later ones
+    const later = (key: string) => ({ ...outboxRow(item(key, `T-${key}`, 'telegram'), now), nextAt: at(30) });
+    for (const s of oweSql(core.provider, [later('r1'), later('r2'), later('r3')])) await runnerOf(core.db).run(s);
+    expect(await claim('w1')).toEqual([]);
+    // r1: the bot's own reply went out
+    expect(await outbox.deliveredElsewhere('r1', at(1))).toBe(true);
+    expect(await outbox.deliveredElsewhere('r1', at(2))).toBe(false);
+    // r2: the reply failed, the outbox sends it now
+    await outbox.dueNow('r2', at(1));
+    expect(keys(await claim('w1', { when: at(1) }))).toEqual(['r2']);
+    expect(await outbox.deliveredElsewhere('r2', at(2))).toBe(false);
+    // r3: held back until its time
+    expect(keys(await claim('w2', { when: at(31) }))).toEqual(['r3']);
+    const r1 = await core.db.outboxMessage.findUniqueOrThrow({ where: { key: 'r1' } });
+    expect([r1.state, r1.sentAt?.toISOString()]).toEqual(['sent', at(1).toISOString()]);
+    await clearDue();
+  });
+
   it('keeps a dead message out of delivery until an admin sends it again; resending anything else is refused', async () => {
     await outbox.owe([item('d1', 'CD')], now);
     const [row] = await claim('w1');

@@ -11,6 +11,7 @@ import { CATEGORIES, TICKET_KINDS } from '../../../core/domain.js';
 import { LOCALES } from '../../../i18n/index.js';
 import { isAppError } from '../../../core/errors.js';
 import type { Ticket } from '../../../core/model.js';
+import { filedReplyKey } from '../../../core/tickets/create-ticket.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { tt } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
@@ -106,31 +107,31 @@ function file(ctx: BotContext, deps: BotDeps, draft: Draft, onceKeys: string[]):
     paidMaterials: draft.paidMaterials,
     contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
     onceKeys,
+    confirmation: draft.quiet ? undefined : { replyTo: draft.replyTo, locale: ctx.locale },
   });
 }
 
 /**
- * R3: the resident hears the number at once, in the chat. If Telegram refuses (a bot may send
- * about 30 messages a second, and a cold snap brings more) or cannot be reached, the number is
- * owed through the outbox instead, which retries until it is out: the report is stored already,
- * so the update is answered as handled and the resident is not left without their number.
+ * R3: the resident hears the number at once, in the chat. The same answer was owed through the
+ * outbox with the ticket, held back a little (FILED_REPLY_GRACE_MS): once the bot's reply is out
+ * it is marked delivered; if Telegram refuses the reply (a bot may send about 30 messages a
+ * second, and a cold snap brings more) or cannot be reached, it is due at once instead, and the
+ * outbox retries until it is out. A process that stops between the ticket and the reply leaves
+ * it owed too, so the resident is never left without their number.
  */
 async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, replyTo?: number): Promise<void> {
   const { core } = deps;
+  const key = filedReplyKey(ticket.id);
   try {
     await replyLong(ctx, filedReply(core.org, ticket, ctx.locale, core.clock.now()), { reply_to: replyTo });
   } catch (e) {
-    if (!ctx.chat) throw e;
     deps.log.warn({ ticket: ticket.number, err: (e as Error).message }, 'telegram refused the filed reply: it goes by the outbox');
-    const item = {
-      key: `filed:${ticket.id}`,
-      platform: 'telegram',
-      target: String(ctx.chat.id),
-      kind: 'ticket_filed',
-      payload: { ticketId: ticket.id, replyTo, locale: ctx.locale },
-    } as const;
-    await core.stores.outbox.owe([item], core.clock.now());
+    await core.stores.outbox.dueNow(key, core.clock.now());
     deps.kick?.();
+    return;
+  }
+  if (!(await core.stores.outbox.deliveredElsewhere(key, core.clock.now()))) {
+    deps.log.warn({ ticket: ticket.number }, 'the filed reply went out after the outbox had taken it: the resident may hear the number twice');
   }
 }
 
