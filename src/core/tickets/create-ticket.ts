@@ -171,11 +171,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
     deadlines: deadlines.rows,
     owes: ({ ticketId, eventIds }) => ({
-      messages: planMessages(
-        core.org,
-        { ...ticket, id: ticketId, residentChatId: resident?.chatId },
-        { id: eventIds[eventIds.length - 1], type: last.type },
-      )
+      messages: planMessages(core.org, { ...ticket, id: ticketId, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type })
         .map((m) => outboxRow(m, now))
         .concat(input.confirmation ? [confirmationRow(ticketId, input.confirmation, now)] : []),
       alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
