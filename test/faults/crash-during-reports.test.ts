@@ -1,16 +1,17 @@
 /**
  * The service SIGKILLed while 40 residents report a leak at once, and started again over the
  * same database; Telegram delivers again every update that did not get its 200. Whatever the
- * moment of the kill, each report is filed exactly once and each resident hears its number
- * exactly once: an update's receipt is stored with its work, never before it.
+ * moment of the kill, each report is filed exactly once and each resident hears its number (at
+ * least once): an update's receipt is stored with its work, never before it.
  */
 import { describe, expect, it } from 'vitest';
 import { castResidents } from '../../tools/sim/play.js';
 import { seeded } from '../../tools/sim/random.js';
 import { SimResident } from '../../tools/sim/resident.js';
+import { until } from '../../tools/sim/wait.js';
 import { startWorld, type World } from '../../tools/sim/world.js';
+import { FILED_REPLY_GRACE_MS } from '../../src/core/residents/file-resident-report.js';
 import { freshDatabaseUrl, usingPostgres } from '../helpers/core.js';
-import { sleep } from './drill.js';
 
 const RESIDENTS = 40;
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
@@ -24,16 +25,16 @@ function numbersTold(world: World, chatId: number): string[] {
 }
 
 describe('the service killed while residents report', () => {
-  it(`files each of ${RESIDENTS} concurrent leak reports once and answers each once, over ${ROUNDS} kills at random moments`, {
+  it(`files each of ${RESIDENTS} concurrent leak reports once and answers each, over ${ROUNDS} kills at random points`, {
     // a service start takes a few seconds, more on a busy machine
-    timeout: 60_000 + ROUNDS * 60_000,
+    timeout: 60_000 + ROUNDS * (60_000 + FILED_REPLY_GRACE_MS),
   }, async () => {
     const fresh = usingPostgres ? freshDatabaseUrl() : undefined;
     const world = await startWorld({ outboxMaxBackoffMs: 500, ...(fresh ? { databaseUrl: fresh.url } : {}) });
     const random = seeded(Number(process.env.CRASH_SEED ?? 14));
     // every round its own residents (the flood limit allows three reports a minute each)
     const cast = castResidents({ residents: RESIDENTS * ROUNDS, leakShare: 1, unhappyShare: 0, seed: 3, spreadBranches: true });
-    const report: { round: number; killAfterMs: number; lost: string[]; doubled: string[]; unanswered: string[]; answeredTwice: string[] }[] = [];
+    const report: { round: number; killAfterReplies: number; lost: string[]; doubled: string[]; unanswered: string[]; answeredTwice: string[] }[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const plans = cast.slice(round * RESIDENTS, (round + 1) * RESIDENTS);
@@ -42,9 +43,14 @@ describe('the service killed while residents report', () => {
         expect(bound.every(Boolean)).toBe(true);
 
         const t1 = Date.now();
-        const killAfterMs = random.int(401);
+        // the kill lands at a random point of the work, whatever the machine's speed: after 0 to
+        // 30 of the 40 residents were answered (0: as the reports arrive)
+        const killAfterReplies = random.int(31);
+        const chats = new Set(plans.map((p) => p.user.id));
+        const replies = () => world.tg.fake.calls.filter((c) => c.method === 'sendMessage' && chats.has(Number(c.params.chat_id))).length;
+        const before = replies();
         const reports = Promise.all(plans.map((p) => world.tg.say(p.user, p.sentence)));
-        await sleep(killAfterMs);
+        await until(() => replies() - before >= killAfterReplies || undefined, { timeoutMs: 10_000, everyMs: 1 });
         await world.service.kill();
         const t2 = Date.now();
         await world.service.start();
@@ -52,7 +58,12 @@ describe('the service killed while residents report', () => {
         const delivered = await reports;
         const t4 = Date.now();
         expect(delivered.every((d) => d.delivered)).toBe(true);
-        // what a refused reply owes goes by the outbox: give it its moment
+        // a number the bot could not say itself (refused, or the process stopped right after the
+        // ticket) is owed by the outbox, held back FILED_REPLY_GRACE_MS: give it its moment
+        await until(async () => (await world.db.outboxMessage.count({ where: { kind: 'ticket_filed', state: 'pending' } })) === 0 || undefined, {
+          timeoutMs: FILED_REPLY_GRACE_MS + 30_000,
+          everyMs: 200,
+        });
         await world.probe.waitOutboxIdle(15_000);
 
         const lost: string[] = [];
@@ -67,16 +78,21 @@ describe('the service killed while residents report', () => {
           if (told.length === 0) unanswered.push(p.user.first_name);
           if (told.length > 1) answeredTwice.push(p.user.first_name);
         }
-        report.push({ round, killAfterMs, lost, doubled, unanswered, answeredTwice });
+        report.push({ round, killAfterReplies, lost, doubled, unanswered, answeredTwice });
         const counts = { lost: lost.length, doubled: doubled.length, unanswered: unanswered.length, answeredTwice: answeredTwice.length };
         console.info(
-          `crash drill round ${round}: kill after ${killAfterMs} ms: ${JSON.stringify(counts)}; bind ${t1 - t0} ms, kill ${t2 - t1}, start ${t3 - t2}, redelivered ${t4 - t3}`,
+          `crash drill round ${round}: kill after ${killAfterReplies} answers: ${JSON.stringify(counts)}; bind ${t1 - t0} ms, kill ${t2 - t1}, start ${t3 - t2}, redelivered ${t4 - t3}`,
         );
       }
       expect(world.service.crashes).toEqual([]);
       expect(world.service.starts).toBe(ROUNDS + 1);
-      expect(report.map(({ round, lost, doubled, unanswered, answeredTwice }) => ({ round, lost, doubled, unanswered, answeredTwice }))).toEqual(
-        report.map(({ round }) => ({ round, lost: [], doubled: [], unanswered: [], answeredTwice: [] })),
+      // A report is filed exactly once and its resident always hears the number. Hearing it twice
+      // stays possible: Telegram has no idempotent send and no way to read a chat back, so a kill
+      // between the bot's reply and the commit that says it went out leaves the number owed, and
+      // the outbox says it again (R3 wants the number heard; twice beats never). The count is
+      // printed above; this drill kills right after answers on purpose, the worst case.
+      expect(report.map(({ round, lost, doubled, unanswered }) => ({ round, lost, doubled, unanswered }))).toEqual(
+        report.map(({ round }) => ({ round, lost: [], doubled: [], unanswered: [] })),
       );
       expect(await world.db.ticket.count()).toBe(RESIDENTS * ROUNDS);
       // the kills did land while updates were in flight: some were delivered again
