@@ -11,6 +11,7 @@ import envSchema from 'env-schema';
 import { AppError } from './core/errors.js';
 import { API_SCOPES, OPERATOR_CLIENT, type ApiClient, type ApiClientKey } from './core/org/types.js';
 import { LOCALES, type Locale } from './i18n/index.js';
+import { SIGN_IN_CALLBACK_PATH } from './http/dashboard/paths.js';
 
 export const DEMO_ORG = resolve(import.meta.dirname, '../config/demo-org.yaml');
 
@@ -355,7 +356,7 @@ function slackSignIn(e: Env): SlackSignInSettings | undefined {
     clientId: e.SLACK_CLIENT_ID,
     clientSecret: e.SLACK_CLIENT_SECRET,
     issuer: e.SLACK_OIDC_ISSUER.replace(/\/$/, ''),
-    redirectUri: `${e.PUBLIC_URL.replace(/\/$/, '')}/dashboard/auth/slack/callback`,
+    redirectUri: `${e.PUBLIC_URL.replace(/\/$/, '')}${SIGN_IN_CALLBACK_PATH}`,
     teamId: e.SLACK_TEAM_ID,
   };
 }

@@ -3,6 +3,7 @@
  * the app has its scopes, slash commands, interactivity and event URLs (all POST /slack/events on
  * PUBLIC_URL). With Socket Mode no public URL is needed. Print it with print-manifest.ts.
  */
+import { SIGN_IN_CALLBACK_PATH } from '../../http/dashboard/paths.js';
 import { t, type Locale } from '../../i18n/index.js';
 
 /**
@@ -12,15 +13,7 @@ import { t, type Locale } from '../../i18n/index.js';
  * (channels:history, groups:history for private ones): after a post whose answer was lost, the
  * outbox looks there for the message before posting it again (deliverer.ts).
  */
-export const BOT_SCOPES = [
-  'chat:write',
-  'chat:write.public',
-  'commands',
-  'app_mentions:read',
-  'im:write',
-  'channels:history',
-  'groups:history',
-] as const;
+export const BOT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'app_mentions:read', 'im:write', 'channels:history', 'groups:history'] as const;
 
 export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi'] as const;
 
@@ -48,7 +41,11 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
         withUrl({ command: `/${c}`, description: w(c), should_escape: false, ...(hint[c] ? { usage_hint: hint[c] } : {}) }),
       ),
     },
-    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    // the dashboard's Sign in with Slack (OpenID Connect): the person's own id, nothing of their workspace
+    oauth_config: {
+      ...(o.publicUrl ? { redirect_urls: [`${o.publicUrl.replace(/\/$/, '')}${SIGN_IN_CALLBACK_PATH}`] } : {}),
+      scopes: { bot: [...BOT_SCOPES], user: ['openid', 'profile'] },
+    },
     settings: {
       event_subscriptions: { ...(url && !o.socketMode ? { request_url: url } : {}), bot_events: ['app_mention'] },
       interactivity: { is_enabled: true, ...(url && !o.socketMode ? { request_url: url } : {}) },

@@ -12,6 +12,7 @@ import { continuePage, type LoginProblem } from './other-pages.js';
 import { addCookie, cookieHeader, type DashboardSessions, readCookie, secureCookies } from './session.js';
 import type { SignInSlowdown } from './sign-in-slowdown.js';
 import { FLOW_COOKIE, FLOW_PATH, FLOW_SECONDS, type SlackSignIn, SlackSignInError } from './slack-sign-in.js';
+import { SIGN_IN_CALLBACK_PATH } from './paths.js';
 
 /** How the dashboard answers with a page: its language, a page in the frame, the sign-in page with a problem. */
 export interface DashboardView {
@@ -69,7 +70,7 @@ export function registerSignIn(app: FastifyInstance, o: SignInRouteOptions): voi
     }
   });
 
-  app.get('/dashboard/auth/slack/callback', { schema: { hide: true } }, async (req, reply) => {
+  app.get(SIGN_IN_CALLBACK_PATH, { schema: { hide: true } }, async (req, reply) => {
     if (!slack) return reply.status(404).send({ code: 'not_found', message: 'Sign in with Slack is not configured' });
     const value = readCookie(req.headers.cookie, FLOW_COOKIE);
     addCookie(reply, flowCookie(req, '', 0)); // one attempt, one way back
