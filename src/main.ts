@@ -62,7 +62,9 @@ async function main() {
   const tgApiRoot = settings.telegram?.apiRoot;
   const tgSecret = settings.telegram?.webhookSecret;
   const polling = settings.telegram?.mode === 'polling';
-  const bot = tgToken ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }), kick }) : null;
+  const bot = tgToken
+    ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }), kick, redelivered: !polling })
+    : null;
 
   const app = await buildApp({
     core,

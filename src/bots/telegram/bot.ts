@@ -41,6 +41,11 @@ export interface TelegramBotOptions {
    * maxDelaySeconds); false turns it off. Outbox messages have their own retries.
    */
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number } | false;
+  /**
+   * Telegram delivers an update again when it is not answered 200 (webhook mode): a database
+   * outage then leaves the update for its second delivery instead of apologising (error-boundary.ts).
+   */
+  redelivered?: boolean;
   /** runs the outbox worker at once (a filed report owes its confirmation and dispatch card) */
   kick?: () => void;
   /** updates answered per chat and window before one polite notice and silence (rate-limit.ts) */
@@ -65,7 +70,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   bot.use(chatRateLimit(o.core, deps.log, o.chatLimit ?? DEFAULT_CHAT_LIMIT));
   bot.use(dedupeUpdates(o.core, deps.log));
   bot
-    .errorBoundary(errorBoundary(deps))
+    .errorBoundary(errorBoundary(deps, { redelivered: o.redelivered }))
     .use(residentMiddleware(o.core))
     .use(privateOnly())
     .use(startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))

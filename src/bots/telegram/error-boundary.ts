@@ -3,20 +3,30 @@
  * an answer for the resident, worded from locales (telegram.errors.<code>) with its context;
  * anything else is logged with the update and the resident gets a short apology with the
  * hotline. On a button tap the answer is the tap's toast; a failure to answer is only logged.
+ *
+ * A database that cannot take the request (busy past its timeout, a PostgreSQL failover) is not
+ * the resident's problem and not a reason to drop their words: where Telegram delivers the update
+ * again (webhook mode), the failure goes on to the webhook, which answers 503, and the report is
+ * handled when the update comes back. With long polling there is no second delivery: an apology.
  */
 import type { BotError } from 'grammy';
 import { isAppError } from '../../core/errors.js';
+import { isDatabaseUnavailable } from '../../http/error-handler.js';
 import { asLocale, has, type Vars } from '../../i18n/index.js';
 import { withLocale, type BotContext, type BotDeps } from './context.js';
 import { when } from './render.js';
 
 const TOAST_MAX = 200;
 
-export function errorBoundary(deps: Pick<BotDeps, 'core' | 'log'>) {
+export function errorBoundary(deps: Pick<BotDeps, 'core' | 'log'>, o: { redelivered?: boolean } = {}) {
   const { core, log } = deps;
   return async (err: BotError<BotContext>) => {
     const ctx = err.ctx;
     const e = err.error;
+    if (o.redelivered && isDatabaseUnavailable(e)) {
+      log.warn({ update_id: ctx.update.update_id, err: (e as Error).message }, 'database unavailable: the update is left for Telegram to deliver again');
+      throw e;
+    }
     if (!ctx.t) withLocale(ctx, asLocale(ctx.from?.language_code));
     const hotline = core.org.config.company.hotline;
     const known = isAppError(e) && has(ctx.locale, `telegram.errors.${e.code}`);

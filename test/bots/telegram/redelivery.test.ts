@@ -146,4 +146,53 @@ describe('an update whose handling was cut short', () => {
     await h.drain();
     expect(filedReplies(u.id)).toHaveLength(1);
   });
+
+  it('leaves a report the database could not take for Telegram to deliver again (503), and files it then, without an apology in between', async () => {
+    const u = telegramUser(4106);
+    await h.say(u, '/bind 1010039600 2527');
+    const update = telegramText(u, LEAK);
+    // the database is busy past its timeout for the first filing only
+    let busy = true;
+    const intake: IntakeStore = Object.create(h.core.stores.intake);
+    intake.file = (f) => {
+      if (busy) {
+        busy = false;
+        return Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+      }
+      return h.core.stores.intake.file(f);
+    };
+    const bot = createTelegramBot({
+      core: { ...h.core, stores: { ...h.core.stores, intake } },
+      token: TG_TOKEN,
+      apiRoot: h.fake.apiRoot,
+      retry: false,
+      redelivered: true,
+    });
+    const { app } = await makeTestApp({ plugins: [{ plugin: telegramWebhookPlugin, options: { bot, secret: TG_SECRET } }] }, h.core);
+    try {
+      h.fake.userMessage(update.message as never);
+      const post = () => app.inject({ method: 'POST', url: '/telegram/webhook', headers: { 'x-telegram-bot-api-secret-token': TG_SECRET }, payload: update });
+      const said = h.botTexts(u).length;
+      const first = await post();
+      expect([first.statusCode, JSON.parse(first.body).code]).toEqual([503, 'database_unavailable']);
+      expect(h.botTexts(u).length).toBe(said);
+      expect((await post()).statusCode).toBe(200);
+      expect(filedReplies(u.id)).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('apologises at once with long polling, where no second delivery comes', async () => {
+    const u = telegramUser(4107);
+    await h.say(u, '/bind 1010047520 1471');
+    const intake: IntakeStore = Object.create(h.core.stores.intake);
+    intake.file = () => Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+    const bot = createTelegramBot({ core: { ...h.core, stores: { ...h.core.stores, intake } }, token: TG_TOKEN, apiRoot: h.fake.apiRoot, retry: false });
+    await bot.init();
+    const update = telegramText(u, LEAK);
+    h.fake.userMessage(update.message as never);
+    await bot.handleUpdate(update);
+    expect(h.lastText(u)).toContain(h.core.org.config.company.hotline);
+  });
 });
