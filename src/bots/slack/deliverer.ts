@@ -38,6 +38,7 @@ import {
 } from './render/alerts.js';
 import { branchName, type RenderCtx } from './render/names.js';
 import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/ticket-card.js';
+import { section } from './render/blocks.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
 
 type WebClient = webApi.WebClient;
@@ -224,14 +225,14 @@ export class SlackDeliverer implements Deliverer {
       await this.update(a, t.id, 'dispatch', card, ticketCard(ctx, t, { movedTo: branchName(ctx, t.branchId) })).catch((e) => {
         if (slackErrorCode(e) === undefined) throw e;
       });
-      if (line) await this.post(a, 'line', card.channel, { text: line, blocks: [] }, { thread_ts: card.ts });
+      if (line) await this.post(a, 'line', card.channel, threadLine(line), { thread_ts: card.ts });
       const at = await this.post(a, 'card', home, ticketCard(ctx, t));
       await this.keep(t.id, 'dispatch', at);
       return { result: at };
     }
     const at = await this.update(a, t.id, 'dispatch', card, ticketCard(ctx, t));
     // the thread reply comes last: if anything before fails, the retry does not repeat it
-    if (line) await this.post(a, 'line', at.channel, { text: line, blocks: [] }, { thread_ts: at.ts });
+    if (line) await this.post(a, 'line', at.channel, threadLine(line), { thread_ts: at.ts });
     return { result: at };
   }
 
@@ -287,4 +288,12 @@ export class SlackDeliverer implements Deliverer {
 function answerLost(e: unknown): boolean {
   const code = (e as { code?: string })?.code;
   return code === 'slack_webapi_request_error' || code === 'slack_webapi_http_error';
+}
+
+/**
+ * A step's line in the card's thread, as a block: a message's bare text is always auto-linked by
+ * Slack, and a line may quote a resident (a note), whose URLs must not become links.
+ */
+function threadLine(line: string): Message {
+  return { text: line, blocks: [section(line)] };
 }

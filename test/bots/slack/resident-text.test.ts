@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 import { cardOf, clickOn, makeSlackHarness, U, type SlackHarness } from '../../helpers/slack.js';
 
@@ -86,5 +87,26 @@ describe('residents’ words in staff messages', () => {
     const alert = await cardOf(h, t.id, 'urgent');
     const call = textObjects(alert.blocks).find((x) => x.text.includes('<@U08DEMO008>'));
     expect(call).toMatchObject({ type: 'mrkdwn', verbatim: true }); // `<@U...>` is markup Slack still reads with verbatim
+  });
+
+  it('are never links or mentions in the card’s thread lines', async () => {
+    const t = await createTicket(h.core, hotlineComplaint());
+    for (const action of ['accept', 'arrive'] as const) await transitionTicket(h.core, { number: t.number, action, actor: 'staff:xincheng-field1' });
+    await h.drain();
+    const before = h.fake.callsTo('chat.postMessage').length;
+    await transitionTicket(h.core, {
+      number: t.number,
+      action: 'resolve',
+      actor: 'staff:xincheng-field1',
+      note: HOSTILE.description,
+      form: { workDone: '排气' },
+    });
+    await h.drain();
+    const lines = h.fake
+      .callsTo('chat.postMessage')
+      .slice(before)
+      .filter((m: { thread_ts?: string }) => m.thread_ts);
+    expect(JSON.stringify(lines)).toContain('pay.evil.example');
+    expectNoLinksOrMentions();
   });
 });
