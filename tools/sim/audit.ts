@@ -6,8 +6,8 @@
  * One logical message is identified like this:
  * - the dispatch card: a top-level chat.postMessage in the branch's dispatch channel whose header
  *   starts with the ticket number. Exactly one per ticket; a second is a duplicate.
- * - a thread line: a chat.postMessage with thread_ts = the card and no blocks (staff alerts in the
- *   thread have blocks). The expected lines are the service's own rendering (eventLine) of each
+ * - a thread line: a chat.postMessage with thread_ts = the card whose outbox metadata names the
+ *   part "line" (staff alerts in the thread are other parts). The expected lines are the service's own rendering (eventLine) of each
  *   event that owed a card update after the card was posted; compared as a multiset, so a step
  *   done twice (two "接单" after a reopen) is expected twice and a line delivered twice is extra.
  * - an urgent or major alert: a top-level post in the branch's urgent (leaders') channel naming
@@ -121,7 +121,7 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     const channel = String(c.params.channel);
     const blocks = c.params.blocks as any[] | undefined;
     if (c.params.thread_ts) {
-      if (!blocks?.length) {
+      if (isThreadLine(c.params)) {
         const k = `${channel}|${c.params.thread_ts}`;
         threadLines.set(k, [...(threadLines.get(k) ?? []), String(c.params.text ?? '')]);
       }
@@ -287,4 +287,10 @@ export async function consistencyProblems(db: Db, org: Org): Promise<string[]> {
       if (STEPS.includes(e.type) && !keys.has(`card:${tk.id}:${e.id}`)) out.push(`${tk.number}: the "${e.type}" step owes no card update`);
   }
   return out;
+}
+
+/** A step's line in a card's thread: the outbox names the part of its delivery in the message metadata (slack/deliverer.ts). */
+function isThreadLine(params: Record<string, unknown>): boolean {
+  const m = typeof params.metadata === 'string' ? JSON.parse(params.metadata) : params.metadata;
+  return (m as { event_payload?: { part?: unknown } } | undefined)?.event_payload?.part === 'line';
 }
