@@ -74,13 +74,16 @@ describe('the inbound gate', () => {
   it('a copy arriving while the first is in progress is handled when the first fails, by one copy only', async () => {
     const gate = new InboundGate(core);
     const slow = deferred();
+    const started = deferred();
     const ran: string[] = [];
     const first = gate.handle('slack:Ev2', async () => {
       ran.push('first');
+      started.open();
       await slow.p;
     });
     const copies = [gate.handle('slack:Ev2', async () => void ran.push('copy a')), gate.handle('slack:Ev2', async () => void ran.push('copy b'))];
-    await new Promise((r) => setImmediate(r));
+    // fail the work only once it is waiting for it (the receipt read before it may take a while)
+    await started.p;
     slow.fail(new Error('cut short'));
     await expect(first).rejects.toThrow('cut short');
     expect(await Promise.all(copies)).toEqual(['handled', 'replay']);
