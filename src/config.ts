@@ -363,17 +363,17 @@ function slackSignIn(e: Env): SlackSignInSettings | undefined {
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** The tokens of the API clients the organisation file keeps in environment variables, for the log scrubber to hide. */
+export function apiClientTokens(clients: readonly ApiClient[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return clients.flatMap((c) => ('env' in c.token ? [env[c.token.env]?.trim() ?? ''] : [])).filter(Boolean);
+}
+
 /**
  * The API's clients with the SHA-256 of each one's token: the operator (API_TOKEN, every scope)
  * and the organisation file's apiClients, whose tokenEnv variables are read here. A variable unset
  * or shorter than 32 characters, or one token for two clients, stops the start naming the variable
  * or the client, never the token.
  */
-/** The tokens of the API clients the organisation file keeps in environment variables, for the log scrubber to hide. */
-export function apiClientTokens(clients: readonly ApiClient[], env: NodeJS.ProcessEnv = process.env): string[] {
-  return clients.flatMap((c) => ('env' in c.token ? [env[c.token.env]?.trim() ?? ''] : [])).filter(Boolean);
-}
-
 export function apiClientKeys(clients: readonly ApiClient[], apiToken: string, env: NodeJS.ProcessEnv = process.env): ApiClientKey[] {
   const keys: ApiClientKey[] = [{ id: OPERATOR_CLIENT, name: OPERATOR_CLIENT, scopes: API_SCOPES, sha256: sha256(apiToken) }];
   const problems: Problem[] = [];
