@@ -38,6 +38,12 @@ export interface Resident {
   address: string | null;
   bindFailures: number;
   bindLockedUntil: Date | null;
+  /** shared by the resident (Telegram's contact button) for reports without a bound account */
+  phone: string | null;
+  /** Telegram refused a message to them for good (they blocked the bot); cleared when they write again */
+  unreachableAt: Date | null;
+  /** the menu keyboard went with a message of the bot's: it is attached once, the first time */
+  menuShownAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -15,6 +15,7 @@ import type { KpiReads } from './kpi-reads.js';
 import type { ReadModels } from './read-models.js';
 import type { HousekeepingStore } from './housekeeping-store.js';
 import type { SessionStore } from './session-store.js';
+import type { ConversationStore } from './conversation-store.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -29,4 +30,5 @@ export interface Stores {
   views: ReadModels;
   housekeeping: HousekeepingStore;
   sessions: SessionStore;
+  conversations: ConversationStore;
 }

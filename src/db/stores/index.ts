@@ -14,6 +14,7 @@ import { SqlKpiReads } from './kpi-reads.js';
 import { SqlReadModels } from './read-models.js';
 import { SqlHousekeepingStore } from './housekeeping-store.js';
 import { SqlSessionStore } from './session-store.js';
+import { SqlConversationStore } from './conversation-store.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -30,5 +31,6 @@ export function openStores(db: Db): Stores {
     views: new SqlReadModels(q),
     housekeeping: new SqlHousekeepingStore(q),
     sessions: new SqlSessionStore(q),
+    conversations: new SqlConversationStore(q),
   };
 }
