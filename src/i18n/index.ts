@@ -2,6 +2,8 @@
  * Every word a resident or staff member reads comes from locales/<lang>/<namespace>.json
  * (zh-CN first, en complete). Keys are "<namespace>.<key>", e.g. t('en', 'telegram.greeting').
  * Placeholders are {name}; a missing key falls back to zh-CN, then shows the key itself.
+ * A file's name is its keys' prefix, dots included: locales/zh-CN/telegram.followup.json holds
+ * the keys telegram.followup.*, so a feature can keep its words in a file of its own.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Update } from 'grammy/types';
 import { createTelegramBot, type TelegramBot } from '../../src/bots/telegram/bot.js';
 import type { TextClassifier } from '../../src/bots/telegram/classifier.js';
+import { createClassifier } from '../../src/core/classify/index.js';
 import type { BotLog } from '../../src/bots/telegram/context.js';
 import { TelegramDeliverer } from '../../src/bots/telegram/deliverer.js';
 import { telegramWebhookPlugin, WEBHOOK_PATH } from '../../src/bots/telegram/webhook.js';
@@ -162,11 +163,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+let trained: TextClassifier | undefined;
+/** The classifier production runs (trained from data-corpus once per test process), not the keyword fallback. */
+export function productionClassifier(): TextClassifier {
+  trained ??= createClassifier();
+  return trained;
+}
+
 export async function startTelegramHarness(opts: { classifier?: TextClassifier; seed?: boolean; log?: BotLog } = {}): Promise<Harness> {
   const fake = await FakeTelegramApi.start();
   const core = await makeTestCore();
   if (opts.seed !== false) await seedDemoCustomers(core);
-  const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: fake.apiRoot, classifier: opts.classifier, log: opts.log, retry: false });
+  const classifier = opts.classifier ?? productionClassifier();
+  const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: fake.apiRoot, classifier, log: opts.log, retry: false });
   const { app } = await makeTestApp({ plugins: [{ plugin: telegramWebhookPlugin, options: { bot, secret: TG_SECRET } }] }, core);
   const worker = new OutboxWorker({
     outbox: core.stores.outbox,

@@ -16,6 +16,16 @@ export function branchName(org: Org, branchId: string | null | undefined, locale
   return locale === 'en' ? (b.nameEn ?? b.name) : b.name;
 }
 
+/**
+ * A staff member as a resident should know them at the door (R6): their name and the number on
+ * their badge ("吴娟（工号 1002）"), or the name alone when the organisation file gives no badge.
+ */
+export function staffWithBadge(org: Org, staffId: string | null | undefined, locale: Locale): string | null {
+  const s = staffId ? org.staff.get(staffId) : undefined;
+  if (!s) return null;
+  return s.badge ? tt(locale, 'staff_badge', { name: s.name, badge: s.badge }) : s.name;
+}
+
 export function unitName(org: Org, unitId: string | null | undefined, locale: Locale): string {
   const u = unitId ? org.units.get(unitId) : undefined;
   if (!u) return '';

@@ -156,6 +156,7 @@ export const orgFileSchema = {
           slack: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
           phone: { type: 'string' },
           onDuty: { type: 'boolean' },
+          badge: { type: 'string', pattern: '^[A-Za-z0-9-]{1,16}$' },
         },
       },
     },

@@ -214,6 +214,7 @@ function normalise(raw: Raw): OrgConfig {
       slackUserId: s.slack,
       phone: s.phone,
       onDuty: s.onDuty ?? false,
+      ...(s.badge ? { badge: String(s.badge) } : {}),
     })),
     timeLimits: raw.timeLimits.map((r: Raw) => rule(r, officeDay)),
     officeHours: raw.officeHours ?? { days: [1, 2, 3, 4, 5], start: '08:30', end: '17:30' },

@@ -71,6 +71,8 @@ export interface Staff {
   slackUserId?: string;
   phone?: string;
   onDuty?: boolean;
+  /** the staff number on their badge (工号), which a resident is told to check at the door (R6) */
+  badge?: string;
 }
 
 export interface EscalationPolicy {
