@@ -29,7 +29,10 @@ export type ErrorCode =
   | 'invalid_period'
   | 'classifier_corpus_not_found'
   | 'classifier_corpus_invalid'
-  | 'classifier_corpus_too_small';
+  | 'classifier_corpus_too_small'
+  | 'ticket_closed'
+  | 'resident_unreachable'
+  | 'reply_too_long';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -17,7 +17,9 @@ import { Buttons, cb } from './callback-data.js';
 import { BIND_KINDS, renderBindMessage } from './bind-deliveries.js';
 import { tt } from './context.js';
 import { branchName, dueLines, filedReply, when, yuan } from './render.js';
+import { monospaceTicketNumbers } from './monospace.js';
 import { splitText } from './split-text.js';
+import { renderStaffReply } from './staff-reply.js';
 
 export interface TelegramDelivererOptions {
   core: Core;
@@ -42,6 +44,7 @@ export class TelegramDeliverer implements Deliverer {
 
   constructor(private readonly o: TelegramDelivererOptions) {
     this.api = new Api(o.token, o.apiRoot ? { apiRoot: o.apiRoot.replace(/\/$/, '') } : {});
+    this.api.config.use(monospaceTicketNumbers());
   }
 
   async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
@@ -53,9 +56,11 @@ export class TelegramDeliverer implements Deliverer {
           ? await this.residentUpdate(payload)
           : row.kind === 'callback_question'
             ? await this.callbackQuestion(payload)
-            : BIND_KINDS.has(row.kind)
-              ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
-              : undefined;
+            : row.kind === 'staff_reply'
+              ? await renderStaffReply(this.o.core, payload)
+              : BIND_KINDS.has(row.kind)
+                ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
+                : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);
