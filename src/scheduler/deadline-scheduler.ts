@@ -64,7 +64,7 @@ export class DeadlineScheduler {
   async prune(): Promise<void> {
     try {
       const out = await pruneOldRows(this.o.core);
-      this.o.log?.info(out, 'old receipts and delivered messages pruned');
+      this.o.log?.info(out, 'old receipts, delivered messages, sessions and conversations pruned');
     } catch (e) {
       this.o.log?.error({ err: (e as Error).message }, 'pruning old rows failed');
     }

@@ -42,14 +42,14 @@ describe('housekeeping over a season', () => {
       ],
     });
 
-    expect(await pruneOldRows(core)).toEqual({ receipts: 5003, sentMessages: 1, expiredSessions: 0 });
+    expect(await pruneOldRows(core)).toEqual({ receipts: 5003, sentMessages: 1, expiredSessions: 0, expiredConversations: 0 });
     expect((await core.db.inboundReceipt.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key)).toEqual(['slack:6-days', 'telegram:yesterday']);
     expect((await core.db.outboxMessage.findMany({ orderBy: { key: 'asc' } })).map((m) => m.key)).toEqual([
       'dead-long-ago',
       'pending-long-ago',
       'sent-last-week',
     ]);
-    expect(await pruneOldRows(core)).toEqual({ receipts: 0, sentMessages: 0, expiredSessions: 0 });
+    expect(await pruneOldRows(core)).toEqual({ receipts: 0, sentMessages: 0, expiredSessions: 0, expiredConversations: 0 });
   });
 
   it('drops dashboard sessions once they have expired, signed out or not, and keeps live ones', async () => {
@@ -68,5 +68,15 @@ describe('housekeeping over a season', () => {
     });
     expect((await pruneOldRows(core)).expiredSessions).toBe(2);
     expect((await core.db.staffSession.findMany({ orderBy: { id: 'asc' } })).map((s) => s.id)).toEqual(['live', 'live-signed-out']);
+  });
+
+  it("drops the bot's conversations whose question has lapsed, and keeps those still waiting or without a lapse", async () => {
+    const now = core.clock.now();
+    const conversations = core.stores.conversations;
+    await conversations.write('chat-lapsed', '{"pending":{}}', new Date(now.getTime() - 60_000), now);
+    await conversations.write('chat-waiting', '{"pending":{}}', new Date(now.getTime() + 60_000), now);
+    await conversations.write('chat-no-lapse', '{}', null, now);
+    expect((await pruneOldRows(core)).expiredConversations).toBe(1);
+    expect((await core.db.conversation.findMany({ orderBy: { key: 'asc' } })).map((c) => c.key)).toEqual(['chat-no-lapse', 'chat-waiting']);
   });
 });
