@@ -56,7 +56,11 @@ describe('urgent cases (R8j)', () => {
     expect(textOf(after)).toMatch(/吴娟 已于 2026-11-28 \d\d:\d\d 确认处理/);
     expect(elementsOf(after.blocks)).toEqual([]);
     const card = await cardOf(h, t.id);
-    expect(h.fake.thread(card.channel, card.ts).at(-1)?.text).toMatch(/吴娟 确认紧急警报$/);
+    // taking the alert on takes the ticket: the thread has the acknowledgement, then the accept
+    expect(h.fake.thread(card.channel, card.ts).slice(-2).map((m) => m.text)).toEqual([
+      expect.stringMatching(/吴娟 确认紧急警报$/),
+      expect.stringMatching(/吴娟 接单$/),
+    ]);
   });
 });
 

@@ -7,14 +7,26 @@ import { formatMinute } from '../../../core/local-time.js';
 import type { Callback, Ticket, TicketEvent } from '../../../core/model.js';
 import { has } from '../../../i18n/index.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block } from './blocks.js';
-import { actorName, branchName, common, communityName, mention, tr, type RenderCtx } from './names.js';
+import { actorName, branchName, common, communityName, mention, staffName, tr, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
 import { ACTION, deadlineText, eventLine, ticketFacts, type CardTicket } from './ticket-card.js';
 
 export type Message = { text: string; blocks: Block[] };
 
+/** A centre agent's pick of who goes, from the select shown when they take an urgent alert. */
+export const ASSIGN_ACTION = 'escalation.assign';
+
 function ackEvent(t: CardTicket, level: 'urgent' | 'major'): TicketEvent | undefined {
   return t.events.find((e) => e.type === 'escalation_acked' && (e.data ?? '').includes(`"${level}"`));
+}
+
+function ackAssignee(e: TicketEvent): string | undefined {
+  try {
+    const v = (JSON.parse(e.data ?? '{}') as { assigneeId?: unknown }).assigneeId;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The people an alert calls by name: on-duty branch staff (urgent), leaders (major). */
@@ -34,6 +46,9 @@ export function escalationAlert(ctx: RenderCtx, t: CardTicket, level: 'urgent' |
   const acked = ackEvent(t, level);
   if (acked) {
     blocks.push(section(`:white_check_mark: ${tr(ctx, 'alert.acked', { who: actorName(ctx, acked.actor), at: formatMinute(acked.at) })}`));
+    // who went: the one who clicked, or the person a centre agent picked (the ticket's assignee now)
+    const assignee = ackAssignee(acked);
+    if (assignee) blocks.push(context([tr(ctx, assignee === acked.actor.slice(6) ? 'loop.took_ticket' : 'loop.assigned_to', { who: staffName(ctx, assignee) })]));
   } else {
     const who = alertMentions(ctx, t, level);
     blocks.push(section(tr(ctx, `alert.${level}_call`, { people: who.join(' ') || tr(ctx, 'alert.nobody_on_duty') })));

@@ -47,13 +47,15 @@ export interface CardValue {
   a?: string;
   c?: number;
   h?: number;
+  /** a staff member picked (who goes, for an urgent alert taken by a centre agent) */
+  p?: string;
 }
 
 export function readValue(raw: string | undefined): CardValue | undefined {
   if (!raw) return undefined;
   try {
     const v = JSON.parse(raw) as CardValue;
-    return v && typeof v === 'object' && typed(v, ['n', 's', 'u', 'b', 'a'], ['c', 'h']) && typeof v.n === 'string' ? v : undefined;
+    return v && typeof v === 'object' && typed(v, ['n', 's', 'u', 'b', 'a', 'p'], ['c', 'h']) && typeof v.n === 'string' ? v : undefined;
   } catch {
     return undefined;
   }
