@@ -40,6 +40,8 @@ export interface OutboxStore {
   countDue(platforms: readonly Platform[], now: Date): Promise<number>;
   /** Where a ticket's Slack message for `purpose` (dispatch, urgent, major, triage, callback:<id>) was posted. */
   cardOf(ticketId: number, purpose: string): Promise<SlackCard | null>;
+  /** The ticket message posted at this channel and ts (a staff reply in its thread names it so), or null. */
+  cardAt(channel: string, ts: string): Promise<SlackCard | null>;
   /** Keeps (or moves) where that message is. */
   saveCard(card: Omit<SlackCard, 'id'>): Promise<void>;
 }

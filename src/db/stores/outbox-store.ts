@@ -171,6 +171,11 @@ export class SqlOutboxStore implements OutboxStore {
     return r ? decodeRow<SlackCard>('SlackCard', r) : null;
   }
 
+  async cardAt(channel: string, ts: string): Promise<SlackCard | null> {
+    const r = await this.q.get(sql`SELECT * FROM "SlackCard" WHERE "channel" = ${channel} AND "ts" = ${ts}`);
+    return r ? decodeRow<SlackCard>('SlackCard', r) : null;
+  }
+
   async saveCard(card: Omit<SlackCard, 'id'>): Promise<void> {
     await this.q.run(
       sql`INSERT INTO "SlackCard" ("ticketId", "purpose", "channel", "ts") VALUES (${card.ticketId}, ${card.purpose}, ${card.channel}, ${card.ts})
