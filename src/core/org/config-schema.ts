@@ -138,6 +138,8 @@ export const orgFileSchema = {
           aliases: { type: 'array', items: text },
           branch: id,
           stations: { type: 'array', items: text },
+          lat: { type: 'number', minimum: -90, maximum: 90 },
+          lon: { type: 'number', minimum: -180, maximum: 180 },
         },
       },
     },

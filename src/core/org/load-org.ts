@@ -204,6 +204,7 @@ function normalise(raw: Raw): OrgConfig {
       aliases: c.aliases ?? [],
       branchId: c.branch,
       stations: c.stations ?? [],
+      ...(typeof c.lat === 'number' && typeof c.lon === 'number' ? { lat: c.lat, lon: c.lon } : {}),
     })),
     staff: raw.staff.map((s: Raw) => ({
       id: s.id,

@@ -59,6 +59,9 @@ export interface Community {
   aliases: string[];
   branchId: string;
   stations: string[];
+  /** where it is (WGS84), optional: finds the community nearest to a location a resident shares */
+  lat?: number;
+  lon?: number;
 }
 
 export interface Staff {

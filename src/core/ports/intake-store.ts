@@ -63,6 +63,8 @@ export interface ResidentNote {
   event: EventDraft;
   /** the unsatisfied callback the words also answer: its comment, kept only if it has none yet */
   callback?: { id: number; comment: string };
+  /** photos the note brings (a follow-up photo is a TicketPhoto as well as the note) */
+  photos?: Omit<TicketPhoto, 'id' | 'ticketId'>[];
   owes(eventId: number): OutboxRow[];
 }
 
@@ -81,6 +83,6 @@ export interface IntakeStore {
    * ticket's number, or null (nothing stored) when there is none.
    */
   attachPhoto(p: { residentId: number; statuses: readonly Status[]; since: Date; fileId: string; at: Date }): Promise<string | null>;
-  /** Stores the note (and the callback comment) with its messages; the note's event id. */
+  /** Stores the note (its photos, the callback comment) with its messages; the note's event id. */
   addNote(n: ResidentNote): Promise<number>;
 }

@@ -3,18 +3,21 @@
  *
  * The paths by which a resident's own action reaches staff: filing (a new ticket: its card and
  * alerts, at most RESIDENT_REPORTS_PER_MINUTE a minute), a "not satisfied" answer (reopens the
- * ticket once per callback), and notes (the words after it, which can be sent again and again).
- * Photos and service-form answers owe staff nothing. Only notes repeat without bound, so only
- * notes are held back: a note pages the branch (the card's thread line) unless the last note
- * that did was less than ten minutes ago; then it is stored on the timeline as usual, marked
- * quiet, and owes nothing. The filing and the reopen are not counted, so the answer to "what is
- * still wrong?" right after a reopen still reaches the branch at once.
+ * ticket once per callback), notes (words, photos, voice, locations sent after it) and urging
+ * (催办: "怎么还没人来"). Notes and urging repeat without bound (ten messages a second from one
+ * worried resident), so only they are held back: one pages staff (mentions the assignee or the
+ * branch's on-duty staff, `notify` on its event) unless the last one that did was less than ten
+ * minutes ago; then it is marked quiet (`staffPaged: false`). A follow-up still goes into the
+ * card's thread either way (add-follow-up.ts): quiet means nobody is mentioned, not that the
+ * words are hidden. The filing and the reopen are not counted, so the answer to "what is still
+ * wrong?" right after a reopen still reaches the branch at once.
  *
  * A quiet note is not delayed through the outbox: a message due later holds back every later
  * message to the same channel (the outbox keeps each channel's order), so one resident's notes
  * would hold up the branch's new cards.
  */
 import { MINUTE } from '../clock.js';
+import type { Org } from '../org/org.js';
 
 export const RESIDENT_PAGE_GAP_MS = 10 * MINUTE;
 
@@ -25,11 +28,11 @@ interface EventLike {
   data: string | null;
 }
 
-/** Stored on a note's event when it paged nobody. */
+/** Stored on a note's or an urging's event when it paged nobody. */
 export const QUIET_NOTE = { staffPaged: false } as const;
 
 function pagedStaff(e: EventLike): boolean {
-  if (e.type !== 'note' || !e.actor.startsWith('resident:')) return false;
+  if ((e.type !== 'note' && e.type !== 'urged') || !e.actor.startsWith('resident:')) return false;
   if (!e.data) return true;
   try {
     return (JSON.parse(e.data) as { staffPaged?: unknown }).staffPaged !== false;
@@ -38,9 +41,22 @@ function pagedStaff(e: EventLike): boolean {
   }
 }
 
-/** Whether a new resident's note on a ticket with these events pages the branch now. */
+/** Whether a new resident's note or urging on a ticket with these events pages staff now. */
 export function notePagesStaff(events: readonly EventLike[], now: Date): boolean {
   let last: number | null = null;
   for (const e of events) if (pagedStaff(e) && (last === null || e.at.getTime() > last)) last = e.at.getTime();
   return last === null || now.getTime() - last >= RESIDENT_PAGE_GAP_MS;
+}
+
+/**
+ * Whom a resident's follow-up or urging mentions in the card's thread: the assignee, who is on
+ * it; else the branch's coordinators and field staff on duty (as the urgent alert does).
+ */
+export function staffToPage(org: Org, ticket: { assigneeId: string | null; branchId: string | null }): string[] {
+  if (ticket.assigneeId) return [ticket.assigneeId];
+  if (!ticket.branchId) return [];
+  return org
+    .staffOf(ticket.branchId, 'branch_coordinator', 'field_staff')
+    .filter((s) => s.onDuty)
+    .map((s) => s.id);
 }
