@@ -241,6 +241,7 @@ export class FakeTelegramApi {
             ? { text }
             : { caption: p.caption, photo: [{ file_id: String(p.photo), file_unique_id: `u${this.nextId}`, width: 800, height: 600 }] }),
           ...(markup ? { reply_markup: markup } : {}),
+          ...(p.entities ? { entities: parseJson(p.entities) } : {}),
           ...(original ? { reply_to_message: withoutReply(original) } : {}),
         };
         this.store(msg);
@@ -261,6 +262,11 @@ export class FakeTelegramApi {
           );
         }
         msg.text = text;
+        // what the person sees: the edit's own formatting, none if it brought none
+        if (method === 'editMessageText') {
+          if (p.entities) msg.entities = parseJson(p.entities);
+          else delete msg.entities;
+        }
         if (markup && (markup.inline_keyboard?.length ?? 0) > 0) msg.reply_markup = markup;
         else delete msg.reply_markup;
         msg.edit_date = Math.floor(Date.now() / 1000);

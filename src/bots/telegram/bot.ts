@@ -15,6 +15,7 @@ import { residentMiddleware, silentLog, type BotContext, type BotDeps, type BotL
 import { dedupeUpdates } from './dedupe.js';
 import { chatRateLimit, DEFAULT_CHAT_LIMIT, type ChatLimit } from './rate-limit.js';
 import { errorBoundary } from './error-boundary.js';
+import { monospaceTicketNumbers } from './monospace.js';
 import { bindFeature } from './features/bind.js';
 import { addressFeature } from './features/filing.js';
 import { formFeature } from './features/form.js';
@@ -60,6 +61,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const bot = new Bot<BotContext>(o.token, config);
   const retry = o.retry ?? { maxRetryAttempts: 2, maxDelaySeconds: 10 };
   if (retry) bot.api.config.use(autoRetry(retry));
+  bot.api.config.use(monospaceTicketNumbers());
 
   const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog, kick: o.kick };
   const { report, intake } = reportFeatures(deps);
