@@ -20,9 +20,17 @@ export const cb = {
   /** file the message this proposal replies to, as this kind and category */
   reportOk: (kind: TicketKind, category: Category) => `ro:${kind}:${category}`,
   reportPick: 'rp',
+  /** one problem (by its place in the message the offer replies to) of several in one message, or 'all' */
+  several: (part: number | 'all') => `mp:${part}`,
   reportCancel: 'rx',
+  /** add the message this question replies to onto the resident's open ticket `number` */
+  followUp: (number: string) => `fu:${number}`,
+  /** the message this question replies to is a new problem: propose it */
+  followUpNew: 'fn',
   status: (number: string) => `st:${number}`,
   rate: (callbackId: number, s: Satisfaction) => `cb:${callbackId}:${RATING_CODE[s]}`,
+  /** a while after a heating repair: the radiators are warm now (h) or still cold (c) */
+  warm: (callbackId: number, hot: boolean) => `wc:${callbackId}:${hot ? 'h' : 'c'}`,
   formOk: (number: string) => `fo:${number}`,
   formOpinion: (number: string) => `fp:${number}`,
   paid: (materials: 'company' | 'own') => `pv:${materials}`,

@@ -1,39 +1,58 @@
 /**
- * The small FAQ of R20/R22 (heating season, indoor temperature standard, who to call, billing,
- * paid services): questions, keywords and answers live in locales (telegram.faq.<id>), values
- * that differ per company (dates, hotlines, fees) come from the organisation config.
+ * The FAQ of R20/R22 (heating season, indoor temperature standard, who to call, billing, paid
+ * services) and the everyday matters of a heating account (suspending the heating of an empty flat, refunds, turning the valve on, ways to pay):
+ * questions, keywords and answers live in locales (telegram.faq.<id>, and telegram.faq2.<id> for
+ * the later entries), values that differ per company (dates, hotlines, fees) come from the
+ * organisation config. A question is matched by how much of it the keywords cover (scoreFaq).
  */
+import { FAQ_SCORE_THRESHOLD, scoreFaq, type FaqMatch, type FaqPhrases } from '../../core/classify/score-faq.js';
 import type { Org } from '../../core/org/org.js';
-import { keys, LOCALES, type Locale } from '../../i18n/index.js';
+import { has, keys, LOCALES, type Locale } from '../../i18n/index.js';
 import { tt } from './context.js';
 import { yuan } from './render.js';
 
 /** Entry ids, in the order the topic buttons show them. */
-export const FAQ_IDS = ['season', 'temperature', 'contact', 'billing', 'paid'] as const;
+export const FAQ_IDS = ['season', 'temperature', 'contact', 'billing', 'pay', 'suspend', 'turn_on', 'refund', 'paid'] as const;
 export type FaqId = (typeof FAQ_IDS)[number];
 
-let keywordIndex: { id: FaqId; words: string[] }[] | undefined;
+// The later entries keep their words in a file of their own (locales/<lang>/telegram.faq2.json).
+const LATER: ReadonlySet<FaqId> = new Set(['suspend', 'refund', 'turn_on', 'pay']);
 
-function index() {
-  keywordIndex ??= FAQ_IDS.map((id) => ({
+/** The locale key (under telegram.) of an entry's title (the topic button's label), keywords or answer. */
+export function faqKey(id: FaqId, part: 'title' | 'keywords' | 'answer'): string {
+  return `${LATER.has(id) ? 'faq2' : 'faq'}.${id}.${part}`;
+}
+const keyOf = faqKey;
+
+let phraseIndex: FaqPhrases<FaqId>[] | undefined;
+
+function index(): FaqPhrases<FaqId>[] {
+  // The narrower later entries come first, so that they win a tie: "can I get a refund" is the
+  // refund entry's question, though "refund" is among the billing entry's keywords too.
+  const order = [...FAQ_IDS.filter((id) => LATER.has(id)), ...FAQ_IDS.filter((id) => !LATER.has(id))];
+  phraseIndex ??= order.map((id) => ({
     id,
-    // Keywords of every language: a resident who chose English may still write Chinese.
-    words: LOCALES.flatMap((l) => tt(l, `faq.${id}.keywords`).split('|'))
+    // Keywords of every language: a resident who chose English may still write Chinese. More
+    // ways to ask an entry's question may sit in telegram.understand.faq_phrases.<id>.
+    phrases: LOCALES.flatMap((l) => [
+      ...tt(l, keyOf(id, 'keywords')).split('|'),
+      ...(has(l, `telegram.understand.faq_phrases.${id}`) ? tt(l, `understand.faq_phrases.${id}`).split('|') : []),
+    ])
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
   }));
-  return keywordIndex;
+  return phraseIndex;
 }
 
-/** The entry a question is about (most keywords found), or null. */
+/** The best entry for a question and its score, whatever the score (for the evaluation and tests). */
+export function scoreFaqQuestion(question: string): FaqMatch<FaqId> | null {
+  return scoreFaq(question, index());
+}
+
+/** The entry a question is about when its keywords cover enough of it (FAQ_SCORE_THRESHOLD), or null. */
 export function matchFaq(question: string): FaqId | null {
-  const q = question.toLowerCase();
-  let best: { id: FaqId; hits: number } | null = null;
-  for (const { id, words } of index()) {
-    const hits = words.filter((w) => q.includes(w)).length;
-    if (hits > 0 && (!best || hits > best.hits)) best = { id, hits };
-  }
-  return best?.id ?? null;
+  const best = scoreFaqQuestion(question);
+  return best && best.score >= FAQ_SCORE_THRESHOLD ? best.id : null;
 }
 
 function monthDay(mmdd: string, locale: Locale): string {
@@ -46,8 +65,8 @@ function monthDay(mmdd: string, locale: Locale): string {
 export function faqAnswer(org: Org, id: FaqId, locale: Locale): string {
   const c = org.config.company;
   return [
-    tt(locale, `faq.${id}.title`),
-    tt(locale, `faq.${id}.answer`, {
+    tt(locale, keyOf(id, 'title')),
+    tt(locale, keyOf(id, 'answer'), {
       seasonStart: monthDay(c.heatingSeason.start, locale),
       seasonEnd: monthDay(c.heatingSeason.end, locale),
       hotline: c.hotline,
@@ -59,5 +78,5 @@ export function faqAnswer(org: Org, id: FaqId, locale: Locale): string {
 
 /** Every FAQ entry has a title, keywords and an answer (checked by the tests). */
 export function faqKeys(locale: Locale): string[] {
-  return keys(locale, 'telegram.faq.');
+  return [...keys(locale, 'telegram.faq.'), ...keys(locale, 'telegram.faq2.')];
 }

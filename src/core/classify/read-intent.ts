@@ -165,7 +165,7 @@ const URGE = [
 
 /** Words that name a heating problem or a service: a message with one is not small talk. */
 const PROBLEM =
-  /[暖热冷凉冰温度漏渗滴淌流水响声吵噪压费钱缴票账阀管片坏修堵味臭烫]|停(暖|热|气)|投诉|态度|户号|\b(heat|heating|radiator|cold|warm|leak|water|noise|noisy|bill|pay|fee|broken|repair|pipe|valve|temperature|freezing)/;
+  /[暖热冷凉冰温度漏渗滴淌流水响声吵噪压费钱缴票账阀管片坏修堵味臭烫]|停(暖|热|气|供)|报停|开栓|投诉|态度|户号|\b(heat|heating|radiator|cold|warm|leak|water|noise|noisy|bill|pay|fee|broken|repair|pipe|valve|temperature|freezing)/;
 
 function normalize(text: string): string {
   return text

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cb, checkCallbackData, MAX_CALLBACK_DATA_BYTES } from '../../../src/bots/telegram/callback-data.js';
-import { FAQ_IDS, matchFaq } from '../../../src/bots/telegram/faq.js';
+import { FAQ_IDS, faqKey, matchFaq } from '../../../src/bots/telegram/faq.js';
 import { PROMPTS, readPrompt } from '../../../src/bots/telegram/prompts.js';
 import { splitText } from '../../../src/bots/telegram/split-text.js';
 import { createKeywordClassifier } from '../../../src/core/classify-fallback/keyword-classifier.js';
@@ -89,7 +89,7 @@ describe('the FAQ', () => {
   it('has a title, keywords and an answer in both languages for every entry', () => {
     for (const l of LOCALES)
       for (const id of FAQ_IDS)
-        for (const part of ['title', 'keywords', 'answer']) expect(has(l, `telegram.faq.${id}.${part}`), `${l} ${id} ${part}`).toBe(true);
+        for (const part of ['title', 'keywords', 'answer'] as const) expect(has(l, `telegram.${faqKey(id, part)}`), `${l} ${id} ${part}`).toBe(true);
   });
 
   it('finds the entry a question is about, in either language', () => {
@@ -97,7 +97,8 @@ describe('the FAQ', () => {
     expect(matchFaq('When does the heating start?')).toBe('season');
     expect(matchFaq('室温多少度算达标')).toBe('temperature');
     expect(matchFaq('抢修电话是多少')).toBe('contact');
-    expect(matchFaq('How do I pay my bill?')).toBe('billing');
+    expect(matchFaq('How do I pay my bill?')).toBe('pay');
+    expect(matchFaq('How is the heating fee calculated?')).toBe('billing');
     expect(matchFaq('换暖气片怎么收费')).toBe('paid');
     expect(matchFaq('暖气片可以刷漆吗')).toBeNull();
   });

@@ -7,7 +7,7 @@ import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { Buttons, cb } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
-import { FAQ_IDS, faqAnswer, matchFaq, type FaqId } from '../faq.js';
+import { FAQ_IDS, faqAnswer, faqKey, matchFaq, type FaqId } from '../faq.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons, firstAction, labels, replyLong } from '../replies.js';
 import { when } from '../render.js';
@@ -40,7 +40,7 @@ export function suggestAskFeature(deps: BotDeps): Composer<BotContext> {
   async function topics(ctx: BotContext) {
     const k = new Buttons();
     FAQ_IDS.forEach((id, i) => {
-      k.button(ctx.t(`faq.${id}.title`), cb.faq(id));
+      k.button(ctx.t(faqKey(id, 'title')), cb.faq(id));
       if (i % 2 === 1) k.row();
     });
     await ctx.reply(ctx.t('ask.topics'), { reply_markup: k });
