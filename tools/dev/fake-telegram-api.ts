@@ -143,6 +143,11 @@ export class FakeTelegramApi {
     this.blocked.add(Number(chatId));
   }
 
+  /** The resident unblocked the bot: sends to the chat go through again. */
+  unblockChat(chatId: number | string): void {
+    this.blocked.delete(Number(chatId));
+  }
+
   /** A message the person sent: kept so that the bot's replies to it carry it. */
   userMessage(message: FakeTelegramMessage): void {
     this.store(message);

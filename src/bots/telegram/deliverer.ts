@@ -5,7 +5,9 @@
  * account's other residents and the one who asked (bind-deliveries.ts).
  * Both are worded at delivery time from the ticket's current state, in the resident's language.
  * Telegram's refusals become DeliveryErrors the worker understands: 429 waits retry_after, a
- * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried.
+ * blocked bot or a chat that is gone is permanent, network trouble and 5xx are retried. A 403
+ * marks the chat's resident unreachable: what is still owed to the chat is skipped, not tried.
+ * A step of a resident's ticket answers their own report message (the created event's replyTo).
  */
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
@@ -48,6 +50,9 @@ export class TelegramDeliverer implements Deliverer {
   }
 
   async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
+    // A resident who blocked the bot: every row owed to the chat would be refused the same way,
+    // so none is tried (no storm of 403s) until they write again (ResidentStore.meet clears it).
+    if (await this.o.core.stores.residents.unreachableSince(row.target)) return { result: { skipped: 'unreachable' } };
     const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
       row.kind === 'ticket_filed'
@@ -55,7 +60,7 @@ export class TelegramDeliverer implements Deliverer {
         : row.kind === 'resident_update'
           ? await this.residentUpdate(payload)
           : row.kind === 'callback_question'
-            ? await this.callbackQuestion(payload)
+            ? await this.withReportMessage(payload.ticketId, await this.callbackQuestion(payload))
             : row.kind === 'staff_reply'
               ? await renderStaffReply(this.o.core, payload)
               : BIND_KINDS.has(row.kind)
@@ -81,8 +86,30 @@ export class TelegramDeliverer implements Deliverer {
         ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       });
     } catch (e) {
+      if (e instanceof GrammyError && e.error_code === 403) await this.unreachable(chatId);
       throw toDeliveryError(e);
     }
+  }
+
+  /** Telegram refused the chat for good: its resident is marked, and later rows to it are skipped. */
+  private async unreachable(chatId: string): Promise<void> {
+    const { core } = this.o;
+    try {
+      await core.stores.residents.markUnreachable(chatId, core.clock.now());
+    } catch {
+      // the row is dead either way (a permanent refusal); the mark is tried again by the next row's 403
+    }
+  }
+
+  /**
+   * A step of the resident's ticket answers their own report message (the created event keeps
+   * its id), so that it sits under what they wrote among their other conversations.
+   */
+  private async withReportMessage(ticketId: number, rendered: Rendered | null): Promise<Rendered | null> {
+    if (!rendered || rendered.replyTo) return rendered;
+    const [created] = await this.o.core.stores.tickets.events(ticketId, 'created');
+    const replyTo = reportMessageId(created?.data ?? null);
+    return replyTo ? { ...rendered, replyTo } : rendered;
   }
 
   /** Messages to a chat are about the tickets of the resident behind it (notify-plan.ts). */
@@ -106,6 +133,7 @@ export class TelegramDeliverer implements Deliverer {
     const [view, event] = await Promise.all([core.stores.views.ticketView({ id: p.ticketId }), p.eventId ? core.stores.views.eventById(p.eventId) : null]);
     if (!view || !event || !UPDATE_EVENTS.has(event.type)) return null;
     const { ticket, form } = view;
+    const replyTo = reportMessageId(view.events.find((e) => e.type === 'created')?.data ?? null);
     if (event.actor === `resident:${ticket.residentId}`) return null;
     const locale = await this.locale(ticket.residentId);
     const now = core.clock.now();
@@ -137,7 +165,7 @@ export class TelegramDeliverer implements Deliverer {
           .button(tt(locale, 'form.opinion'), cb.formOpinion(ticket.number));
       }
     }
-    return { text: lines.join('\n'), reply_markup };
+    return { text: lines.join('\n'), reply_markup, replyTo };
   }
 
   /** null: the callback was answered some other way (by phone) before this message went out. */
@@ -151,6 +179,17 @@ export class TelegramDeliverer implements Deliverer {
     const k = new Buttons();
     for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(tt(locale, `rating.button.${s}`), cb.rate(callback.id, s));
     return { text: tt(locale, 'rating.question', { number: ticket.number }), reply_markup: k };
+  }
+}
+
+/** The resident's report message a created event's data keeps (`replyTo`), if any. */
+export function reportMessageId(data: string | null): number | undefined {
+  if (!data) return undefined;
+  try {
+    const v = (JSON.parse(data) as { replyTo?: unknown }).replyTo;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 

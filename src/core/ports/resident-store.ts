@@ -81,10 +81,19 @@ export interface ResidentStore {
   /**
    * The resident behind a Telegram user id, registered with `locale` on first contact; a new
    * chat id is kept. Read on every update the bot receives. Two first messages at once register
-   * one resident.
+   * one resident. A resident marked unreachable is reachable again from here: they wrote (or
+   * unblocked the bot, which Telegram tells as an update too).
    */
   meet(input: { telegramUserId: string; chatId: string; locale: string }, at: Date): Promise<Resident>;
   byId(id: number): Promise<Resident | null>;
+  /**
+   * Telegram refused a message to this private chat for good (the resident blocked the bot):
+   * marks its resident unreachable at `at`, unless marked already. True when this call marked
+   * them. While marked, nothing more is sent to the chat and callbacks go by phone.
+   */
+  markUnreachable(chatId: string, at: Date): Promise<boolean>;
+  /** When the resident of this private chat was marked unreachable; null while reachable (or unknown). */
+  unreachableSince(chatId: string): Promise<Date | null>;
   /**
    * Counts one wrong bind try. A lock that has run out (`bindLockedUntil` ≤ `at`) starts a fresh
    * count; reaching `limit` locks the resident until `lockUntil` and clears the count. Returns

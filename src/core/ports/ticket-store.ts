@@ -12,7 +12,11 @@ import type { Status } from '../tickets/status-machine.js';
 /** A ticket as a step reads it: with where its resident is told of each step. */
 export interface TicketForStep {
   ticket: Ticket;
-  /** the Telegram chat of the resident who reported it, if any */
+  /**
+   * the Telegram chat of the resident who reported it, if any, and if they can be reached there:
+   * null for a resident marked unreachable (they blocked the bot), so that a step owes them no
+   * message and the callback goes to the centre by phone
+   */
   residentChatId: string | null;
 }
 

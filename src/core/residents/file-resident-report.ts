@@ -29,6 +29,8 @@ export interface ResidentReport {
   onceKeys?: readonly string[];
   /** the bot will answer with the number itself: the outbox keeps the same answer in reserve (see NewTicket.confirmation) */
   confirmation?: { replyTo?: number; locale: string };
+  /** the resident's message that reported it: their ticket's later updates answer it (the created event keeps it) */
+  replyTo?: number;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     topic: r.topic,
     known: { customer: bound, resident },
     onceKeys: r.onceKeys,
+    replyTo: r.replyTo,
     confirmation: r.confirmation && { ...r.confirmation, chatId: resident.chatId, graceMs: FILED_REPLY_GRACE_MS },
     ...(bound
       ? { customerAccount: bound.account, verified: true }

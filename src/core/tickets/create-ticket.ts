@@ -53,6 +53,11 @@ export interface NewTicket {
    * stops between the ticket and that answer, the outbox still tells the resident their number.
    */
   confirmation?: { chatId: string; replyTo?: number; locale: string; graceMs: number };
+  /**
+   * The resident's own message that reported it (Telegram message id), kept in the created
+   * event's data: the resident's later updates on the ticket answer that message.
+   */
+  replyTo?: number;
   /** rows the caller already read (the bot has its resident and account in hand): not read again */
   known?: { customer?: Customer | null; resident?: Resident | null };
   photos?: string[];
@@ -147,7 +152,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
       fromStatus: null,
       toStatus: 'received',
       note: null,
-      data: JSON.stringify({ source: input.source, ...who.data }),
+      data: JSON.stringify({ source: input.source, ...who.data, ...(input.replyTo ? { replyTo: input.replyTo } : {}) }),
     },
     ...(route.branchId
       ? [

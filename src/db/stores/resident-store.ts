@@ -20,8 +20,9 @@ export class SqlResidentStore implements ResidentStore {
     const found = await this.q.get(sql`SELECT * FROM "Resident" WHERE "telegramUserId" = ${input.telegramUserId}`);
     if (found) {
       const r = residentRow(found);
-      if (r.chatId === input.chatId) return r;
-      return (await this.update(r.id, sql`"chatId" = ${input.chatId}`, at))!;
+      if (r.chatId === input.chatId && r.unreachableAt === null) return r;
+      // a new chat, or a resident who blocked the bot writing again: reachable from now on
+      return (await this.update(r.id, sql`"chatId" = ${input.chatId}, "unreachableAt" = ${null}`, at))!;
     }
     const created = await this.q.get(
       sql`${insertSql(
@@ -40,6 +41,22 @@ export class SqlResidentStore implements ResidentStore {
   async byId(id: number): Promise<Resident | null> {
     const r = await this.q.get(sql`SELECT * FROM "Resident" WHERE "id" = ${id}`);
     return r ? residentRow(r) : null;
+  }
+
+  /**
+   * A private chat's id is its user's id on Telegram, so the unique telegramUserId finds the
+   * resident (the chatId column has no index); the chatId condition keeps it to that very chat.
+   */
+  async markUnreachable(chatId: string, at: Date): Promise<boolean> {
+    const r = await this.q.get(
+      sql`UPDATE "Resident" SET "unreachableAt" = ${at}, "updatedAt" = ${at} WHERE "telegramUserId" = ${chatId} AND "chatId" = ${chatId} AND "unreachableAt" IS NULL RETURNING "id"`,
+    );
+    return r !== undefined && r !== null;
+  }
+
+  async unreachableSince(chatId: string): Promise<Date | null> {
+    const r = await this.q.get(sql`SELECT * FROM "Resident" WHERE "telegramUserId" = ${chatId} AND "chatId" = ${chatId}`);
+    return r ? residentRow(r).unreachableAt : null;
   }
 
   countBindFailure(residentId: number, rule: { at: Date; limit: number; lockUntil: Date }): Promise<{ failures: number; lockedUntil: Date | null } | null> {

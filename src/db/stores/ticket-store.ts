@@ -31,7 +31,7 @@ export class SqlTicketStore implements TicketStore {
   async forStep(by: { number: string } | { id: number }): Promise<TicketForStep | null> {
     const where = 'number' in by ? sql`t."number" = ${by.number}` : sql`t."id" = ${by.id}`;
     const r = await this.q.get(
-      sql`SELECT t.*, r."chatId" AS "residentChatId" FROM "Ticket" t LEFT JOIN "Resident" r ON r."id" = t."residentId" WHERE ${where}`,
+      sql`SELECT t.*, CASE WHEN r."unreachableAt" IS NULL THEN r."chatId" END AS "residentChatId" FROM "Ticket" t LEFT JOIN "Resident" r ON r."id" = t."residentId" WHERE ${where}`,
     );
     return r ? forStepRow(r) : null;
   }

@@ -107,6 +107,7 @@ function file(ctx: BotContext, deps: BotDeps, draft: Draft, onceKeys: string[]):
     paidMaterials: draft.paidMaterials,
     contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
     onceKeys,
+    replyTo: draft.replyTo,
     confirmation: draft.quiet ? undefined : { replyTo: draft.replyTo, locale: ctx.locale },
   });
 }

@@ -1,0 +1,140 @@
+/**
+ * A resident who blocked the bot (Telegram answers 403): marked unreachable at the first refusal,
+ * nothing more is tried (however much is owed), the centre calls them back by phone, and the
+ * mark is cleared as soon as they write again. The store part runs on the database under test
+ * (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MINUTE } from '../../../src/core/clock.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
+import { bindByPhone, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+
+let h: Harness;
+let nextUser = 6800;
+
+async function boundResident(): Promise<TgUser> {
+  const u = telegramUser(++nextUser);
+  await bindByPhone(h, u);
+  return u;
+}
+
+const numberIn = (text: string) => /[TSQP]\d{8}-\d{4}/.exec(text)?.[0] ?? '';
+
+async function fileNoHeat(u: TgUser, words = '暖气不热，室温只有15度'): Promise<string> {
+  await h.say(u, words);
+  await h.tap(u, '提交');
+  const number = numberIn(h.lastText(u));
+  if (!number) throw new Error(`not filed: ${h.lastText(u)}`);
+  return number;
+}
+
+const resident = (u: TgUser) => h.core.db.resident.findUniqueOrThrow({ where: { telegramUserId: String(u.id) } });
+const sendsTo = (u: TgUser) => h.fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === u.id);
+const rowsTo = (u: TgUser) => h.core.db.outboxMessage.findMany({ where: { platform: 'telegram', target: String(u.id) }, orderBy: { id: 'asc' } });
+
+beforeAll(async () => {
+  h = await startTelegramHarness();
+});
+afterAll(() => h.close());
+
+describe('a resident who blocked the bot', () => {
+  it('is marked unreachable at the first 403, and the many messages owed to them are not tried (no retry storm)', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    // Staff work the ticket to its end while the resident has blocked the bot and the outbox has not run yet.
+    h.fake.blockChat(u.id);
+    const sentBefore = sendsTo(u).length;
+    const lastRowBefore = (await rowsTo(u)).at(-1)?.id ?? 0;
+    h.core.clock.advance(5 * MINUTE);
+    await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number, action: 'resolve', actor: 'staff:xincheng-field1', note: '排气后恢复正常' });
+    const owed = (await rowsTo(u)).filter((r) => r.id > lastRowBefore);
+    expect(owed.length).toBeGreaterThanOrEqual(3);
+
+    await h.drain();
+    // hours later, past every backoff and every message held back: still nothing more tried
+    h.core.clock.advance(4 * 60 * MINUTE);
+    await h.drain();
+
+    const tried = sendsTo(u).slice(sentBefore);
+    expect(tried).toHaveLength(1);
+    expect(tried[0].status).toBe(403);
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+    const rows = (await rowsTo(u)).filter((r) => r.id > lastRowBefore);
+    expect(rows.filter((r) => r.state === 'dead')).toHaveLength(1);
+    expect(rows.filter((r) => r.state === 'pending')).toHaveLength(0);
+    for (const r of rows.filter((x) => x.state !== 'dead')) expect(JSON.parse(r.result!)).toEqual({ skipped: 'unreachable' });
+  });
+
+  it('is called back by the centre by phone after a resolve (R8h), not asked in the chat', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    h.fake.blockChat(u.id);
+    h.core.clock.advance(5 * MINUTE);
+    await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+    await h.drain(); // the 403 marks them
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+
+    const rowsBefore = (await rowsTo(u)).length;
+    await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number, action: 'resolve', actor: 'staff:xincheng-field1', note: '排气后恢复正常' });
+    const ticket = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true } });
+    expect(ticket.callbacks.map((c) => c.channel)).toEqual(['phone']);
+    const task = await h.core.db.outboxMessage.findFirst({ where: { kind: 'callback_task', payload: { contains: `"ticketId":${ticket.id}` } } });
+    expect(task?.target).toBe('C0CALLBK01');
+    // nothing more is owed to the chat that refuses us
+    expect(await rowsTo(u)).toHaveLength(rowsBefore);
+  });
+
+  it('is reachable again once they write: the mark is cleared and the next step reaches them', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    h.fake.blockChat(u.id);
+    h.core.clock.advance(5 * MINUTE);
+    await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+    await h.drain();
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+
+    h.fake.unblockChat(u.id);
+    await h.say(u, '/status');
+    expect((await resident(u)).unreachableAt).toBeNull();
+    await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+    await h.drain();
+    expect(h.lastText(u)).toContain(number);
+    expect(h.lastText(u)).toContain('已到');
+  });
+});
+
+describe('the resident store keeps who cannot be reached', () => {
+  it('marks a chat once, answers who is marked, and meeting the resident again clears it', async () => {
+    const { residents } = h.core.stores;
+    const at = h.core.clock.now();
+    const r = await residents.meet({ telegramUserId: '88001', chatId: '88001', locale: 'zh-CN' }, at);
+    expect(await residents.unreachableSince('88001')).toBeNull();
+
+    expect(await residents.markUnreachable('88001', at)).toBe(true);
+    // a second refusal keeps the first time
+    expect(await residents.markUnreachable('88001', new Date(at.getTime() + MINUTE))).toBe(false);
+    expect((await residents.unreachableSince('88001'))?.toISOString()).toBe(at.toISOString());
+    expect((await residents.byId(r.id))?.unreachableAt?.toISOString()).toBe(at.toISOString());
+    // a chat nobody is behind, or a group: nothing to mark
+    expect(await residents.markUnreachable('99999', at)).toBe(false);
+    expect(await residents.unreachableSince('-100123')).toBeNull();
+
+    const again = await residents.meet({ telegramUserId: '88001', chatId: '88001', locale: 'zh-CN' }, new Date(at.getTime() + 2 * MINUTE));
+    expect(again.unreachableAt).toBeNull();
+    expect(await residents.unreachableSince('88001')).toBeNull();
+  });
+
+  it('a ticket step reads no chat for an unreachable resident, and the chat again once they wrote', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    const { residents, tickets } = h.core.stores;
+    expect((await tickets.forStep({ number }))?.residentChatId).toBe(String(u.id));
+    await residents.markUnreachable(String(u.id), h.core.clock.now());
+    expect((await tickets.forStep({ number }))?.residentChatId).toBeNull();
+    await residents.meet({ telegramUserId: String(u.id), chatId: String(u.id), locale: 'zh-CN' }, h.core.clock.now());
+    expect((await tickets.forStep({ number }))?.residentChatId).toBe(String(u.id));
+  });
+});
