@@ -8,6 +8,8 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Category, TicketKind } from '../../../core/domain.js';
+import { isAppError } from '../../../core/errors.js';
+import type { Ticket } from '../../../core/model.js';
 import { attachResidentPhoto } from '../../../core/residents/attach-resident-photo.js';
 import { residentHasAddress } from '../../../core/residents/file-resident-report.js';
 import { Buttons, cb, parseCategory, parseKind } from '../callback-data.js';
@@ -58,6 +60,33 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   /** A nicety after the work is done (a toast, removing buttons): its failure is logged, not the resident's problem. */
   async function quietly(p: Promise<unknown>): Promise<void> {
     await p.catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'telegram nicety failed after a report was filed'));
+  }
+
+  /**
+   * Files a tapped draft once per button (`key`). The tap is answered before the filing, so the
+   * phone stops spinning at once: the one outcome a toast tells, a draft filed already (a second
+   * tap), is known from the key beforehand. The message with the buttons then becomes the
+   * receipt (what was filed and its number), or just loses its buttons when the flat is asked
+   * for first.
+   */
+  async function fileTapped(ctx: BotContext, draft: Draft, key: string): Promise<void> {
+    if (await core.stores.receipts.seen(key)) return void (await ctx.answerCallbackQuery({ text: ctx.t('report.already_filed') }));
+    await quietly(ctx.answerCallbackQuery());
+    let ticket: Ticket | null;
+    try {
+      ticket = await fileOrAskAddress(ctx, deps, { ...draft, onceKey: key });
+    } catch (e) {
+      if (!isAppError(e, 'already_filed')) throw e;
+      // filed by a tap handled elsewhere meanwhile; the toast is spent, so it is said in the chat
+      return void (await ctx.reply(ctx.t('report.already_filed')));
+    }
+    await quietly(ticket ? editIntoReceipt(ctx, ticket) : dropButtons(ctx));
+  }
+
+  /** The tapped message, now without buttons, says what was filed: 已提交：漏水 · 工单 T…. */
+  function editIntoReceipt(ctx: BotContext, ticket: Ticket) {
+    const what = ticket.kind === 'complaint' ? categoryLabel(ctx.locale, ticket.category) : kindLabel(ctx.locale, ticket.kind);
+    return ctx.editMessageText(ctx.t('conventions.receipt', { what, number: ticket.number }), { reply_markup: { inline_keyboard: [] } });
   }
 
   function categoryMenu(ctx: BotContext, data: (c: Category) => string): Buttons {
@@ -127,14 +156,13 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
   // A category from the menu: a leak is filed at once; otherwise "submit as is" or describe it.
   c.callbackQuery(/^rn:(\w+)$/, async (ctx) => {
     const category = parseCategory(ctx.match[1]);
-    await ctx.answerCallbackQuery();
-    if (!category) return;
+    if (!category) return void (await ctx.answerCallbackQuery());
     const label = categoryLabel(ctx.locale, category);
     if (category === 'leak') {
       const draft = draftFor('complaint', 'leak', '', ctx.t('report.tap_description', { category: label }), []);
-      if (await fileOnce(ctx, deps, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id))) await quietly(dropButtons(ctx));
-      return;
+      return fileTapped(ctx, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id));
     }
+    await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t('report.chosen', { category: label }), {
       reply_markup: new Buttons().button(ctx.t('report.submit_now'), cb.reportNow(category)).button(ctx.t('report.cancel'), cb.reportCancel),
     });
@@ -143,10 +171,9 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
 
   c.callbackQuery(/^rs:(\w+)$/, async (ctx) => {
     const category = parseCategory(ctx.match[1]);
-    await ctx.answerCallbackQuery();
-    if (!category) return;
+    if (!category) return void (await ctx.answerCallbackQuery());
     const draft = draftFor('complaint', category, '', ctx.t('report.tap_description', { category: categoryLabel(ctx.locale, category) }), []);
-    if (await fileOnce(ctx, deps, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id))) await quietly(dropButtons(ctx));
+    await fileTapped(ctx, draft, onceKey(ctx, 'menu', ctx.callbackQuery.message?.message_id));
   });
 
   // The answer to "describe it": filed with the category the resident tapped.
@@ -167,8 +194,8 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
       await ctx.reply(ctx.t('report.already_filed'));
   });
 
-  // "Submit" on a proposal: the draft is the message the proposal replies to. Filed first: the
-  // toast and the removal of the buttons are niceties that must not cost the report if they fail.
+  // "Submit" on a proposal: the draft is the message the proposal replies to; the proposal
+  // becomes the receipt. The toast and the receipt are niceties that must not cost the report.
   c.callbackQuery(/^ro:(\w+):(\w+)$/, async (ctx) => {
     const kind = parseKind(ctx.match[1]);
     const category = parseCategory(ctx.match[2]);
@@ -183,12 +210,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     const label = categoryLabel(ctx.locale, category);
     const fallback = ctx.t(photo ? 'report.photo_description' : 'report.tap_description', { category: label });
     const draft = draftFor(kind, category, text, fallback, photo ? [photo] : [], source.message_id);
-    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'proposal', proposal.message_id)))) {
-      await ctx.answerCallbackQuery({ text: ctx.t('report.already_filed') });
-      return;
-    }
-    await quietly(ctx.answerCallbackQuery());
-    await quietly(dropButtons(ctx));
+    await fileTapped(ctx, draft, onceKey(ctx, 'proposal', proposal.message_id));
   });
 
   c.callbackQuery(cb.reportPick, async (ctx) => {
