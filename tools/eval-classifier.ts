@@ -13,6 +13,12 @@ import {
 import { messageFeatures } from '../src/core/classify/message-features.js';
 import { trainLabelModel } from '../src/core/classify/naive-bayes-model.js';
 import { normalizeText } from '../src/core/classify/normalize-text.js';
+import { problemParts } from '../src/core/classify/problem-parts.js';
+import { takesFaq } from '../src/core/classify/score-faq.js';
+import { splitProblems } from '../src/core/classify/split-problems.js';
+import { statesFault } from '../src/core/classify/states-fault.js';
+import { scoreFaqQuestion } from '../src/bots/telegram/faq.js';
+import { readFileSync } from 'node:fs';
 
 const K = 5;
 // `--seed N` re-runs with other folds, to check a change is not tuned to one split.
@@ -153,6 +159,60 @@ const checks: Array<[string, boolean]> = [
   [`median time per message < ${TARGETS.medianMicros} µs`, median(micros) < TARGETS.medianMicros],
   [`training < ${TARGETS.trainingMs} ms`, startupMs < TARGETS.trainingMs && trainingMs < TARGETS.trainingMs],
 ];
+
+// Held-back checks of what the bot does with a message beyond its category: none of these
+// sentences is in the training corpus (data-corpus/understanding-checks.jsonl).
+interface Check {
+  text: string;
+  faq?: string | null;
+  category?: Category;
+  kind?: string;
+  parts?: Category[];
+}
+const held = readFileSync(new URL('../data-corpus/understanding-checks.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Check);
+const repairCategories: Category[] = ['no_heat', 'leak', 'noise_pressure'];
+const routeFaq = (text: string) => {
+  const r = full.classify(text);
+  const best = scoreFaqQuestion(text);
+  const fault = statesFault(text);
+  const faq =
+    best && r.category !== 'leak' && takesFaq({ faqScore: best.score, faultStated: fault, kind: r.kind, kindConfidence: r.confidence.kind }) ? best.id : null;
+  return { faq, r, fault };
+};
+const faqChecks = held.filter((c) => c.faq !== undefined);
+const answered = faqChecks.map((c) => ({ c, got: routeFaq(c.text).faq }));
+const toFaq = answered.filter((a) => a.got !== null);
+const rightFaq = toFaq.filter((a) => a.got === a.c.faq);
+const questions = answered.filter((a) => a.c.faq !== null);
+const problemsToFaq = answered.filter((a) => a.c.faq === null && a.got !== null);
+const repairs = held.filter((c) => c.kind !== undefined);
+const repairOk = repairs.filter((c) => {
+  const { r, fault } = routeFaq(c.text);
+  const kind = fault && repairCategories.includes(r.category) ? 'complaint' : r.kind;
+  return r.category === c.category && kind === c.kind;
+});
+const splits = held.filter((c) => c.parts !== undefined);
+const splitOk = splits.filter((c) => {
+  const found = problemParts(splitProblems(c.text).map((part) => ({ part, ...full.classify(part) }))).map((p) => p.category);
+  return JSON.stringify(found) === JSON.stringify(c.parts);
+});
+console.log('');
+console.log(`held-back understanding checks (${held.length} sentences not in the corpus)`);
+console.log(
+  `FAQ routing              precision ${pct(rightFaq.length, toFaq.length)} (${rightFaq.length}/${toFaq.length} answers the right entry); questions answered ${pct(questions.filter((a) => a.got === a.c.faq).length, questions.length)}; problems taken by the FAQ ${problemsToFaq.length}/${faqChecks.length - questions.length}`,
+);
+console.log(`English repairs          ${pct(repairOk.length, repairs.length)}   (${repairOk.length}/${repairs.length} right category and a repair)`);
+console.log(
+  `several problems         ${pct(splitOk.length, splits.length)}   (${splitOk.length}/${splits.length} split into the right problems, or kept whole)`,
+);
+checks.push(['no problem answered by the FAQ', problemsToFaq.length === 0]);
+if (process.argv.includes('--errors')) {
+  for (const a of answered) if (a.got !== a.c.faq) console.log(`  FAQ: ${a.c.text} [${a.c.faq} → ${a.got}]`);
+}
+console.log('');
 for (const [name, ok] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
 
 if (process.argv.includes('--errors')) {
