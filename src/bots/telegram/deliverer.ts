@@ -18,7 +18,10 @@ import type { OutboxMessage } from '../../core/model.js';
 import { Buttons, cb } from './callback-data.js';
 import { BIND_KINDS, renderBindMessage } from './bind-deliveries.js';
 import { tt } from './context.js';
-import { branchName, dueLines, filedReply, when, yuan } from './render.js';
+import { branchName, dueLines, filedReply, staffWithBadge, when, yuan } from './render.js';
+import { mayBeAssignee } from '../../core/tickets/acknowledge-escalation.js';
+import type { Org } from '../../core/org/org.js';
+import type { ServiceForm, Ticket } from '../../core/model.js';
 import { monospaceTicketNumbers } from './monospace.js';
 import { splitText } from './split-text.js';
 import { renderStaffReply } from './staff-reply.js';
@@ -61,6 +64,8 @@ export class TelegramDeliverer implements Deliverer {
           ? await this.residentUpdate(payload)
           : row.kind === 'callback_question'
             ? await this.withReportMessage(payload.ticketId, await this.callbackQuestion(payload))
+            : row.kind === 'warm_check'
+              ? await this.withReportMessage(payload.ticketId, await this.warmCheck(payload))
             : row.kind === 'staff_reply'
               ? await renderStaffReply(this.o.core, payload)
               : BIND_KINDS.has(row.kind)
@@ -145,20 +150,12 @@ export class TelegramDeliverer implements Deliverer {
       note: event.note ?? data.result ?? '',
     };
     const lines = [tt(locale, `update.${event.type}`, vars)];
+    if (event.type === 'accepted') lines.push(...whoIsComing(core.org, ticket, locale, now));
     if (event.type === 'transferred' || event.type === 'reopened') lines.push(...dueLines(ticket, locale, now));
     let reply_markup: InlineKeyboardMarkup | undefined;
     if (event.type === 'resolved' && form) {
       const f = form;
-      const none = tt(locale, 'form.none');
-      lines.push(
-        '',
-        tt(locale, 'form.summary', {
-          work: f.workDone,
-          materials: f.materials ?? none,
-          fee: f.feesCents ? tt(locale, 'form.fee', { yuan: yuan(f.feesCents) }) : none,
-          effect: f.effect ?? none,
-        }),
-      );
+      lines.push(...formLines(f, ticket.kind, locale));
       if (!f.customerConfirmed) {
         reply_markup = new Buttons()
           .button(tt(locale, 'form.confirm'), cb.formOk(ticket.number))
@@ -166,6 +163,18 @@ export class TelegramDeliverer implements Deliverer {
       }
     }
     return { text: lines.join('\n'), reply_markup, replyTo };
+  }
+
+  /** "暖气现在热了吗？" a while after a heating repair; null once the callback was answered some other way. */
+  private async warmCheck(p: { callbackId?: number }): Promise<Rendered | null> {
+    const { core } = this.o;
+    const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
+    if (callback?.status !== 'pending') return null;
+    const ticket = await core.stores.views.ticketById(callback.ticketId);
+    if (!ticket) return null;
+    const locale = await this.locale(ticket.residentId);
+    const k = new Buttons().button(tt(locale, 'loop.warm.hot'), cb.warm(callback.id, true)).button(tt(locale, 'loop.warm.cold'), cb.warm(callback.id, false));
+    return { text: tt(locale, 'loop.warm.question', { number: ticket.number }), reply_markup: k };
   }
 
   /** null: the callback was answered some other way (by phone) before this message went out. */
@@ -191,6 +200,37 @@ export function reportMessageId(data: string | null): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * R6: who is coming, by name and badge number (the resident can ask to see the badge at the
+ * door), and by when. Only a person of the ticket's branch who goes (not a centre agent who
+ * accepted on the phone) is named.
+ */
+function whoIsComing(org: Org, ticket: Ticket, locale: Locale, now: Date): string[] {
+  const assignee = ticket.assigneeId ? org.staff.get(ticket.assigneeId) : undefined;
+  const lines: string[] = [];
+  if (mayBeAssignee(assignee, ticket.branchId)) lines.push(tt(locale, 'loop.who_coming', { who: staffWithBadge(org, assignee.id, locale) }));
+  return [...lines, ...dueLines(ticket, locale, now)];
+}
+
+/** A value typed as "nothing" on a paper form: no line for it. */
+const NOTHING = /^(无|没有|无。|-|—|none|n\/a)$/i;
+
+/**
+ * The service form (R8f) as the resident reads it: a line only for what has a value. A fee of
+ * nothing is said ("不收费") only for paid work, where the resident expects a bill.
+ */
+export function formLines(f: Pick<ServiceForm, 'workDone' | 'materials' | 'feesCents' | 'effect'>, kind: string, locale: Locale): string[] {
+  const has = (v: string | null | undefined): v is string => Boolean(v?.trim()) && !NOTHING.test(v!.trim());
+  const lines = [tt(locale, 'loop.form.title')];
+  if (has(f.workDone)) lines.push(tt(locale, 'loop.form.work', { work: f.workDone.trim() }));
+  if (has(f.materials)) lines.push(tt(locale, 'loop.form.materials', { materials: f.materials.trim() }));
+  if (f.feesCents > 0) lines.push(tt(locale, 'loop.form.fee', { yuan: yuan(f.feesCents) }));
+  else if (kind === 'paid_service') lines.push(tt(locale, 'loop.form.free'));
+  if (has(f.effect)) lines.push(tt(locale, 'loop.form.effect', { effect: f.effect.trim() }));
+  lines.push(tt(locale, 'loop.form.ask'));
+  return lines;
 }
 
 /** Telegram's answer → what the outbox worker should do next. */

@@ -11,6 +11,7 @@ import type { AlertDeadline, AlertTicket, DueAlert, FirePlan } from '../ports/al
 import { outboxRow } from '../outbox/enqueue.js';
 import { deadlineRunning } from './deadline-rows.js';
 import type { ALERT_STAGES, TicketDeadline } from './schedule-alerts.js';
+import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
 
@@ -159,6 +160,7 @@ export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback 
   if (cb?.status !== 'pending') return plan;
   // the callback's own deadline (opened at the resolve) is missed once its time-out fires unanswered
   if (alert.kind === 'callback_overdue' && deadline && deadlineRunning(deadline)) plan.missed.push(deadline.id);
+  if (alert.kind === WARM_CHECK || alert.kind === LATER_RATING) return planLaterQuestion(org, alert, cb, now);
   const channel = org.config.centre.channels.callbacks;
   if (alert.kind === 'callback_bot_timeout') {
     plan.callback = { id: cb.id, toPhone: true };
@@ -187,5 +189,27 @@ export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback 
       ),
     );
   }
+  return plan;
+}
+
+/**
+ * The resident's question a while after the resolve (start-callback.ts residentAsk): "暖气现在热了
+ * 吗？" or the rating, to the chat the alert names, and from now on the bot's time-out runs (a
+ * phone callback if they do not answer). Nothing once the callback was answered some other way.
+ */
+function planLaterQuestion(org: Org, alert: ScheduledAlert, cb: Callback, now: Date): FirePlan {
+  const plan = emptyPlan([alert.id]);
+  const { chatId } = JSON.parse(alert.data ?? '{}') as { chatId?: string };
+  plan.callback = { id: cb.id, toPhone: false };
+  if (!chatId) return plan;
+  const warm = alert.kind === WARM_CHECK;
+  const payload = { ticketId: cb.ticketId, callbackId: cb.id };
+  plan.messages.push(
+    outboxRow(
+      { key: `${warm ? 'warm' : 'cbq'}:${cb.id}`, platform: 'telegram', target: chatId, kind: warm ? 'warm_check' : 'callback_question', payload },
+      now,
+    ),
+  );
+  plan.alerts.push(botTimeoutAlert(org, cb.ticketId, cb.id, now));
   return plan;
 }

@@ -183,6 +183,7 @@ export const orgFileSchema = {
         secondLevelAfter: duration,
         thirdLevelAfter: duration,
         callbackBotTimeout: duration,
+        warmCheck: duration,
         callbackMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
       },
     },

@@ -226,6 +226,7 @@ function normalise(raw: Raw): OrgConfig {
       secondLevelAfterMinutes: durationMinutes(esc.secondLevelAfter) ?? 30,
       thirdLevelAfterMinutes: durationMinutes(esc.thirdLevelAfter) ?? 120,
       callbackBotTimeoutMinutes: durationMinutes(esc.callbackBotTimeout) ?? 24 * 60,
+      warmCheckMinutes: durationMinutes(esc.warmCheck) ?? 120,
       callbackMaxAttempts: esc.callbackMaxAttempts ?? 3,
     },
     prices: (raw.prices ?? []).map(price),

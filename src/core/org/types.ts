@@ -86,6 +86,11 @@ export interface EscalationPolicy {
   thirdLevelAfterMinutes: number;
   /** bot question unanswered this long: a callback task for the centre */
   callbackBotTimeoutMinutes: number;
+  /**
+   * after a heating repair is resolved, how long the radiators get to warm up before the resident
+   * is asked "暖气现在热了吗？" and then to rate (escalation.warmCheck, 2h by default)
+   */
+  warmCheckMinutes: number;
   callbackMaxAttempts: number;
 }
 

@@ -13,6 +13,8 @@ export type OutboxKind =
   | 'ticket_filed' // R3: the number of a resident's report, when the bot's own reply to it was refused
   | 'resident_update' // the resident hears of a step (accepted, on site, resolved, transferred)
   | 'callback_question' // R8h by bot: satisfied / fairly / not satisfied
+  | 'warm_check' // a while after a heating repair: are the radiators warm now? (then the rating)
+  | 'resident_late' // the resident's ticket missed a deadline: the branch was urged
   | 'staff_reply' // a staff member's words to the resident, from the card's thread or its reply modal
   | 'bind_request' // a resident already bound to a heating account is asked to allow another one
   | 'bind_notice' // ... or told that another one was let in (by the account's phone, or by another resident's yes)

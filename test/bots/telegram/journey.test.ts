@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { startTelegramHarness, telegramUser, type Harness } from '../../helpers/telegram.js';
 
@@ -41,6 +42,12 @@ it('a resident binds, reports no heat in one sentence, follows the ticket and ra
   await h.drain();
   expect(h.botTexts(wang)).toContain(`${number}：已处理完毕（14:55）。\n处理结果：排气后恢复正常，室温19度`);
 
+  // two hours on, once the radiators had time to warm up: warm now? then the rating
+  h.core.clock.advance(120 * MINUTE);
+  await fireDueAlerts(h.core, 'journey');
+  await h.drain();
+  expect(h.lastText(wang)).toBe(`${number}：师傅修完有一阵子了，暖气现在热了吗？`);
+  await h.tap(wang, '热了');
   await h.tap(wang, '😊 满意');
   const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number } });
   expect(t).toMatchObject({ status: 'closed', satisfaction: 'satisfied' });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { bindByPhone, buttonsOf, startTelegramHarness, telegramCallback, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
@@ -31,6 +32,11 @@ async function resolvedReport(form = false): Promise<{ u: TgUser; number: string
     ...(form ? { form: { workDone: '清洗进户阀门过滤网', materials: '无', feesCents: 0, effect: '室温20度', signed: true } } : {}),
   });
   await h.drain();
+  // a heating repair is rated once the radiators had time to warm up: "暖气现在热了吗？" first (closing-loop.test.ts)
+  h.core.clock.advance(h.core.org.config.escalation.warmCheckMinutes * MINUTE);
+  await fireDueAlerts(h.core, 'rating-test');
+  await h.drain();
+  await h.tap(u, '热了');
   return { u, number };
 }
 
@@ -44,7 +50,7 @@ describe('the resident hears each step', () => {
   it('accepted, on site, resolved with the result, then the satisfaction question with three buttons', async () => {
     const { u, number } = await resolvedReport();
     const texts = h.botTexts(u);
-    expect(texts).toContain(`${number}：工作人员已接单（14:05）。`);
+    expect(texts.find((x) => x.startsWith(`${number}：工作人员已接单`))).toContain(`${number}：工作人员已接单（14:05）。\n上门师傅：吴娟（工号 1002）`);
     expect(texts).toContain(`${number}：工作人员已到场（14:40）。`);
     expect(texts).toContain(`${number}：已处理完毕（15:10）。\n处理结果：阀门堵塞，已清洗，室温回升到20度`);
     const question = h.last(u);
@@ -161,6 +167,7 @@ describe('the service form (R8f)', () => {
     expect(h.lastText(u)).toBe('已记录您的意见，谢谢！');
     const form = await h.core.db.serviceForm.findFirstOrThrow({ where: { ticket: { number } } });
     expect(form).toMatchObject({ customerConfirmed: true, customerOpinion: '师傅很耐心，谢谢' });
-    expect(form.confirmedAt).toEqual(new Date('2026-11-28T07:10:00Z'));
+    // confirmed when tapped: after the warm check two hours past the resolve (07:10)
+    expect(form.confirmedAt).toEqual(new Date('2026-11-28T09:10:00Z'));
   });
 });

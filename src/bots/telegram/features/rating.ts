@@ -8,7 +8,7 @@ import { Composer } from 'grammy';
 import { addResidentComment } from '../../../core/residents/add-resident-comment.js';
 import { recordCallback } from '../../../core/tickets/record-callback.js';
 import { AppError, isAppError } from '../../../core/errors.js';
-import { parseRating } from '../callback-data.js';
+import { Buttons, cb, parseRating } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons } from '../replies.js';
@@ -44,6 +44,52 @@ export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
       await ctx.reply(note);
     }
     if (outcome.outcome === 'reopened') await askFor(ctx, 'comment', { number: ticket.number }, 'rating.comment_placeholder');
+  });
+
+  // A while after a heating repair (start-callback.ts residentAsk): warm now → the rating
+  // buttons; still cold → the callback's answer is "not satisfied, heating still not warm", which
+  // reopens the ticket to the branch (R30), and the resident is asked what is still wrong.
+  c.callbackQuery(/^wc:(\d+):([hc])$/, async (ctx) => {
+    const callbackId = Number(ctx.match[1]);
+    const hot = ctx.match[2] === 'h';
+    const question = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : '';
+    const mark = async (note: string) => {
+      try {
+        await ctx.editMessageText(question ? `${question}\n\n${note}` : note);
+      } catch {
+        await dropButtons(ctx).catch(() => undefined);
+      }
+    };
+    if (hot) {
+      const own = await core.stores.views.callbackById(callbackId);
+      const ticket = own ? await core.stores.views.ticketById(own.ticketId) : null;
+      if (own?.status !== 'pending' || !ticket || ticket.residentId !== ctx.resident.id) {
+        return void (await ctx.answerCallbackQuery({ text: ctx.t('loop.warm.inactive') }));
+      }
+      await ctx.answerCallbackQuery({ text: ctx.t('loop.warm.hot_noted') });
+      await mark(`${ctx.t('loop.warm.hot')} ${ctx.t('loop.warm.hot_noted')}`);
+      const k = new Buttons();
+      for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(ctx.t(`rating.button.${s}`), cb.rate(callbackId, s));
+      await ctx.reply(ctx.t('rating.question', { number: ticket.number }), { reply_markup: k });
+      return;
+    }
+    let outcome: Awaited<ReturnType<typeof recordCallback>>;
+    try {
+      outcome = await recordCallback(core, {
+        callbackId,
+        actor: `resident:${ctx.resident.id}`,
+        reached: true,
+        satisfaction: 'dissatisfied',
+        comment: ctx.t('loop.warm.cold_reason'),
+      });
+    } catch (e) {
+      if (!isAppError(e, 'already_answered') && !isAppError(e, 'not_your_ticket') && !isAppError(e, 'not_found')) throw e;
+      return void (await ctx.answerCallbackQuery({ text: ctx.t('loop.warm.inactive') }));
+    }
+    const { ticket } = outcome;
+    await ctx.answerCallbackQuery({ text: ctx.t('rating.thanks') });
+    await mark(ctx.t('loop.warm.cold_noted', { number: ticket.number, branch: branchName(core.org, ticket.branchId, ctx.locale) }));
+    await askFor(ctx, 'comment', { number: ticket.number }, 'rating.comment_placeholder');
   });
 
   c.filter(answers('comment'), async (ctx) => {
