@@ -15,7 +15,7 @@ const TERMS: readonly PriceTerm[] = [
   { name: 'pipe', words: ['管子', '管道', '水管', '钢管', 'ppr', '镀锌', 'pipe'] },
   { name: 'elbow', words: ['弯头', 'elbow'] },
   { name: 'labour', words: ['人工', '工时', '工钱', '手工费', 'labour', 'labor'] },
-  { name: 'flush', words: ['清洗', '冲洗', '洗暖气', 'flush', 'clean'], work: true },
+  { name: 'flush', words: ['清洗', '冲洗', '洗暖气', '洗一下', '洗洗', 'flush', 'clean'], work: true },
 ];
 
 const PRICE_QUESTION = /多少钱|几个钱|啥价|什么价|价格|价钱|价位|报价|收费|要钱吗|收钱吗|费用|怎么算钱|多钱|how much|price|cost|charge|fee/i;
