@@ -10,7 +10,7 @@ import { seedDemoCustomers } from './db/seed-demo.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
-import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer } from './bots/telegram/index.js';
+import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer, TelegramFiles } from './bots/telegram/index.js';
 import { kpiBlocks } from './bots/slack-kpi/kpi-blocks.js';
 
 // one scrubber for every logger; told each secret as it becomes known (reading the settings logs no value)
@@ -44,6 +44,8 @@ async function main() {
   const kick = () => void outbox?.kick();
 
   const sl = settings.slack;
+  const tgToken = settings.telegram?.token;
+  const tgApiRoot = settings.telegram?.apiRoot;
   const slack = sl
     ? createSlackApp({
         core,
@@ -55,11 +57,11 @@ async function main() {
         log: log.child({ mod: 'slack' }),
         kick,
         kpiBlocks: (args) => kpiBlocks(core, { ...args, locale: sl.locale }),
+        // residents' photos and voice messages go into the cards' threads
+        files: tgToken ? new TelegramFiles({ token: tgToken, apiRoot: tgApiRoot }) : undefined,
       })
     : undefined;
 
-  const tgToken = settings.telegram?.token;
-  const tgApiRoot = settings.telegram?.apiRoot;
   const tgSecret = settings.telegram?.webhookSecret;
   const polling = settings.telegram?.mode === 'polling';
   const bot = tgToken

@@ -12,6 +12,10 @@
  * only with include_all_metadata, like Slack. Message ts follow `now` when given (default: a fixed
  * day, so tests can name them).
  * `/response/<id>` stands in for response_url (slash command and action replies).
+ * Files go up as Slack's files.uploadV2 sends them: files.getUploadURLExternal names an upload
+ * URL on this fake (`/upload/<id>`), the bytes are POSTed there, and files.completeUploadExternal
+ * shares them in a channel or thread: a message with `files` appears there (and in
+ * conversations.replies), and `filesIn` lists them with their bytes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +51,20 @@ export interface FakeSlackMessage {
   user?: string;
   /** ephemeral messages are shown to one user and never stored by Slack */
   ephemeral?: boolean;
+  /** files shared with the message (files.completeUploadExternal) */
+  files?: { id: string; name: string; title: string }[];
   updates: number;
+}
+
+/** A file uploaded and shared: what staff see in the channel or thread. */
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  title: string;
+  channel: string;
+  thread_ts?: string;
+  /** the bytes as uploaded (the file part of the upload's multipart body) */
+  bytes: Buffer;
 }
 
 export interface FakeSlackFaults {
@@ -78,6 +95,10 @@ const BOT = { user_id: 'UFAKEBOT', bot_id: 'BFAKEBOT', team_id: 'TFAKETEAM', tea
 export class FakeSlackApi {
   readonly calls: FakeSlackCall[] = [];
   readonly messages = new Map<string, FakeSlackMessage>();
+  /** files shared, in order */
+  readonly files: FakeSlackFile[] = [];
+  /** upload URLs handed out: the file's name, and its bytes once POSTed */
+  private readonly uploads = new Map<string, { name: string; bytes?: Buffer }>();
   faults: FakeSlackFaults = {};
   private readonly queued = new Map<string, FailNext[]>();
   private readonly gates = new Map<string, Promise<void>>();
@@ -135,6 +156,11 @@ export class FakeSlackApi {
     return [...this.messages.values()].filter((m) => m.ephemeral && m.user === user);
   }
 
+  /** Files shared in a channel (or one thread of it), oldest first. */
+  filesIn(channel: string, threadTs?: string): FakeSlackFile[] {
+    return this.files.filter((f) => f.channel === channel && (threadTs === undefined || f.thread_ts === threadTs));
+  }
+
   failNext(method: string, f: FailNext = { status: 500 }): void {
     const list = this.queued.get(method) ?? [];
     for (let i = 0; i < (f.times ?? 1); i++) list.push(f);
@@ -169,6 +195,7 @@ export class FakeSlackApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? '').startsWith('/upload/')) return this.upload(req, res);
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
     const params = parseParams(raw, String(req.headers['content-type'] ?? ''));
@@ -207,6 +234,19 @@ export class FakeSlackApi {
     send(200, answer);
   }
 
+  /** POST /upload/<id>: the bytes of a file announced with files.getUploadURLExternal (recorded as the call "upload"). */
+  private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = decodeURIComponent((req.url ?? '').split('?')[0].slice('/upload/'.length));
+    const raw = await readRaw(req);
+    const pending = this.uploads.get(id);
+    const bytes = filePart(raw, String(req.headers['content-type'] ?? ''));
+    const status = pending ? 200 : 404;
+    this.calls.push({ method: 'upload', params: { id, length: bytes.length }, status, response: {}, path: req.url ?? '', at: Date.now() });
+    if (pending) pending.bytes = bytes;
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(pending ? `OK - ${bytes.length}` : 'Not Found');
+  }
+
   private nextTs(): string {
     this.seq++;
     if (!this.now) return `${1_764_309_600 + this.seq}.${String(this.seq).padStart(6, '0')}`;
@@ -239,6 +279,7 @@ export class FakeSlackApi {
         ts: m.ts,
         text: m.text,
         ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(m.files ? { files: m.files } : {}),
         ...(m.metadata && p.include_all_metadata && String(p.include_all_metadata) !== 'false' ? { metadata: m.metadata } : {}),
       })),
       has_more: more,
@@ -308,6 +349,34 @@ export class FakeSlackApi {
       case 'conversations.history':
       case 'conversations.replies':
         return this.read(method, p);
+      case 'files.getUploadURLExternal': {
+        if (!p.filename || !p.length) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.uploads.set(id, { name: String(p.filename) });
+        return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = (Array.isArray(p.files) ? p.files : []) as { id: string; title?: string }[];
+        if (!list.length || list.some((f) => !this.uploads.get(f.id)?.bytes)) return { ok: false, error: 'file_not_found' };
+        const channel = p.channel_id ? String(p.channel_id) : undefined;
+        const shared = list.map((f) => {
+          const up = this.uploads.get(f.id)!;
+          return { id: f.id, name: up.name, title: f.title ?? up.name, bytes: up.bytes! };
+        });
+        if (channel) {
+          const ts = this.nextTs();
+          this.messages.set(`${channel}/${ts}`, {
+            channel,
+            ts,
+            text: p.initial_comment ?? '',
+            thread_ts: p.thread_ts,
+            files: shared.map(({ id, name, title }) => ({ id, name, title })),
+            updates: 0,
+          });
+          for (const f of shared) this.files.push({ ...f, channel, ...(p.thread_ts ? { thread_ts: String(p.thread_ts) } : {}) });
+        }
+        return { ok: true, files: shared.map(({ id, title }) => ({ id, title })) };
+      }
       case 'users.info':
         return { ok: true, user: { id: p.user, name: p.user, tz: 'Asia/Shanghai' } };
       case 'conversations.open':
@@ -316,6 +385,32 @@ export class FakeSlackApi {
         return { ok: true };
     }
   }
+}
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The file in a multipart upload (its first part with a filename), or the whole body when it is not multipart. */
+function filePart(raw: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return raw;
+  const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = raw.indexOf(sep);
+  while (at >= 0) {
+    const next = raw.indexOf(sep, at + sep.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + sep.length, next);
+    const headEnd = part.indexOf('\r\n\r\n');
+    if (headEnd >= 0 && /filename=/.test(part.subarray(0, headEnd).toString('utf8'))) return part.subarray(headEnd + 4, part.length - 2);
+    at = next;
+  }
+  return raw;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -12,6 +12,7 @@
  * Faults: `faults` answers a share of calls with HTTP 500 or 429 + parameters.retry_after;
  * `failNext` answers the next calls of one method with a chosen error, for exact tests;
  * `blockChat` makes every send to a chat fail with 403 like a resident who blocked the bot.
+ * A callback query is answered once, as on Telegram: a second answer is refused with 400.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,10 +74,13 @@ export class FakeTelegramApi {
   private readonly chats = new Map<number, FakeTelegramMessage[]>();
   private readonly queued = new Map<string, FailNext[]>();
   private readonly blocked = new Set<number>();
+  private readonly answered = new Set<string>();
   private readonly updates: unknown[] = [];
   private waiting: (() => void)[] = [];
   private callWaiters: { match: (c: FakeTelegramCall) => boolean; resolve: (c: FakeTelegramCall) => void }[] = [];
   private nextId = 500_000;
+  /** file ids getFile refuses (gone, or too big for the Bot API), with the refusal */
+  private readonly unavailable = new Map<string, string>();
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null = null;
 
   private constructor(
@@ -153,6 +157,20 @@ export class FakeTelegramApi {
     this.store(message);
   }
 
+  /**
+   * Files: getFile knows every file id (a photo's path ends in .jpg, a voice message's in .oga)
+   * and GET /file/bot<token>/<path> gives its bytes (`fileBytes`); a file made unavailable here
+   * is refused by getFile with 400, as Telegram refuses a file past 20 MB or one it no longer has.
+   */
+  fileUnavailable(fileId: string, description = 'Bad Request: file is too big'): void {
+    this.unavailable.set(fileId, description);
+  }
+
+  /** The bytes the fake serves for a file id. */
+  static fileBytes(fileId: string): Buffer {
+    return Buffer.from(`fake file ${fileId}`, 'utf8');
+  }
+
   /** Hand an update to the next getUpdates call (long polling). */
   queueUpdate(update: unknown): void {
     this.updates.push(update);
@@ -182,6 +200,8 @@ export class FakeTelegramApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec((req.url ?? '').split('?')[0]);
+    if (file) return this.download(file[1], decodeURIComponent(file[2]), res);
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '').split('?')[0]);
     const body = await readBody(req);
     if (!m) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
@@ -196,6 +216,16 @@ export class FakeTelegramApi {
     for (const w of ready) w.resolve(call);
     const headers = status === 429 && response.parameters?.retry_after ? { 'retry-after': String(response.parameters.retry_after) } : undefined;
     send(res, status, response, headers);
+  }
+
+  /** GET /file/bot<token>/<path>: the file's bytes (recorded as the call "download"). */
+  private download(token: string, path: string, res: ServerResponse): void {
+    const fileId = path.replace(/^[^/]+\//, '').replace(/\.[a-z]+$/, '');
+    const ok = !this.unavailable.has(fileId);
+    this.calls.push({ method: 'download', params: { path }, token, status: ok ? 200 : 404, response: {}, at: Date.now() });
+    if (!ok) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(FakeTelegramApi.fileBytes(fileId));
   }
 
   private fault(method: string): { status: number; response: Record<string, any> } | null {
@@ -307,7 +337,13 @@ export class FakeTelegramApi {
         return ok(true);
       case 'getWebhookInfo':
         return ok({ url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0 });
-      case 'answerCallbackQuery':
+      case 'answerCallbackQuery': {
+        // Telegram takes one answer per query: a second one is refused
+        const id = String(p.callback_query_id);
+        if (this.answered.has(id)) return bad(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+        this.answered.add(id);
+        return ok(true);
+      }
       case 'setMyCommands':
       case 'deleteMyCommands':
       case 'setChatMenuButton':
@@ -319,6 +355,15 @@ export class FakeTelegramApi {
         return ok(true);
       case 'getMyCommands':
         return ok([]);
+      case 'getFile': {
+        const fileId = String(p.file_id ?? '');
+        if (!fileId) return bad(400, 'Bad Request: invalid file_id');
+        const refused = this.unavailable.get(fileId);
+        if (refused) return bad(400, refused);
+        const folder = /^voice|^audio/.test(fileId) ? 'voice' : 'photos';
+        const path = `${folder}/${fileId}.${folder === 'voice' ? 'oga' : 'jpg'}`;
+        return ok({ file_id: fileId, file_unique_id: `u-${fileId}`, file_size: FakeTelegramApi.fileBytes(fileId).length, file_path: path });
+      }
       default:
         return bad(404, 'Not Found: method not found');
     }

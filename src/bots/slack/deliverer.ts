@@ -38,7 +38,10 @@ import {
 } from './render/alerts.js';
 import { branchName, type RenderCtx } from './render/names.js';
 import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/ticket-card.js';
-import { section } from './render/blocks.js';
+import { esc, section } from './render/blocks.js';
+import { conversationLine, isConversationEvent, residentFile } from './render/thread.js';
+import { DESCRIPTION_MAX } from './render/ticket-card.js';
+import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
 
 type WebClient = webApi.WebClient;
@@ -70,6 +73,8 @@ export interface SlackDelivererOptions {
   core: Core;
   client: WebClient;
   locale: Locale;
+  /** the residents' photos and voice messages, uploaded into the card's thread; unset: a line says they could not be fetched */
+  files?: ResidentFiles;
 }
 
 export class SlackDeliverer implements Deliverer {
@@ -115,7 +120,7 @@ export class SlackDeliverer implements Deliverer {
   private async ticket(id: number): Promise<CardTicket> {
     const view = await this.o.core.stores.views.ticketView({ id });
     if (!view) throw new DeliveryError(`no ticket ${id}`, { permanent: true });
-    return { ...view.ticket, events: view.events, deadlines: view.deadlines };
+    return { ...view.ticket, events: view.events, deadlines: view.deadlines, photos: view.photos };
   }
 
   /** R25-R30 for the month that ended, as the leaders' monthly report (the same blocks as /kpi YYYY-MM). */
@@ -213,11 +218,12 @@ export class SlackDeliverer implements Deliverer {
     const home = (t.branchId && this.o.core.org.branches.get(t.branchId)?.channels.dispatch) || a.row.target;
     const card = await this.o.core.stores.outbox.cardOf(t.id, 'dispatch');
     const event = p.eventId ? t.events.find((e) => e.id === p.eventId) : undefined;
-    const line = event && isShownEvent(event) ? eventLine(ctx, event) : undefined;
+    const line = !event ? undefined : isShownEvent(event) ? eventLine(ctx, event) : isConversationEvent(event) ? conversationLine(ctx, event) : undefined;
 
     if (!card) {
       const at = await this.post(a, 'card', home, ticketCard(ctx, t));
       await this.keep(t.id, 'dispatch', at);
+      await this.fullDescription(a, t, at);
       return { result: at };
     }
     if (card.channel !== home) {
@@ -228,12 +234,68 @@ export class SlackDeliverer implements Deliverer {
       if (line) await this.post(a, 'line', card.channel, threadLine(line), { thread_ts: card.ts });
       const at = await this.post(a, 'card', home, ticketCard(ctx, t));
       await this.keep(t.id, 'dispatch', at);
+      await this.fullDescription(a, t, at);
       return { result: at };
     }
     const at = await this.update(a, t.id, 'dispatch', card, ticketCard(ctx, t));
     // the thread reply comes last: if anything before fails, the retry does not repeat it
     if (line) await this.post(a, 'line', at.channel, threadLine(line), { thread_ts: at.ts });
+    const file = event && residentFile(event);
+    if (file) await this.attach(a, at, file);
     return { result: at };
+  }
+
+  /** A description the card cut short, in full in the card's thread, once (with the card). */
+  private async fullDescription(a: Attempt, t: CardTicket, at: Posted): Promise<void> {
+    if ([...t.description].length <= DESCRIPTION_MAX) return;
+    const head = tr(this.ctx(), 'thread.full_description');
+    // sections hold 3,000 characters: the words in parts, each cut on the raw text before escaping
+    const parts = chunks(t.description, 2000);
+    for (let i = 0; i < parts.length; i++) {
+      const body = `>${esc(parts[i]).replace(/\n/g, '\n>')}`;
+      await this.post(a, `full:${i}`, at.channel, threadLine(i === 0 ? `${head}\n${body}` : body), { thread_ts: at.ts });
+    }
+  }
+
+  /**
+   * A resident's photo or voice message, uploaded into the card's thread after its line. The
+   * file is named after the outbox row, so a retry whose last try may have uploaded it finds it in
+   * the thread and does not upload it twice. A file that cannot be had leaves a line saying so.
+   */
+  private async attach(a: Attempt, at: Posted, f: { fileId: string; kind: 'photo' | 'audio' }): Promise<void> {
+    const missing = tr(this.ctx(), f.kind === 'photo' ? 'thread.photo_missing' : 'thread.voice_missing');
+    let file: ResidentFile | null = null;
+    if (this.o.files) {
+      try {
+        file = await this.o.files.fetch(f.fileId, f.kind);
+      } catch (e) {
+        throw new DeliveryError(`resident file ${f.kind}: ${(e as Error).message}`);
+      }
+    }
+    if (!file) {
+      await this.post(a, 'file-missing', at.channel, threadLine(missing), { thread_ts: at.ts });
+      return;
+    }
+    const filename = `${f.kind}-${a.row.id}${extension(file)}`;
+    if (a.look && (await this.findUpload(at, filename))) return;
+    try {
+      await this.o.client.filesUploadV2({ channel_id: at.channel, thread_ts: at.ts, file: file.bytes, filename, title: filename });
+      a.posted++;
+    } catch (e) {
+      if (!answerLost(e)) throw e;
+      throw new DeliveryError(toDeliveryError(e).message, { outcomeUnknown: true });
+    }
+  }
+
+  /** Whether the card's thread has a file of this name (an earlier try uploaded it). */
+  private async findUpload(at: Posted, filename: string): Promise<boolean> {
+    try {
+      const res = await this.o.client.conversations.replies({ channel: at.channel, ts: at.ts, limit: 200 });
+      return (res.messages ?? []).some((m) => (m.files ?? []).some((f) => f.name === filename || f.title === filename));
+    } catch (e) {
+      if (slackErrorCode(e) !== undefined) return false;
+      throw e;
+    }
   }
 
   private async alert(a: Attempt, p: TicketPayload, level: 'urgent' | 'major'): Promise<DeliveryResult> {
@@ -282,6 +344,29 @@ export class SlackDeliverer implements Deliverer {
     if (!found.length) throw new DeliveryError(`no tickets ${ids.join(', ')}`, { permanent: true });
     return { result: await this.post(a, 'message', a.row.target, staffAlertDigest(this.ctx(), found, p)) };
   }
+}
+
+/** Text in parts of at most `size` characters, split at line ends where it can. */
+function chunks(text: string, size: number): string[] {
+  const chars = [...text];
+  const out: string[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    let end = Math.min(i + size, chars.length);
+    if (end < chars.length) {
+      const nl = chars.lastIndexOf('\n', end);
+      if (nl > i + size / 2) end = nl + 1;
+    }
+    out.push(chars.slice(i, end).join(''));
+    i = end;
+  }
+  return out;
+}
+
+function extension(f: ResidentFile): string {
+  const m = /\.[A-Za-z0-9]{1,5}$/.exec(f.filename);
+  if (m) return m[0].toLowerCase();
+  return f.mime === 'image/jpeg' ? '.jpg' : f.mime === 'audio/ogg' ? '.ogg' : '';
 }
 
 /** The request went out but no answer from Slack came back, or a 5xx did: Slack may have posted it. */

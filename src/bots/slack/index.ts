@@ -16,9 +16,11 @@ import { registerDedupe } from './handlers/dedupe.js';
 import { registerEscalation } from './handlers/escalation.js';
 import { registerEvents } from './handlers/events.js';
 import { registerHandover } from './handlers/handover.js';
+import { registerThreadReplies } from './handlers/thread-replies.js';
 import { registerTicketSteps } from './handlers/ticket-steps.js';
 import type { KpiBlocks, SlackDeps } from './kit.js';
 import { boltLogger, silentLog, type SlackLog } from './logger.js';
+import type { ResidentFiles } from '../../delivery/resident-files.js';
 
 export interface SlackAppOptions {
   core: Core;
@@ -41,6 +43,8 @@ export interface SlackAppOptions {
   kpiBlocks?: KpiBlocks;
   /** answer Slack this long after a request at the latest (default 2.5 s; Slack waits 3 s) */
   ackTimeoutMs?: number;
+  /** the residents' photos and voice messages for the cards' threads (the Telegram bot's files) */
+  files?: ResidentFiles;
 }
 
 export interface SlackApp {
@@ -93,6 +97,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerCommands(app, deps);
   registerHandover(app, deps);
   registerEvents(app, deps);
+  registerThreadReplies(app, deps);
 
   // the outbox retries failed deliveries itself (obeying Retry-After), so this client fails fast
   const deliveryClient = new webApi.WebClient(o.token, {
@@ -101,7 +106,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  const deliverer = new SlackDeliverer({ core: o.core, client: deliveryClient, locale });
+  const deliverer = new SlackDeliverer({ core: o.core, client: deliveryClient, locale, files: o.files });
 
   const plugin: FastifyPluginAsync = receiver instanceof FastifyReceiver ? receiver.plugin : async () => {};
   return {
@@ -117,3 +122,4 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
 export type { KpiBlocks } from './kit.js';
 export { SlackDeliverer } from './deliverer.js';
 export { FastifyReceiver } from './fastify-receiver.js';
+export type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';

@@ -11,9 +11,23 @@ import { t, type Locale } from '../../i18n/index.js';
  * channels it was not invited to (chat:write.public), slash commands, mentions, a direct message
  * when an answer cannot go to the channel (im:write), and reading back the channels it posts to
  * (channels:history, groups:history for private ones): after a post whose answer was lost, the
- * outbox looks there for the message before posting it again (deliverer.ts).
+ * outbox looks there for the message before posting it again (deliverer.ts), and staff replies in
+ * a card's thread arrive as message events of those channels (handlers/thread-replies.ts).
+ * files:write uploads residents' photos and voice messages into the cards' threads.
  */
-export const BOT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'app_mentions:read', 'im:write', 'channels:history', 'groups:history'] as const;
+export const BOT_SCOPES = [
+  'chat:write',
+  'chat:write.public',
+  'commands',
+  'app_mentions:read',
+  'im:write',
+  'channels:history',
+  'groups:history',
+  'files:write',
+] as const;
+
+/** Events the app is sent: mentions, and messages in the channels it is in (a reply in a card's thread reaches the resident). */
+export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
 
 export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi'] as const;
 
@@ -47,7 +61,7 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
       scopes: { bot: [...BOT_SCOPES], user: ['openid', 'profile'] },
     },
     settings: {
-      event_subscriptions: { ...(url && !o.socketMode ? { request_url: url } : {}), bot_events: ['app_mention'] },
+      event_subscriptions: { ...(url && !o.socketMode ? { request_url: url } : {}), bot_events: [...BOT_EVENTS] },
       interactivity: { is_enabled: true, ...(url && !o.socketMode ? { request_url: url } : {}) },
       org_deploy_enabled: false,
       socket_mode_enabled: Boolean(o.socketMode),

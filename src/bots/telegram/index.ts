@@ -4,3 +4,4 @@ export type { TextClassifier, TextClassification } from './classifier.js';
 export { telegramWebhookPlugin, WEBHOOK_PATH, type TelegramWebhookOptions } from './webhook.js';
 export { setupTelegram, startTelegramPolling, ALLOWED_UPDATES } from './setup.js';
 export { TelegramDeliverer, toDeliveryError } from './deliverer.js';
+export { TelegramFiles } from './resident-files.js';

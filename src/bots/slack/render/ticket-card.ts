@@ -5,14 +5,19 @@
  */
 import { formatMinute } from '../../../core/local-time.js';
 import { deadlineState } from '../../../core/deadlines/deadline-rows.js';
-import type { Deadline, Ticket, TicketEvent } from '../../../core/model.js';
+import type { Deadline, Ticket, TicketEvent, TicketPhoto } from '../../../core/model.js';
 import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
 import { branchName, common, communityName, eventActorName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
+import { reopenReasonBlocks, reopenReasonText } from './reopen-reason.js';
+import { countsText, cutRaw, residentCounts } from './thread.js';
 
-/** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines, as cards and answers show it. */
-export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[] };
+/** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines and photos, as cards and answers show it. */
+export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[]; photos?: TicketPhoto[] };
+
+/** The longest description on a card, in characters of the raw text; the full text goes into the thread. */
+export const DESCRIPTION_MAX = 600;
 
 export const ACTION = {
   accept: 'ticket.accept',
@@ -22,6 +27,7 @@ export const ACTION = {
   transfer: 'ticket.transfer',
   phone: 'ticket.phone',
   dispatch: 'ticket.dispatch',
+  reply: 'ticket.reply',
   escalationAck: 'escalation.ack',
   callbackRecord: 'callback.record',
   handoverAccept: 'handover.accept',
@@ -114,7 +120,8 @@ export function eventText(ctx: RenderCtx, e: TicketEvent): string {
     alert: d.alert ? tr(ctx, `alert.level.${d.alert}`) : '',
     source: d.source ? common(ctx, `source.${d.source}`) : '',
   };
-  return tr(ctx, `event.${e.type}`, vars);
+  const text = tr(ctx, `event.${e.type}`, vars);
+  return e.type === 'reopened' ? `${text}\n${reopenReasonText(ctx, e)}` : text;
 }
 
 /** A history or thread line: "2026-11-28 14:02 · Zhou Jing accepted". */
@@ -161,8 +168,12 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
   const blocks: Block[] = [
     header(title),
     fields(ticketFacts(ctx, t)),
-    section(`*${tr(ctx, 'card.description')}*\n>${esc(t.description).replace(/\n/g, '\n>')}`),
+    // cut on the raw words, before escaping: a cut after it could split an &amp; in two
+    section(`*${tr(ctx, 'card.description')}*\n>${esc(cutRaw(ctx, t.description, DESCRIPTION_MAX).text).replace(/\n/g, '\n>')}`),
   ];
+  const counts = countsText(ctx, residentCounts(t.events, t.photos));
+  if (counts) blocks.push(context([counts]));
+  blocks.push(...reopenReasonBlocks(ctx, t));
   const deadline = currentDeadline(t);
   const deadlines: string[] = [];
   if (deadline) deadlines.push(deadlineText(ctx, deadline.name, deadline.at));
@@ -201,5 +212,8 @@ function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
   }
   if (allowed.includes('transfer')) out.push(button(tr(ctx, 'button.transfer'), ACTION.transfer, v));
   if (t.contactPhone && allowed.length) out.push(button(tr(ctx, 'button.phone'), ACTION.phone, { n: t.number }));
+  // the resident can be written to while the ticket is open and they came through Telegram
+  if (t.residentId !== null && !['closed', 'cancelled', 'duplicate'].includes(t.status))
+    out.push(button(tr(ctx, 'thread.reply_button'), ACTION.reply, { n: t.number }));
   return out;
 }
