@@ -130,7 +130,9 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
           satisfaction: input.satisfaction ?? t.satisfaction,
         },
         met: [],
-        data: { satisfaction: input.satisfaction },
+        // the assignee stays on the ticket until someone accepts again; the event keeps who it was,
+        // so that the card can call them by name with the reason
+        data: { satisfaction: input.satisfaction, ...(t.assigneeId ? { previousAssigneeId: t.assigneeId } : {}) },
         restart: true,
       };
     case 'transfer': {

@@ -2,11 +2,12 @@
  * Taking on an urgent alert takes the ticket (R8j): the branch's own people who click go
  * themselves; a centre agent picks who goes. Either way the ticket is accepted and assigned in one
  * step, its accept deadline met (R7), and the alert and the card show who has it. A major alert's
- * acknowledgement (leaders, R8k) stays an acknowledgement.
+ * acknowledgement (leaders, R8k) stays an acknowledgement. A reopened card says why, in bold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { recordCallback } from '../../../src/core/tickets/record-callback.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 import { cardOf, clickOn, elementsOf, findElement, makeSlackHarness, slackSelect, textOf, toldTo, U, type SlackHarness } from '../../helpers/slack.js';
@@ -108,5 +109,28 @@ describe('a major alert (R8k)', () => {
     await h.drain();
     await clickOn(h, U.hqLeader, await cardOf(h, t.id, 'major'), 'escalation.ack');
     expect(await stored(t.id)).toMatchObject({ status: 'dispatched', assigneeId: null });
+  });
+});
+
+describe('the reopened card (R30)', () => {
+  it('shows a phone callback’s reason in bold, calling the previous assignee, on the card and in the reopen’s thread line', async () => {
+    const t = await createTicket(h.core, hotlineComplaint());
+    for (const action of ['accept', 'arrive'] as const) await transitionTicket(h.core, { number: t.number, action, actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field1', note: '已排气' });
+    const cb = await h.core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
+    await recordCallback(h.core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'dissatisfied', comment: '客户说卧室\n还是凉的' });
+    await h.drain();
+    const card = await cardOf(h, t.id);
+    const bold = '*电话回访不满意（李磊）：客户说卧室 还是凉的*';
+    expect(textOf(card)).toContain(bold);
+    expect(textOf(card)).toContain('上次由 <@U09DEMO009> 处理，请跟进。');
+    const line = h.fake.thread(card.channel, card.ts).map((m) => textOf(m)).find((x) => x.includes('重新打开'))!;
+    expect(line).toContain(bold);
+    expect(line).toContain('<@U09DEMO009>');
+    // once resolved again, the card no longer carries the reason as its headline
+    await transitionTicket(h.core, { number: t.number, action: 'accept', actor: 'staff:xincheng-field2' });
+    await transitionTicket(h.core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field2', note: '更换阀门' });
+    await h.drain();
+    expect((await cardOf(h, t.id)).blocks!.some((b: any) => b.type === 'section' && String(b.text?.text ?? '').startsWith(':leftwards_arrow_with_hook:'))).toBe(false);
   });
 });
