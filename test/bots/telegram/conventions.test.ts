@@ -137,3 +137,44 @@ describe('step updates answer the resident’s original report (R3)', () => {
     }
   });
 });
+
+describe('every button tap is answered first, and once', () => {
+  /**
+   * Taps the button and checks the first Bot API call the tap causes is its answer (the phone
+   * stops spinning before the bot writes or edits anything), and that it is answered once (the
+   * fake refuses a second answer, as Telegram does).
+   */
+  async function tapAnswered(u: TgUser, label: string): Promise<void> {
+    await h.drain();
+    h.fake.clearCalls();
+    const update = await h.tap(u, label);
+    const id = (update.callback_query as { id: string }).id;
+    const calls = h.fake.calls;
+    expect(calls[0]?.method, `${label}: ${calls.map((c) => c.method).join(', ')}`).toBe('answerCallbackQuery');
+    const answers = calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === id);
+    expect(answers.map((c) => c.status), label).toEqual([200]);
+  }
+
+  it('menu, category, submit as it is, another category, cancel, status, language, FAQ and booking', async () => {
+    const a = await boundResident();
+    await h.say(a, '/report');
+    await tapAnswered(a, '暖气不热'); // rn:
+    await tapAnswered(a, '直接提交'); // rs:, files
+    expect(h.lastText(a)).toMatch(/工单号：T\d{8}-\d{4}/);
+    await h.say(a, '/status');
+    await tapAnswered(a, numberIn(h.lastText(a)) || 'T2026'); // st:
+
+    const b = await boundResident();
+    await h.say(b, '暖气片有噪音，咚咚响，晚上睡不着');
+    await tapAnswered(b, '换一类'); // pick
+    await tapAnswered(b, '取消'); // cancel
+    await h.say(b, '/start');
+    await tapAnswered(b, 'English'); // lang:
+    await h.say(b, '/lang zh-CN');
+    await h.say(b, '/ask');
+    await tapAnswered(b, '供暖季'); // fq:
+    await h.say(b, '/prices');
+    await tapAnswered(b, '预约上门（自备材料）'); // pv:, files
+    expect(h.botTexts(b).join('\n')).toMatch(/P\d{8}-\d{4}/);
+  });
+});
