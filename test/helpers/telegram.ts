@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Update } from 'grammy/types';
 import { createTelegramBot, type TelegramBot } from '../../src/bots/telegram/bot.js';
+import { readPrompt } from '../../src/bots/telegram/prompts.js';
 import type { TextClassifier } from '../../src/bots/telegram/classifier.js';
 import { createClassifier } from '../../src/core/classify/index.js';
 import type { BotLog } from '../../src/bots/telegram/context.js';
@@ -149,7 +150,7 @@ export interface Harness {
   post(update: Update, headers?: Record<string, string>): Promise<{ statusCode: number; body: string }>;
   /** the person writes a plain message */
   say(user: TgUser, text: string): Promise<void>;
-  /** the person answers the bot's last question (their phone replies to it, as ForceReply asks) */
+  /** the person answers the bot's last question with Telegram's reply feature (a plain answer is `say`) */
   answer(user: TgUser, text: string): Promise<void>;
   /** the person taps the button whose label contains `label` on the newest bot message that has one */
   tap(user: TgUser, label: string): Promise<Update>;
@@ -213,7 +214,8 @@ export async function startTelegramHarness(opts: { classifier?: TextClassifier; 
     post,
     say: (user, text) => expectOk(telegramText(user, text)),
     answer: async (user, text) => {
-      const asked = [...fake.botMessages(user.id)].reverse().find((m) => m.reply_markup?.force_reply);
+      // a question asked with ForceReply, or with a reply keyboard (the address question's phone button)
+      const asked = [...fake.botMessages(user.id)].reverse().find((m) => m.reply_markup?.force_reply || readPrompt(m.text));
       if (!asked) throw new Error('the bot asked no question');
       await expectOk(telegramText(user, text, { replyTo: asked }));
     },

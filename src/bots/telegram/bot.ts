@@ -12,13 +12,16 @@ import type { Core } from '../../core/context.js';
 import { createKeywordClassifier } from '../../core/classify-fallback/keyword-classifier.js';
 import type { TextClassifier } from './classifier.js';
 import { residentMiddleware, silentLog, type BotContext, type BotDeps, type BotLog } from './context.js';
+import { conversationMiddleware } from './conversation.js';
 import { dedupeUpdates } from './dedupe.js';
+import { menuFirst } from './menu-first.js';
 import { chatRateLimit, DEFAULT_CHAT_LIMIT, type ChatLimit } from './rate-limit.js';
 import { errorBoundary } from './error-boundary.js';
 import { monospaceTicketNumbers } from './monospace.js';
 import { bindFeature } from './features/bind.js';
 import { addressFeature } from './features/filing.js';
 import { formFeature } from './features/form.js';
+import { intakeFeature } from './features/intake.js';
 import { pricesFeature } from './features/prices.js';
 import { ratingFeature } from './features/rating.js';
 import { reportFeatures } from './features/report.js';
@@ -64,7 +67,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   bot.api.config.use(monospaceTicketNumbers());
 
   const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog, kick: o.kick };
-  const { report, intake } = reportFeatures(deps);
+  const { report, ...reportHooks } = reportFeatures(deps);
 
   // Updates of one chat one after another (long polling runs them concurrently otherwise).
   bot.use(sequentialize<BotContext>((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
@@ -75,9 +78,13 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
     .errorBoundary(errorBoundary(deps, { redelivered: o.redelivered }))
     .use(residentMiddleware(o.core))
     .use(privateOnly())
+    // the menu keyboard with the first thing the bot says to a resident
+    .use(menuFirst(o.core))
+    // the question the bot waits an answer to, per chat in the database (a plain message answers it)
+    .use(conversationMiddleware(o.core))
     .use(startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
     .use(ratingFeature(deps), formFeature(deps), report, addressFeature(deps))
-    .use(intake, robustnessFeature(deps));
+    .use(intakeFeature(deps, reportHooks), robustnessFeature(deps));
   // Last resort (a failure outside the boundary, e.g. the receipt could not be stored).
   bot.catch((err) => deps.log.error({ update_id: err.ctx.update.update_id, err: (err.error as Error)?.message }, 'telegram update failed'));
   return bot;

@@ -8,6 +8,7 @@ import { meetResident } from '../../core/residents/meet-resident.js';
 import { asLocale, t, type Locale, type Vars } from '../../i18n/index.js';
 import type { Resident } from '../../core/model.js';
 import type { TextClassifier } from './classifier.js';
+import type { ConversationFlavor } from './conversation.js';
 
 export interface ResidentFlavor {
   /** set for every update from a person in a private chat (see residentMiddleware) */
@@ -17,7 +18,8 @@ export interface ResidentFlavor {
   t(key: string, vars?: Vars): string;
 }
 
-export type BotContext = Context & ResidentFlavor;
+/** ctx.session: where the conversation with the chat stands (conversation.ts); private chats only */
+export type BotContext = Context & ResidentFlavor & ConversationFlavor;
 
 /** What the features are built from. */
 export interface BotDeps {

@@ -1,20 +1,42 @@
 /**
- * Questions that wait for a typed answer ("your account number?", "what is still wrong?") are
- * sent with ForceReply, so the resident's phone answers them as a reply. The reply carries the
+ * Questions that wait for a typed answer ("your account number?", "what is still wrong?"). The
+ * question waiting is kept per chat (conversation.ts), so a plain message answers it; a reply to
+ * the question answers it too, also after it lapsed or was answered: the reply carries the
  * question, and the question's own text says what it asked (and any number or draft it
- * quoted): the bot reads it back against the locale templates instead of keeping a
- * conversation state in memory, so an answer is understood by any instance, even after a
- * restart. Only the bot's own messages are read this way.
+ * quoted), read back here against the locale templates. Only the bot's own messages are read
+ * this way.
  */
 import type { Message } from 'grammy/types';
 import { LOCALES, t } from '../../i18n/index.js';
 
-export const PROMPTS = ['bind_account', 'bind_phone', 'address', 'paid_address', 'describe', 'suggest', 'ask', 'comment', 'opinion'] as const;
+export const PROMPTS = [
+  'bind_account',
+  'bind_phone',
+  'address',
+  'paid_address',
+  'describe',
+  'suggest',
+  'ask',
+  'comment',
+  'opinion',
+  // a report filed before its address was known (a leak): where is it?
+  'clarify_address',
+] as const;
 export type PromptKey = (typeof PROMPTS)[number];
+
+// questions added with the conversation keep their words in telegram.conversation.json
+const CONVERSATION_PROMPTS: readonly PromptKey[] = ['clarify_address'];
+
+/** The locale key (of the telegram namespace) of a question's text. */
+export function promptTextKey(key: PromptKey): string {
+  return CONVERSATION_PROMPTS.includes(key) ? `conversation.prompt.${key}` : `prompt.${key}`;
+}
 
 export interface PromptMatch {
   key: PromptKey;
   vars: Record<string, string>;
+  /** the question's message (what a second answer to the same question is known by) */
+  messageId?: number;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -29,7 +51,7 @@ function templateRegex(template: string): RegExp {
 }
 
 const REGEXES: { key: PromptKey; re: RegExp }[] = PROMPTS.flatMap((key) =>
-  LOCALES.map((locale) => ({ key, re: templateRegex(t(locale, `telegram.prompt.${key}`)) })),
+  LOCALES.map((locale) => ({ key, re: templateRegex(t(locale, `telegram.${promptTextKey(key)}`)) })),
 );
 
 /** The prompt a message of the bot's asked, with the values it quoted; null for anything else. */
@@ -46,5 +68,6 @@ export function readPrompt(text: string | undefined): PromptMatch | null {
 export function promptAnswered(message: Message | undefined, botId: number): PromptMatch | null {
   const asked = message?.reply_to_message;
   if (!asked || asked.from?.id !== botId) return null;
-  return readPrompt(asked.text);
+  const m = readPrompt(asked.text);
+  return m && { ...m, messageId: asked.message_id };
 }

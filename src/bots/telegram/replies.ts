@@ -11,6 +11,8 @@ import { LOCALES, type Locale } from '../../i18n/index.js';
 import { tt, type BotContext } from './context.js';
 import { receiptOf } from './dedupe.js';
 import { splitText } from './split-text.js';
+import { BIND_QUESTION_WAITS_MS, QUESTION_WAITS_MS } from './conversation.js';
+import { promptTextKey, type PromptKey } from './prompts.js';
 
 type Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ForceReply;
 
@@ -28,11 +30,42 @@ export async function replyLong(ctx: BotContext, text: string, opts: { reply_mar
   return last!;
 }
 
-/** Asks a question the resident's phone answers as a reply (see prompts.ts). */
-export function askFor(ctx: BotContext, promptKey: string, vars: Record<string, string> = {}, placeholderKey?: string) {
-  return ctx.reply(ctx.t(`prompt.${promptKey}`, vars), {
-    reply_markup: { force_reply: true, ...(placeholderKey ? { input_field_placeholder: ctx.t(placeholderKey).slice(0, 64) } : {}) },
-  });
+/** How a question is asked: what it keeps hidden for the answer, and what goes under the input field. */
+export interface AskOptions {
+  /** values the answer needs that the question does not show (kept with the waiting question) */
+  hidden?: Record<string, string>;
+  /**
+   * A reply keyboard instead of ForceReply (a one-tap phone share): Telegram takes one or the
+   * other per message, and the waiting question makes a plain answer work without ForceReply.
+   */
+  keyboard?: Keyboard;
+  /** how long the question waits (QUESTION_WAITS_MS by default) */
+  waitsMs?: number;
+}
+
+/**
+ * Asks a question and keeps it waiting for the chat (conversation.ts): the next plain message
+ * answers it, and so does a reply (ForceReply puts the phone in reply mode).
+ */
+export async function askFor(ctx: BotContext, promptKey: PromptKey, vars: Record<string, string> = {}, placeholderKey?: string, opts: AskOptions = {}) {
+  const placeholder = placeholderKey ? ctx.t(placeholderKey).slice(0, 64) : undefined;
+  const reply_markup = opts.keyboard
+    ? (placeholder ? opts.keyboard.placeholder(placeholder) : opts.keyboard)
+    : { force_reply: true as const, ...(placeholder ? { input_field_placeholder: placeholder } : {}) };
+  const sent = await ctx.reply(ctx.t(promptTextKey(promptKey), vars), { reply_markup });
+  if (ctx.chat?.type === 'private') {
+    const askedAt = ctx.conversationAt;
+    const waits = opts.waitsMs ?? (promptKey.startsWith('bind_') ? BIND_QUESTION_WAITS_MS : QUESTION_WAITS_MS);
+    ctx.session.pending = {
+      key: promptKey,
+      vars,
+      ...(opts.hidden && Object.keys(opts.hidden).length ? { hidden: opts.hidden } : {}),
+      messageId: sent.message_id,
+      askedAt: askedAt.toISOString(),
+      expiresAt: new Date(askedAt.getTime() + waits).toISOString(),
+    };
+  }
+  return sent;
 }
 
 /** The text a menu button sends, in every language (a resident may switch between taps). */

@@ -114,7 +114,16 @@ export interface ResidentStore {
   /** Links the resident to the customer (its community and address too) and clears the wrong tries. */
   bind(residentId: number, customer: { id: number; communityId: string; address: string }, at: Date): Promise<Resident | null>;
   setLocale(residentId: number, locale: string, at: Date): Promise<Resident | null>;
+  /** Notes that the menu keyboard went with a message of the bot's (once: a later call keeps the first time). */
+  markMenuShown(residentId: number, at: Date): Promise<void>;
   setAddress(residentId: number, place: { communityId: string; address: string }, at: Date): Promise<Resident | null>;
+  /**
+   * Keeps the phone number the resident shared (Telegram's contact button, their own) on their
+   * row, and as the contact phone of their tickets still waiting in the centre's triage queue
+   * without one (a leak filed before its address was known): the centre can call them back. In
+   * one transaction; the resident as stored and how many tickets took the number.
+   */
+  setPhone(residentId: number, phone: string, at: Date): Promise<{ resident: Resident; tickets: number } | null>;
   /**
    * The tickets a resident may follow, newest first: those they reported themselves, and those
    * of their bound customer that no resident reported. Only these statuses when given.

@@ -3,7 +3,10 @@
  * carries their heating account and is verified; anyone else's carries the community and flat
  * they gave by hand and is unverified. Complaints and paid-service visits need to know where
  * to go, so they are refused with address_required until the resident has said where they live;
- * questions and suggestions are not.
+ * questions and suggestions are not. Two exceptions file one without a known place, into the
+ * centre's triage queue: a leak, which cannot wait for the question (`addressLater`: the address
+ * is asked after and clarifies the ticket, see clarify-report-address), and a place the resident
+ * typed that names no community the company serves (`typedAddress`: the centre confirms it).
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
@@ -29,6 +32,10 @@ export interface ResidentReport {
   onceKeys?: readonly string[];
   /** the bot will answer with the number itself: the outbox keeps the same answer in reserve (see NewTicket.confirmation) */
   confirmation?: { replyTo?: number; locale: string };
+  /** filed without a known place (a leak): the address is asked after and clarifies the ticket */
+  addressLater?: boolean;
+  /** where the resident said they live, in words that named no community we serve: kept on the ticket for the centre */
+  typedAddress?: string;
   /** the resident's message that reported it: their ticket's later updates answer it (the created event keeps it) */
   replyTo?: number;
 }
@@ -71,7 +78,8 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
   await checkFlood(core, r.residentId);
   const resident = r.resident?.id === r.residentId ? r.resident : await core.stores.residents.byId(r.residentId);
   if (!resident) throw new AppError('not_found', `no resident ${r.residentId}`, { residentId: r.residentId });
-  if (needsAddress(r.kind) && !residentHasAddress(resident)) {
+  const typed = r.typedAddress?.trim().slice(0, 200);
+  if (needsAddress(r.kind) && !residentHasAddress(resident) && !r.addressLater && !typed) {
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
   const bound = resident.customerId ? await core.stores.customers.byId(resident.customerId) : null;
@@ -93,6 +101,11 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     confirmation: r.confirmation && { ...r.confirmation, chatId: resident.chatId, graceMs: FILED_REPLY_GRACE_MS },
     ...(bound
       ? { customerAccount: bound.account, verified: true }
-      : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined, contactName: r.contactName, verified: false }),
+      : {
+          ...(typed ? { address: typed } : { communityId: resident.communityId ?? undefined, address: resident.address ?? undefined }),
+          contactName: r.contactName,
+          contactPhone: resident.phone ?? undefined,
+          verified: false,
+        }),
   });
 }

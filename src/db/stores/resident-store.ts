@@ -83,8 +83,24 @@ export class SqlResidentStore implements ResidentStore {
     return this.update(residentId, sql`"locale" = ${locale}`, at);
   }
 
+  async markMenuShown(residentId: number, at: Date): Promise<void> {
+    await this.q.run(sql`UPDATE "Resident" SET "menuShownAt" = ${at}, "updatedAt" = ${at} WHERE "id" = ${residentId} AND "menuShownAt" IS NULL`);
+  }
+
   setAddress(residentId: number, place: { communityId: string; address: string }, at: Date): Promise<Resident | null> {
     return this.update(residentId, sql`"communityId" = ${place.communityId}, "address" = ${place.address}`, at);
+  }
+
+  setPhone(residentId: number, phone: string, at: Date): Promise<{ resident: Resident; tickets: number } | null> {
+    return this.q.transaction(async (tx) => {
+      const r = await tx.get(sql`UPDATE "Resident" SET "phone" = ${phone}, "updatedAt" = ${at} WHERE "id" = ${residentId} RETURNING *`);
+      if (!r) return null;
+      const tickets = await tx.run(
+        sql`UPDATE "Ticket" SET "contactPhone" = ${phone}, "updatedAt" = ${at}
+            WHERE "residentId" = ${residentId} AND "branchId" IS NULL AND "status" = 'received' AND "contactPhone" IS NULL`,
+      );
+      return { resident: residentRow(r), tickets };
+    });
   }
 
   async ownTickets(resident: Pick<Resident, 'id' | 'customerId'>, opts: { statuses?: readonly Status[]; limit: number }): Promise<Ticket[]> {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cb, checkCallbackData, MAX_CALLBACK_DATA_BYTES } from '../../../src/bots/telegram/callback-data.js';
 import { FAQ_IDS, faqKey, matchFaq } from '../../../src/bots/telegram/faq.js';
-import { PROMPTS, readPrompt } from '../../../src/bots/telegram/prompts.js';
+import { PROMPTS, promptTextKey, readPrompt } from '../../../src/bots/telegram/prompts.js';
 import { splitText } from '../../../src/bots/telegram/split-text.js';
 import { createKeywordClassifier } from '../../../src/core/classify-fallback/keyword-classifier.js';
 import { CATEGORIES, SATISFACTION, TICKET_KINDS } from '../../../src/core/domain.js';
@@ -73,7 +73,7 @@ describe('questions are read back from their own text', () => {
         materials: '自备材料',
         number: 'T20261128-0001',
       };
-      const m = readPrompt(t(locale, `telegram.prompt.${key}`, vars));
+      const m = readPrompt(t(locale, `telegram.${promptTextKey(key)}`, vars));
       expect(m?.key).toBe(key);
       for (const [k, v] of Object.entries(m!.vars)) expect(v).toBe(vars[k as keyof typeof vars]);
     }

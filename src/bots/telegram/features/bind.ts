@@ -1,7 +1,8 @@
 /**
  * Linking the heating account: `/bind <account> <last 4 digits>` in one go, or step by step
  * (account, then the phone's last four digits, each asked as a question), or one tap on
- * "share my phone number". Wrong pairs and the limits are refused by the core (bind_failed,
+ * "share my phone number" (a number no customer has is kept for the centre to call back, see
+ * share-resident-phone; shared while a leak waits for its address, the account routes it). Wrong pairs and the limits are refused by the core (bind_failed,
  * bind_rate_limited) and worded by the error boundary. An account somebody has bound already
  * waits for their yes: they get Allow / Refuse buttons (answered here), the asker is told to
  * wait and sees the address only once it is yes (delivered through the outbox).
@@ -10,12 +11,15 @@ import { Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import { AppError } from '../../../core/errors.js';
 import { answerBindingRequest } from '../../../core/residents/answer-binding-request.js';
-import { bindByContact } from '../../../core/residents/bind-by-contact.js';
+import { clarifyReportAddress } from '../../../core/residents/clarify-report-address.js';
+import { shareResidentPhone } from '../../../core/residents/share-resident-phone.js';
 import type { Asker } from '../../../core/residents/bind-messages.js';
 import { bindResident, type BindResult } from '../../../core/residents/bind-resident.js';
 import { cb } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
+import { waitingQuestion } from '../conversation.js';
 import { answers, answerText } from '../prompt-filter.js';
+import { branchName } from '../render.js';
 import { askFor, mainMenu } from '../replies.js';
 
 const ACCOUNT = /^[A-Za-z0-9-]{4,20}$/;
@@ -86,9 +90,26 @@ export function bindFeature({ core }: BotDeps): Composer<BotContext> {
     const contact = ctx.message.contact;
     // Only the sender's own contact proves the number: anyone can forward someone else's card.
     if (contact.user_id !== ctx.from.id) return void (await ctx.reply(ctx.t('bind.not_own_contact')));
-    const r = await bindByContact(core, { residentId: ctx.resident.id, phone: contact.phone_number, asker: asker(ctx.from) });
+    const r = await shareResidentPhone(core, { residentId: ctx.resident.id, phone: contact.phone_number, asker: asker(ctx.from) });
     if (r.status === 'ambiguous') return void (await ctx.reply(ctx.t('bind.ambiguous', { count: r.count })));
+    const asking = waitingQuestion(ctx.session, ctx.conversationAt);
+    if (r.status === 'noted') {
+      // a question about the address still waits: the keyboard's button is spent, the question is not
+      const where = asking?.key === 'address' || asking?.key === 'paid_address' || asking?.key === 'clarify_address';
+      ctx.resident = { ...ctx.resident, phone: r.phone };
+      return void (await ctx.reply(ctx.t(where ? 'conversation.phone_noted_asking' : 'conversation.phone_noted', { phone: r.phone })));
+    }
     await bound(ctx, r);
+    // the account says where the resident lives: a leak filed first is routed there now
+    if (asking?.key === 'clarify_address' && asking.vars.number) {
+      delete ctx.session.pending;
+      const c = await clarifyReportAddress(core, { residentId: ctx.resident.id, number: asking.vars.number, communityId: r.customer.communityId, address: r.customer.address });
+      if (c.outcome === 'dispatched') {
+        const community = core.org.communities.get(r.customer.communityId)?.name ?? '';
+        const branch = branchName(core.org, c.ticket.branchId, ctx.locale);
+        await ctx.reply(ctx.t('conversation.clarified', { number: c.ticket.number, community, address: r.customer.address, branch }));
+      }
+    }
   });
 
   // An unbound resident who just sends a number that looks like an account wants to link it.

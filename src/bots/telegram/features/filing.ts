@@ -2,9 +2,14 @@
  * Filing a resident's report, and the one thing the bot may have to ask first: where they live.
  * A bound resident's flat is known; anyone else is asked once for their community and flat,
  * which is kept on their Resident row for later reports (unverified, see file-resident-report).
+ * A leak does not wait for the answer: it is filed at once into the centre's triage queue and
+ * the answer then routes it (clarify-report-address). Words that name no community we serve
+ * file the report to the centre with those words, rather than asking again. The question offers
+ * a one-tap phone share, and keeps the classifier's severity and scope for the answer.
  */
-import { Composer } from 'grammy';
-import type { Category, Scope, Severity, TicketKind } from '../../../core/domain.js';
+import { Composer, Keyboard } from 'grammy';
+import { SCOPES, SEVERITIES, type Category, type Scope, type Severity, type TicketKind } from '../../../core/domain.js';
+import { clarifyReportAddress } from '../../../core/residents/clarify-report-address.js';
 import { fileResidentReport, needsAddress, residentHasAddress } from '../../../core/residents/file-resident-report.js';
 import { setResidentAddress } from '../../../core/residents/set-resident-address.js';
 import { CATEGORIES, TICKET_KINDS } from '../../../core/domain.js';
@@ -14,10 +19,10 @@ import type { Ticket } from '../../../core/model.js';
 import { filedReplyKey } from '../../../core/tickets/create-ticket.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { tt } from '../context.js';
-import { answers, answerText } from '../prompt-filter.js';
+import { answers, answerText, type PromptContext } from '../prompt-filter.js';
 import { receiptOf } from '../dedupe.js';
-import { askFor, onceKey, replyLong } from '../replies.js';
-import { categoryLabel, filedReply, kindLabel } from '../render.js';
+import { askFor, mainMenu, onceKey, replyLong } from '../replies.js';
+import { branchName, categoryLabel, filedReply, kindLabel } from '../render.js';
 
 export interface Draft {
   kind: TicketKind;
@@ -31,6 +36,10 @@ export interface Draft {
   replyTo?: number;
   /** the caller words the answer itself */
   quiet?: boolean;
+  /** a leak filed before its address is known: it waits in the centre's triage queue for the answer */
+  addressLater?: boolean;
+  /** where the resident said they live, in words that named no community we serve (filed to the centre) */
+  typedAddress?: string;
   /**
    * filed at most once per key (replies.onceKey): a second filing is refused with already_filed.
    * The update's own receipt (dedupe.ts) always goes with it.
@@ -59,24 +68,15 @@ export function kindFromLabel(label: string | undefined): TicketKind | undefined
  * said again, and null comes back as when the flat is asked for.
  */
 export async function fileOrAskAddress(ctx: BotContext, deps: BotDeps, draft: Draft): Promise<Ticket | null> {
-  if (needsAddress(draft.kind) && !residentHasAddress(ctx.resident)) {
-    if (draft.paidMaterials) {
-      await askFor(ctx, 'paid_address', { materials: ctx.t(`prices.materials.${draft.paidMaterials}`) }, 'address_placeholder');
-    } else {
-      if (draft.category === 'leak') {
-        await ctx.reply(ctx.t('report.leak_first', { emergencyHotline: deps.core.org.config.company.emergencyHotline }));
-      }
-      await askFor(
-        ctx,
-        'address',
-        { kind: kindLabel(ctx.locale, draft.kind), category: categoryLabel(ctx.locale, draft.category), text: draft.description.slice(0, 3000) },
-        'address_placeholder',
-      );
-    }
+  if (needsAddress(draft.kind) && !residentHasAddress(ctx.resident) && !draft.typedAddress && !draft.addressLater) {
+    if (draft.category === 'leak' && !draft.paidMaterials) return fileLeakFirst(ctx, deps, draft);
+    await askAddress(ctx, draft);
     return null;
   }
   const receipt = receiptOf(ctx);
-  const onceKeys = [...(receipt?.keys ?? []), ...(draft.onceKey ? [draft.onceKey] : [])];
+  // The keys this update has not stored yet: a second report filed by the same update ("file them
+  // all" on several problems) carries only its own key, the update's went with the first.
+  const onceKeys = [...(receipt?.unstored ?? []), ...(draft.onceKey ? [draft.onceKey] : [])];
   let ticket: Ticket;
   try {
     ticket = await file(ctx, deps, draft, onceKeys);
@@ -107,6 +107,8 @@ function file(ctx: BotContext, deps: BotDeps, draft: Draft, onceKeys: string[]):
     paidMaterials: draft.paidMaterials,
     contactName: [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ') || undefined,
     onceKeys,
+    addressLater: draft.addressLater,
+    typedAddress: draft.typedAddress,
     replyTo: draft.replyTo,
     confirmation: draft.quiet ? undefined : { replyTo: draft.replyTo, locale: ctx.locale },
   });
@@ -151,40 +153,115 @@ export async function fileOnce(ctx: BotContext, deps: BotDeps, draft: Draft, key
   }
 }
 
+/**
+ * Water does not wait for a question: the leak is filed now (its number and the emergency
+ * hotline go out at once) into the centre's triage queue, and then the address is asked; the
+ * answer routes the ticket to its branch.
+ */
+async function fileLeakFirst(ctx: BotContext, deps: BotDeps, draft: Draft): Promise<Ticket | null> {
+  const ticket = await fileOrAskAddress(ctx, deps, { ...draft, addressLater: true });
+  if (ticket) await askFor(ctx, 'clarify_address', { number: ticket.number }, 'address_placeholder', { keyboard: phoneKeyboard(ctx) });
+  return ticket;
+}
+
+/** "Where do you live?", keeping what the answer needs to file the draft as it was understood. */
+async function askAddress(ctx: BotContext, draft: Draft): Promise<void> {
+  const keyboard = phoneKeyboard(ctx);
+  if (draft.paidMaterials) {
+    await askFor(ctx, 'paid_address', { materials: ctx.t(`prices.materials.${draft.paidMaterials}`) }, 'address_placeholder', { keyboard });
+    return;
+  }
+  const hidden: Record<string, string> = {};
+  if (draft.severity) hidden.severity = draft.severity;
+  if (draft.scope) hidden.scope = draft.scope;
+  if (draft.replyTo) hidden.replyTo = String(draft.replyTo);
+  await askFor(
+    ctx,
+    'address',
+    { kind: kindLabel(ctx.locale, draft.kind), category: categoryLabel(ctx.locale, draft.category), text: draft.description.slice(0, 3000) },
+    'address_placeholder',
+    { hidden, keyboard },
+  );
+}
+
+/** One tap leaves the phone number with the question (a reply keyboard: ForceReply cannot go with it). */
+function phoneKeyboard(ctx: BotContext): Keyboard {
+  return new Keyboard().requestContact(ctx.t('conversation.share_phone')).resized().oneTime();
+}
+
+const asSeverity = (s: string | undefined): Severity | undefined => SEVERITIES.find((x) => x === s);
+const asScope = (s: string | undefined): Scope | undefined => SCOPES.find((x) => x === s);
+
 /** Answers to "where do you live?": the community must be one the organisation serves. */
 export function addressFeature(deps: BotDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   const { core, classifier } = deps;
 
-  async function saveAddress(ctx: BotContext, text: string): Promise<boolean> {
+  /** The community the words name, saved as the resident's place (with the main menu back); null when they name none. */
+  async function saveAddress(ctx: BotContext, text: string, quiet = false): Promise<string | null> {
     const communities = core.org.config.communities;
     const communityId = classifier.classify(text, { communities }).hints.communityId ?? longestCommunityIn(text, communities);
-    if (!communityId) {
-      await ctx.reply(ctx.t('report.address_not_found', { hotline: core.org.config.company.hotline }));
-      return false;
-    }
+    if (!communityId) return null;
     ctx.resident = await setResidentAddress(core, { residentId: ctx.resident.id, communityId, address: text.slice(0, 200) });
-    await ctx.reply(ctx.t('report.address_saved', { community: core.org.communities.get(communityId)!.name, address: ctx.resident.address }));
-    return true;
+    if (quiet) return communityId;
+    await ctx.reply(ctx.t('report.address_saved', { community: core.org.communities.get(communityId)!.name, address: ctx.resident.address }), {
+      reply_markup: mainMenu(ctx.locale, ctx.resident.customerId !== null),
+    });
+    return communityId;
+  }
+
+  /** Files the draft where the words say, or to the centre with the words (after one try: no loop of "not found"). */
+  async function fileAt(ctx: PromptContext, text: string, draft: Draft, what: string): Promise<void> {
+    const known = await saveAddress(ctx, text);
+    const filed = await fileOnce(ctx, deps, known ? draft : { ...draft, typedAddress: text }, onceKey(ctx, what, ctx.prompt.messageId));
+    if (!filed) return void (await ctx.reply(ctx.t('report.already_filed')));
+    if (!known) await ctx.reply(ctx.t('conversation.address_to_centre', { address: text.slice(0, 200) }), { reply_markup: mainMenu(ctx.locale, false) });
   }
 
   c.filter(answers('address'), async (ctx) => {
-    if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'address', ctx.prompt.vars, 'address_placeholder'));
-    const category = categoryFromLabel(ctx.prompt.vars.category) ?? 'other';
-    const kind = kindFromLabel(ctx.prompt.vars.kind) ?? 'complaint';
-    const description = ctx.prompt.vars.text || tt(ctx.locale, 'report.tap_description', { category: categoryLabel(ctx.locale, category) });
-    if (!(await fileOnce(ctx, deps, { kind, category, description }, onceKey(ctx, 'address', ctx.message?.reply_to_message?.message_id)))) {
-      await ctx.reply(ctx.t('report.already_filed'));
+    const text = answerText(ctx).trim();
+    const v = ctx.prompt.vars;
+    if (!text) {
+      const { kind, category, text: quoted, ...hidden } = v;
+      return void (await askFor(ctx, 'address', { kind, category, text: quoted }, 'address_placeholder', { hidden }));
     }
+    const category = categoryFromLabel(v.category) ?? 'other';
+    const kind = kindFromLabel(v.kind) ?? 'complaint';
+    const description = v.text || tt(ctx.locale, 'report.tap_description', { category: categoryLabel(ctx.locale, category) });
+    const replyTo = Number(v.replyTo) || undefined;
+    await fileAt(ctx, text, { kind, category, severity: asSeverity(v.severity), scope: asScope(v.scope), description, replyTo }, 'address');
   });
 
   c.filter(answers('paid_address'), async (ctx) => {
-    if (!(await saveAddress(ctx, answerText(ctx).trim()))) return void (await askFor(ctx, 'paid_address', ctx.prompt.vars, 'address_placeholder'));
+    const text = answerText(ctx).trim();
+    if (!text) return void (await askFor(ctx, 'paid_address', ctx.prompt.vars, 'address_placeholder'));
     const materials = LOCALES.some((l) => tt(l, 'prices.materials.own') === ctx.prompt.vars.materials) ? 'own' : 'company';
-    if (!(await fileOnce(ctx, deps, paidDraft(ctx, materials), onceKey(ctx, 'paid_address', ctx.message?.reply_to_message?.message_id)))) {
-      await ctx.reply(ctx.t('report.already_filed'));
+    await fileAt(ctx, text, paidDraft(ctx, materials), 'paid_address');
+  });
+
+  // The place of a leak filed first: routes it to the branch, or leaves it with the centre to confirm.
+  c.filter(answers('clarify_address'), async (ctx) => {
+    const text = answerText(ctx).trim();
+    const number = ctx.prompt.vars.number?.trim();
+    if (!text || !number) return void (await askFor(ctx, 'clarify_address', ctx.prompt.vars, 'address_placeholder'));
+    const communityId = residentHasAddress(ctx.resident) ? findCommunity(text) : await saveAddress(ctx, text, true);
+    const r = await clarifyReportAddress(core, { residentId: ctx.resident.id, number, communityId, address: text });
+    const menu = { reply_markup: mainMenu(ctx.locale, ctx.resident.customerId !== null) };
+    if (r.outcome === 'dispatched') {
+      const community = core.org.communities.get(r.ticket.communityId!)!.name;
+      const branch = branchName(core.org, r.ticket.branchId, ctx.locale);
+      await ctx.reply(ctx.t('conversation.clarified', { number, community, address: r.ticket.address, branch }), menu);
+    } else if (r.outcome === 'to_centre') {
+      await ctx.reply(ctx.t('conversation.address_to_centre', { address: text.slice(0, 200) }), menu);
+    } else {
+      await ctx.reply(ctx.t('conversation.clarify_noted', { number }), menu);
     }
   });
+
+  function findCommunity(text: string): string | null {
+    const communities = core.org.config.communities;
+    return classifier.classify(text, { communities }).hints.communityId ?? longestCommunityIn(text, communities) ?? null;
+  }
 
   return c;
 }
