@@ -74,7 +74,8 @@ it("shows tickets taken by phone for the resident's account, but never another r
 
 it("splits a long timeline under Telegram's 4096-character limit, keeping every line", async () => {
   const many = telegramUser(4003);
-  await bindByPhone(h, many);
+  // an account of its own: the hotline ticket open on 1010000000 would take this report as a follow-up
+  await bindByPhone(h, many, '1010015840');
   await h.say(many, '家里暖气不热，室温16度');
   await h.tap(many, '提交');
   const number = numberIn(h.lastText(many));
@@ -91,7 +92,8 @@ it("splits a long timeline under Telegram's 4096-character limit, keeping every 
 
 it('tells the resident when the visit is overdue and being chased, from the ticket’s deadline rows (R7, R2 督促)', async () => {
   const late = telegramUser(4004);
-  await bindByPhone(h, late);
+  // an account of its own: the hotline ticket open on 1010000000 would take this report as a follow-up
+  await bindByPhone(h, late, '1010023760');
   h.core.clock.set('2026-11-28T07:00:00Z'); // 15:00 local
   await h.say(late, '家里暖气不热，室温14度');
   await h.tap(late, '提交');

@@ -7,26 +7,34 @@
  */
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
+import { CONFIDENCE_THRESHOLD } from '../../../core/classify/create-classifier.js';
+import { problemParts } from '../../../core/classify/problem-parts.js';
+import { takesFaq } from '../../../core/classify/score-faq.js';
+import { splitProblems } from '../../../core/classify/split-problems.js';
+import { statesFault } from '../../../core/classify/states-fault.js';
 import type { Category, TicketKind } from '../../../core/domain.js';
 import { isAppError } from '../../../core/errors.js';
 import type { Ticket } from '../../../core/model.js';
-import { attachResidentPhoto } from '../../../core/residents/attach-resident-photo.js';
 import { residentHasAddress } from '../../../core/residents/file-resident-report.js';
 import { Buttons, cb, parseCategory, parseKind } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
-import { faqAnswer, matchFaq } from '../faq.js';
+import { faqAnswer, scoreFaqQuestion } from '../faq.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons, labels, onceKey, photoFileId, replyLong } from '../replies.js';
 import { categoryLabel, kindLabel } from '../render.js';
 import { categoryFromLabel, fileOnce, fileOrAskAddress, type Draft } from './filing.js';
+import type { ReportHooks } from './intake.js';
+import { answerPriceQuestion } from './prices.js';
+
+/** The categories of a fault in the home: stated as a fact, they make a message a repair. */
+const REPAIR_CATEGORIES: Category[] = ['no_heat', 'leak', 'noise_pressure'];
 
 /** The problems a resident can pick by tap, most common first. */
 const COMPLAINT_CATEGORIES: Category[] = ['no_heat', 'leak', 'noise_pressure', 'billing', 'staff_conduct', 'other'];
 
-/** The report commands and buttons, and the intake of plain messages (mounted last: it takes any text). */
-export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; intake: Composer<BotContext> } {
+/** The report commands and buttons; `propose` and `askWhatPhotoShows` for the intake of plain messages (intake.ts). */
+export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } & ReportHooks {
   const c = new Composer<BotContext>();
-  const intake = new Composer<BotContext>();
   const { core, classifier } = deps;
   const communities = core.org.config.communities;
 
@@ -112,35 +120,106 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     return residentHasAddress(r) && r.address ? r.address : ctx.t('report.address_unknown');
   }
 
-  /** A sentence (and maybe a photo): leak → filed now; a clear case → proposed; unsure → every choice. */
+  /**
+   * A sentence (and maybe a photo). Several problems in it → offered as separate tickets (a leak
+   * among them filed now); a leak → filed now; a price question → the matching price lines; a
+   * question the FAQ covers well enough → its answer; a clear case → proposed; unsure → every
+   * choice. A stated fault ("the radiator is cold, when will it be fixed") is never taken by the FAQ and is a repair.
+   */
   async function propose(ctx: BotContext, text: string, photos: string[], messageId: number) {
+    if (!photos.length && (await offerSeveral(ctx, text, messageId))) return;
     const cls = classify(text);
     if (cls.category === 'leak') {
       await fileOrAskAddress(ctx, deps, draftFor('complaint', 'leak', text, '', photos, messageId, cls));
       return;
     }
-    const faq = cls.kind === 'consultation' ? matchFaq(text) : null;
-    if (faq) {
-      await replyLong(ctx, faqAnswer(core.org, faq, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
-      return;
+    const faultStated = statesFault(text);
+    if (!faultStated && !photos.length) {
+      if (await answerPriceQuestion(ctx, deps, text, messageId, cls.kind === 'paid_service')) return;
+      const faq = scoreFaqQuestion(text);
+      if (faq && takesFaq({ faqScore: faq.score, faultStated, kind: cls.kind, kindConfidence: cls.confidence?.kind ?? 1 })) {
+        await replyLong(ctx, faqAnswer(core.org, faq.id, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
+        return;
+      }
     }
-    if (cls.needsChoice) {
+    // A cold, leaking or noisy home is a repair, however the resident put it.
+    const repair = faultStated && REPAIR_CATEGORIES.includes(cls.category);
+    const kind = repair ? 'complaint' : cls.kind;
+    if (cls.needsChoice && !(repair && (cls.confidence?.category ?? 0) >= CONFIDENCE_THRESHOLD)) {
       await ctx.reply(ctx.t('report.proposal_unsure'), { reply_parameters: { message_id: messageId }, reply_markup: allChoices(ctx) });
       return;
     }
-    const withAddress = cls.kind === 'complaint' || cls.kind === 'paid_service';
+    const withAddress = kind === 'complaint' || kind === 'paid_service';
     const text2 = ctx.t(withAddress ? 'report.proposal' : 'report.proposal_no_address', {
-      kind: kindLabel(ctx.locale, cls.kind),
+      kind: kindLabel(ctx.locale, kind),
       category: categoryLabel(ctx.locale, cls.category),
       address: addressLine(ctx),
     });
     const k = new Buttons()
-      .button(ctx.t('report.submit'), cb.reportOk(cls.kind, cls.category))
+      .button(ctx.t('report.submit'), cb.reportOk(kind, cls.category))
       .row()
       .button(ctx.t('report.change'), cb.reportPick)
       .button(ctx.t('report.cancel'), cb.reportCancel);
     await ctx.reply(text2, { reply_parameters: { message_id: messageId }, reply_markup: k });
   }
+
+  /** The problems of a message that differ from each other (problemParts), with their classification. */
+  function problemsOf(text: string) {
+    return problemParts(splitProblems(text).map((part) => ({ part, ...classify(part) })));
+  }
+
+  /**
+   * Two or more different problems in one message: a leak among them is filed at once, the
+   * others are offered with one button each and "all"; the buttons read the parts back from the
+   * message the offer replies to. Returns false (saying nothing) for a message of one problem.
+   */
+  async function offerSeveral(ctx: BotContext, text: string, messageId: number): Promise<boolean> {
+    const problems = problemsOf(text);
+    if (problems.length < 2) return false;
+    for (const p of problems.filter((p) => p.category === 'leak'))
+      await fileOnce(ctx, deps, draftFor('complaint', 'leak', p.part, '', [], messageId, p), onceKey(ctx, `mp${p.index}`, messageId));
+    const rest = problems.filter((p) => p.category !== 'leak');
+    if (!rest.length) return true;
+    const list = rest
+      .map((p) => ctx.t('understand.multi.item', { n: p.index + 1, category: categoryLabel(ctx.locale, p.category), text: p.part.slice(0, 200) }))
+      .join('\n');
+    const k = new Buttons();
+    for (const p of rest) k.button(ctx.t('understand.multi.file_one', { n: p.index + 1, category: categoryLabel(ctx.locale, p.category) }), cb.several(p.index)).row();
+    if (rest.length > 1) k.button(ctx.t('understand.multi.file_all'), cb.several('all'));
+    const leakFiled = rest.length < problems.length;
+    const offer = leakFiled ? ctx.t('understand.multi.offer_after_leak', { list }) : ctx.t('understand.multi.offer', { count: problems.length, list });
+    await ctx.reply(offer, { reply_parameters: { message_id: messageId }, reply_markup: k });
+    return true;
+  }
+
+  // One of several problems, or all of them: each filed once (its own receipt key), whichever
+  // button files it first; the buttons of what is filed go away.
+  c.callbackQuery(/^mp:(\d+|all)$/, async (ctx) => {
+    const offer = ctx.callbackQuery.message as Message | undefined;
+    const source = offer?.reply_to_message;
+    const text = source?.text ?? source?.caption;
+    const problems = text ? problemsOf(text).filter((p) => p.category !== 'leak') : [];
+    const which = ctx.match[1] === 'all' ? problems : problems.filter((p) => p.index === Number(ctx.match[1]));
+    if (!offer || !source || !which.length) {
+      await ctx.answerCallbackQuery({ text: ctx.t('understand.multi.gone'), show_alert: true });
+      return;
+    }
+    // Answered before the filing (the phone stops spinning): the one outcome the toast tells,
+    // every one of them filed already, is known from their keys first.
+    const keyOf = (p: (typeof which)[number]) => onceKey(ctx, `mp${p.index}`, source.message_id);
+    const seen = await Promise.all(which.map((p) => core.stores.receipts.seen(keyOf(p))));
+    const open = which.filter((_, i) => !seen[i]);
+    await quietly(ctx.answerCallbackQuery(open.length ? {} : { text: ctx.t('report.already_filed') }));
+    for (const p of open) await fileOnce(ctx, deps, draftFor('complaint', p.category, p.part, '', [], source.message_id, p), keyOf(p));
+    const left = ctx.match[1] === 'all' ? [] : (offer.reply_markup?.inline_keyboard ?? []).flat().filter((b) => 'callback_data' in b && b.callback_data !== ctx.callbackQuery.data);
+    const singles = left.filter((b) => 'callback_data' in b && b.callback_data !== cb.several('all'));
+    if (!singles.length) await quietly(dropButtons(ctx));
+    else {
+      const k = new Buttons();
+      for (const b of singles.length > 1 ? left : singles) if ('callback_data' in b && b.callback_data) k.button(b.text, b.callback_data).row();
+      await quietly(ctx.editMessageReplyMarkup({ reply_markup: k }));
+    }
+  });
 
   async function showMenu(ctx: BotContext) {
     await ctx.reply(ctx.t('report.menu'), { reply_markup: categoryMenu(ctx, cb.reportNew) });
@@ -190,7 +269,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
       photo ? [photo] : [],
       ctx.msg?.message_id,
     );
-    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.message?.reply_to_message?.message_id))))
+    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.prompt.messageId))))
       await ctx.reply(ctx.t('report.already_filed'));
   });
 
@@ -223,27 +302,15 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext>; i
     await ctx.editMessageText(ctx.t('report.cancelled'));
   });
 
-  // Plain words: the commonest way in. Unknown commands get the help instead of a ticket.
-  intake.on('message:text', async (ctx) => {
-    const text = ctx.message.text;
-    if (text.startsWith('/')) return void (await ctx.reply(ctx.t('unknown_command')));
-    await propose(ctx, text, [], ctx.message.message_id);
-  });
-
-  // A photo with a caption is a report; a bare photo joins the report just filed, or asks what it shows.
-  intake.on('message:photo', async (ctx) => {
-    const fileId = photoFileId(ctx.message)!;
-    const caption = ctx.message.caption?.trim();
-    if (caption) return propose(ctx, caption, [fileId], ctx.message.message_id);
-    const number = await attachResidentPhoto(core, { residentId: ctx.resident.id, fileId });
-    if (number) return void (await ctx.reply(ctx.t('report.photo_added', { number })));
+  /** A bare photo with nothing open to join: which problem does it show? (Submit files it with the photo.) */
+  async function askWhatPhotoShows(ctx: BotContext, messageId: number) {
     await ctx.reply(ctx.t('report.photo_what'), {
-      reply_parameters: { message_id: ctx.message.message_id },
+      reply_parameters: { message_id: messageId },
       reply_markup: categoryMenu(ctx, (cat) => cb.reportOk('complaint', cat))
         .row()
         .button(ctx.t('report.cancel'), cb.reportCancel),
     });
-  });
+  }
 
-  return { report: c, intake };
+  return { report: c, propose, askWhatPhotoShows };
 }
