@@ -1,6 +1,7 @@
 /**
  * What is not a feature still gets an answer, never a crash: stickers, voice, files and other
- * message kinds get a polite word; an edited message is not a new report; a tap on a button
+ * message kinds get a polite word; an edited message is not a new report (while a ticket is open,
+ * intake.ts adds edits, voice and the rest to it before they get here); a tap on a button
  * the bot no longer knows is answered so that the phone stops spinning. Group chats are
  * refused at the door (see privateOnly): the bot serves one resident at a time.
  */
