@@ -66,6 +66,8 @@ export class TelegramDeliverer implements Deliverer {
             ? await this.withReportMessage(payload.ticketId, await this.callbackQuestion(payload))
             : row.kind === 'warm_check'
               ? await this.withReportMessage(payload.ticketId, await this.warmCheck(payload))
+              : row.kind === 'resident_late'
+                ? await this.withReportMessage(payload.ticketId, await this.late(payload))
             : row.kind === 'staff_reply'
               ? await renderStaffReply(this.o.core, payload)
               : BIND_KINDS.has(row.kind)
@@ -163,6 +165,15 @@ export class TelegramDeliverer implements Deliverer {
       }
     }
     return { text: lines.join('\n'), reply_markup, replyTo };
+  }
+
+  /** A deadline missed: sorry, the branch was urged (R2 督促); null once the ticket was resolved or withdrawn meanwhile. */
+  private async late(p: { ticketId: number }): Promise<Rendered | null> {
+    const { core } = this.o;
+    const ticket = await core.stores.views.ticketById(p.ticketId);
+    if (!ticket || ticket.resolvedAt || ticket.cancelledAt || ['closed', 'cancelled', 'duplicate'].includes(ticket.status)) return null;
+    const locale = await this.locale(ticket.residentId);
+    return { text: tt(locale, 'loop.late', { number: ticket.number, branch: branchName(core.org, ticket.branchId, locale) }) };
   }
 
   /** "暖气现在热了吗？" a while after a heating repair; null once the callback was answered some other way. */

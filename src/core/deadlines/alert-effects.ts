@@ -79,6 +79,11 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
       else groups.set(group, [d]);
     }
     if (stage === 'overdue') {
+      // the resident hears it once per missed deadline: late, sorry, the branch was urged
+      if (t.residentChatId)
+        plan.messages.push(
+          outboxRow({ key: `late:${alert.key}`, platform: 'telegram', target: t.residentChatId, kind: 'resident_late', payload: { ticketId: t.id, deadline } }, now),
+        );
       plan.overdue.push(t.id);
       plan.missed.push((row as AlertDeadline).id);
       plan.events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });

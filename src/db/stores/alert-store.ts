@@ -49,8 +49,10 @@ export class SqlAlertStore implements AlertStore {
       // The running deadline an alert is about is the ticket's row of the name its kind begins
       // with ("ack_overdue": ack) that no later generation or withdrawal has superseded: at most
       // one, found through the (ticketId, name, generation) key.
-      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}, ${DEADLINE_COLUMNS}
+      // the resident's chat: a ticket that misses a deadline tells them the branch was urged
+      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}, ${DEADLINE_COLUMNS}, r."chatId" AS "r_chatId"
         FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
+        LEFT JOIN "Resident" r ON r."id" = t."residentId" AND r."unreachableAt" IS NULL
         LEFT JOIN "Deadline" d ON d."ticketId" = a."ticketId" AND d."supersededAt" IS NULL
           AND substr(a."kind", 1, length(d."name") + 1) = d."name" || '_'
         WHERE a."firedAt" IS NULL AND a."dueAt" <= ${now} AND (a."leaseUntil" IS NULL OR a."leaseUntil" <= ${now})
@@ -69,7 +71,7 @@ export class SqlAlertStore implements AlertStore {
         alert.leaseUntil = leaseUntil;
         return {
           alert,
-          ticket: r.t_id === null || r.t_id === undefined ? null : alertTicket(r),
+          ticket: r.t_id === null || r.t_id === undefined ? null : withChat(alertTicket(r), r.r_chatId),
           deadline: r.d_id === null || r.d_id === undefined ? null : alertDeadline(r),
         };
       });
@@ -169,4 +171,8 @@ function scheduleReportSql(r: NewAlert): Sql {
 
 const dueAlert = columnsDecoder<Pick<ScheduledAlert, (typeof ALERT_FIELDS)[number]>>('ScheduledAlert', ALERT_FIELDS);
 const alertTicket = columnsDecoder<AlertTicket>('Ticket', TICKET_FIELDS, 't_');
+function withChat(t: AlertTicket, chatId: unknown): AlertTicket {
+  t.residentChatId = chatId === null || chatId === undefined ? null : String(chatId);
+  return t;
+}
 const alertDeadline = columnsDecoder<AlertDeadline>('Deadline', DEADLINE_FIELDS, 'd_');

@@ -68,6 +68,19 @@ describe('who is coming (R6)', () => {
   });
 });
 
+describe('a ticket that is late', () => {
+  it('tells the resident, once per missed deadline, that the branch was urged (R2 督促, R7)', async () => {
+    const { u, number } = await filed();
+    const before = h.botTexts(u).length;
+    await after(14); // the accept deadline (15 min) not yet passed
+    expect(h.botTexts(u)).toHaveLength(before);
+    await after(1);
+    expect(h.lastText(u)).toBe(`${number}：处理比承诺的时间晚了，非常抱歉！已督促新城供热分公司尽快处理，我们会尽快给您答复。`);
+    await after(30); // the next level of escalation tells the branch head, not the resident again
+    expect(h.botTexts(u).filter((x) => x.includes('晚了'))).toHaveLength(1);
+  });
+});
+
 describe('the resolved message (R8f)', () => {
   it('is one message with the result and only the form lines that have a value, and no question yet', async () => {
     const { u, number } = await resolved({ workDone: '清洗进户阀门过滤网', materials: '无', feesCents: 0 });

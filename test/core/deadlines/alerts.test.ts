@@ -88,10 +88,14 @@ describe('callbacks (R8h)', () => {
     await transitionTicket(core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field1', note: '已修好' });
     const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
     expect(cb.channel).toBe('telegram');
-    expect(await core.db.outboxMessage.findUnique({ where: { key: `cbq:${cb.id}` } })).not.toBeNull();
-    await at('2026-11-29T05:59:00Z');
+    // a heating repair: "暖气现在热了吗？" once the radiators had two hours to warm up, and the bot's
+    // time-out counts from then (it counted from the resolve, with the question asked at once)
+    expect(await core.db.outboxMessage.findUnique({ where: { key: `warm:${cb.id}` } })).toBeNull();
+    await at('2026-11-28T08:00:00Z');
+    expect(await core.db.outboxMessage.findUnique({ where: { key: `warm:${cb.id}` } })).toMatchObject({ platform: 'telegram', target: '777', kind: 'warm_check' });
+    await at('2026-11-29T07:59:00Z');
     expect(await core.db.outboxMessage.findUnique({ where: { key: `cbt:${cb.id}` } })).toBeNull();
-    await at('2026-11-29T06:00:00Z');
+    await at('2026-11-29T08:00:00Z');
     const task = await core.db.outboxMessage.findUnique({ where: { key: `cbt:${cb.id}` } });
     expect(task).toMatchObject({ platform: 'slack', target: 'C0CALLBK01', kind: 'callback_task' });
     expect((await core.db.callback.findUnique({ where: { id: cb.id } }))?.channel).toBe('phone');
