@@ -177,4 +177,11 @@ describe('every button tap is answered first, and once', () => {
     await tapAnswered(b, '预约上门（自备材料）'); // pv:, files
     expect(h.botTexts(b).join('\n')).toMatch(/P\d{8}-\d{4}/);
   });
+
+  it('"file all" on several problems in one message is answered before the tickets are filed', async () => {
+    const u = await boundResident();
+    await h.say(u, '卧室暖气片冰凉冰凉的。另外上门的师傅态度特别差，还骂人');
+    await tapAnswered(u, '全部登记'); // mp:
+    expect(h.botTexts(u).filter((t) => /工单号：T\d{8}-\d{4}/.test(t))).toHaveLength(2);
+  });
 });
