@@ -59,8 +59,10 @@ let tsSeq = 0;
 
 export async function startConversation(): Promise<Conversation> {
   const tg = await FakeTelegramApi.start();
-  const slack = await FakeSlackApi.start();
   const core = await makeTestCore();
+  // Slack's message ts follow the test clock, as Slack's follow real time: the outbox's look
+  // before posting again reads the thread back from when the row was owed
+  const slack = await FakeSlackApi.start({ now: () => core.clock.now().getTime() });
   await seedDemoCustomers(core);
   const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: tg.apiRoot, classifier: productionClassifier(), retry: false });
   const slackApp = createSlackApp({

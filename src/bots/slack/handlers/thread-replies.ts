@@ -87,7 +87,8 @@ export function registerThreadReplies(app: App, d: SlackDeps): void {
 async function relay(d: SlackDeps, client: WebClient, to: Audience, number: string, raw: string, via: 'thread' | 'modal', sourceTs?: string): Promise<void> {
   const ctx = renderCtx(d);
   try {
-    const text = slackToPlain(d.core.org, raw);
+    // a thread message comes in Slack's markup; a modal's text input is the words as typed
+    const text = via === 'thread' ? slackToPlain(d.core.org, raw) : raw;
     await replyToResident(d.core, { number, staff: staffFor(d, to.user), text, via, sourceTs });
     d.kick?.();
     await tell(client, d, to, tr(ctx, 'thread.reply_sent', { number }));
