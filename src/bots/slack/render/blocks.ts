@@ -15,7 +15,22 @@ export const plain = (text: string) => ({ type: 'plain_text' as const, text: tex
  * app's own markup (`<@U…>` mentions) still works, and `esc` keeps people's `<`, `>` from being markup.
  * A message whose text has people's words goes out as blocks: a message's bare `text` is always auto-linked.
  */
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) || ' ', verbatim: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: fit(text, 3000) || ' ', verbatim: true });
+
+/**
+ * Text cut to Slack's limit for a text object. Callers cut people's words on the raw text before
+ * escaping (render/thread.ts cutRaw), so this is the last guard: it never leaves half an entity
+ * ("&am") or half a `<...>` of the app's own markup at the end.
+ */
+export function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max);
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf('<');
+  if (lt >= 0 && !cut.slice(lt).includes('>')) cut = cut.slice(0, lt);
+  return `${cut.slice(0, max - 1)}…`;
+}
 
 export const header = (text: string): Block => ({ type: 'header', text: plain(text) });
 export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
