@@ -50,7 +50,9 @@ export interface AskOptions {
 export async function askFor(ctx: BotContext, promptKey: PromptKey, vars: Record<string, string> = {}, placeholderKey?: string, opts: AskOptions = {}) {
   const placeholder = placeholderKey ? ctx.t(placeholderKey).slice(0, 64) : undefined;
   const reply_markup = opts.keyboard
-    ? (placeholder ? opts.keyboard.placeholder(placeholder) : opts.keyboard)
+    ? placeholder
+      ? opts.keyboard.placeholder(placeholder)
+      : opts.keyboard
     : { force_reply: true as const, ...(placeholder ? { input_field_placeholder: placeholder } : {}) };
   const sent = await ctx.reply(ctx.t(promptTextKey(promptKey), vars), { reply_markup });
   if (ctx.chat?.type === 'private') {

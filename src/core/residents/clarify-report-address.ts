@@ -91,5 +91,7 @@ export async function clarifyReportAddress(core: Core, input: ReportAddress): Pr
 function triageAgain(core: Core, t: Ticket, eventId: number) {
   const channel = core.org.config.centre.channels.triage;
   if (!channel) return [];
-  return [{ key: `triage:${t.id}:${eventId}`, platform: 'slack', target: channel, kind: 'triage', payload: { ticketId: t.id, eventId, event: 'note' } } as const];
+  return [
+    { key: `triage:${t.id}:${eventId}`, platform: 'slack', target: channel, kind: 'triage', payload: { ticketId: t.id, eventId, event: 'note' } } as const,
+  ];
 }

@@ -103,7 +103,12 @@ export function bindFeature({ core }: BotDeps): Composer<BotContext> {
     // the account says where the resident lives: a leak filed first is routed there now
     if (asking?.key === 'clarify_address' && asking.vars.number) {
       delete ctx.session.pending;
-      const c = await clarifyReportAddress(core, { residentId: ctx.resident.id, number: asking.vars.number, communityId: r.customer.communityId, address: r.customer.address });
+      const c = await clarifyReportAddress(core, {
+        residentId: ctx.resident.id,
+        number: asking.vars.number,
+        communityId: r.customer.communityId,
+        address: r.customer.address,
+      });
       if (c.outcome === 'dispatched') {
         const community = core.org.communities.get(r.customer.communityId)?.name ?? '';
         const branch = branchName(core.org, c.ticket.branchId, ctx.locale);
