@@ -19,6 +19,7 @@ import { chatRateLimit, DEFAULT_CHAT_LIMIT, type ChatLimit } from './rate-limit.
 import { errorBoundary } from './error-boundary.js';
 import { monospaceTicketNumbers } from './monospace.js';
 import { bindFeature } from './features/bind.js';
+import { blockedFeature } from './features/blocked.js';
 import { addressFeature } from './features/filing.js';
 import { formFeature } from './features/form.js';
 import { intakeFeature } from './features/intake.js';
@@ -82,7 +83,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
     .use(menuFirst(o.core))
     // the question the bot waits an answer to, per chat in the database (a plain message answers it)
     .use(conversationMiddleware(o.core))
-    .use(startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
+    .use(blockedFeature(deps), startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
     .use(ratingFeature(deps), formFeature(deps), report, addressFeature(deps))
     .use(intakeFeature(deps, reportHooks), robustnessFeature(deps));
   // Last resort (a failure outside the boundary, e.g. the receipt could not be stored).

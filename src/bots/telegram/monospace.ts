@@ -49,6 +49,5 @@ export function withMonospaceNumbers(method: string, payload: Record<string, unk
 
 /** The transformer: `bot.api.config.use(monospaceTicketNumbers())`. */
 export function monospaceTicketNumbers(): Transformer {
-  return (prev, method, payload, signal) =>
-    prev(method, withMonospaceNumbers(method, payload as Record<string, unknown>) as typeof payload, signal);
+  return (prev, method, payload, signal) => prev(method, withMonospaceNumbers(method, payload as Record<string, unknown>) as typeof payload, signal);
 }

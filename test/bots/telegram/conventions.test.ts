@@ -129,7 +129,10 @@ describe('step updates answer the resident’s original report (R3)', () => {
       expect(m.reply_to_message?.message_id, m.text).toBe(report.message_id);
       expect(m.reply_to_message?.text).toBe('暖气不热，室温只有15度');
     }
-    const sent = h.fake.callsOf('sendMessage').filter((c) => Number(c.params.chat_id) === u.id).slice(-later.length);
+    const sent = h.fake
+      .callsOf('sendMessage')
+      .filter((c) => Number(c.params.chat_id) === u.id)
+      .slice(-later.length);
     for (const c of sent) {
       const rp = typeof c.params.reply_parameters === 'string' ? JSON.parse(c.params.reply_parameters) : c.params.reply_parameters;
       // still sent if the resident deleted their message meanwhile
@@ -152,7 +155,10 @@ describe('every button tap is answered first, and once', () => {
     const calls = h.fake.calls;
     expect(calls[0]?.method, `${label}: ${calls.map((c) => c.method).join(', ')}`).toBe('answerCallbackQuery');
     const answers = calls.filter((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === id);
-    expect(answers.map((c) => c.status), label).toEqual([200]);
+    expect(
+      answers.map((c) => c.status),
+      label,
+    ).toEqual([200]);
   }
 
   it('menu, category, submit as it is, another category, cancel, status, language, FAQ and booking', async () => {

@@ -26,9 +26,7 @@ describe('ticket numbers in a text', () => {
   });
 
   it('a look-alike glued to other letters or digits is not a ticket number', () => {
-    expect(ticketNumberEntities('XT20261128-0042 T20261128-00421x T2026112-0042 t20261128-0042')).toEqual([
-      { type: 'code', offset: 16, length: 15 },
-    ]);
+    expect(ticketNumberEntities('XT20261128-0042 T20261128-00421x T2026112-0042 t20261128-0042')).toEqual([{ type: 'code', offset: 16, length: 15 }]);
     expect(ticketNumberEntities('暖气不热，室温16度')).toEqual([]);
   });
 });

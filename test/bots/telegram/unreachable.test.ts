@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
-import { bindByPhone, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+import type { Update } from 'grammy/types';
+import { bindByPhone, FAKE_BOT, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 6800;
+let updateSeq = 900_000;
 
 async function boundResident(): Promise<TgUser> {
   const u = telegramUser(++nextUser);
@@ -103,6 +105,45 @@ describe('a resident who blocked the bot', () => {
     await h.drain();
     expect(h.lastText(u)).toContain(number);
     expect(h.lastText(u)).toContain('已到');
+  });
+});
+
+describe('Telegram saying the resident blocked or unblocked the bot', () => {
+  /** The update Telegram sends when the person blocks (kicked) or unblocks (member) the bot. */
+  function chatMember(u: TgUser, status: 'kicked' | 'member'): Update {
+    const date = Math.floor(Date.now() / 1000);
+    const bot = { user: { ...FAKE_BOT }, status: status === 'kicked' ? ('member' as const) : ('kicked' as const) };
+    return {
+      update_id: ++updateSeq,
+      my_chat_member: {
+        chat: { id: u.id, type: 'private', first_name: u.first_name },
+        from: u,
+        date,
+        old_chat_member: bot,
+        new_chat_member: { user: { ...FAKE_BOT }, status, ...(status === 'kicked' ? { until_date: 0 } : {}) },
+      },
+    } as unknown as Update;
+  }
+
+  it('blocking marks them at once, so not even the first message owed is tried; unblocking clears it', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    h.fake.blockChat(u.id);
+    expect((await h.post(chatMember(u, 'kicked'))).statusCode).toBe(200);
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+
+    const sentBefore = sendsTo(u).length;
+    h.core.clock.advance(5 * MINUTE);
+    await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+    await h.drain();
+    expect(sendsTo(u).slice(sentBefore)).toEqual([]);
+
+    h.fake.unblockChat(u.id);
+    await h.post(chatMember(u, 'member'));
+    expect((await resident(u)).unreachableAt).toBeNull();
+    await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+    await h.drain();
+    expect(h.lastText(u)).toContain(`${number}：工作人员已到场`);
   });
 });
 
