@@ -158,16 +158,26 @@ function alertMessages(group: Due[], now: Date): FirePlan['messages'] {
 /**
  * R8h: a callback not answered in time. The bot's question unanswered: a centre agent calls
  * instead. The callback itself overdue: the centre's agents on duty are urged. Either only
- * while the callback is still pending when the alert is stored as fired.
+ * while the callback is still pending when the alert is stored as fired. `residentChatId` is the
+ * chat the sweep read for the ticket's resident: null when Telegram refuses them (they blocked
+ * the bot), and then the later question is not asked: the centre calls at once.
  */
-export function planCallbackAlert(org: Org, alert: ScheduledAlert, cb: Callback | null, now: Date, deadline: AlertDeadline | null = null): FirePlan {
+export function planCallbackAlert(
+  org: Org,
+  alert: ScheduledAlert,
+  cb: Callback | null,
+  now: Date,
+  deadline: AlertDeadline | null = null,
+  residentChatId?: string | null,
+): FirePlan {
   const plan = emptyPlan([alert.id]);
   if (cb?.status !== 'pending') return plan;
   // the callback's own deadline (opened at the resolve) is missed once its time-out fires unanswered
   if (alert.kind === 'callback_overdue' && deadline && deadlineRunning(deadline)) plan.missed.push(deadline.id);
-  if (alert.kind === WARM_CHECK || alert.kind === LATER_RATING) return planLaterQuestion(org, alert, cb, now);
+  const unreachable = residentChatId === null;
+  if ((alert.kind === WARM_CHECK || alert.kind === LATER_RATING) && !unreachable) return planLaterQuestion(org, alert, cb, now);
   const channel = org.config.centre.channels.callbacks;
-  if (alert.kind === 'callback_bot_timeout') {
+  if (alert.kind === 'callback_bot_timeout' || alert.kind === WARM_CHECK || alert.kind === LATER_RATING) {
     plan.callback = { id: cb.id, toPhone: true };
     if (channel)
       plan.messages.push(

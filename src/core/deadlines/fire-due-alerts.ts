@@ -43,7 +43,7 @@ async function planOne(core: SweepCore, { alert, ticket, deadline }: DueAlert, n
   if (alert.kind.startsWith('report_')) return buildReport(core, alert, now);
   if (alert.kind.startsWith('callback_')) {
     const { callbackId } = JSON.parse(alert.data ?? '{}') as { callbackId: number };
-    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now, deadline);
+    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now, deadline, ticket?.residentChatId);
   }
   return planDeadlineAlerts(core.org, [{ alert, ticket, deadline }], now);
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import type { Update } from 'grammy/types';
 import { bindByPhone, FAKE_BOT, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
@@ -87,6 +88,28 @@ describe('a resident who blocked the bot', () => {
     expect(task?.target).toBe('C0CALLBK01');
     // nothing more is owed to the chat that refuses us
     expect(await rowsTo(u)).toHaveLength(rowsBefore);
+  });
+
+  it('who blocked the bot after the resolve is not asked "暖气现在热了吗？": the centre calls at once (R8h)', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    h.core.clock.advance(5 * MINUTE);
+    await transitionTicket(h.core, { number, action: 'accept', actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number, action: 'arrive', actor: 'staff:xincheng-field1' });
+    await h.drain();
+    h.fake.blockChat(u.id);
+    await transitionTicket(h.core, { number, action: 'resolve', actor: 'staff:xincheng-field1', note: '排气后恢复正常' });
+    await h.drain(); // the resolved message is refused: they are marked
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+
+    h.core.clock.advance(h.core.org.config.escalation.warmCheckMinutes * MINUTE);
+    await fireDueAlerts(h.core, 'unreachable-test');
+    await h.drain();
+    const ticket = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true } });
+    expect(ticket.callbacks.map((c) => c.channel)).toEqual(['phone']);
+    expect(await h.core.db.outboxMessage.count({ where: { kind: 'warm_check', target: String(u.id) } })).toBe(0);
+    const task = await h.core.db.outboxMessage.findFirst({ where: { kind: 'callback_task', payload: { contains: `"ticketId":${ticket.id}` } } });
+    expect(task?.target).toBe('C0CALLBK01');
   });
 
   it('is reachable again once they write: the mark is cleared and the next step reaches them', async () => {
