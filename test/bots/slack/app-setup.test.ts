@@ -20,7 +20,10 @@ describe('the Slack app manifest', () => {
       ['/ticket', '/intake', '/duty', '/handover', '/kpi'].map((c) => [c, 'https://heating.example.com/slack/events']),
     );
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://heating.example.com/slack/events' });
-    expect(m.settings.event_subscriptions).toEqual({ request_url: 'https://heating.example.com/slack/events', bot_events: ['app_mention'] });
+    expect(m.settings.event_subscriptions).toEqual({
+      request_url: 'https://heating.example.com/slack/events',
+      bot_events: ['app_mention', 'message.channels', 'message.groups'],
+    });
     expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['chat:write', 'commands']));
     // the dashboard's Sign in with Slack comes back here, with the person's id only
     expect(m.oauth_config.redirect_urls).toEqual(['https://heating.example.com/dashboard/auth/slack/callback']);

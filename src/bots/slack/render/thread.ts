@@ -56,7 +56,7 @@ export function quote(text: string): string {
   return `>${esc(text).replace(/\n/g, '\n>')}`;
 }
 
-/** The thread line of a conversation event: "2026-11-28 14:02 · 居民补充，请 <@U…> 关注：\n>words". */
+/** The thread line of a conversation event: "2026-11-28 14:02 · The resident added, for <@U…>:\n>words". */
 export function conversationLine(ctx: RenderCtx, e: TicketEvent): string {
   const d = noteData(e);
   const who = actorName(ctx, e.actor);
