@@ -15,6 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { followupBench } from './followup.js';
 import { baselineBench, intakeBench } from './intake.js';
 import { slackBench } from './slack.js';
 import { sweepBench } from './sweep.js';
@@ -111,6 +112,21 @@ if (want('intake')) {
   } else {
     row('6 intake (PostgreSQL)', 'skipped', 'set BENCH_DATABASE_URL or TEST_DATABASE_URL', '', '', null);
   }
+}
+
+if (want('followup')) {
+  // a follow-up costs no more than a report: both at c=50 closed loop on one service, one after the other
+  const f = await followupBench({ connections: 50, durationS: duration });
+  json.followup = f;
+  const ratio = f.followup.perS / Math.max(f.report.perS, 1e-9);
+  row(
+    '7 follow-up (SQLite)',
+    `c=50 closed loop: follow-ups/s on an open ticket, p50/p99 ms (${fmt(f.openTickets)} open tickets)`,
+    `${fmt(f.followup.perS)} /s, ${f.followup.p50}/${f.followup.p99} ms (${fmt(f.followup.cpuMsPerRequest, 2)} ms CPU each; ${fmt((f.followup.addedShare ?? 0) * 100, 1)} % of notes answered 已补充到…)`,
+    '>= the report figure',
+    `reports ${fmt(f.report.perS)} /s, ${f.report.p50}/${f.report.p99} ms (${fmt(f.report.cpuMsPerRequest, 2)} ms CPU); ratio ${fmt(ratio * 100, 1)} %`,
+    ratio >= 0.95 && f.followup.non2xx === 0 && f.report.non2xx === 0,
+  );
 }
 
 if (want('slack')) {

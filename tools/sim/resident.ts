@@ -32,6 +32,8 @@ const STATUS_LIST = opening('status.list_title');
 const STATUS_NONE = opening('status.none');
 const RATING_THANKS = opening('rating.thanks');
 const RATING_DONE = [opening('rating.already'), opening('rating.gone'), opening('rating.not_yours')];
+const WARM_NOTED = [opening('loop.warm.hot_noted'), opening('loop.warm.inactive')];
+const WARM = /^wc:(\d+):([hc])$/;
 const TICKET = /([TSQP]\d{8}-\d{4,})/;
 
 const TRIES = 6;
@@ -48,6 +50,8 @@ export class SimResident {
   readonly numbers = new Set<string>();
   /** callback ids answered (or known to be answered) */
   readonly answered = new Set<number>();
+  /** warm-check questions answered (callback ids) */
+  readonly warmAnswered = new Set<number>();
   private readonly taps = new Map<number, number>();
   private unhappyUsed = false;
   /** times the person had to say something again because the bot did not answer */
@@ -126,6 +130,7 @@ export class SimResident {
   async rate(): Promise<void> {
     for (const call of this.tg.botCalls(this.chatId)) {
       if (call.method !== 'sendMessage') continue;
+      await this.warmCheck(call);
       const rating = buttonsOf(call.params).filter((b) => /^cb:\d+:[sfd]$/.test(b.callback_data));
       if (!rating.length) continue;
       const id = Number(rating[0].callback_data.split(':')[1]);
@@ -150,11 +155,32 @@ export class SimResident {
     }
   }
 
-  /** Rating questions seen and not answered yet. */
+  /**
+   * "暖气现在热了吗？" a while after the resolve: the radiators are warm (the rating buttons come
+   * next). A tap without a toast is tried again at the next look; the toast says it was noted.
+   */
+  private async warmCheck(call: FakeTelegramCall): Promise<void> {
+    const hot = buttonsOf(call.params).find((b) => WARM.exec(b.callback_data)?.[2] === 'h');
+    if (!hot || this.stopped()) return;
+    const id = Number(WARM.exec(hot.callback_data)![1]);
+    if (this.warmAnswered.has(id)) return;
+    const taps = (this.taps.get(-id) ?? 0) + 1;
+    if (taps > MAX_TAPS_PER_QUESTION) return;
+    this.taps.set(-id, taps);
+    const message = this.tg.fake.message(this.chatId, Number(call.response.result?.message_id));
+    if (!message) return;
+    const { delivered, queryId } = await this.tg.tap(this.plan.user, message, hot.callback_data, hot.text);
+    const toast = delivered ? this.tg.toast(queryId) : undefined;
+    if (toast && WARM_NOTED.some((p) => toast.startsWith(p))) this.warmAnswered.add(id);
+  }
+
+  /** Rating and warm-check questions seen and not answered yet. */
   get unanswered(): number {
     let n = 0;
     for (const call of this.tg.botCalls(this.chatId)) {
       if (call.method !== 'sendMessage') continue;
+      const warm = buttonsOf(call.params).find((x) => WARM.test(x.callback_data));
+      if (warm && !this.warmAnswered.has(Number(WARM.exec(warm.callback_data)![1]))) n++;
       const b = buttonsOf(call.params).find((x) => /^cb:\d+:[sfd]$/.test(x.callback_data));
       if (b && !this.answered.has(Number(b.callback_data.split(':')[1]))) n++;
     }

@@ -5,10 +5,11 @@
  * connection to that database to see what the service stored.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ORG } from '../../src/config.js';
+import { DEMO_CUSTOMERS } from '../../src/db/seed-demo.js';
 import { loadOrgFile } from '../../src/core/org/load-org.js';
 import { Org } from '../../src/core/org/org.js';
 import { openDb, parseDatabaseUrl, type Db } from '../../src/db/client.js';
@@ -33,6 +34,12 @@ export interface WorldOptions {
   keep?: boolean;
   /** more environment for the service */
   env?: Record<string, string>;
+  /**
+   * How long after a heating repair the resident is asked whether the radiators are warm (the
+   * organisation's escalation.warmCheck, 2h in the demo). The simulator plays minutes, not hours:
+   * default '0m', asked at the next sweep after the resolve.
+   */
+  warmCheck?: string;
 }
 
 export interface World {
@@ -75,6 +82,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   };
   const databaseUrl = o.databaseUrl ?? `file:${join(dir, 'heating.db')}`;
   const logFile = join(dir, 'service.log');
+  // the demo organisation with the simulator's warm check, given as an operator gives theirs (ORG_CONFIG)
+  const orgFile = join(dir, 'org.yaml');
+  writeFileSync(orgFile, readFileSync(DEMO_ORG, 'utf8').replace(/^(\s*warmCheck:).*$/m, `$1 ${o.warmCheck ?? '0m'}`));
   const service = new ServiceProcess({
     port: await freePort(),
     logFile,
@@ -90,6 +100,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       LOG_LEVEL: o.logLevel ?? 'warn',
       OUTBOX_MAX_BACKOFF_MS: String(o.outboxMaxBackoffMs ?? 1000),
       OUTBOX_MAX_ATTEMPTS: String(o.outboxMaxAttempts ?? 50),
+      ORG_CONFIG: orgFile,
       ...o.env,
     },
   });
@@ -103,6 +114,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   };
   try {
     await service.start();
+    // an organisation file of one's own gets no demo customers: the register is imported, as an operator would
+    await importDemoCustomers(service.url, secrets.apiToken);
     db = await openDb(parseDatabaseUrl(databaseUrl));
   } catch (e) {
     await close();
@@ -115,7 +128,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const slack = new SlackSide(slackFake, { url, signingSecret: secrets.signingSecret, latency: latencyOf.slack });
   const faultRandom = random.fork('faults');
   return {
-    org: new Org(loadOrgFile(DEMO_ORG)),
+    org: new Org(loadOrgFile(orgFile)),
     tg,
     slack,
     service,
@@ -133,6 +146,20 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     },
     close,
   };
+}
+
+/** POST /api/customers/import with the demo register (importing it again only updates the rows). */
+async function importDemoCustomers(url: string, token: string): Promise<void> {
+  const res = await fetch(`${url}/api/customers/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: readFileSync(DEMO_CUSTOMERS),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`importing the demo customers: ${res.status} ${body.slice(0, 300)}`);
+  const r = JSON.parse(body) as { errors?: unknown[] };
+  if (r.errors?.length) throw new Error(`importing the demo customers: ${r.errors.length} bad rows, first ${JSON.stringify(r.errors[0])}`);
 }
 
 /** Half 429 + Retry-After, half 500 (the fake draws one number for both). */
