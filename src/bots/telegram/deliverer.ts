@@ -24,6 +24,7 @@ import type { Org } from '../../core/org/org.js';
 import type { ServiceForm, Ticket } from '../../core/model.js';
 import { monospaceTicketNumbers } from './monospace.js';
 import { splitText } from './split-text.js';
+import { callbackByPhoneNow } from '../../core/tickets/callback-by-phone-now.js';
 import { renderStaffReply } from './staff-reply.js';
 
 export interface TelegramDelivererOptions {
@@ -55,7 +56,10 @@ export class TelegramDeliverer implements Deliverer {
   async deliver(row: OutboxMessage): Promise<DeliveryResult | undefined> {
     // A resident who blocked the bot: every row owed to the chat would be refused the same way,
     // so none is tried (no storm of 403s) until they write again (ResidentStore.meet clears it).
-    if (await this.o.core.stores.residents.unreachableSince(row.target)) return { result: { skipped: 'unreachable' } };
+    if (await this.o.core.stores.residents.unreachableSince(row.target)) {
+      await this.callbackByPhone(row);
+      return { result: { skipped: 'unreachable' } };
+    }
     const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
       row.kind === 'ticket_filed'
@@ -79,33 +83,44 @@ export class TelegramDeliverer implements Deliverer {
     let messageId: number | undefined;
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
-      const sent = await this.send(row.target, parts[i], last ? rendered.reply_markup : undefined, i === 0 ? rendered.replyTo : undefined);
+      const sent = await this.send(row, parts[i], last ? rendered.reply_markup : undefined, i === 0 ? rendered.replyTo : undefined);
       messageId = sent.message_id;
     }
     return { result: { messageId } };
   }
 
-  private async send(chatId: string, text: string, reply_markup?: Rendered['reply_markup'], replyTo?: number) {
+  private async send(row: OutboxMessage, text: string, reply_markup?: Rendered['reply_markup'], replyTo?: number) {
     try {
-      return await this.api.sendMessage(chatId, text, {
+      return await this.api.sendMessage(row.target, text, {
         ...(reply_markup ? { reply_markup } : {}),
         // under the resident's own message; still sent if they deleted it meanwhile
         ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       });
     } catch (e) {
-      if (e instanceof GrammyError && e.error_code === 403) await this.unreachable(chatId);
+      if (e instanceof GrammyError && e.error_code === 403) await this.unreachable(row);
       throw toDeliveryError(e);
     }
   }
 
-  /** Telegram refused the chat for good: its resident is marked, and later rows to it are skipped. */
-  private async unreachable(chatId: string): Promise<void> {
+  /**
+   * Telegram refused the chat for good: its resident is marked, and later rows to it are
+   * skipped; a callback this row asked about goes to the centre by phone.
+   */
+  private async unreachable(row: OutboxMessage): Promise<void> {
     const { core } = this.o;
     try {
-      await core.stores.residents.markUnreachable(chatId, core.clock.now());
+      await core.stores.residents.markUnreachable(row.target, core.clock.now());
+      await this.callbackByPhone(row);
     } catch {
       // the row is dead either way (a permanent refusal); the mark is tried again by the next row's 403
     }
+  }
+
+  /** A question about a callback (warm check, rating) the resident cannot get: the centre calls instead, now. */
+  private async callbackByPhone(row: OutboxMessage): Promise<void> {
+    if (row.kind !== 'warm_check' && row.kind !== 'callback_question') return;
+    const { callbackId } = JSON.parse(row.payload) as { callbackId?: number };
+    if (callbackId) await callbackByPhoneNow(this.o.core, callbackId);
   }
 
   /**

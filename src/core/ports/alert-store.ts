@@ -83,6 +83,8 @@ export interface AlertStore {
   fire(owner: string, now: Date, plan: FirePlan): Promise<boolean>;
   /** When the next unfired alert falls due, or null. */
   nextDue(): Promise<Date | null>;
+  /** The unfired alert with this key falls due at `at` if it was due later; true when it was moved. */
+  bringForward(key: string, at: Date): Promise<boolean>;
   /** Stores a report's occurrence unless one of its kind is already waiting (several instances start at once). */
   scheduleReport(next: NewAlert): Promise<void>;
   /** A daily report's numbers: tickets per branch in [from, to), and the callbacks answered then. */

@@ -124,6 +124,10 @@ export class SqlAlertStore implements AlertStore {
     return r ? toDate(r.dueAt) : null;
   }
 
+  async bringForward(key: string, at: Date): Promise<boolean> {
+    return (await this.q.run(sql`UPDATE "ScheduledAlert" SET "dueAt" = ${at} WHERE "key" = ${key} AND "firedAt" IS NULL AND "dueAt" > ${at}`)) > 0;
+  }
+
   async scheduleReport(next: NewAlert): Promise<void> {
     await this.q.run(scheduleReportSql(next));
   }

@@ -112,6 +112,26 @@ describe('a resident who blocked the bot', () => {
     expect(task?.target).toBe('C0CALLBK01');
   });
 
+  it('who blocked the bot unnoticed until "暖气现在热了吗？" is refused is called back by phone at once, not after the bot\'s time-out (R8h)', async () => {
+    const u = await boundResident();
+    const number = await fileNoHeat(u);
+    h.core.clock.advance(5 * MINUTE);
+    for (const action of ['accept', 'arrive'] as const) await transitionTicket(h.core, { number, action, actor: 'staff:xincheng-field1' });
+    await transitionTicket(h.core, { number, action: 'resolve', actor: 'staff:xincheng-field1', note: '排气后恢复正常' });
+    await h.drain(); // the resolved message still reached them
+    h.fake.blockChat(u.id);
+
+    h.core.clock.advance(h.core.org.config.escalation.warmCheckMinutes * MINUTE);
+    await fireDueAlerts(h.core, 'unreachable-test'); // the question is owed
+    await h.drain(); // and refused: the resident is marked, the bot's time-out brought to now
+    expect((await resident(u)).unreachableAt).not.toBeNull();
+    await fireDueAlerts(h.core, 'unreachable-test');
+    const ticket = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true } });
+    expect(ticket.callbacks.map((c) => c.channel)).toEqual(['phone']);
+    const task = await h.core.db.outboxMessage.findFirst({ where: { kind: 'callback_task', payload: { contains: `"ticketId":${ticket.id}` } } });
+    expect(task?.target).toBe('C0CALLBK01');
+  });
+
   it('is reachable again once they write: the mark is cleared and the next step reaches them', async () => {
     const u = await boundResident();
     const number = await fileNoHeat(u);
