@@ -18,6 +18,7 @@ import pg from 'pg';
 import { followupBench } from './followup.js';
 import { baselineBench, intakeBench } from './intake.js';
 import { slackBench } from './slack.js';
+import { staffReplyBench } from './staffreply.js';
 import { sweepBench } from './sweep.js';
 
 // the service runs compiled, as `npm start` runs it
@@ -139,6 +140,20 @@ if (want('slack')) {
     'p99 < 100 ms',
     "Slack's limit 3,000 ms",
     s.p99 < 100 && s.non2xx === 0,
+  );
+}
+
+if (want('staffreply')) {
+  // open loop: replies/s offered, each ticket in turn (no chat is owed more than one message a second)
+  const s = await staffReplyBench({ tickets: quick ? 40 : 60, replies: quick ? 200 : 400, rate: 20 });
+  json.staffreply = s;
+  row(
+    '8 staff reply → Telegram',
+    `${fmt(s.rate)} thread replies/s over ${s.tickets} cards: relay (POST → sendMessage) p50/p99 ms`,
+    `${s.relay.p50}/${s.relay.p99} ms (max ${fmt(s.relay.max)}; ${s.relayed} of ${s.replies} relayed)`,
+    'p99 < 1,000 ms',
+    `ack p50/p99 ${s.ack.p50}/${s.ack.p99} ms (Slack's limit 3,000 ms)`,
+    s.relayed === s.replies && s.non2xx === 0 && s.relay.p99 < 1000 && s.ack.p99 < 3000,
   );
 }
 
