@@ -16,6 +16,11 @@
  *   telegram.update.<event> (its fixed words around the ticket number). Expected once per event of
  *   that type not caused by the resident; counted per (ticket, event type).
  * - the callback question: a sendMessage whose buttons carry cb:<callback id>. Once per callback.
+ * - the conversation (issue 15): a resident's note or urging (催办) is a thread line like a step's
+ *   (the service's own conversationLine, in the multiset above); a resident's photo or voice
+ *   message is a file in the card's thread named after its outbox row (`photo-<row id>.jpg`), once;
+ *   a staff member's reply is a sendMessage to the resident's chat with the staff-reply heading
+ *   naming the ticket and the words as stored, once per reply (counted per (ticket, words)).
  *
  * Lost = outbox rows still pending or dead at the end, plus expected messages missing on the
  * platform whose row is not among those (so nothing is counted twice). Duplicated = every
@@ -27,6 +32,7 @@ import type { FakeSlackApi } from '../dev/fake-slack-api.js';
 import type { FakeTelegramApi } from '../dev/fake-telegram-api.js';
 import { t } from '../../src/i18n/index.js';
 import { eventLine, isShownEvent } from '../../src/bots/slack/render/ticket-card.js';
+import { conversationLine, isConversationEvent, residentFile } from '../../src/bots/slack/render/thread.js';
 import type { RenderCtx } from '../../src/bots/slack/render/names.js';
 import { cardNumber } from './slack-side.js';
 import { buttonsOf } from './telegram-side.js';
@@ -46,6 +52,8 @@ export interface Ledger {
   duplicated: number;
   /** the duplicates by platform (Slack: cards, thread lines, alerts; Telegram: notifications, callback questions) */
   duplicatedOn: { slack: number; telegram: number };
+  /** what the conversation owed and what arrived: residents' notes and urgings as thread lines, their files in the thread, staff replies in the residents' chats */
+  conversation: { notes: number; urgings: number; files: number; filesArrived: number; staffReplies: number; repliesArrived: number };
   /** one line per problem found */
   problems: string[];
 }
@@ -148,6 +156,17 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     if (rate) questions.bump(`${chat}|${rate.callback_data.split(':')[1]}`);
   }
 
+  const staffReplies = new Counter<string>(); // chat|number|words
+  const replyHead = t('zh-CN', 'telegram.staffreply.heading').split('{')[0];
+  for (const c of tg.calls) {
+    if (c.method !== 'sendMessage' || !ok(c)) continue;
+    const text = String(c.params.text ?? '');
+    if (!text.startsWith(replyHead)) continue;
+    const m = /^[^\n]*?([TSQP]\d{8}-\d{4,})[^\n]*\n([\s\S]*)$/.exec(text);
+    if (m) staffReplies.bump(`${c.params.chat_id}|${m[1]}|${m[2]}`);
+  }
+  const conversation = { notes: 0, urgings: 0, files: 0, filesArrived: 0, staffReplies: 0, repliesArrived: 0 };
+
   const missing = (what: string, key: string | undefined) => {
     if (key && owedStill.has(key)) return; // counted with the outbox rows still owed
     lost++;
@@ -180,10 +199,26 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
       for (const r of cardRows.slice(1)) {
         const p = parse<{ eventId?: number }>(r.payload);
         const e = tk.events.find((x) => x.id === p?.eventId);
-        if (!e || !isShownEvent(e)) continue;
-        const line = eventLine(ctx, e);
+        if (!e) continue;
+        const step = isShownEvent(e);
+        if (!step && !isConversationEvent(e)) continue;
+        // the deliverer's own choice (slack/deliverer.ts card): a step's line, else the conversation's
+        const line = step ? eventLine(ctx, e) : conversationLine(ctx, e);
         want.set(line, { n: (want.get(line)?.n ?? 0) + 1, key: r.key });
         expected++;
+        if (!step && e.type === 'note') conversation.notes++;
+        if (!step && e.type === 'urged') conversation.urgings++;
+        // a resident's photo or voice message: its file in the thread, named after the row
+        if (!step && residentFile(e) && cards[0]) {
+          expected++;
+          conversation.files++;
+          const files = slack.filesIn(dispatch, cards[0].ts).filter((f) => f.name.replace(/\.[^.]*$/, '') === `${residentFile(e)!.kind}-${r.id}`);
+          const fileLine = (slack.thread(dispatch, cards[0].ts) ?? []).filter((m) => m.metadata?.event_payload?.outbox_id === r.id && m.metadata?.event_payload?.part === 'file-missing');
+          const n = files.length + fileLine.length;
+          if (n === 0) missing(`the ${residentFile(e)!.kind} of ${tk.number} in its thread (event ${e.id})`, r.key);
+          else conversation.filesArrived++;
+          if (n > 1) extra(`the ${residentFile(e)!.kind} of ${tk.number} in its thread (event ${e.id})`, n - 1);
+        }
       }
       const got = new Counter<string>();
       if (cards[0]) for (const line of threadLines.get(`${dispatch}|${cards[0].ts}`) ?? []) got.bump(line);
@@ -228,6 +263,21 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
         if (g < w) for (let i = g; i < w; i++) missing(`the "${type}" notification of ${tk.number} to chat ${chat}`, key);
         if (g > w) extra(`the "${type}" notification of ${tk.number} to chat ${chat}`, g - w, 'telegram');
       }
+      // every staff reply reaches the resident once
+      const replies = new Counter<string>();
+      for (const e of tk.events) if (e.type === 'staff_reply' && e.note) replies.bump(e.note);
+      for (const [words, w] of replies) {
+        expected += w;
+        conversation.staffReplies += w;
+        const g = staffReplies.get(`${chat}|${tk.number}|${words}`) ?? 0;
+        conversation.repliesArrived += Math.min(g, w);
+        const key = tk.events
+          .filter((e) => e.type === 'staff_reply' && e.note === words)
+          .map((e) => `reply:${tk.id}:${e.id}`)
+          .find((k) => owedStill.has(k));
+        if (g < w) for (let i = g; i < w; i++) missing(`the staff reply "${words}" of ${tk.number} to chat ${chat}`, key);
+        if (g > w) extra(`the staff reply "${words}" of ${tk.number} to chat ${chat}`, g - w, 'telegram');
+      }
       for (const cb of tk.callbacks.filter((c) => c.channel === 'telegram')) {
         expected++;
         const g = questions.get(`${chat}|${cb.id}`) ?? 0;
@@ -258,6 +308,7 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
     lost,
     duplicated,
     duplicatedOn,
+    conversation,
     problems,
   };
 }

@@ -22,6 +22,12 @@ export interface SimOptions {
   leakShare: number;
   /** share of residents who answer 不满意 first (reopen → resolved again → 满意) */
   unhappyShare: number;
+  /** share of residents who, once filed, write more on their open ticket and send a photo of it */
+  followUpShare: number;
+  /** share of residents who urge (催办: "怎么还没人来") once filed */
+  urgeShare: number;
+  /** share of residents whose ticket the branch coordinator answers in the card's Slack thread */
+  staffReplyShare: number;
   /** residents acting at once */
   concurrency: number;
   /** seconds to wait at most, after the residents' reports, for the loop to finish and the outbox to drain (it stops earlier when nothing moves for 180 s) */
@@ -49,6 +55,9 @@ export const DEFAULTS: SimOptions = {
   keep: false,
   leakShare: 0.1,
   unhappyShare: 0.1,
+  followUpShare: 0.3,
+  urgeShare: 0.2,
+  staffReplyShare: 0.3,
   concurrency: 50,
   drainTimeoutS: 3600,
   outboxMaxBackoffMs: 1000,
@@ -72,6 +81,9 @@ export const USAGE = `npm run simulate -- [options]
   --keep               keep the temporary directory (database, service log)
   --leaks F            share of residents reporting a leak (default ${DEFAULTS.leakShare})
   --unhappy F          share answering 不满意 first (default ${DEFAULTS.unhappyShare})
+  --followups F        share who write more on their open ticket and send a photo (default ${DEFAULTS.followUpShare})
+  --urge F             share who urge once filed, "怎么还没人来" (default ${DEFAULTS.urgeShare})
+  --staff-replies F    share whose ticket staff answer in the card's Slack thread (default ${DEFAULTS.staffReplyShare})
   --concurrency N      residents acting at once (default ${DEFAULTS.concurrency})
   --drain-timeout S    wait at most this long for the loop to finish after the last report
                        (default ${DEFAULTS.drainTimeoutS}; it stops earlier when nothing moved for 180 s)
@@ -136,6 +148,15 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
         break;
       case 'unhappy':
         o.unhappyShare = share(name, v);
+        break;
+      case 'followups':
+        o.followUpShare = share(name, v);
+        break;
+      case 'urge':
+        o.urgeShare = share(name, v);
+        break;
+      case 'staff-replies':
+        o.staffReplyShare = share(name, v);
         break;
       case 'concurrency':
         o.concurrency = count(name, v);

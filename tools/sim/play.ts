@@ -21,6 +21,12 @@ export interface PlayOptions {
   durationS: number;
   leakShare: number;
   unhappyShare: number;
+  /** share of residents who write more on their open ticket and send a photo (default 0) */
+  followUpShare?: number;
+  /** share of residents who urge once filed (default 0) */
+  urgeShare?: number;
+  /** share of residents whose ticket staff answer in the card's thread (default 0) */
+  staffReplyShare?: number;
   concurrency: number;
   seed: number;
   /** SIGKILL the service when this share of the planned work is done, then start it again */
@@ -68,6 +74,14 @@ export const NO_HEAT = [
   '暖气一点都不热',
 ];
 export const LEAKS = ['暖气片跑水了', '家里暖气漏水了，地上全是水', '暖气管爆了，水流不止', '厨房暖气管漏水'];
+/** More words on an open no-heat ticket (the trained classifier reads them as the same problem, so they join it). */
+export const NO_HEAT_MORE = ['补充一下 是客厅北面那组暖气', '室温只有14度，老人在家', '补充：家里有老人，晚上特别冷'];
+/** More words on an open leak ticket. */
+export const LEAK_MORE = ['水还在流，地上全是水', '阀门我关了，还在滴', '楼下邻居说他家天花板也在滴水'];
+/** Urging (催办). */
+export const URGE = ['怎么还没人来', '催一下，师傅什么时候到', '你们人呢？怎么还没来'];
+/** What staff write to the resident in the card's thread. */
+export const STAFF_REPLIES = ['您好，师傅已经出发，二十分钟左右到，请家里留人。', '收到，照片看到了，师傅下午两点前上门，请保持电话畅通。'];
 
 const FIRST_USER_ID = 700_000_000;
 
@@ -78,7 +92,9 @@ const demoOrg = () => new Org(loadOrgFile(DEMO_ORG));
  * `spreadBranches` takes them from each branch in turn (one per dispatch channel first), so a
  * short drill uses every channel's own pace instead of queueing in one.
  */
-export function castResidents(o: Pick<PlayOptions, 'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches'>): ResidentPlan[] {
+export function castResidents(
+  o: Pick<PlayOptions, 'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches' | 'followUpShare' | 'urgeShare' | 'staffReplyShare'>,
+): ResidentPlan[] {
   const rows = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as {
     account: string;
     phone: string;
@@ -102,9 +118,14 @@ export function castResidents(o: Pick<PlayOptions, 'residents' | 'leakShare' | '
     order = [];
     for (let k = 0; order.length < rows.length; k++) for (const q of queues) if (q[k] !== undefined) order.push(q[k]);
   }
-  return order.slice(0, o.residents).map((row, index) => {
+  // the conversation draws from its own stream: the customers, sentences and moods stay as they were
+  const talk = random.fork('conversation');
+  const plans: ResidentPlan[] = order.slice(0, o.residents).map((row, index) => {
     const c = rows[row];
     const leak = random.chance(o.leakShare);
+    const followUp = talk.chance(o.followUpShare ?? 0);
+    const urge = talk.chance(o.urgeShare ?? 0);
+    const staffReply = talk.chance(o.staffReplyShare ?? 0);
     return {
       index,
       user: { id: FIRST_USER_ID + o.seed * 10_000 + index, is_bot: false, first_name: `居民${index + 1}`, language_code: 'zh-hans' },
@@ -113,8 +134,17 @@ export function castResidents(o: Pick<PlayOptions, 'residents' | 'leakShare' | '
       sentence: random.pick(leak ? LEAKS : NO_HEAT),
       leak,
       unhappy: random.chance(o.unhappyShare),
+      followUp,
+      urge,
+      staffReply,
+      more: talk.pick(leak ? LEAK_MORE : NO_HEAT_MORE),
+      urging: talk.pick(URGE),
     };
   });
+  // the transcript shows one whole conversation: someone who follows up is answered by staff
+  const shown = plans.find((p) => p.followUp);
+  if (shown && (o.staffReplyShare ?? 0) > 0) shown.staffReply = true;
+  return plans;
 }
 
 /** Steps of the loop a resident's report is planned to go through (for --kill-at). */
@@ -129,7 +159,11 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   const isStopped = () => stopped;
   const residents = plans.map((p) => new SimResident(p, world.tg, isStopped));
   const staffLimit = new Limit(16);
-  const staff = branchPeople(world.org).map((people) => new BranchStaff(people, world.slack, world.probe, { limit: staffLimit, stopped: isStopped }));
+  // staff answer in the thread the tickets of the residents cast for it (known once the bot told them the number)
+  const wantsReply = (number: string) => residents.some((r) => r.plan.staffReply && r.numbers.has(number));
+  const staff = branchPeople(world.org).map(
+    (people) => new BranchStaff(people, world.slack, world.probe, { limit: staffLimit, stopped: isStopped, wantsReply, replies: STAFF_REPLIES }),
+  );
   const plannedWork = plans.reduce((n, p) => n + plannedSteps(p), 0);
   const started = Date.now();
   let kills = 0;
@@ -229,7 +263,7 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
     residents.map(async (r, i) => {
       await sleep(i * gapMs);
       await arrivals.run(async () => {
-        if (await r.bind()) await r.report();
+        if ((await r.bind()) && (await r.report())) await r.converse();
       });
     }),
   );

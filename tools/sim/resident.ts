@@ -18,6 +18,14 @@ export interface ResidentPlan {
   sentence: string;
   leak: boolean;
   unhappy: boolean;
+  /** once filed: writes `more` on the open ticket, then sends a photo of it */
+  followUp?: boolean;
+  /** once filed: urges (`urging`) */
+  urge?: boolean;
+  /** staff answer this resident's ticket in the card's thread */
+  staffReply?: boolean;
+  more?: string;
+  urging?: string;
 }
 
 /** The fixed start of a zh-CN bot text (up to its first placeholder): enough to recognise it. */
@@ -35,6 +43,9 @@ const RATING_DONE = [opening('rating.already'), opening('rating.gone'), opening(
 const WARM_NOTED = [opening('loop.warm.hot_noted'), opening('loop.warm.inactive')];
 const WARM = /^wc:(\d+):([hc])$/;
 const TICKET = /([TSQP]\d{8}-\d{4,})/;
+const ADDED = opening('followup.added');
+const PHOTO_ADDED = opening('report.photo_added');
+const URGED = [opening('followup.urged'), opening('followup.urged_recently')];
 
 const TRIES = 6;
 const MAX_TAPS_PER_QUESTION = 12;
@@ -54,6 +65,8 @@ export class SimResident {
   readonly warmAnswered = new Set<number>();
   private readonly taps = new Map<number, number>();
   private unhappyUsed = false;
+  /** follow-ups the bot said it added to the ticket ("已补充到工单 …"), photos it attached, urgings it took */
+  readonly conversation = { followUps: 0, photos: 0, urges: 0 };
   /** times the person had to say something again because the bot did not answer */
   repeats = 0;
   /** why this resident stopped short of the whole loop */
@@ -107,6 +120,41 @@ export class SimResident {
       if (await this.hasOpenTicket()) return true;
     }
     this.gaveUp = 'report not confirmed';
+    return false;
+  }
+
+  /**
+   * After filing, some residents say more: words on the open ticket (answered "已补充到工单 …"; if
+   * the bot asks which ticket, the open one), then a photo of it; some urge ("怎么还没人来"). A
+   * message that did not get through is sent again; one the bot took is not (it is on the ticket).
+   */
+  async converse(): Promise<void> {
+    if (this.plan.followUp && this.plan.more) {
+      if (await this.untilAnswered(() => this.tg.say(this.plan.user, this.plan.more!), ADDED)) this.conversation.followUps++;
+      if (await this.untilAnswered(() => this.tg.photo(this.plan.user, `sim-photo-${this.chatId}`), PHOTO_ADDED)) this.conversation.photos++;
+    }
+    if (this.plan.urge && this.plan.urging) {
+      if (await this.untilAnswered(() => this.tg.say(this.plan.user, this.plan.urging!), ...URGED)) this.conversation.urges++;
+    }
+  }
+
+  /** Sends until the update gets through; true when the bot's answer has one of `answers` (or it was added after "which ticket?"). */
+  private async untilAnswered(send: () => Promise<{ delivered: boolean; seq: number }>, ...answers: string[]): Promise<boolean> {
+    for (let i = 0; i < TRIES && !this.stopped(); i++) {
+      if (i > 0) await this.pause(i);
+      const { delivered, seq } = await send();
+      if (!delivered) continue;
+      if (this.said(seq, (s) => answers.some((a) => s.includes(a)))) return true;
+      // "补充到 T… / 这是新问题": it is about the open ticket
+      const which = this.tg.botCalls(this.chatId, seq).find((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith('fu:')));
+      const message = which && this.tg.fake.message(this.chatId, Number(which.response.result?.message_id));
+      if (message) {
+        const b = buttonsOf(message).find((x) => x.callback_data.startsWith('fu:'))!;
+        const tap = await this.tg.tap(this.plan.user, message, b.callback_data, b.text);
+        return tap.delivered;
+      }
+      return false; // it got through, but the bot said something else: the person does not say it again
+    }
     return false;
   }
 

@@ -69,7 +69,9 @@ function pct(share: number): string {
 function printTranscripts(world: World, result: PlayResult, t0: number, print: (line: string) => void): void {
   // a resident whose whole loop shows: one who was unhappy first, if any finished, else the first who reported
   const done = result.residents.filter((r) => r.filed && r.numbers.size > 0);
-  const shown = done.find((r) => r.plan.unhappy && r.answered.size > 1) ?? done.find((r) => r.answered.size > 0) ?? result.residents[0];
+  // preferably the whole conversation: a follow-up, a photo and a staff reply in the thread
+  const talked = done.find((r) => r.conversation.followUps && r.conversation.photos && r.plan.staffReply && r.answered.size > 0);
+  const shown = talked ?? done.find((r) => r.plan.unhappy && r.answered.size > 1) ?? done.find((r) => r.answered.size > 0) ?? result.residents[0];
   if (!shown) return;
   const name = shown.plan.user.first_name;
   print('');
@@ -113,6 +115,15 @@ function printTotals(
   print(`lost                   ${ledger.lost}${ledger.pending || ledger.dead ? ` (outbox pending ${ledger.pending}, dead ${ledger.dead})` : ''}`);
   print(
     `duplicated             ${ledger.duplicated}${ledger.duplicated ? ` (Slack ${ledger.duplicatedOn.slack}, Telegram ${ledger.duplicatedOn.telegram})` : ''}`,
+  );
+  const c = ledger.conversation;
+  const said = result.residents.reduce(
+    (a, r) => ({ f: a.f + r.conversation.followUps, p: a.p + r.conversation.photos, u: a.u + r.conversation.urges }),
+    { f: 0, p: 0, u: 0 },
+  );
+  const replies = result.staff.reduce((n, s) => n + s.threadReplies, 0);
+  print(
+    `conversation           residents: ${said.f} follow-ups and ${said.p} photos added, ${said.u} urgings answered; in the cards' threads: ${c.notes} notes (words and photos) and ${c.urgings} urgings owed, ${c.filesArrived} of ${c.files} files uploaded; staff: ${replies} thread replies, ${c.repliesArrived} of ${c.staffReplies} reached the resident`,
   );
   print(
     `webhook latency        p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (${latency.requests} requests${latency.unanswered ? `, ${latency.unanswered} unanswered while the service was down` : ''})`,

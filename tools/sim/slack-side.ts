@@ -105,6 +105,33 @@ export class SlackSide {
     return { answered: res?.status === 200, triggerId };
   }
 
+  /**
+   * A staff member writes in a card's thread: the Events API `message` event Slack sends the app
+   * (event_callback, signed like every request). `eventId` stays the same when it is sent again,
+   * as Slack's own retries keep it. Resolves true when the app answered 200.
+   */
+  async threadReply(user: string, card: CardView, text: string, eventId: string, label: string): Promise<boolean> {
+    this.record(card.message.channel, card.number, user, label);
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`;
+    const body = JSON.stringify({
+      token: 'legacy-token',
+      team_id: TEAM.id,
+      api_app_id: 'AFAKEAPP',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'message', channel: card.message.channel, channel_type: 'channel', user, text, ts, thread_ts: card.message.ts, event_ts: ts },
+      authorizations: [{ team_id: TEAM.id, user_id: 'UFAKEBOT', is_bot: true, is_enterprise_install: false }],
+    });
+    const res = await this.post(body, 'application/json');
+    return res?.status === 200;
+  }
+
+  /** Whether the app told `user` (an ephemeral message) something that contains `words`. */
+  toldUser(user: string, words: string): boolean {
+    return this.fake.ephemeralsFor(user).some((m) => String(m.text ?? '').includes(words));
+  }
+
   /** The modal the app opened for a trigger (views.open that Slack accepted), if it did. */
   openedView(triggerId: string): { id: string; callbackId: string; privateMetadata: string } | undefined {
     const c = this.fake.calls.find((x) => x.method === 'views.open' && x.status === 200 && x.response.ok && x.params.trigger_id === triggerId);

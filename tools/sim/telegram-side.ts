@@ -82,6 +82,27 @@ export class TelegramSide {
     return { delivered, message, seq };
   }
 
+  /** The person sends a photo (Telegram's sizes of it; the fake Bot API serves any file id). */
+  async photo(user: SimUser, fileId: string, caption?: string): Promise<{ delivered: boolean; message: FakeTelegramMessage; seq: number }> {
+    const id = this.nextMessageId.get(user.id) ?? 1;
+    this.nextMessageId.set(user.id, id + 1);
+    const message = {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user.id, type: 'private', first_name: user.first_name },
+      from: { ...user },
+      photo: [
+        { file_id: `${fileId}-s`, file_unique_id: `${fileId}-us`, width: 90, height: 68 },
+        { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1280, height: 960 },
+      ],
+      ...(caption ? { caption } : {}),
+    } as unknown as FakeTelegramMessage;
+    this.fake.userMessage(message);
+    const seq = this.record(user.id, `[📷 photo${caption ? `: ${caption}` : ''}]`);
+    const delivered = await this.deliver({ update_id: ++this.updateId, message });
+    return { delivered, message, seq };
+  }
+
   /** The person taps a button (its callback data) on a message the bot sent them. */
   async tap(user: SimUser, message: FakeTelegramMessage, data: string, label: string): Promise<{ delivered: boolean; queryId: string; seq: number }> {
     const queryId = `sim-cq-${++this.querySeq}`;

@@ -65,7 +65,7 @@ export function channelTranscript(slack: SlackSide, numbers: Set<string>, channe
   const entries: Entry[] = [];
   const cardTs = new Set<string>();
   slack.fake.calls.forEach((c: FakeSlackCall, seq) => {
-    if (!channels.includes(String(c.params.channel))) return;
+    if (!channels.includes(String(c.params.channel ?? c.params.channel_id))) return;
     const blocks = c.params.blocks as any[] | undefined;
     const text = String(c.params.text ?? '');
     const ok = c.status === 200 && c.response.ok !== false;
@@ -84,6 +84,10 @@ export function channelTranscript(slack: SlackSide, numbers: Set<string>, channe
     } else if (c.method === 'chat.update' && cardTs.has(`${c.params.channel}|${c.params.ts}`)) {
       if (ok) add(`  📋 card updated: ${text}`);
       else refused('chat.update');
+    } else if (c.method === 'files.completeUploadExternal' && cardTs.has(`${c.params.channel_id ?? c.params.channel}|${c.params.thread_ts}`)) {
+      const files = (typeof c.params.files === 'string' ? JSON.parse(c.params.files) : c.params.files) as { title?: string }[] | undefined;
+      if (ok) add(`     ↳ thread: 📎 ${(files ?? []).map((f) => f.title ?? 'file').join(', ')} (uploaded)`);
+      else refused('file upload');
     } else if (c.method === 'chat.postMessage' && cardTs.has(`${c.params.channel}|${c.params.thread_ts}`)) {
       if (ok) add(`     ↳ thread: ${text.split('\n')[0]}`);
       else refused('thread reply');
