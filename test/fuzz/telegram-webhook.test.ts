@@ -94,9 +94,11 @@ const data = fc.oneof(
     .map((p) => p.join(':')),
   fc.constantFrom('aq', 'bd', 'rp', 'rx', 'ro:complaint:no_heat', 'rn:leak', 'rs:no_heat', 'cb:1:s', 'cb:999999:d', 'lang:en', 'lang:zh-CN'),
 );
+// Telegram gives every callback query its own id, and takes one answer per id (as the fake does)
+let nextCallback = 0;
 const callback = fc
   .record({ id: fc.string({ minLength: 1, maxLength: 20 }), from: user, data, message: fc.option(message, { nil: undefined }) })
-  .map((c) => ({ ...c, chat_instance: 'ci' }));
+  .map((c) => ({ ...c, id: `${++nextCallback}:${c.id}`, chat_instance: 'ci' }));
 let nextUpdate = 5_000_000;
 const update = fc
   .oneof(

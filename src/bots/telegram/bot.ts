@@ -18,6 +18,7 @@ import { menuFirst } from './menu-first.js';
 import { chatRateLimit, DEFAULT_CHAT_LIMIT, type ChatLimit } from './rate-limit.js';
 import { errorBoundary } from './error-boundary.js';
 import { monospaceTicketNumbers } from './monospace.js';
+import { tolerateStaleAnswers } from './stale-answers.js';
 import { bindFeature } from './features/bind.js';
 import { blockedFeature } from './features/blocked.js';
 import { addressFeature } from './features/filing.js';
@@ -65,7 +66,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const bot = new Bot<BotContext>(o.token, config);
   const retry = o.retry ?? { maxRetryAttempts: 2, maxDelaySeconds: 10 };
   if (retry) bot.api.config.use(autoRetry(retry));
-  bot.api.config.use(monospaceTicketNumbers());
+  bot.api.config.use(monospaceTicketNumbers(), tolerateStaleAnswers());
 
   const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog, kick: o.kick };
   const { report, ...reportHooks } = reportFeatures(deps);

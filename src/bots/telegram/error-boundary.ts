@@ -43,10 +43,11 @@ export function errorBoundary(deps: Pick<BotDeps, 'core' | 'log'>, o: { redelive
     try {
       if (ctx.callbackQuery) {
         try {
-          await ctx.answerCallbackQuery({ text: text.slice(0, TOAST_MAX), show_alert: true });
-          if (known) return;
+          // false: answered by the handler before it failed, or too old (stale-answers.ts)
+          const shown: boolean = await ctx.answerCallbackQuery({ text: text.slice(0, TOAST_MAX), show_alert: true });
+          if (known && shown) return;
         } catch {
-          // already answered by the handler before it failed: say it in the chat instead
+          // not taken at all: say it in the chat instead
         }
       }
       if (ctx.chat?.type === 'private') await ctx.reply(text);

@@ -191,3 +191,32 @@ describe('every button tap is answered first, and once', () => {
     expect(h.botTexts(u).filter((t) => /工单号：T\d{8}-\d{4}/.test(t))).toHaveLength(2);
   });
 });
+
+describe('an answer Telegram no longer takes does not cost the work behind the tap', () => {
+  const TOO_OLD = { status: 400 as const, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' };
+
+  it('a tap redelivered after its query went stale still shows the category and files the report', async () => {
+    const u = await boundResident();
+    await h.say(u, '/report');
+    h.fake.failNext('answerCallbackQuery', TOO_OLD);
+    await h.tap(u, '暖气不热'); // answered first, and Telegram refuses the answer
+    expect(h.lastText(u)).toContain('请用一句话说说情况');
+    h.fake.failNext('answerCallbackQuery', TOO_OLD);
+    await h.tap(u, '直接提交');
+    expect(h.lastText(u)).toMatch(/已为您登记，工单号：T\d{8}-\d{4}/);
+  });
+
+  it('a refusal after the tap was answered is said in the chat, since the toast can no longer be shown', async () => {
+    const u = await boundResident();
+    // three reports within the minute, then a fourth Submit: refused (rate_limited) after its answer
+    for (let i = 0; i < 3; i++) {
+      await h.say(u, '/report');
+      await h.tap(u, '暖气不热');
+      await h.tap(u, '直接提交');
+    }
+    await h.say(u, '/report');
+    await h.tap(u, '暖气不热');
+    await h.tap(u, '直接提交');
+    expect(h.lastText(u)).toContain('您一分钟内已经报了好几次了');
+  });
+});

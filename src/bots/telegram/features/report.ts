@@ -91,7 +91,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
     await quietly(ticket ? editIntoReceipt(ctx, ticket) : dropButtons(ctx));
   }
 
-  /** The tapped message, now without buttons, says what was filed: 已提交：漏水 · 工单 T…. */
+  /** The tapped message, now without buttons, says what was filed and its number (conventions.receipt). */
   function editIntoReceipt(ctx: BotContext, ticket: Ticket) {
     const what = ticket.kind === 'complaint' ? categoryLabel(ctx.locale, ticket.category) : kindLabel(ctx.locale, ticket.kind);
     return ctx.editMessageText(ctx.t('conventions.receipt', { what, number: ticket.number }), { reply_markup: { inline_keyboard: [] } });
