@@ -13,7 +13,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delivery/types.js';
-import { asLocale, type Locale } from '../../i18n/index.js';
+import { asLocale, LOCALES, type Locale } from '../../i18n/index.js';
 import type { OutboxMessage } from '../../core/model.js';
 import { Buttons, cb } from './callback-data.js';
 import { BIND_KINDS, renderBindMessage } from './bind-deliveries.js';
@@ -182,7 +182,7 @@ export class TelegramDeliverer implements Deliverer {
     return { text: lines.join('\n'), reply_markup, replyTo };
   }
 
-  /** A deadline missed: sorry, the branch was urged (R2 督促); null once the ticket was resolved or withdrawn meanwhile. */
+  /** A deadline missed: sorry, the branch was urged (R2, urging); null once the ticket was resolved or withdrawn meanwhile. */
   private async late(p: { ticketId: number }): Promise<Rendered | null> {
     const { core } = this.o;
     const ticket = await core.stores.views.ticketById(p.ticketId);
@@ -191,7 +191,7 @@ export class TelegramDeliverer implements Deliverer {
     return { text: tt(locale, 'loop.late', { number: ticket.number, branch: branchName(core.org, ticket.branchId, locale) }) };
   }
 
-  /** "暖气现在热了吗？" a while after a heating repair; null once the callback was answered some other way. */
+  /** "Are your radiators warm now?" a while after a heating repair; null once the callback was answered some other way. */
   private async warmCheck(p: { callbackId?: number }): Promise<Rendered | null> {
     const { core } = this.o;
     const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
@@ -240,15 +240,15 @@ function whoIsComing(org: Org, ticket: Ticket, locale: Locale, now: Date): strin
   return [...lines, ...dueLines(ticket, locale, now)];
 }
 
-/** A value typed as "nothing" on a paper form: no line for it. */
-const NOTHING = /^(无|没有|无。|-|—|none|n\/a)$/i;
+/** What staff type for "nothing" on a form, in every language (locales loop.form.nothing): no line for it. */
+const NOTHING = new Set(LOCALES.flatMap((l) => tt(l, 'loop.form.nothing').split('|')).map((w) => w.trim().toLowerCase()));
 
 /**
  * The service form (R8f) as the resident reads it: a line only for what has a value. A fee of
- * nothing is said ("不收费") only for paid work, where the resident expects a bill.
+ * nothing is said ("free of charge") only for paid work, where the resident expects a bill.
  */
 export function formLines(f: Pick<ServiceForm, 'workDone' | 'materials' | 'feesCents' | 'effect'>, kind: string, locale: Locale): string[] {
-  const has = (v: string | null | undefined): v is string => Boolean(v?.trim()) && !NOTHING.test(v!.trim());
+  const has = (v: string | null | undefined): v is string => Boolean(v?.trim()) && !NOTHING.has(v!.trim().toLowerCase());
   const lines = [tt(locale, 'loop.form.title')];
   if (has(f.workDone)) lines.push(tt(locale, 'loop.form.work', { work: f.workDone.trim() }));
   if (has(f.materials)) lines.push(tt(locale, 'loop.form.materials', { materials: f.materials.trim() }));

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHAT_LIMIT } from '../../../src/bots/telegram/rate-limit.js';
 import { MINUTE } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { bindByPhone, startTelegramHarness, telegramText, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
@@ -106,7 +107,11 @@ describe('a resident who keeps writing to a reopened ticket', () => {
       await transitionTicket(h.core, { number, action, actor: 'staff:xincheng-field1', ...(action === 'resolve' ? { note: '已清洗过滤网' } : {}) });
     }
     await h.drain();
-    await h.tap(u, '不满意');
+    // a heating repair: "are the radiators warm now?" two hours on; still cold reopens it
+    h.core.clock.advance(h.core.org.config.escalation.warmCheckMinutes * MINUTE);
+    await fireDueAlerts(h.core, 'flood-chat');
+    await h.drain();
+    await h.tap(u, '还是不热');
     const start = h.core.clock.now().getTime();
     for (let i = 0; i < 8; i++) {
       await h.answer(u, `还是不热，第${i + 1}次说`);

@@ -35,7 +35,7 @@ it('speaks English to a phone set to English: greeting, report, branch name, tim
   h.core.clock.advance(5 * MINUTE);
   await transitionTicket(h.core, { number: numberIn(reply), action: 'accept', actor: 'staff:xincheng-field1' });
   await h.drain();
-  expect(h.lastText(u)).toBe(`${numberIn(reply)}: the team accepted your report (14:05).`);
+  expect(h.lastText(u)).toContain(`${numberIn(reply)}: the team accepted your report (14:05).\nComing to you: 吴娟 (staff no. 1002).`);
   h.core.clock.set('2026-11-28T06:00:00Z');
 });
 

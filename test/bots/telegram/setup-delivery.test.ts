@@ -76,7 +76,7 @@ describe('outbox deliveries to Telegram', () => {
     h.core.clock.advance(MINUTE);
     await h.drain();
     expect((await h.core.db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).state).toBe('sent');
-    expect(h.lastText(u)).toBe(`${number}：工作人员已接单（14:00）。`);
+    expect(h.lastText(u)).toMatch(new RegExp(`^${number}：工作人员已接单（14:00）。\n上门师傅：`));
     h.core.clock.set('2026-11-28T06:00:00Z');
   });
 

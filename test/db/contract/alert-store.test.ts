@@ -73,6 +73,7 @@ describe('the alert store', () => {
       unitId: 'xincheng-field',
       assigneeId: null,
       severity: 'normal',
+      residentChatId: null, // a hotline ticket: no resident to tell when it is late
     });
     expect(await core.stores.alerts.claimDue('b', NOW, LEASE, 100)).toEqual([]);
     // after the lease another sweep takes it over

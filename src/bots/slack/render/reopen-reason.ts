@@ -19,11 +19,11 @@ function data(e: TicketEvent): { previousAssigneeId?: unknown } {
 /** Bold in Slack's mrkdwn holds on one line only: the reason's own line breaks become spaces. */
 const oneLine = (s: string) => esc(s.replace(/\s+/g, ' ').trim());
 
-/** "*住户回访不满意：暖气仍不热*" and "<@U09…> 上次由您处理，请跟进", for the reopen's thread line. */
+/** The reason in bold ("Resident not satisfied: heating still not warm") and the previous assignee called by name, for the reopen's thread line. */
 export function reopenReasonText(ctx: RenderCtx, e: TicketEvent, laterNote?: string | null): string {
   const source = e.actor.startsWith('resident:') ? tr(ctx, 'loop.reopen.by_resident') : tr(ctx, 'loop.reopen.by_phone', { agent: actorName(ctx, e.actor) });
   const reason = e.note?.trim() || laterNote?.trim();
-  const lines = [`*${source}：${reason ? oneLine(reason) : tr(ctx, 'loop.reopen.no_reason')}*`];
+  const lines = [`*${tr(ctx, 'loop.reopen.line', { source, reason: reason ? oneLine(reason) : tr(ctx, 'loop.reopen.no_reason') })}*`];
   const prev = data(e).previousAssigneeId;
   if (typeof prev === 'string' && prev) lines.push(tr(ctx, 'loop.reopen.previous', { who: mention(ctx, prev) }));
   return lines.join('\n');
@@ -31,7 +31,7 @@ export function reopenReasonText(ctx: RenderCtx, e: TicketEvent, laterNote?: str
 
 /**
  * The card's section while the ticket is back with the branch: the last reopen, and no resolve
- * since. A resident who tapped 不满意 writes the reason afterwards: their first note after the
+ * since. A resident who tapped 'not satisfied' writes the reason afterwards: their first note after the
  * reopen stands in for it.
  */
 export function reopenReasonBlocks(ctx: RenderCtx, t: CardTicket): Block[] {
