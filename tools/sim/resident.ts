@@ -217,9 +217,15 @@ export class SimResident {
     this.taps.set(-id, taps);
     const message = this.tg.fake.message(this.chatId, Number(call.response.result?.message_id));
     if (!message) return;
-    const { delivered, queryId } = await this.tg.tap(this.plan.user, message, hot.callback_data, hot.text);
+    const { delivered, queryId, seq } = await this.tg.tap(this.plan.user, message, hot.callback_data, hot.text);
     const toast = delivered ? this.tg.toast(queryId) : undefined;
-    if (toast && WARM_NOTED.some((p) => toast.startsWith(p))) this.warmAnswered.add(id);
+    if (!toast) return;
+    if (toast.startsWith(WARM_NOTED[1])) return void this.warmAnswered.add(id); // answered before
+    // "太好了！" and then the rating buttons, sent by the bot while it answers the tap; when they do
+    // not come (Telegram refused them), the person taps 🔥 热了 again at the next look
+    const rating = this.tg.botCalls(this.chatId, seq).some((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith(`cb:${id}:`)));
+    if (toast.startsWith(WARM_NOTED[0]) && rating) this.warmAnswered.add(id);
+    else if (toast.startsWith(WARM_NOTED[0])) this.repeats++;
   }
 
   /** Rating and warm-check questions seen and not answered yet. */
