@@ -18,7 +18,7 @@ export function branchName(org: Org, branchId: string | null | undefined, locale
 
 /**
  * A staff member as a resident should know them at the door (R6): their name and the number on
- * their badge ("吴娟（工号 1002）"), or the name alone when the organisation file gives no badge.
+ * their badge (telegram.staff_badge: "Wu Juan (staff no. 1002)"), or the name alone when the organisation file gives no badge.
  */
 export function staffWithBadge(org: Org, staffId: string | null | undefined, locale: Locale): string | null {
   const s = staffId ? org.staff.get(staffId) : undefined;
