@@ -98,13 +98,13 @@ describe('words on an open ticket', () => {
 
   it('a clearly different problem asks "add to the ticket, or a new problem?", and the tap adds it', async () => {
     const { u, number } = await withNoHeatTicket();
-    await h.say(u, '这个月暖气费怎么交');
+    await h.say(u, '这个月暖气费多扣了我两百块');
     const question = h.last(u);
     expect(question.text).toBe(`这条是补充到工单 ${number}（暖气不热），还是一个新问题？`);
     expect(buttonsOf(question).map((b) => b.text)).toEqual([`📎 补充到 ${number}`, '🆕 这是新问题']);
     await h.tap(u, '补充到');
     expect(h.fake.message(u.id, question.message_id)?.text).toBe(`已补充到工单 ${number}，处理的师傅能看到。`);
-    expect((await residentEvents(number)).map((e) => e.note)).toEqual(['这个月暖气费怎么交']);
+    expect((await residentEvents(number)).map((e) => e.note)).toEqual(['这个月暖气费多扣了我两百块']);
   });
 
   it('"这是新问题" takes the words to a report of their own', async () => {
@@ -113,6 +113,16 @@ describe('words on an open ticket', () => {
     await h.tap(u, '这是新问题');
     expect(h.lastText(u)).toContain('我理解您要反映的是');
     expect(await residentEvents(number)).toEqual([]);
+  });
+
+  it('a question the FAQ answers is answered, not added to the open ticket as a note (R20)', async () => {
+    const { u, number } = await withNoHeatTicket();
+    const before = await ticketCount();
+    await h.say(u, '今年几号开始供暖啊');
+    expect(h.lastText(u)).toMatch(/^📅 供暖季是哪段时间\n本公司供暖季为每年/);
+    expect(buttonsOf(h.last(u)).map((b) => b.text)).toEqual([expect.stringContaining('人工')]);
+    expect(await residentEvents(number)).toEqual([]);
+    expect(await ticketCount()).toBe(before);
   });
 
   it('a second leak while a leak ticket is open joins it; a leak while only a no-heat ticket is open is filed at once (R8j)', async () => {

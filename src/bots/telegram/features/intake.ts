@@ -34,6 +34,8 @@ export interface ReportHooks {
   propose(ctx: BotContext, text: string, photos: string[], messageId: number): Promise<void>;
   /** a bare photo with nothing open to join: which problem does it show? */
   askWhatPhotoShows(ctx: BotContext, messageId: number): Promise<void>;
+  /** a question the price list or the FAQ answers: answered (true), else nothing said */
+  answerQuestion(ctx: BotContext, text: string, messageId: number): Promise<boolean>;
 }
 
 export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotContext> {
@@ -122,6 +124,8 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
       const added = await add(ctx, { number: leakTicket.number, text });
       return void (await ctx.reply(ctx.t('followup.added', { number: added.number }), { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } }));
     }
+    // "When does the heating season start?" asked with a ticket open is still a question, not a note on it
+    if (await report.answerQuestion(ctx, text, messageId)) return;
     if (unclearWhere(open, cls)) return askWhere(ctx, open, messageId);
     const added = await add(ctx, { number: open[0].number, text });
     await ctx.reply(ctx.t('followup.added', { number: added.number }), { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } });

@@ -134,14 +134,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
       return;
     }
     const faultStated = statesFault(text);
-    if (!faultStated && !photos.length) {
-      if (await answerPriceQuestion(ctx, deps, text, messageId, cls.kind === 'paid_service')) return;
-      const faq = scoreFaqQuestion(text);
-      if (faq && takesFaq({ faqScore: faq.score, faultStated, kind: cls.kind, kindConfidence: cls.confidence?.kind ?? 1 })) {
-        await replyLong(ctx, faqAnswer(core.org, faq.id, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
-        return;
-      }
-    }
+    if (!photos.length && (await answerQuestion(ctx, text, messageId, cls))) return;
     // A cold, leaking or noisy home is a repair, however the resident put it.
     const repair = faultStated && REPAIR_CATEGORIES.includes(cls.category);
     const kind = repair ? 'complaint' : cls.kind;
@@ -161,6 +154,19 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
       .button(ctx.t('report.change'), cb.reportPick)
       .button(ctx.t('report.cancel'), cb.reportCancel);
     await ctx.reply(text2, { reply_parameters: { message_id: messageId }, reply_markup: k });
+  }
+
+  /**
+   * A question the price list or the FAQ answers well enough (never a stated fault): answered
+   * with the booking or "still need help" button, true; otherwise nothing is said, false.
+   */
+  async function answerQuestion(ctx: BotContext, text: string, messageId: number, cls = classify(text)): Promise<boolean> {
+    if (statesFault(text)) return false;
+    if (await answerPriceQuestion(ctx, deps, text, messageId, cls.kind === 'paid_service')) return true;
+    const faq = scoreFaqQuestion(text);
+    if (!faq || !takesFaq({ faqScore: faq.score, faultStated: false, kind: cls.kind, kindConfidence: cls.confidence?.kind ?? 1 })) return false;
+    await replyLong(ctx, faqAnswer(core.org, faq.id, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
+    return true;
   }
 
   /** The problems of a message that differ from each other (problemParts), with their classification. */
@@ -312,5 +318,5 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
     });
   }
 
-  return { report: c, propose, askWhatPhotoShows };
+  return { report: c, propose, askWhatPhotoShows, answerQuestion: (ctx, text, messageId) => answerQuestion(ctx, text, messageId) };
 }
