@@ -9,7 +9,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import { planMessages } from '../tickets/notify-plan.js';
-import { notePagesStaff, QUIET_NOTE } from '../tickets/resident-paging.js';
+import { notePagesStaff, QUIET_NOTE, staffToPage } from '../tickets/resident-paging.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
 export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
@@ -29,12 +29,12 @@ export async function addResidentComment(core: Core, input: { residentId: number
       fromStatus: null,
       toStatus: null,
       note: text,
-      data: pages ? null : JSON.stringify(QUIET_NOTE),
+      data: JSON.stringify(pages ? { notify: staffToPage(core.org, ticket) } : QUIET_NOTE),
     },
     callback: cb && !cb.comment ? { id: cb.id, comment: text } : undefined,
-    // Only the branch hears of a note: planMessages owes the resident nothing for it. A quiet
-    // note (the branch heard of one less than ten minutes ago) owes nothing; it is on the timeline.
-    owes: (id) => (pages ? planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)) : []),
+    // Only the branch hears of a note: planMessages owes the resident nothing for it. A quiet note
+    // (the branch was paged less than ten minutes ago) still goes into the card's thread, mentioning nobody.
+    owes: (id) => planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)),
   });
   return { eventId };
 }

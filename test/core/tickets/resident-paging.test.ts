@@ -28,10 +28,18 @@ async function residentTicket(): Promise<{ residentId: number; number: string; t
   return { residentId: r.id, number: t.number, ticketId: t.id };
 }
 
-/** The pages the branch is owed for notes on the ticket: when each is due. */
-async function notePages(ticketId: number): Promise<Date[]> {
+/** The card's thread lines owed for notes on the ticket (every note owes one), with whether the line pages staff and when it is due. */
+async function noteLines(ticketId: number): Promise<{ at: Date; pages: boolean }[]> {
   const rows = await core.db.outboxMessage.findMany({ where: { kind: 'ticket_card' }, orderBy: { id: 'asc' } });
-  return rows.filter((r) => JSON.parse(r.payload).ticketId === ticketId && JSON.parse(r.payload).event === 'note').map((r) => r.nextAt);
+  const lines = rows.filter((r) => JSON.parse(r.payload).ticketId === ticketId && JSON.parse(r.payload).event === 'note');
+  const events = await core.db.ticketEvent.findMany({ where: { id: { in: lines.map((r) => JSON.parse(r.payload).eventId) } } });
+  const notify = new Map(events.map((e) => [e.id, (JSON.parse(e.data ?? '{}') as { notify?: string[] }).notify ?? []]));
+  return lines.map((r) => ({ at: r.nextAt, pages: (notify.get(JSON.parse(r.payload).eventId) ?? []).length > 0 }));
+}
+
+/** The notes that page the branch (mention its people in the card's thread): when each line is due. */
+async function notePages(ticketId: number): Promise<Date[]> {
+  return (await noteLines(ticketId)).filter((l) => l.pages).map((l) => l.at);
 }
 
 const notesOf = (ticketId: number) => core.db.ticketEvent.count({ where: { ticketId, type: 'note' } });
@@ -46,6 +54,8 @@ describe('a resident’s notes and the branch', () => {
     }
     expect(await notesOf(t.ticketId)).toBe(20);
     expect(await notePages(t.ticketId)).toEqual([start]);
+    // every note is in the card's thread all the same, at once: staff read them there
+    expect((await noteLines(t.ticketId)).length).toBe(20);
   });
 
   it('pages again for the first note ten minutes or more after the last page', async () => {
