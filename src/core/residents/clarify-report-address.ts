@@ -49,10 +49,11 @@ export async function clarifyReportAddress(core: Core, input: ReportAddress): Pr
   let step: PlannedStep;
   let outcome: ClarifyOutcome['outcome'];
   if (t.status === 'received' && !t.branchId && community) {
-    // the centre's own dispatch step, with the place it was dispatched for
-    [step] = planStep(core.org, loaded, { number: t.number, action: 'dispatch', actor, branchId: community.branchId }, now);
+    // the centre's own dispatch step, with the place it was dispatched for; the system routes it by
+    // the address the resident gave (the card's history must not read as if the resident dispatched it)
+    [step] = planStep(core.org, loaded, { number: t.number, action: 'dispatch', actor: 'system', branchId: community.branchId }, now);
     step.patch = { ...step.patch, communityId: community.id, address };
-    step.event.data = { ...step.event.data, communityId: community.id, address, by: 'address' };
+    step.event.data = { ...step.event.data, communityId: community.id, address, by: 'address', residentId: input.residentId };
     outcome = 'dispatched';
   } else {
     const unplaced = !t.branchId;
