@@ -175,6 +175,12 @@ describe('photos, voice, locations and edits on an open ticket', () => {
     const [loc] = await residentEvents(number);
     expect(dataOf(loc)).toMatchObject({ media: 'location', location: { lat: 40.8424, lon: 111.7494 } });
 
+    // a pin a few hundred metres from 幸福家园 (the demo file gives communities coordinates) names it
+    await post(location(u, 40.8452, 111.6911));
+    expect(h.lastText(u)).toContain('离您最近的是我们服务的小区：幸福家园。');
+    const pins = await residentEvents(number);
+    expect(dataOf(pins[pins.length - 1])).toMatchObject({ media: 'location', communityId: 'c001' });
+
     const stranger = telegramUser(++nextUser);
     await post(location(stranger, 40.8424, 111.7494));
     expect(h.lastText(stranger)).toContain('收到您的位置。遇到什么问题？');
