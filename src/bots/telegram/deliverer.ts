@@ -72,11 +72,11 @@ export class TelegramDeliverer implements Deliverer {
               ? await this.withReportMessage(payload.ticketId, await this.warmCheck(payload))
               : row.kind === 'resident_late'
                 ? await this.withReportMessage(payload.ticketId, await this.late(payload))
-            : row.kind === 'staff_reply'
-              ? await renderStaffReply(this.o.core, payload)
-              : BIND_KINDS.has(row.kind)
-                ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
-                : undefined;
+                : row.kind === 'staff_reply'
+                  ? await renderStaffReply(this.o.core, payload)
+                  : BIND_KINDS.has(row.kind)
+                    ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
+                    : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);

@@ -172,7 +172,8 @@ function normalize(text: string): string {
     .toLowerCase()
     .normalize('NFKC')
     .replace(/[\s\p{P}~～`^=+<>|$]+/gu, '')
-    .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{FE0F}]/gu, (m) => (m === '👍' ? m : ''));
+    .replace(/\u{FE0F}/gu, '')
+    .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/gu, (m) => (m === '👍' ? m : ''));
 }
 
 /** Whether the whole text is a run of `words` and fillers with at least one of `words`. */

@@ -82,7 +82,10 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
       // the resident hears it once per missed deadline: late, sorry, the branch was urged
       if (t.residentChatId)
         plan.messages.push(
-          outboxRow({ key: `late:${alert.key}`, platform: 'telegram', target: t.residentChatId, kind: 'resident_late', payload: { ticketId: t.id, deadline } }, now),
+          outboxRow(
+            { key: `late:${alert.key}`, platform: 'telegram', target: t.residentChatId, kind: 'resident_late', payload: { ticketId: t.id, deadline } },
+            now,
+          ),
         );
       plan.overdue.push(t.id);
       plan.missed.push((row as AlertDeadline).id);

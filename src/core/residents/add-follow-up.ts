@@ -73,12 +73,14 @@ function albumOf(data: string | null): string | undefined {
 export async function addFollowUp(core: Core, input: FollowUp): Promise<FollowUpAdded> {
   const text = input.text?.trim() || null;
   if (!text && !input.media) throw new AppError('validation_failed', 'a follow-up needs words or media', { field: 'text' });
-  if (text && text.length > FOLLOW_UP_MAX_CHARS) throw new AppError('validation_failed', `text: longer than ${FOLLOW_UP_MAX_CHARS} characters`, { field: 'text' });
+  if (text && text.length > FOLLOW_UP_MAX_CHARS)
+    throw new AppError('validation_failed', `text: longer than ${FOLLOW_UP_MAX_CHARS} characters`, { field: 'text' });
   const m = input.media;
   if (m?.kind === 'location' && (!(Math.abs(m.lat) <= 90) || !(Math.abs(m.lon) <= 180)))
     throw new AppError('validation_failed', 'location: out of range', { field: 'location' });
   const ticket = await getOwnTicket(core, input.residentId, input.number);
-  if (!OPEN_STATUSES.includes(ticket.status)) throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
+  if (!OPEN_STATUSES.includes(ticket.status))
+    throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
 
   const now = core.clock.now();
   const pages = notePagesStaff(ticket.events, now);

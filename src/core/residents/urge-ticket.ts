@@ -26,7 +26,8 @@ export interface Urged {
 export async function urgeTicket(core: Core, input: { residentId: number; number: string; text: string }): Promise<Urged> {
   const text = input.text.trim().slice(0, FOLLOW_UP_MAX_CHARS);
   const ticket = await getOwnTicket(core, input.residentId, input.number);
-  if (!OPEN_STATUSES.includes(ticket.status)) throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
+  if (!OPEN_STATUSES.includes(ticket.status))
+    throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
   const now = core.clock.now();
   const paged = notePagesStaff(ticket.events, now);
   const eventId = await core.stores.intake.addNote({

@@ -53,7 +53,11 @@ export function assigneeChoices(org: Org, branchId: string | null): Staff[] {
  * (not accepted yet, and the one who clicked does not go: someone must be picked first), or 'ack'
  * (a major alert, or a ticket someone already accepted).
  */
-export function ackOutcome(org: Org, t: { status: string; branchId: string | null }, a: Pick<EscalationAck, 'actor' | 'alert' | 'assigneeId'>): 'assign' | 'pick' | 'ack' {
+export function ackOutcome(
+  org: Org,
+  t: { status: string; branchId: string | null },
+  a: Pick<EscalationAck, 'actor' | 'alert' | 'assigneeId'>,
+): 'assign' | 'pick' | 'ack' {
   if (a.alert === 'major' || t.status !== 'dispatched') return 'ack';
   if (a.assigneeId) return 'assign';
   return mayBeAssignee(staffOfActor(org, a.actor), t.branchId) ? 'assign' : 'pick';

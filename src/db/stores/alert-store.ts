@@ -50,7 +50,8 @@ export class SqlAlertStore implements AlertStore {
       // with ("ack_overdue": ack) that no later generation or withdrawal has superseded: at most
       // one, found through the (ticketId, name, generation) key.
       // the resident's chat: a ticket that misses a deadline tells them the branch was urged
-      const rows = await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}, ${DEADLINE_COLUMNS}, r."chatId" AS "r_chatId"
+      const rows =
+        await tx.all(sql`SELECT a."id", a."key", a."ticketId", a."kind", a."dueAt", a."data", ${TICKET_COLUMNS}, ${DEADLINE_COLUMNS}, r."chatId" AS "r_chatId"
         FROM "ScheduledAlert" a LEFT JOIN "Ticket" t ON t."id" = a."ticketId"
         LEFT JOIN "Resident" r ON r."id" = t."residentId" AND r."unreachableAt" IS NULL
         LEFT JOIN "Deadline" d ON d."ticketId" = a."ticketId" AND d."supersededAt" IS NULL

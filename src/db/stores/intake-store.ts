@@ -158,7 +158,13 @@ export class SqlIntakeStore implements IntakeStore {
     return this.q.transaction(async (tx) => {
       const r = await tx.get<{ id: unknown }>(insertSql('TicketEvent', [{ ...n.event, ticketId: n.ticketId }], { returning: ['id'] }));
       const eventId = num(r?.id);
-      if (n.photos?.length) await tx.run(insertSql('TicketPhoto', n.photos.map((ph) => ({ ...ph, ticketId: n.ticketId }))));
+      if (n.photos?.length)
+        await tx.run(
+          insertSql(
+            'TicketPhoto',
+            n.photos.map((ph) => ({ ...ph, ticketId: n.ticketId })),
+          ),
+        );
       if (n.callback) await tx.run(sql`UPDATE "Callback" SET "comment" = ${n.callback.comment} WHERE "id" = ${n.callback.id} AND "comment" IS NULL`);
       for (const s of oweSql(tx.dialect, n.owes(eventId))) await tx.run(s);
       return eventId;

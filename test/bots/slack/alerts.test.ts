@@ -57,10 +57,12 @@ describe('urgent cases (R8j)', () => {
     expect(elementsOf(after.blocks)).toEqual([]);
     const card = await cardOf(h, t.id);
     // taking the alert on takes the ticket: the thread has the acknowledgement, then the accept
-    expect(h.fake.thread(card.channel, card.ts).slice(-2).map((m) => m.text)).toEqual([
-      expect.stringMatching(/吴娟 确认紧急警报$/),
-      expect.stringMatching(/吴娟 接单$/),
-    ]);
+    expect(
+      h.fake
+        .thread(card.channel, card.ts)
+        .slice(-2)
+        .map((m) => m.text),
+    ).toEqual([expect.stringMatching(/吴娟 确认紧急警报$/), expect.stringMatching(/吴娟 接单$/)]);
   });
 });
 

@@ -124,13 +124,18 @@ describe('the reopened card (R30)', () => {
     const bold = '*电话回访不满意（李磊）：客户说卧室 还是凉的*';
     expect(textOf(card)).toContain(bold);
     expect(textOf(card)).toContain('上次由 <@U09DEMO009> 处理，请跟进。');
-    const line = h.fake.thread(card.channel, card.ts).map((m) => textOf(m)).find((x) => x.includes('重新打开'))!;
+    const line = h.fake
+      .thread(card.channel, card.ts)
+      .map((m) => textOf(m))
+      .find((x) => x.includes('重新打开'))!;
     expect(line).toContain(bold);
     expect(line).toContain('<@U09DEMO009>');
     // once resolved again, the card no longer carries the reason as its headline
     await transitionTicket(h.core, { number: t.number, action: 'accept', actor: 'staff:xincheng-field2' });
     await transitionTicket(h.core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field2', note: '更换阀门' });
     await h.drain();
-    expect((await cardOf(h, t.id)).blocks!.some((b: any) => b.type === 'section' && String(b.text?.text ?? '').startsWith(':leftwards_arrow_with_hook:'))).toBe(false);
+    expect((await cardOf(h, t.id)).blocks!.some((b: any) => b.type === 'section' && String(b.text?.text ?? '').startsWith(':leftwards_arrow_with_hook:'))).toBe(
+      false,
+    );
   });
 });

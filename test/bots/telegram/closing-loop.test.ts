@@ -35,7 +35,7 @@ async function resolved(form?: ServiceFormInput, text?: string): Promise<{ u: Tg
 }
 
 /** The scheduler's sweep after the clock moved on, and what it owes delivered. */
-async function after(minutes: number) {
+async function minutesPass(minutes: number) {
   h.core.clock.advance(minutes * MINUTE);
   await fireDueAlerts(h.core, 'test-sweep');
   await h.drain();
@@ -72,11 +72,11 @@ describe('a ticket that is late', () => {
   it('tells the resident, once per missed deadline, that the branch was urged (R2 督促, R7)', async () => {
     const { u, number } = await filed();
     const before = h.botTexts(u).length;
-    await after(14); // the accept deadline (15 min) not yet passed
+    await minutesPass(14); // the accept deadline (15 min) not yet passed
     expect(h.botTexts(u)).toHaveLength(before);
-    await after(1);
+    await minutesPass(1);
     expect(h.lastText(u)).toBe(`${number}：处理比承诺的时间晚了，非常抱歉！已督促新城供热分公司尽快处理，我们会尽快给您答复。`);
-    await after(30); // the next level of escalation tells the branch head, not the resident again
+    await minutesPass(30); // the next level of escalation tells the branch head, not the resident again
     expect(h.botTexts(u).filter((x) => x.includes('晚了'))).toHaveLength(1);
   });
 });
@@ -106,9 +106,9 @@ describe('the resolved message (R8f)', () => {
 describe('are the radiators warm now? (R8h)', () => {
   it('is asked two hours after the resolve, not before; warm → the rating buttons; satisfied closes the ticket', async () => {
     const { u, number } = await resolved();
-    await after(119);
+    await minutesPass(119);
     expect(h.botTexts(u).some((t) => t.includes('热了吗'))).toBe(false);
-    await after(1);
+    await minutesPass(1);
     const question = h.last(u);
     expect(question.text).toBe(`${number}：师傅修完有一阵子了，暖气现在热了吗？`);
     expect(buttonsOf(question).map((b) => b.text)).toEqual(['🔥 热了', '🥶 还是不热']);
@@ -122,7 +122,7 @@ describe('are the radiators warm now? (R8h)', () => {
 
   it('still cold → recorded as not satisfied, "暖气仍不热", the ticket back with the branch (R30), and the resident asked what is wrong', async () => {
     const { u, number } = await resolved();
-    await after(120);
+    await minutesPass(120);
     await h.tap(u, '还是不热');
     const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true, events: true } });
     expect(t).toMatchObject({ status: 'dispatched', reopenCount: 1, satisfaction: 'dissatisfied' });
@@ -136,7 +136,7 @@ describe('are the radiators warm now? (R8h)', () => {
     const { number } = await resolved();
     const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number } });
     expect(await h.core.db.scheduledAlert.count({ where: { ticketId: t.id, kind: 'callback_bot_timeout' } })).toBe(0);
-    await after(120);
+    await minutesPass(120);
     const timeout = await h.core.db.scheduledAlert.findFirstOrThrow({ where: { ticketId: t.id, kind: 'callback_bot_timeout' } });
     expect(timeout.dueAt.getTime()).toBe(h.core.clock.now().getTime() + 24 * 60 * MINUTE);
   });
@@ -146,7 +146,7 @@ describe('are the radiators warm now? (R8h)', () => {
     const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number }, include: { callbacks: true } });
     const { recordCallback } = await import('../../../src/core/tickets/record-callback.js');
     await recordCallback(h.core, { callbackId: t.callbacks[0].id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' });
-    await after(120);
+    await minutesPass(120);
     expect(h.botTexts(u).some((x) => x.includes('热了吗') || x.includes('满意吗'))).toBe(false);
   });
 

@@ -9,7 +9,18 @@ import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
-import { bindByPhone, buttonsOf, startTelegramHarness, telegramEdited, telegramPhoto, telegramText, telegramUser, telegramVoice, type Harness, type TgUser } from '../../helpers/telegram.js';
+import {
+  bindByPhone,
+  buttonsOf,
+  startTelegramHarness,
+  telegramEdited,
+  telegramPhoto,
+  telegramText,
+  telegramUser,
+  telegramVoice,
+  type Harness,
+  type TgUser,
+} from '../../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 6100;

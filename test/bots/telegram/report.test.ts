@@ -204,7 +204,14 @@ describe('a resident without a heating account', () => {
     expect(h.botTexts(u).join('\n')).not.toContain('没找到这个小区');
     expect(h.lastText(u)).toBe('地址记下了：火星小区 1号楼\n这个小区系统里没对上，客服中心的同事会打电话跟您核实，不用再发一遍。');
     const t = await ticketOf(numberIn(h.botTexts(u).at(-2)!));
-    expect(t).toMatchObject({ category: 'no_heat', description: '整个屋子都冷', communityId: null, branchId: null, status: 'received', address: '火星小区 1号楼' });
+    expect(t).toMatchObject({
+      category: 'no_heat',
+      description: '整个屋子都冷',
+      communityId: null,
+      branchId: null,
+      status: 'received',
+      address: '火星小区 1号楼',
+    });
   });
 });
 

@@ -9,15 +9,42 @@ import { readIntent } from '../../../src/core/classify/read-intent.js';
 const intentOf = (text: string) => readIntent(text)?.intent ?? 'problem';
 
 describe('reading what a message is for', () => {
-  it.each(['你好', '您好！', '你好师傅', '师傅好', '在吗？', '在吗在吗', '有人吗', '喂', '你好，请问', '哈喽', '早上好', '晚上好呀', 'Hello', 'hi there', 'Good morning!', '你好 🙂'])(
-    '"%s" is a greeting',
-    (text) => expect(intentOf(text)).toBe('greeting'),
-  );
+  it.each([
+    '你好',
+    '您好！',
+    '你好师傅',
+    '师傅好',
+    '在吗？',
+    '在吗在吗',
+    '有人吗',
+    '喂',
+    '你好，请问',
+    '哈喽',
+    '早上好',
+    '晚上好呀',
+    'Hello',
+    'hi there',
+    'Good morning!',
+    '你好 🙂',
+  ])('"%s" is a greeting', (text) => expect(intentOf(text)).toBe('greeting'));
 
-  it.each(['谢谢', '谢谢师傅', '谢谢师傅！', '非常感谢', '辛苦了', '师傅辛苦了', '好的，谢谢', '多谢多谢', '麻烦您了', '收到', 'thanks', 'Thank you very much!', 'thx', 'ok thanks', '👍'])(
-    '"%s" is thanks',
-    (text) => expect(intentOf(text)).toBe('thanks'),
-  );
+  it.each([
+    '谢谢',
+    '谢谢师傅',
+    '谢谢师傅！',
+    '非常感谢',
+    '辛苦了',
+    '师傅辛苦了',
+    '好的，谢谢',
+    '多谢多谢',
+    '麻烦您了',
+    '收到',
+    'thanks',
+    'Thank you very much!',
+    'thx',
+    'ok thanks',
+    '👍',
+  ])('"%s" is thanks', (text) => expect(intentOf(text)).toBe('thanks'));
 
   it.each([
     '怎么还没人来',

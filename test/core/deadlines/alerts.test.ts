@@ -92,7 +92,11 @@ describe('callbacks (R8h)', () => {
     // time-out counts from then (it counted from the resolve, with the question asked at once)
     expect(await core.db.outboxMessage.findUnique({ where: { key: `warm:${cb.id}` } })).toBeNull();
     await at('2026-11-28T08:00:00Z');
-    expect(await core.db.outboxMessage.findUnique({ where: { key: `warm:${cb.id}` } })).toMatchObject({ platform: 'telegram', target: '777', kind: 'warm_check' });
+    expect(await core.db.outboxMessage.findUnique({ where: { key: `warm:${cb.id}` } })).toMatchObject({
+      platform: 'telegram',
+      target: '777',
+      kind: 'warm_check',
+    });
     await at('2026-11-29T07:59:00Z');
     expect(await core.db.outboxMessage.findUnique({ where: { key: `cbt:${cb.id}` } })).toBeNull();
     await at('2026-11-29T08:00:00Z');

@@ -42,7 +42,10 @@ export function registerEscalation(app: App, d: SlackDeps): void {
         ),
       );
       const said = tr(ctx, 'loop.pick_assignee', { number: t.number });
-      return tell(a.client, d, to, said, [section(said), actions(`assign:${t.number}`, [staticSelect(tr(ctx, 'loop.pick_placeholder'), ASSIGN_ACTION, options)])]);
+      return tell(a.client, d, to, said, [
+        section(said),
+        actions(`assign:${t.number}`, [staticSelect(tr(ctx, 'loop.pick_placeholder'), ASSIGN_ACTION, options)]),
+      ]);
     }
     try {
       await acknowledgeEscalation(d.core, { number: v.n, actor: actorOf(staff!), alert: level, assigneeId: picked });

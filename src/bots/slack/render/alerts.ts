@@ -48,7 +48,8 @@ export function escalationAlert(ctx: RenderCtx, t: CardTicket, level: 'urgent' |
     blocks.push(section(`:white_check_mark: ${tr(ctx, 'alert.acked', { who: actorName(ctx, acked.actor), at: formatMinute(acked.at) })}`));
     // who went: the one who clicked, or the person a centre agent picked (the ticket's assignee now)
     const assignee = ackAssignee(acked);
-    if (assignee) blocks.push(context([tr(ctx, assignee === acked.actor.slice(6) ? 'loop.took_ticket' : 'loop.assigned_to', { who: staffName(ctx, assignee) })]));
+    if (assignee)
+      blocks.push(context([tr(ctx, assignee === acked.actor.slice(6) ? 'loop.took_ticket' : 'loop.assigned_to', { who: staffName(ctx, assignee) })]));
   } else {
     const who = alertMentions(ctx, t, level);
     blocks.push(section(tr(ctx, `alert.${level}_call`, { people: who.join(' ') || tr(ctx, 'alert.nobody_on_duty') })));

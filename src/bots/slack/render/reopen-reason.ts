@@ -39,5 +39,8 @@ export function reopenReasonBlocks(ctx: RenderCtx, t: CardTicket): Block[] {
   if (i < 0 || t.events.slice(i + 1).some((e) => e.type === 'resolved')) return [];
   const e = t.events[i];
   const later = t.events.slice(i + 1).find((n) => n.type === 'note' && n.actor.startsWith('resident:'))?.note;
-  return [section(`:leftwards_arrow_with_hook: ${reopenReasonText(ctx, e, later)}`), ...(t.reopenCount > 1 ? [context([tr(ctx, 'loop.reopen.count', { n: t.reopenCount })])] : [])];
+  return [
+    section(`:leftwards_arrow_with_hook: ${reopenReasonText(ctx, e, later)}`),
+    ...(t.reopenCount > 1 ? [context([tr(ctx, 'loop.reopen.count', { n: t.reopenCount })])] : []),
+  ];
 }

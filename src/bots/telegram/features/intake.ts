@@ -78,7 +78,9 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     for (const t of open.slice(0, TICKET_BUTTONS)) k.button(ctx.t('followup.to_ticket', { number: t.number }), cb.followUp(t.number)).row();
     k.button(ctx.t('followup.new_problem'), cb.followUpNew);
     const question =
-      open.length > 1 ? ctx.t('followup.which_several') : ctx.t('followup.which', { number: open[0].number, category: categoryLabel(ctx.locale, open[0].category) });
+      open.length > 1
+        ? ctx.t('followup.which_several')
+        : ctx.t('followup.which', { number: open[0].number, category: categoryLabel(ctx.locale, open[0].category) });
     await ctx.reply(question, { reply_parameters: { message_id: messageId, allow_sending_without_reply: true }, reply_markup: k });
   }
 
@@ -106,7 +108,9 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
   async function words(ctx: BotContext, text: string, messageId: number) {
     const intent = readIntent(text);
     if (intent?.intent === 'greeting')
-      return void (await ctx.reply(ctx.t('smalltalk.greeting', { company: ctx.locale === 'en' ? (company.nameEn ?? company.name) : company.name }), { reply_markup: menu(ctx) }));
+      return void (await ctx.reply(ctx.t('smalltalk.greeting', { company: ctx.locale === 'en' ? (company.nameEn ?? company.name) : company.name }), {
+        reply_markup: menu(ctx),
+      }));
     if (intent?.intent === 'thanks') return void (await ctx.reply(ctx.t('smalltalk.thanks')));
     if (intent?.intent === 'unclear') return void (await ctx.reply(ctx.t('smalltalk.unclear', { hotline: company.hotline }), { reply_markup: menu(ctx) }));
     const open = await openTickets(ctx);
@@ -122,7 +126,9 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
       const leakTicket = open.find((t) => t.category === 'leak');
       if (!leakTicket) return report.propose(ctx, text, [], messageId);
       const added = await add(ctx, { number: leakTicket.number, text });
-      return void (await ctx.reply(ctx.t('followup.added', { number: added.number }), { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } }));
+      return void (await ctx.reply(ctx.t('followup.added', { number: added.number }), {
+        reply_parameters: { message_id: messageId, allow_sending_without_reply: true },
+      }));
     }
     // "When does the heating season start?" asked with a ticket open is still a question, not a note on it
     if (await report.answerQuestion(ctx, text, messageId)) return;
@@ -153,7 +159,10 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     }
     if (!album && unclearWhere(open, caption ? classify(caption) : undefined)) return askWhere(ctx, open, msg.message_id);
     const added = await add(ctx, { number: open[0].number, text: caption, media: { kind: 'photo', fileId }, album });
-    if (added.firstOfAlbum) await ctx.reply(ctx.t('report.photo_added', { number: added.number }), { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } });
+    if (added.firstOfAlbum)
+      await ctx.reply(ctx.t('report.photo_added', { number: added.number }), {
+        reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+      });
   });
 
   // Voice, audio and round videos join the open ticket; without one, robustness.ts asks to type or call.
@@ -164,7 +173,9 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     if (!media || !open.length) return next();
     const kind = msg.voice ? 'voice' : msg.audio ? 'audio' : 'video_note';
     const added = await add(ctx, { number: open[0].number, text: msg.caption, media: { kind, fileId: media.file_id, duration: media.duration } });
-    await ctx.reply(ctx.t('followup.voice_added', { number: added.number }), { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } });
+    await ctx.reply(ctx.t('followup.voice_added', { number: added.number }), {
+      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+    });
   });
 
   // A shared location: joins the open ticket with the nearest community; otherwise says which community is near.
@@ -192,7 +203,9 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     const open = text ? await openTickets(ctx) : [];
     if (!text || !open.length) return next();
     const added = await add(ctx, { number: open[0].number, text: ctx.t('followup.edited_note', { text }), edited: true });
-    await ctx.reply(ctx.t('followup.edit_added', { number: added.number }), { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } });
+    await ctx.reply(ctx.t('followup.edit_added', { number: added.number }), {
+      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
+    });
   });
 
   // "Add to T...": the message the question replies to joins that ticket, once however often it is tapped.

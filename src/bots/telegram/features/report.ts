@@ -190,7 +190,8 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
       .map((p) => ctx.t('understand.multi.item', { n: p.index + 1, category: categoryLabel(ctx.locale, p.category), text: p.part.slice(0, 200) }))
       .join('\n');
     const k = new Buttons();
-    for (const p of rest) k.button(ctx.t('understand.multi.file_one', { n: p.index + 1, category: categoryLabel(ctx.locale, p.category) }), cb.several(p.index)).row();
+    for (const p of rest)
+      k.button(ctx.t('understand.multi.file_one', { n: p.index + 1, category: categoryLabel(ctx.locale, p.category) }), cb.several(p.index)).row();
     if (rest.length > 1) k.button(ctx.t('understand.multi.file_all'), cb.several('all'));
     const leakFiled = rest.length < problems.length;
     const offer = leakFiled ? ctx.t('understand.multi.offer_after_leak', { list }) : ctx.t('understand.multi.offer', { count: problems.length, list });
@@ -217,7 +218,10 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
     const open = which.filter((_, i) => !seen[i]);
     await quietly(ctx.answerCallbackQuery(open.length ? {} : { text: ctx.t('report.already_filed') }));
     for (const p of open) await fileOnce(ctx, deps, draftFor('complaint', p.category, p.part, '', [], source.message_id, p), keyOf(p));
-    const left = ctx.match[1] === 'all' ? [] : (offer.reply_markup?.inline_keyboard ?? []).flat().filter((b) => 'callback_data' in b && b.callback_data !== ctx.callbackQuery.data);
+    const left =
+      ctx.match[1] === 'all'
+        ? []
+        : (offer.reply_markup?.inline_keyboard ?? []).flat().filter((b) => 'callback_data' in b && b.callback_data !== ctx.callbackQuery.data);
     const singles = left.filter((b) => 'callback_data' in b && b.callback_data !== cb.several('all'));
     if (!singles.length) await quietly(dropButtons(ctx));
     else {
@@ -275,8 +279,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
       photo ? [photo] : [],
       ctx.msg?.message_id,
     );
-    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.prompt.messageId))))
-      await ctx.reply(ctx.t('report.already_filed'));
+    if (!(await fileOnce(ctx, deps, draft, onceKey(ctx, 'describe', ctx.prompt.messageId)))) await ctx.reply(ctx.t('report.already_filed'));
   });
 
   // "Submit" on a proposal: the draft is the message the proposal replies to; the proposal
