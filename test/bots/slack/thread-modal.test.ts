@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Update } from 'grammy/types';
 import { BOT_EVENTS, BOT_SCOPES, slackManifest } from '../../../src/bots/slack/manifest.js';
 import { readReply } from '../../../src/bots/slack/modals/reply-modal.js';
-import { fit } from '../../../src/bots/slack/render/blocks.js';
+import { clipMarkup } from '../../../src/bots/slack/render/blocks.js';
 import { ACTION } from '../../../src/bots/slack/render/ticket-card.js';
 import { MINUTE } from '../../../src/core/clock.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
@@ -181,8 +181,8 @@ describe('the Slack app manifest', () => {
 describe('a text object at Slack’s limit', () => {
   it('is never cut inside an entity or the app’s own markup', () => {
     const text = `${'x'.repeat(2996)}&amp;&lt;`;
-    expect(fit(text, 3000)).toBe(`${'x'.repeat(2996)}…`);
-    expect(fit(`${'y'.repeat(2990)}<@U08DEMO008> more`, 3000)).toBe(`${'y'.repeat(2990)}…`);
-    expect(fit('short &amp; sweet', 3000)).toBe('short &amp; sweet');
+    expect(clipMarkup(text, 3000)).toBe(`${'x'.repeat(2996)}…`);
+    expect(clipMarkup(`${'y'.repeat(2990)}<@U08DEMO008> more`, 3000)).toBe(`${'y'.repeat(2990)}…`);
+    expect(clipMarkup('short &amp; sweet', 3000)).toBe('short &amp; sweet');
   });
 });

@@ -15,14 +15,14 @@ export const plain = (text: string) => ({ type: 'plain_text' as const, text: tex
  * app's own markup (`<@U…>` mentions) still works, and `esc` keeps people's `<`, `>` from being markup.
  * A message whose text has people's words goes out as blocks: a message's bare `text` is always auto-linked.
  */
-export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: fit(text, 3000) || ' ', verbatim: true });
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text: clipMarkup(text, 3000) || ' ', verbatim: true });
 
 /**
  * Text cut to Slack's limit for a text object. Callers cut people's words on the raw text before
  * escaping (render/thread.ts cutRaw), so this is the last guard: it never leaves half an entity
  * ("&am") or half a `<...>` of the app's own markup at the end.
  */
-export function fit(text: string, max: number): string {
+export function clipMarkup(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = text.slice(0, max);
   const amp = cut.lastIndexOf('&');
