@@ -14,7 +14,7 @@ import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from '../../delivery/types.js';
 import { asLocale, LOCALES, type Locale } from '../../i18n/index.js';
-import type { OutboxMessage } from '../../core/model.js';
+import type { Callback, OutboxMessage } from '../../core/model.js';
 import { Buttons, cb } from './callback-data.js';
 import { BIND_KINDS, renderBindMessage } from './bind-deliveries.js';
 import { tt } from './context.js';
@@ -26,6 +26,7 @@ import { monospaceTicketNumbers } from './monospace.js';
 import { splitText } from './split-text.js';
 import { callbackByPhoneNow } from '../../core/tickets/callback-by-phone-now.js';
 import { renderStaffReply } from './staff-reply.js';
+import { reportMessageId } from '../../core/tickets/create-ticket.js';
 
 export interface TelegramDelivererOptions {
   core: Core;
@@ -191,40 +192,33 @@ export class TelegramDeliverer implements Deliverer {
     return { text: tt(locale, 'loop.late', { number: ticket.number, branch: branchName(core.org, ticket.branchId, locale) }) };
   }
 
-  /** "Are your radiators warm now?" a while after a heating repair; null once the callback was answered some other way. */
-  private async warmCheck(p: { callbackId?: number }): Promise<Rendered | null> {
+  /** A callback still waiting for the resident's answer, with its ticket and the resident's language; null once answered some other way. */
+  private async pendingCallback(callbackId: number | undefined): Promise<{ callback: Callback; ticket: Ticket; locale: Locale } | null> {
     const { core } = this.o;
-    const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
+    const callback = callbackId ? await core.stores.views.callbackById(callbackId) : null;
     if (callback?.status !== 'pending') return null;
     const ticket = await core.stores.views.ticketById(callback.ticketId);
     if (!ticket) return null;
-    const locale = await this.locale(ticket.residentId);
+    return { callback, ticket, locale: await this.locale(ticket.residentId) };
+  }
+
+  /** "Are your radiators warm now?" a while after a heating repair; null once the callback was answered some other way. */
+  private async warmCheck(p: { callbackId?: number }): Promise<Rendered | null> {
+    const pending = await this.pendingCallback(p.callbackId);
+    if (!pending) return null;
+    const { callback, ticket, locale } = pending;
     const k = new Buttons().button(tt(locale, 'loop.warm.hot'), cb.warm(callback.id, true)).button(tt(locale, 'loop.warm.cold'), cb.warm(callback.id, false));
     return { text: tt(locale, 'loop.warm.question', { number: ticket.number }), reply_markup: k };
   }
 
   /** null: the callback was answered some other way (by phone) before this message went out. */
   private async callbackQuestion(p: { ticketId: number; callbackId?: number }): Promise<Rendered | null> {
-    const { core } = this.o;
-    const callback = p.callbackId ? await core.stores.views.callbackById(p.callbackId) : null;
-    if (callback?.status !== 'pending') return null;
-    const ticket = await core.stores.views.ticketById(callback.ticketId);
-    if (!ticket) return null;
-    const locale = await this.locale(ticket.residentId);
+    const pending = await this.pendingCallback(p.callbackId);
+    if (!pending) return null;
+    const { callback, ticket, locale } = pending;
     const k = new Buttons();
     for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(tt(locale, `rating.button.${s}`), cb.rate(callback.id, s));
     return { text: tt(locale, 'rating.question', { number: ticket.number }), reply_markup: k };
-  }
-}
-
-/** The resident's report message a created event's data keeps (`replyTo`), if any. */
-export function reportMessageId(data: string | null): number | undefined {
-  if (!data) return undefined;
-  try {
-    const v = (JSON.parse(data) as { replyTo?: unknown }).replyTo;
-    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  * write is taken as markup.
  */
 import type { Core } from '../../core/context.js';
+import { reportMessageId } from '../../core/tickets/create-ticket.js';
 import { asLocale } from '../../i18n/index.js';
 import { tt } from './context.js';
 import { staffWithBadge } from './render.js';
@@ -28,16 +29,6 @@ export async function renderStaffReply(core: Core, p: { ticketId: number; eventI
   const who = staffWithBadge(core.org, staffId, locale) ?? tt(locale, 'staffreply.someone');
   const text = `${tt(locale, 'staffreply.heading', { number: ticket.number, who })}\n${event.note}`;
   const created = view.events.find((e) => e.type === 'created');
-  const replyTo = readReplyTo(created?.data ?? null);
+  const replyTo = reportMessageId(created?.data ?? null);
   return { text, ...(replyTo ? { replyTo } : {}) };
-}
-
-function readReplyTo(data: string | null): number | undefined {
-  if (!data) return undefined;
-  try {
-    const v = (JSON.parse(data) as { replyTo?: unknown }).replyTo;
-    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -201,3 +201,17 @@ function confirmationRow(ticketId: number, c: NonNullable<NewTicket['confirmatio
   } as const;
   return { ...outboxRow(item, now), nextAt: new Date(now.getTime() + c.graceMs) };
 }
+
+/**
+ * The resident's own message a ticket was reported in (the `replyTo` its created event keeps),
+ * for the messages of its later steps to answer; undefined for reports from elsewhere.
+ */
+export function reportMessageId(createdEventData: string | null | undefined): number | undefined {
+  if (!createdEventData) return undefined;
+  try {
+    const v = (JSON.parse(createdEventData) as { replyTo?: unknown }).replyTo;
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

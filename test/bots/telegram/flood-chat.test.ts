@@ -124,6 +124,21 @@ describe('a resident who keeps writing to a reopened ticket', () => {
       const p = JSON.parse(r.payload);
       return p.ticketId === ticket.id && p.event === 'note';
     });
-    expect(pages.map((r) => r.nextAt.getTime() - start)).toEqual([0]);
+    // every note is a line in the card's thread, owed at once; only the first mentions (pages) anyone
+    expect(pages.map((r) => r.nextAt.getTime() - start)).toEqual([0, 20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 140_000]);
+    const notes = await h.core.db.ticketEvent.findMany({
+      where: { ticketId: ticket.id, type: 'note', actor: { startsWith: 'resident:' } },
+      orderBy: { id: 'asc' },
+    });
+    expect(notes.map((e) => (JSON.parse(e.data ?? '{}') as { notify?: string[] }).notify?.length ?? 0).map((n) => n > 0)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
