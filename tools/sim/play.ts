@@ -291,6 +291,10 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
     }
     await sleep(250);
   }
+  if (timedOut) {
+    const waiting = residents.filter((r) => !r.gaveUp && r.unanswered > 0).map((r) => `${r.plan.user.first_name} (${[...r.numbers].join(', ')})`);
+    if (waiting.length) o.progress?.(`[+${secs(started)}s] residents with a question still unanswered: ${waiting.slice(0, 10).join('; ')}`);
+  }
   if (timedOut)
     o.progress?.(
       `[+${secs(started)}s] stopped waiting: ${Date.now() >= deadline ? `${o.drainTimeoutS} s after the last report` : `nothing moved for ${stallMs / 1000} s`}`,

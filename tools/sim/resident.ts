@@ -228,13 +228,14 @@ export class SimResident {
     else if (toast.startsWith(WARM_NOTED[0])) this.repeats++;
   }
 
-  /** Rating and warm-check questions seen and not answered yet. */
+  /**
+   * Rating questions seen and not answered yet. (A warm-check question needs no count of its own:
+   * its ticket waits in callback until the rating after it is answered.)
+   */
   get unanswered(): number {
     let n = 0;
     for (const call of this.tg.botCalls(this.chatId)) {
       if (call.method !== 'sendMessage') continue;
-      const warm = buttonsOf(call.params).find((x) => WARM.test(x.callback_data));
-      if (warm && !this.warmAnswered.has(Number(WARM.exec(warm.callback_data)![1]))) n++;
       const b = buttonsOf(call.params).find((x) => /^cb:\d+:[sfd]$/.test(x.callback_data));
       if (b && !this.answered.has(Number(b.callback_data.split(':')[1]))) n++;
     }
