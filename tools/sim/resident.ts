@@ -39,7 +39,8 @@ const ALREADY_FILED = opening('report.already_filed');
 const STATUS_LIST = opening('status.list_title');
 const STATUS_NONE = opening('status.none');
 const RATING_THANKS = opening('rating.thanks');
-const RATING_DONE = [opening('rating.already'), opening('rating.gone'), opening('rating.not_yours')];
+// a tap on a rating that does nothing is answered alike, whatever the reason (rating.ts: rating.inactive)
+const RATING_DONE = [opening('rating.inactive')];
 const WARM_NOTED = [opening('loop.warm.hot_noted'), opening('loop.warm.inactive')];
 const WARM = /^wc:(\d+):([hc])$/;
 const TICKET = /([TSQP]\d{8}-\d{4,})/;
