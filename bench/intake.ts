@@ -48,11 +48,12 @@ export function bindResidents(file: string, n: number): void {
   const db = new Database(file);
   const customers = db.prepare('SELECT id FROM "Customer" ORDER BY id').pluck().all() as number[];
   const insert = db.prepare(
-    'INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt") VALUES (?,?,?,?,0,?,?)',
+    'INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","menuShownAt","createdAt","updatedAt") VALUES (?,?,?,?,0,?,?,?)',
   );
   const now = Date.now();
+  // bound through the bot, they have had its menu keyboard (the bind answer brings it)
   db.transaction(() => {
-    for (let i = 0; i < n; i++) insert.run(String(900_000_000 + i), String(900_000_000 + i), 'zh-CN', customers[i % customers.length], now, now);
+    for (let i = 0; i < n; i++) insert.run(String(900_000_000 + i), String(900_000_000 + i), 'zh-CN', customers[i % customers.length], now, now, now);
   })();
   db.close();
 }
@@ -192,8 +193,8 @@ async function bindResidentsPg(url: string, n: number): Promise<void> {
   await c.connect();
   await c.query(`SET search_path TO "${schemaOf(url)}"`);
   await c.query(
-    `INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","createdAt","updatedAt")
-     SELECT (900000000 + g)::text, (900000000 + g)::text, 'zh-CN', (SELECT id FROM "Customer" ORDER BY id OFFSET (g % 2000) LIMIT 1), 0, now(), now()
+    `INSERT INTO "Resident" ("telegramUserId","chatId","locale","customerId","bindFailures","menuShownAt","createdAt","updatedAt")
+     SELECT (900000000 + g)::text, (900000000 + g)::text, 'zh-CN', (SELECT id FROM "Customer" ORDER BY id OFFSET (g % 2000) LIMIT 1), 0, now(), now(), now()
      FROM generate_series(0, $1 - 1) g`,
     [n],
   );

@@ -11,6 +11,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import { createKeywordClassifier } from '../../core/classify-fallback/keyword-classifier.js';
 import type { TextClassifier } from './classifier.js';
+import { rememberedClassifier } from './remembered-classifier.js';
 import { residentMiddleware, silentLog, type BotContext, type BotDeps, type BotLog } from './context.js';
 import { conversationMiddleware } from './conversation.js';
 import { dedupeUpdates } from './dedupe.js';
@@ -68,7 +69,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   if (retry) bot.api.config.use(autoRetry(retry));
   bot.api.config.use(monospaceTicketNumbers(), tolerateStaleAnswers());
 
-  const deps: BotDeps = { core: o.core, classifier: o.classifier ?? createKeywordClassifier(), log: o.log ?? silentLog, kick: o.kick };
+  const deps: BotDeps = { core: o.core, classifier: rememberedClassifier(o.classifier ?? createKeywordClassifier()), log: o.log ?? silentLog, kick: o.kick };
   const { report, ...reportHooks } = reportFeatures(deps);
 
   // Updates of one chat one after another (long polling runs them concurrently otherwise).

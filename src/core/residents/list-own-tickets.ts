@@ -5,11 +5,19 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import type { Ticket } from '../model.js';
+import type { Resident, Ticket } from '../model.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
 
-export async function listOwnTickets(core: Core, residentId: number, opts: { open?: boolean; limit?: number } = {}): Promise<Ticket[]> {
-  const resident = await core.stores.residents.byId(residentId);
-  if (!resident) throw new AppError('not_found', `no resident ${residentId}`, { residentId });
+/**
+ * `who`: the resident's id, or the resident as the caller read it in this request (the bot reads
+ * them with every update): their linked account decides which phone tickets are theirs.
+ */
+export async function listOwnTickets(
+  core: Core,
+  who: number | Pick<Resident, 'id' | 'customerId'>,
+  opts: { open?: boolean; limit?: number } = {},
+): Promise<Ticket[]> {
+  const resident = typeof who === 'number' ? await core.stores.residents.byId(who) : who;
+  if (!resident) throw new AppError('not_found', `no resident ${who}`, { residentId: who });
   return core.stores.residents.ownTickets(resident, { statuses: opts.open ? OPEN_STATUSES : undefined, limit: Math.min(opts.limit ?? 50, 200) });
 }

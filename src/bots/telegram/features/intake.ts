@@ -45,7 +45,7 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
   const albumsSeen = new Map<string, number>();
 
   const classify = (text: string) => classifier.classify(text, { communities: core.org.config.communities });
-  const openTickets = (ctx: BotContext): Promise<Ticket[]> => listOwnTickets(core, ctx.resident.id, { open: true, limit: TICKET_BUTTONS + 1 });
+  const openTickets = (ctx: BotContext): Promise<Ticket[]> => listOwnTickets(core, ctx.resident, { open: true, limit: TICKET_BUTTONS + 1 });
   const menu = (ctx: BotContext) => mainMenu(ctx.locale, ctx.resident.customerId !== null);
 
   /** True the first time an album (with no ticket to join) is seen by this process. */

@@ -19,7 +19,7 @@ export function statusFeature({ core }: BotDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
 
   async function list(ctx: BotContext) {
-    const tickets = await listOwnTickets(core, ctx.resident.id, { open: true, limit: LIST_LIMIT + 1 });
+    const tickets = await listOwnTickets(core, ctx.resident, { open: true, limit: LIST_LIMIT + 1 });
     if (tickets.length === 0) return void (await ctx.reply(ctx.t('status.none')));
     const shown = tickets.slice(0, LIST_LIMIT);
     const lines = shown.map((t) =>
