@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { transitionTicket, type ServiceFormInput } from '../../../src/core/tickets/transition-ticket.js';
-import { bindByPhone, buttonsOf, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
+import { bindByPhone, buttonsOf, startTelegramHarness, telegramCallback, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
 let nextUser = 7000;
@@ -118,6 +118,23 @@ describe('are the radiators warm now? (R8h)', () => {
     expect(h.lastText(u)).toBe(`${number}：您对这次处理满意吗？请点一下：`);
     await h.tap(u, '😊 满意');
     expect(await h.core.db.ticket.findUniqueOrThrow({ where: { number } })).toMatchObject({ status: 'closed', satisfaction: 'satisfied' });
+  });
+
+  it('warm → the rating question is owed through the outbox: Telegram refusing it at that moment does not lose it (R8h, R28)', async () => {
+    const { u, number } = await resolved();
+    await minutesPass(120);
+    const question = structuredClone(h.last(u)); // as the resident's phone still shows it
+    h.fake.failNext('sendMessage', { status: 429, retryAfterSec: 1 });
+    await h.tap(u, '热了');
+    expect(h.botTexts(u).some((t) => t.includes('您对这次处理满意吗'))).toBe(false);
+    // refused once, sent by the outbox's next attempt
+    await minutesPass(1);
+    expect(h.botTexts(u).filter((t) => t === `${number}：您对这次处理满意吗？请点一下：`)).toHaveLength(1);
+    // the same tap once more (a redelivery, or a second phone): nothing more is owed
+    const data = question.reply_markup!.inline_keyboard[0][0].callback_data!;
+    await h.post(telegramCallback(u, data, question));
+    await minutesPass(1);
+    expect(h.botTexts(u).filter((t) => t.includes('您对这次处理满意吗'))).toHaveLength(1);
   });
 
   it('still cold → recorded as not satisfied, "暖气仍不热", the ticket back with the branch (R30), and the resident asked what is wrong', async () => {

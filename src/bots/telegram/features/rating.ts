@@ -7,14 +7,15 @@
 import { Composer } from 'grammy';
 import { addResidentComment } from '../../../core/residents/add-resident-comment.js';
 import { recordCallback } from '../../../core/tickets/record-callback.js';
+import { askRating } from '../../../core/tickets/ask-rating.js';
 import { AppError, isAppError } from '../../../core/errors.js';
-import { Buttons, cb, parseRating } from '../callback-data.js';
+import { parseRating } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons } from '../replies.js';
 import { branchName } from '../render.js';
 
-export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
+export function ratingFeature({ core, kick }: BotDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
 
   c.callbackQuery(/^cb:(\d+):([sfd])$/, async (ctx) => {
@@ -61,16 +62,16 @@ export function ratingFeature({ core }: BotDeps): Composer<BotContext> {
       }
     };
     if (hot) {
-      const own = await core.stores.views.callbackById(callbackId);
-      const ticket = own ? await core.stores.views.ticketById(own.ticketId) : null;
-      if (own?.status !== 'pending' || !ticket || ticket.residentId !== ctx.resident.id) {
+      try {
+        // the rating question comes through the outbox: a refused reply or a restart cannot lose it
+        await askRating(core, { callbackId, residentId: ctx.resident.id, chatId: String(ctx.chat!.id) });
+      } catch (e) {
+        if (!isAppError(e, 'already_answered') && !isAppError(e, 'not_your_ticket')) throw e;
         return void (await ctx.answerCallbackQuery({ text: ctx.t('loop.warm.inactive') }));
       }
+      kick?.();
       await ctx.answerCallbackQuery({ text: ctx.t('loop.warm.hot_noted') });
       await mark(`${ctx.t('loop.warm.hot')} ${ctx.t('loop.warm.hot_noted')}`);
-      const k = new Buttons();
-      for (const s of ['satisfied', 'fairly', 'dissatisfied'] as const) k.button(ctx.t(`rating.button.${s}`), cb.rate(callbackId, s));
-      await ctx.reply(ctx.t('rating.question', { number: ticket.number }), { reply_markup: k });
       return;
     }
     let outcome: Awaited<ReturnType<typeof recordCallback>>;
