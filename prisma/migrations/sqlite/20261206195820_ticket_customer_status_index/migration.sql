@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Ticket_customerId_status_idx" ON "Ticket"("customerId", "status");
+
