@@ -132,7 +132,9 @@ export async function followupBench(opts: { connections: number; durationS: numb
         return update(updateId++, users[i % users.length], FOLLOW_UPS[Math.floor(i / users.length) % FOLLOW_UPS.length]);
       },
     });
-    const added = fake.calls.slice(calls0).filter((x) => x.method === 'sendMessage' && x.status === 200 && String(x.params.text ?? '').startsWith(ADDED)).length;
+    const added = fake.calls
+      .slice(calls0)
+      .filter((x) => x.method === 'sendMessage' && x.status === 200 && String(x.params.text ?? '').startsWith(ADDED)).length;
     const notes = count(`SELECT COUNT(*) FROM "TicketEvent" WHERE type = 'note' AND actor LIKE 'resident:%'`) - notes0;
     const followup: FollowupRun = {
       ...r2,

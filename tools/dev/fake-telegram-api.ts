@@ -223,7 +223,10 @@ export class FakeTelegramApi {
     const fileId = path.replace(/^[^/]+\//, '').replace(/\.[a-z]+$/, '');
     const ok = !this.unavailable.has(fileId);
     this.calls.push({ method: 'download', params: { path }, token, status: ok ? 200 : 404, response: {}, at: Date.now() });
-    if (!ok) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (!ok) {
+      send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     res.end(FakeTelegramApi.fileBytes(fileId));
   }

@@ -213,7 +213,9 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
           expected++;
           conversation.files++;
           const files = slack.filesIn(dispatch, cards[0].ts).filter((f) => f.name.replace(/\.[^.]*$/, '') === `${residentFile(e)!.kind}-${r.id}`);
-          const fileLine = (slack.thread(dispatch, cards[0].ts) ?? []).filter((m) => m.metadata?.event_payload?.outbox_id === r.id && m.metadata?.event_payload?.part === 'file-missing');
+          const fileLine = (slack.thread(dispatch, cards[0].ts) ?? []).filter(
+            (m) => m.metadata?.event_payload?.outbox_id === r.id && m.metadata?.event_payload?.part === 'file-missing',
+          );
           const n = files.length + fileLine.length;
           if (n === 0) missing(`the ${residentFile(e)!.kind} of ${tk.number} in its thread (event ${e.id})`, r.key);
           else conversation.filesArrived++;

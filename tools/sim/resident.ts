@@ -147,7 +147,9 @@ export class SimResident {
       if (!delivered) continue;
       if (this.said(seq, (s) => answers.some((a) => s.includes(a)))) return true;
       // "补充到 T… / 这是新问题": it is about the open ticket
-      const which = this.tg.botCalls(this.chatId, seq).find((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith('fu:')));
+      const which = this.tg
+        .botCalls(this.chatId, seq)
+        .find((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith('fu:')));
       const message = which && this.tg.fake.message(this.chatId, Number(which.response.result?.message_id));
       if (message) {
         const b = buttonsOf(message).find((x) => x.callback_data.startsWith('fu:'))!;
@@ -224,7 +226,9 @@ export class SimResident {
     if (toast.startsWith(WARM_NOTED[1])) return void this.warmAnswered.add(id); // answered before
     // "太好了！" and then the rating buttons, sent by the bot while it answers the tap; when they do
     // not come (Telegram refused them), the person taps 🔥 热了 again at the next look
-    const rating = this.tg.botCalls(this.chatId, seq).some((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith(`cb:${id}:`)));
+    const rating = this.tg
+      .botCalls(this.chatId, seq)
+      .some((c) => c.method === 'sendMessage' && buttonsOf(c.params).some((b) => b.callback_data.startsWith(`cb:${id}:`)));
     if (toast.startsWith(WARM_NOTED[0]) && rating) this.warmAnswered.add(id);
     else if (toast.startsWith(WARM_NOTED[0])) this.repeats++;
   }

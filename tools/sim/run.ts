@@ -117,10 +117,11 @@ function printTotals(
     `duplicated             ${ledger.duplicated}${ledger.duplicated ? ` (Slack ${ledger.duplicatedOn.slack}, Telegram ${ledger.duplicatedOn.telegram})` : ''}`,
   );
   const c = ledger.conversation;
-  const said = result.residents.reduce(
-    (a, r) => ({ f: a.f + r.conversation.followUps, p: a.p + r.conversation.photos, u: a.u + r.conversation.urges }),
-    { f: 0, p: 0, u: 0 },
-  );
+  const said = result.residents.reduce((a, r) => ({ f: a.f + r.conversation.followUps, p: a.p + r.conversation.photos, u: a.u + r.conversation.urges }), {
+    f: 0,
+    p: 0,
+    u: 0,
+  });
   const replies = result.staff.reduce((n, s) => n + s.threadReplies, 0);
   print(
     `conversation           residents: ${said.f} follow-ups and ${said.p} photos added, ${said.u} urgings answered; in the cards' threads: ${c.notes} notes (words and photos) and ${c.urgings} urgings owed, ${c.filesArrived} of ${c.files} files uploaded; staff: ${replies} thread replies, ${c.repliesArrived} of ${c.staffReplies} reached the resident`,

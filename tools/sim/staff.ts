@@ -168,6 +168,7 @@ export class BranchStaff {
     }
     if (!ok) return;
     const sent = `（${card.number}）`;
-    if (await until(() => this.slack.toldUser(coordinator.slack, sent), { timeoutMs: 10_000, everyMs: 100, stop: this.o.stopped })) this.replied.add(card.number);
+    if (await until(() => this.slack.toldUser(coordinator.slack, sent), { timeoutMs: 10_000, everyMs: 100, stop: this.o.stopped }))
+      this.replied.add(card.number);
   }
 }
