@@ -176,15 +176,32 @@ function normalize(text: string): string {
     .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/gu, (m) => (m === '👍' ? m : ''));
 }
 
+/** A word list with the fillers, indexed by first character (read-intent runs on every message). */
+interface Vocabulary {
+  byFirst: Map<string, string[]>;
+  own: Set<string>;
+}
+const vocabularies = new WeakMap<readonly string[], Vocabulary>();
+
+function vocabularyOf(words: readonly string[]): Vocabulary {
+  let v = vocabularies.get(words);
+  if (!v) {
+    const byFirst = new Map<string, string[]>();
+    for (const w of new Set([...words, ...FILLERS])) byFirst.set(w[0], [...(byFirst.get(w[0]) ?? []), w]);
+    v = { byFirst, own: new Set(words) };
+    vocabularies.set(words, v);
+  }
+  return v;
+}
+
 /** Whether the whole text is a run of `words` and fillers with at least one of `words`. */
 function madeOf(text: string, words: readonly string[]): boolean {
-  const vocab = [...new Set([...words, ...FILLERS])];
-  const own = new Set(words);
+  const { byFirst, own } = vocabularyOf(words);
   // from the end: can the rest from i be read whole, and with one of `words` in it? (every reading, not a greedy one)
   const rest: ({ own: boolean } | null)[] = new Array(text.length + 1).fill(null);
   rest[text.length] = { own: false };
   for (let i = text.length - 1; i >= 0; i--)
-    for (const w of vocab) {
+    for (const w of byFirst.get(text[i]) ?? []) {
       const after = text.startsWith(w, i) ? rest[i + w.length] : null;
       if (after && !rest[i]?.own) rest[i] = { own: own.has(w) || after.own };
     }
