@@ -9,9 +9,7 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { nearestCommunity } from '../org/nearest-community.js';
-import { outboxRow } from '../outbox/enqueue.js';
-import { planMessages } from '../tickets/notify-plan.js';
-import { notePagesStaff, QUIET_NOTE, staffToPage } from '../tickets/resident-paging.js';
+import { residentLine } from '../tickets/resident-paging.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
@@ -83,7 +81,6 @@ export async function addFollowUp(core: Core, input: FollowUp): Promise<FollowUp
     throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
 
   const now = core.clock.now();
-  const pages = notePagesStaff(ticket.events, now);
   const firstOfAlbum = !input.album || !ticket.events.some((e) => e.type === 'note' && albumOf(e.data) === input.album);
   const near = m?.kind === 'location' ? nearestCommunity(core.org, m) : null;
   const data: NoteData = {
@@ -94,14 +91,12 @@ export async function addFollowUp(core: Core, input: FollowUp): Promise<FollowUp
     ...(near ? { communityId: near.id } : {}),
     ...(input.album ? { album: input.album } : {}),
     ...(input.edited ? { edited: true as const } : {}),
-    ...(pages ? { notify: staffToPage(core.org, ticket) } : QUIET_NOTE),
   };
+  const { paged, ...line } = residentLine(core.org, ticket, { type: 'note', residentId: input.residentId, text, data }, now);
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
-    event: { at: now, type: 'note', actor: `resident:${input.residentId}`, fromStatus: null, toStatus: null, note: text, data: JSON.stringify(data) },
+    ...line,
     photos: m?.kind === 'photo' ? [{ fileId: m.fileId, createdAt: now }] : [],
-    // a quiet note still goes into the card's thread: it mentions nobody, but staff read it there
-    owes: (id) => planMessages(core.org, ticket, { id, type: 'note' }).map((row) => outboxRow(row, now)),
   });
-  return { number: ticket.number, eventId, paged: pages, firstOfAlbum, ...(near ? { community: { id: near.id, name: near.name } } : {}) };
+  return { number: ticket.number, eventId, paged, firstOfAlbum, ...(near ? { community: { id: near.id, name: near.name } } : {}) };
 }

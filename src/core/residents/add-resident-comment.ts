@@ -7,9 +7,7 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import { outboxRow } from '../outbox/enqueue.js';
-import { planMessages } from '../tickets/notify-plan.js';
-import { notePagesStaff, QUIET_NOTE, staffToPage } from '../tickets/resident-paging.js';
+import { residentLine } from '../tickets/resident-paging.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
 export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
@@ -19,22 +17,13 @@ export async function addResidentComment(core: Core, input: { residentId: number
   const ticket = await getOwnTicket(core, input.residentId, input.number);
   const now = core.clock.now();
   const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
-  const pages = notePagesStaff(ticket.events, now);
+  // only the branch hears of a note (planMessages owes the resident nothing for it)
+  const { event, owes } = residentLine(core.org, ticket, { type: 'note', residentId: input.residentId, text }, now);
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
-    event: {
-      at: now,
-      type: 'note',
-      actor: `resident:${input.residentId}`,
-      fromStatus: null,
-      toStatus: null,
-      note: text,
-      data: JSON.stringify(pages ? { notify: staffToPage(core.org, ticket) } : QUIET_NOTE),
-    },
+    event,
+    owes,
     callback: cb && !cb.comment ? { id: cb.id, comment: text } : undefined,
-    // Only the branch hears of a note: planMessages owes the resident nothing for it. A quiet note
-    // (the branch was paged less than ten minutes ago) still goes into the card's thread, mentioning nobody.
-    owes: (id) => planMessages(core.org, ticket, { id, type: 'note' }).map((m) => outboxRow(m, now)),
   });
   return { eventId };
 }

@@ -8,10 +8,8 @@
  */
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
-import { outboxRow } from '../outbox/enqueue.js';
 import type { TicketWithTimeline } from '../tickets/get-ticket.js';
-import { planMessages } from '../tickets/notify-plan.js';
-import { notePagesStaff, QUIET_NOTE, staffToPage } from '../tickets/resident-paging.js';
+import { residentLine } from '../tickets/resident-paging.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
 import { FOLLOW_UP_MAX_CHARS } from './add-follow-up.js';
 import { getOwnTicket } from './get-own-ticket.js';
@@ -29,19 +27,7 @@ export async function urgeTicket(core: Core, input: { residentId: number; number
   if (!OPEN_STATUSES.includes(ticket.status))
     throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
   const now = core.clock.now();
-  const paged = notePagesStaff(ticket.events, now);
-  const eventId = await core.stores.intake.addNote({
-    ticketId: ticket.id,
-    event: {
-      at: now,
-      type: 'urged',
-      actor: `resident:${input.residentId}`,
-      fromStatus: null,
-      toStatus: null,
-      note: text || null,
-      data: JSON.stringify(paged ? { notify: staffToPage(core.org, ticket) } : QUIET_NOTE),
-    },
-    owes: (id) => planMessages(core.org, ticket, { id, type: 'urged' }).map((row) => outboxRow(row, now)),
-  });
+  const { paged, ...line } = residentLine(core.org, ticket, { type: 'urged', residentId: input.residentId, text: text || null }, now);
+  const eventId = await core.stores.intake.addNote({ ticketId: ticket.id, ...line });
   return { ticket, eventId, paged };
 }

@@ -18,6 +18,9 @@
  */
 import { MINUTE } from '../clock.js';
 import type { Org } from '../org/org.js';
+import { outboxRow } from '../outbox/enqueue.js';
+import type { ResidentNote } from '../ports/intake-store.js';
+import { planMessages } from './notify-plan.js';
 
 export const RESIDENT_PAGE_GAP_MS = 10 * MINUTE;
 
@@ -59,4 +62,40 @@ export function staffToPage(org: Org, ticket: { assigneeId: string | null; branc
     .staffOf(ticket.branchId, 'branch_coordinator', 'field_staff')
     .filter((s) => s.onDuty)
     .map((s) => s.id);
+}
+
+interface TicketLike {
+  id: number;
+  assigneeId: string | null;
+  branchId: string | null;
+  severity: string;
+  residentChatId?: string | null;
+  events: readonly EventLike[];
+}
+
+/**
+ * A resident's words on their ticket (a note, an urging) as one line of its timeline: mentioning
+ * the staff to page when the last page is ten minutes old or more, quiet otherwise; either way it
+ * owes the card's thread its line (staff read everything there). The same rule for every writer.
+ */
+export function residentLine(
+  org: Org,
+  ticket: TicketLike,
+  line: { type: 'note' | 'urged'; residentId: number; text: string | null; data?: object },
+  now: Date,
+): Pick<ResidentNote, 'event' | 'owes'> & { paged: boolean } {
+  const paged = notePagesStaff(ticket.events, now);
+  return {
+    paged,
+    event: {
+      at: now,
+      type: line.type,
+      actor: `resident:${line.residentId}`,
+      fromStatus: null,
+      toStatus: null,
+      note: line.text,
+      data: JSON.stringify({ ...line.data, ...(paged ? { notify: staffToPage(org, ticket) } : QUIET_NOTE) }),
+    },
+    owes: (id) => planMessages(org, ticket, { id, type: line.type }).map((row) => outboxRow(row, now)),
+  };
 }
