@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeTelegramApi } from '../tools/dev/fake-telegram-api.js';
 import { t } from '../src/i18n/index.js';
-import { bindResidents } from './intake.js';
+import { bindResidents, textUpdate } from './intake.js';
 import { load, type LoadResult } from './load.js';
 import { startService } from './service.js';
 
@@ -42,19 +42,6 @@ export interface FollowupResult {
   followup: FollowupRun;
   /** residents who had an open ticket for the follow-up run */
   openTickets: number;
-}
-
-function update(id: number, user: number, text: string): string {
-  return JSON.stringify({
-    update_id: id,
-    message: {
-      message_id: id,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: user, type: 'private' },
-      from: { id: user, is_bot: false, first_name: 'Bench', language_code: 'zh-hans' },
-      text,
-    },
-  });
 }
 
 export async function followupBench(opts: { connections: number; durationS: number; residents?: number }): Promise<FollowupResult> {
@@ -97,7 +84,7 @@ export async function followupBench(opts: { connections: number; durationS: numb
       headers,
       body: () => {
         const k = next++ % residents;
-        return update(updateId++, FIRST_USER + k, LEAKS[k % LEAKS.length]);
+        return textUpdate(updateId++, FIRST_USER + k, LEAKS[k % LEAKS.length]);
       },
     });
     const report: FollowupRun = {
@@ -129,7 +116,7 @@ export async function followupBench(opts: { connections: number; durationS: numb
       headers,
       body: () => {
         const i = k++;
-        return update(updateId++, users[i % users.length], FOLLOW_UPS[Math.floor(i / users.length) % FOLLOW_UPS.length]);
+        return textUpdate(updateId++, users[i % users.length], FOLLOW_UPS[Math.floor(i / users.length) % FOLLOW_UPS.length]);
       },
     });
     const added = fake.calls

@@ -27,10 +27,8 @@ export interface IntakeResult {
   rssMb?: number;
 }
 
-let updateId = 1;
-function leakUpdate(residents: number): string {
-  const id = updateId++;
-  const user = 900_000_000 + (id % residents);
+/** A private text message from `user`, as Telegram posts it to the webhook. */
+export function textUpdate(id: number, user: number, text: string): string {
   return JSON.stringify({
     update_id: id,
     message: {
@@ -38,9 +36,15 @@ function leakUpdate(residents: number): string {
       date: Math.floor(Date.now() / 1000),
       chat: { id: user, type: 'private' },
       from: { id: user, is_bot: false, first_name: 'Bench', language_code: 'zh-hans' },
-      text: LEAKS[id % LEAKS.length],
+      text,
     },
   });
+}
+
+let updateId = 1;
+function leakUpdate(residents: number): string {
+  const id = updateId++;
+  return textUpdate(id, 900_000_000 + (id % residents), LEAKS[id % LEAKS.length]);
 }
 
 /** Residents bound to demo customers, written straight into the database before the run. */
