@@ -80,6 +80,8 @@ export interface Ticket {
   paidMaterials: string | null;
   conductStaffId: string | null;
   conductConfirmed: boolean;
+  /** linked to an incident: its card and time limit stand for this ticket's (core/incidents) */
+  incidentId: number | null;
   ackDueAt: Date | null;
   arriveDueAt: Date | null;
   resolveDueAt: Date | null;
@@ -198,7 +200,23 @@ export interface Handover {
   openUrgent: string | null;
   incomingStaffId: string | null;
   incomingSignedAt: Date | null;
+  /** R4 (无异议后签字): the incoming person objected instead of signing, and what to */
+  objection: string | null;
+  objectedAt: Date | null;
   createdAt: Date;
+}
+
+/** Who holds the duty of a branch (or one of its units; both null: the centre) from `from`, moved by an accepted handover. */
+export interface DutyAssignment {
+  id: number;
+  branchId: string | null;
+  unitId: string | null;
+  staffId: string;
+  from: Date;
+  /** the end of the roster shift it was handed over in; null: until the next assignment */
+  until: Date | null;
+  source: 'handover' | 'manual';
+  handoverId: number | null;
 }
 
 /** A time-bound alert: a deadline warning, overdue, escalation, callback time-out or report. */
@@ -234,6 +252,8 @@ export interface OutboxMessage {
   leaseUntil: Date | null;
   /** JSON text, e.g. the Slack message ts */
   result: string | null;
+  /** 0 urgent and major alerts, 1 messages to residents, 2 cards and staff messages, 3 digests, reports and notices (core/outbox/priority.ts) */
+  priority: number;
   createdAt: Date;
   sentAt: Date | null;
 }
@@ -263,4 +283,48 @@ export interface StaffSession {
   createdAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;
+}
+
+export const INCIDENT_SCOPES = ['station', 'primary_section', 'community'] as const;
+export type IncidentScope = (typeof INCIDENT_SCOPES)[number];
+
+/**
+ * One cause behind many reports (a failed heat-exchange station, a burst section of the primary
+ * network): declared once, its residents told, the reports of its communities linked to it
+ * rather than dispatched one by one, and all of them resolved when heat is back.
+ */
+export interface Incident {
+  id: number;
+  number: string;
+  status: 'open' | 'restored';
+  scope: IncidentScope;
+  cause: string;
+  severity: 'normal' | 'major';
+  branchIds: string[];
+  communityIds: string[];
+  stationIds: string[];
+  expectedAt: Date | null;
+  resolveDueAt: Date;
+  declaredBy: string;
+  declaredAt: Date;
+  restoredAt: Date | null;
+  restoredBy: string | null;
+  proposalKey: string | null;
+  linkedCount: number;
+  version: number;
+  updatedAt: Date;
+}
+
+export type IncidentEventType = 'declared' | 'updated' | 'linked' | 'unlinked' | 'restored' | 'note' | 'notified';
+
+/** One line of an incident's timeline. */
+export interface IncidentEvent {
+  id: number;
+  incidentId: number;
+  at: Date;
+  type: IncidentEventType;
+  actor: string;
+  note: string | null;
+  /** JSON text */
+  data: string | null;
 }

@@ -25,6 +25,9 @@ export const schemaMatchesCore: {
   OutboxMessage: Same<core.OutboxMessage, prisma.OutboxMessage>;
   SlackCard: Same<core.SlackCard, prisma.SlackCard>;
   StaffSession: Same<core.StaffSession, prisma.StaffSession>;
+  Incident: Same<core.Incident, prisma.Incident>;
+  IncidentEvent: Same<core.IncidentEvent, prisma.IncidentEvent>;
+  DutyAssignment: Same<core.DutyAssignment, prisma.DutyAssignment>;
 } = {
   Customer: true,
   Resident: true,
@@ -40,4 +43,7 @@ export const schemaMatchesCore: {
   OutboxMessage: true,
   SlackCard: true,
   StaffSession: true,
+  Incident: true,
+  IncidentEvent: true,
+  DutyAssignment: true,
 };

@@ -4,6 +4,7 @@
  * from the ticket's state when they deliver. Keys make a replayed change harmless.
  */
 import type { OutboxMessage } from '../model.js';
+import { priorityOf } from './priority.js';
 
 export type OutboxKind =
   | 'ticket_card' // post or update the ticket's card in the branch dispatch channel, and a thread line for the event
@@ -23,7 +24,12 @@ export type OutboxKind =
   | 'callback_task' // R8h by phone: a task for the centre
   | 'staff_alert' // deadlines, urging, escalation (R2 督促, R7, R27)
   | 'staff_alert_digest' // the same for many tickets at once (a cold snap): one message per channel and up to 20 tickets
-  | 'report'; // scheduled summaries (R8i, R18, R19) and the half-month list of forms not back (R8l)
+  | 'report' // scheduled summaries (R8i, R18, R19) and the half-month list of forms not back (R8l)
+  | 'incident_card' // post or update an incident's card in each affected branch's urgent channel (one per incident, not one per household)
+  | 'incident_proposal' // many no-heat or leak reports from one community or station: declare an incident? (centre triage and branch urgent channel)
+  | 'incident_leaders' // R8k: a major incident declared, updated or restored, to the leaders' channel
+  | 'incident_notice' // to every bound resident of an affected community: declared, new expected time, heat back (with 暖气恢复了吗？)
+  | 'incident_reply'; // a resident's report linked to an open incident: what is known, when the bot's own answer was refused
 
 export interface OutboxItem {
   key: string;
@@ -31,10 +37,12 @@ export interface OutboxItem {
   target: string;
   kind: OutboxKind;
   payload: Record<string, unknown>;
+  /** see priority.ts; by default the kind's */
+  priority?: number;
 }
 
 /** A message as it is first stored: the one row shape every writer of the outbox uses. */
-export type OutboxRow = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kind' | 'payload' | 'state' | 'attempts' | 'nextAt' | 'createdAt'>;
+export type OutboxRow = Pick<OutboxMessage, 'key' | 'platform' | 'target' | 'kind' | 'payload' | 'state' | 'attempts' | 'nextAt' | 'createdAt' | 'priority'>;
 
 /** An item as its OutboxMessage row, due at once. */
 export function outboxRow(item: OutboxItem, now: Date): OutboxRow {
@@ -48,5 +56,6 @@ export function outboxRow(item: OutboxItem, now: Date): OutboxRow {
     attempts: 0,
     nextAt: now,
     createdAt: now,
+    priority: item.priority ?? priorityOf(item.kind),
   };
 }

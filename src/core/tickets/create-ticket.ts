@@ -137,6 +137,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     branchId: route.branchId,
     unitId: route.unitId,
     paidMaterials: input.paidMaterials ?? null,
+    incidentId: null,
     ...deadlines.columns,
     createdAt: now,
     dispatchedAt: route.branchId ? now : null,

@@ -40,7 +40,7 @@ export class SqlOutboxStore implements OutboxStore {
     if (!o.platforms.length || take <= 0) return [];
     const candidates = (await Promise.all(o.platforms.map((p) => this.oldestDue(p, now, take))))
       .flat()
-      .sort((a, b) => a.id - b.id)
+      .sort((a, b) => a.priority - b.priority || a.id - b.id)
       .slice(0, take);
     if (!candidates.length) return [];
 
@@ -99,9 +99,9 @@ export class SqlOutboxStore implements OutboxStore {
    * statistics, would take (state, nextAt) and sort every due row, so it is told the index.
    */
   private async oldestDue(platform: Platform, now: Date, take: number): Promise<OutboxMessage[]> {
-    const index = dialect({ sqlite: sql` INDEXED BY "OutboxMessage_state_platform_id_idx"`, postgresql: sql`` });
+    const index = dialect({ sqlite: sql` INDEXED BY "OutboxMessage_state_platform_priority_id_idx"`, postgresql: sql`` });
     const rows = await this.q.all(
-      sql`SELECT * FROM "OutboxMessage"${index} WHERE "state" = 'pending' AND "platform" = ${platform} AND "nextAt" <= ${now} ORDER BY "id" LIMIT ${take}`,
+      sql`SELECT * FROM "OutboxMessage"${index} WHERE "state" = 'pending' AND "platform" = ${platform} AND "nextAt" <= ${now} ORDER BY "priority", "id" LIMIT ${take}`,
     );
     return rows.map(message);
   }

@@ -45,6 +45,7 @@ function draft(over: Partial<TicketDraft> = {}): TicketDraft {
     branchId: null,
     unitId: null,
     paidMaterials: null,
+    incidentId: null,
     ackDueAt: new Date(at.getTime() + 15 * 60_000),
     arriveDueAt: null,
     resolveDueAt: null,
@@ -73,7 +74,7 @@ function filing(over: Partial<Filing> = {}): Filing {
 
 function message(key: string): OutboxRow {
   const at = core.clock.now();
-  return { key, platform: 'slack', target: 'C-DISPATCH', kind: 'ticket_card', payload: '{}', state: 'pending', attempts: 0, nextAt: at, createdAt: at };
+  return { key, platform: 'slack', target: 'C-DISPATCH', kind: 'ticket_card', payload: '{}', state: 'pending', attempts: 0, nextAt: at, createdAt: at, priority: 2 };
 }
 
 const alert = (ticketId: number, key: string): AlertRow => ({
