@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { followupBench } from './followup.js';
+import { incidentBench } from './incident.js';
 import { baselineBench, intakeBench } from './intake.js';
 import { slackBench } from './slack.js';
 import { staffReplyBench } from './staffreply.js';
@@ -127,6 +128,22 @@ if (want('followup')) {
     '>= the report figure',
     `reports ${fmt(f.report.perS)} /s, ${f.report.p50}/${f.report.p99} ms (${fmt(f.report.cpuMsPerRequest, 2)} ms CPU); ratio ${fmt(ratio * 100, 1)} %`,
     ratio >= 0.95 && f.followup.non2xx === 0 && f.report.non2xx === 0,
+  );
+}
+
+if (want('incident')) {
+  // a report linked to an open incident costs no more than an ordinary one: 2,000 of each, c=50, ABBA legs
+  const r = await incidentBench({ reports: 2000, connections: 50 });
+  json.incident = r;
+  const side = (g: typeof r.linked) =>
+    `${fmt(g.reportsPerS)} reports/s, ${fmt(g.cpuMsPerReport, 2)} ms CPU each, request p50/p99 ${g.p50}/${g.p99} ms, report ${g.reportP50}/${g.reportP99} ms`;
+  row(
+    '9 incident intake (SQLite)',
+    `c=${r.connections} closed loop, ${fmt(r.linked.reports)} no-heat reports (words + tap) linked to ${r.incidentNumber} (${fmt(r.linked.linkedShare * 100)} % linked)`,
+    side(r.linked),
+    'CPU <= the ordinary figure',
+    `ordinary ${side(r.ordinary)}; CPU ratio ${fmt(r.cpuRatio * 100, 1)} %`,
+    r.cpuRatio <= 1.05 && r.linked.linkedShare === 1 && r.linked.non2xx + r.ordinary.non2xx === 0,
   );
 }
 
