@@ -32,7 +32,11 @@ export type ErrorCode =
   | 'classifier_corpus_too_small'
   | 'ticket_closed'
   | 'resident_unreachable'
-  | 'reply_too_long';
+  | 'reply_too_long'
+  | 'incident_not_found'
+  | 'unknown_station'
+  | 'expected_time_past'
+  | 'incident_overlaps';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -189,5 +189,15 @@ export const orgFileSchema = {
     },
     prices: { type: 'array', items: price },
     apiClients: { type: 'array', items: apiClient },
+    incidents: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        proposeAfter: { type: 'integer', minimum: 2, maximum: 10_000 },
+        window: duration,
+        resolveWithin: duration,
+        phoneSample: { type: 'number', minimum: 0, maximum: 1 },
+      },
+    },
   },
 } as const;

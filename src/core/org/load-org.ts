@@ -231,5 +231,12 @@ function normalise(raw: Raw): OrgConfig {
     },
     prices: (raw.prices ?? []).map(price),
     apiClients: (raw.apiClients ?? []).map(apiClient),
+    incidents: {
+      proposeAfter: raw.incidents?.proposeAfter ?? 5,
+      windowMinutes: durationMinutes(raw.incidents?.window) ?? 30,
+      // R27: a primary-network fault is repaired within 24 hours
+      resolveWithinMinutes: durationMinutes(raw.incidents?.resolveWithin) ?? 24 * 60,
+      phoneSample: raw.incidents?.phoneSample ?? 0.1,
+    },
   };
 }

@@ -150,4 +150,16 @@ export interface OrgConfig {
   escalation: EscalationPolicy;
   prices: PriceItem[];
   apiClients: ApiClient[];
+  incidents: IncidentPolicy;
+}
+
+/** One cause behind many reports (core/incidents): when to propose one, and its own time limit. */
+export interface IncidentPolicy {
+  /** this many no-heat or leak reports from one community or station within the window propose an incident */
+  proposeAfter: number;
+  windowMinutes: number;
+  /** the incident's time limit from its declaration (R27: a primary-network fault within 24 h) */
+  resolveWithinMinutes: number;
+  /** the share of linked tickets called back by phone at restoration (R8h); the rest are asked in the bot */
+  phoneSample: number;
 }

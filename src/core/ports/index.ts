@@ -16,6 +16,7 @@ import type { ReadModels } from './read-models.js';
 import type { HousekeepingStore } from './housekeeping-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore } from './conversation-store.js';
+import type { IncidentStore } from './incident-store.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -31,4 +32,5 @@ export interface Stores {
   housekeeping: HousekeepingStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  incidents: IncidentStore;
 }

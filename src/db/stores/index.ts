@@ -15,6 +15,7 @@ import { SqlReadModels } from './read-models.js';
 import { SqlHousekeepingStore } from './housekeeping-store.js';
 import { SqlSessionStore } from './session-store.js';
 import { SqlConversationStore } from './conversation-store.js';
+import { SqlIncidentStore } from './incident-store.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -32,5 +33,6 @@ export function openStores(db: Db): Stores {
     housekeeping: new SqlHousekeepingStore(q),
     sessions: new SqlSessionStore(q),
     conversations: new SqlConversationStore(q),
+    incidents: new SqlIncidentStore(q),
   };
 }
