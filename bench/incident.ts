@@ -231,6 +231,8 @@ export async function incidentBench(opts: { reports?: number; connections?: numb
     TELEGRAM_API_ROOT: fake.apiRoot,
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: '0',
     RATE_LIMIT_API_PER_MINUTE: '0',
+    // no season of demo history: the incident is the only one over these communities
+    DEMO_HISTORY: '0',
   });
   try {
     const expectedAt = new Date(Date.now() + 3 * 3600_000).toISOString();

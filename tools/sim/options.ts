@@ -41,6 +41,24 @@ export interface SimOptions {
   logLevel: string;
   /** print progress lines while running */
   progress: boolean;
+  /** a cold snap: this station fails and its communities' residents write about no heat (--outage HX-XI02) */
+  outage: string | null;
+  /** residents of the station's communities who write during the outage */
+  outageResidents: number;
+  /** the minutes of the outage the simulator plays (its residents write within them) */
+  outageMinutes: number;
+  /** wall-clock seconds those minutes are played in (the simulator's compression of time) */
+  outageWallS: number;
+  /** reports from the station with no automatic proposal in Slack, after which staff declare by /incident */
+  declareAfter: number;
+  /** share of the outage's residents who report a leak in the flat instead (dispatched as usual) */
+  outageLeakShare: number;
+  /** share of the outage's residents who urge once filed ("怎么还没来热") */
+  outageUrgeShare: number;
+  /** share who write more on their report ("家里有老人") */
+  outageFollowUpShare: number;
+  /** share who answer 暖气恢复了吗 with 还不热 (the rest 恢复了) */
+  stillColdShare: number;
 }
 
 export const DEFAULTS: SimOptions = {
@@ -64,7 +82,19 @@ export const DEFAULTS: SimOptions = {
   outboxMaxAttempts: 50,
   logLevel: 'warn',
   progress: true,
+  outage: null,
+  outageResidents: 2000,
+  outageMinutes: 30,
+  outageWallS: 90,
+  declareAfter: 300,
+  outageLeakShare: 0.01,
+  outageUrgeShare: 0.1,
+  outageFollowUpShare: 0.05,
+  stillColdShare: 0.05,
 };
+
+/** With --outage the ordinary residents are fewer and spread over the outage's wall time, unless given. */
+export const OUTAGE_ORDINARY = { residents: 40 };
 
 export const USAGE = `npm run simulate -- [options]
 
@@ -91,7 +121,21 @@ export const USAGE = `npm run simulate -- [options]
   --max-attempts N     the service's OUTBOX_MAX_ATTEMPTS (default ${DEFAULTS.outboxMaxAttempts})
   --database-url URL   use this database instead of a temporary SQLite file
   --log-level L        the service's LOG_LEVEL (default ${DEFAULTS.logLevel})
-  --quiet              no progress lines`;
+  --quiet              no progress lines
+
+A cold snap (docs/simulator.md):
+  --outage STATION     the station fails (e.g. HX-XI02 of config/demo-org.yaml): its communities'
+                       residents write about no heat while ordinary reports go on elsewhere
+                       (then --residents defaults to ${OUTAGE_ORDINARY.residents}, over the outage's wall time)
+  --outage-residents N residents of the station who write (default ${DEFAULTS.outageResidents})
+  --outage-minutes M   the minutes they write within (default ${DEFAULTS.outageMinutes})
+  --outage-wall S      wall-clock seconds those minutes are played in (default ${DEFAULTS.outageWallS})
+  --declare-after N    with no automatic proposal after N reports from the station, staff declare
+                       by /incident (default ${DEFAULTS.declareAfter})
+  --outage-leaks F     share of them reporting a leak in the flat instead (default ${DEFAULTS.outageLeakShare})
+  --outage-urge F      share urging once filed (default ${DEFAULTS.outageUrgeShare})
+  --outage-followups F share writing more on their report (default ${DEFAULTS.outageFollowUpShare})
+  --still-cold F       share answering 还不热 when heat is back (default ${DEFAULTS.stillColdShare})`;
 
 export class UsageError extends Error {}
 
@@ -111,6 +155,7 @@ function count(name: string, raw: string, min = 1): number {
 export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOptions {
   const o: SimOptions = { ...base };
   const flags = new Set(['keep', 'quiet', 'help', 'kill-anywhere']);
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
@@ -120,6 +165,7 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
     }
     const v = value ?? '';
+    given.add(name);
     switch (name) {
       case 'residents':
         o.residents = count(name, v);
@@ -185,11 +231,43 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
       case 'quiet':
         o.progress = false;
         break;
+      case 'outage':
+        if (!/^[A-Za-z0-9_-]+$/.test(v)) throw new UsageError(`--outage needs a station id, got "${v}"`);
+        o.outage = v;
+        break;
+      case 'outage-residents':
+        o.outageResidents = count(name, v);
+        break;
+      case 'outage-minutes':
+        o.outageMinutes = count(name, v);
+        break;
+      case 'outage-wall':
+        o.outageWallS = count(name, v);
+        break;
+      case 'declare-after':
+        o.declareAfter = count(name, v);
+        break;
+      case 'outage-leaks':
+        o.outageLeakShare = share(name, v);
+        break;
+      case 'outage-urge':
+        o.outageUrgeShare = share(name, v);
+        break;
+      case 'outage-followups':
+        o.outageFollowUpShare = share(name, v);
+        break;
+      case 'still-cold':
+        o.stillColdShare = share(name, v);
+        break;
       case 'help':
         throw new UsageError('');
       default:
         throw new UsageError(`unknown option --${name}`);
     }
+  }
+  if (o.outage) {
+    if (!given.has('residents')) o.residents = OUTAGE_ORDINARY.residents;
+    if (!given.has('duration')) o.durationS = o.outageWallS;
   }
   return o;
 }

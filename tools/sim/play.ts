@@ -11,6 +11,7 @@ import { DEMO_ORG } from '../../src/config.js';
 import { loadOrgFile } from '../../src/core/org/load-org.js';
 import { Org } from '../../src/core/org/org.js';
 import { seeded } from './random.js';
+import { answerRestoreCheck, arrivalMs, OutageDesk, type OutagePlan } from './outage.js';
 import { SimResident, type ResidentPlan } from './resident.js';
 import { BranchStaff, branchPeople } from './staff.js';
 import { Limit, sleep } from './wait.js';
@@ -45,6 +46,23 @@ export interface PlayOptions {
   killAnywhere?: boolean;
   /** called once when the share of work in `at` is reached (fault drills hook in here) */
   milestones?: { at: number; run: (world: World) => Promise<void> | void }[];
+  /** ordinary residents are not cast from these communities (an outage plays its own there) */
+  excludeCommunities?: string[];
+  /** a cold snap played beside the ordinary residents (outage.ts) */
+  outage?: { plan: OutagePlan; wallS: number; declareAfter: number };
+}
+
+/** The outage's side of a run: its residents, what the desk did, and their answers to 暖气恢复了吗. */
+export interface OutageResult {
+  plan: OutagePlan;
+  residents: SimResident[];
+  desk: OutageDesk;
+  /** when the first outage resident wrote (ms since the epoch) */
+  startedAt: number;
+  /** when the last one had written and said what more they had to say */
+  intakeEndedAt: number;
+  /** residents who answered 暖气恢复了吗 (the bot took the tap) */
+  restoreAnswered: number;
 }
 
 export interface PlayResult {
@@ -59,6 +77,7 @@ export interface PlayResult {
   timedOut: boolean;
   /** what went wrong in the simulator itself (e.g. the service did not come back) */
   errors: string[];
+  outage?: OutageResult;
 }
 
 export const NO_HEAT = [
@@ -93,13 +112,17 @@ const demoOrg = () => new Org(loadOrgFile(DEMO_ORG));
  * short drill uses every channel's own pace instead of queueing in one.
  */
 export function castResidents(
-  o: Pick<PlayOptions, 'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches' | 'followUpShare' | 'urgeShare' | 'staffReplyShare'>,
+  o: Pick<
+    PlayOptions,
+    'residents' | 'leakShare' | 'unhappyShare' | 'seed' | 'spreadBranches' | 'followUpShare' | 'urgeShare' | 'staffReplyShare' | 'excludeCommunities'
+  >,
 ): ResidentPlan[] {
-  const rows = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as {
+  const all = parse(readFileSync(DEMO_CUSTOMERS, 'utf8'), { columns: true, skip_empty_lines: true }) as {
     account: string;
     phone: string;
     community: string;
   }[];
+  const rows = o.excludeCommunities?.length ? all.filter((r) => !o.excludeCommunities!.includes(r.community)) : all;
   if (o.residents > rows.length) throw new Error(`at most ${rows.length} residents (demo customers)`);
   const random = seeded(o.seed).fork('cast');
   let order = rows.map((_, i) => i);
@@ -157,7 +180,28 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   const plans = castResidents(o);
   let stopped = false;
   const isStopped = () => stopped;
-  const residents = plans.map((p) => new SimResident(p, world.tg, isStopped));
+  const ordinary = plans.map((p) => new SimResident(p, world.tg, isStopped));
+  const outagePlan = o.outage?.plan;
+  const outageResidents = (outagePlan?.residents ?? []).map((p) => new SimResident({ ...p, anyAnswer: true }, world.tg, isStopped));
+  // everyone rates what they are asked and counts for the settled run; the outage's residents arrive on their own curve
+  const residents = [...ordinary, ...outageResidents];
+  let outageIntakeDone = !o.outage;
+  let outageStartedAt = 0;
+  let outageEndedAt = 0;
+  const desk = o.outage
+    ? new OutageDesk(world, o.outage.plan, {
+        declareAfter: o.outage.declareAfter,
+        residents: outageResidents,
+        intakeDone: () => outageIntakeDone,
+        stopped: isStopped,
+        say: (line) => o.progress?.(`[+${secs(started)}s] ${line}`),
+        limit: new Limit(1),
+      })
+    : undefined;
+  // 暖气恢复了吗: answered once heat is back, a few residents at a time
+  const restoreTaps = new Map<number, number>();
+  const restoreDone = new Set<SimResident>();
+  const restoring = new Set<SimResident>();
   const staffLimit = new Limit(16);
   // staff answer in the thread the tickets of the residents cast for it (known once the bot told them the number)
   const wantsReply = (number: string) => residents.some((r) => r.plan.staffReply && r.numbers.has(number));
@@ -199,6 +243,20 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
       return; // the database is busy or the connection dropped: look again at the next tick
     }
     for (const s of staff) s.tick();
+    desk?.tick();
+    if (desk?.restoredDone)
+      for (const r of outageResidents) {
+        if (!r.bound || restoreDone.has(r) || restoring.has(r)) continue;
+        restoring.add(r);
+        const stillCold = outagePlan!.residents[r.plan.index].stillCold;
+        void rateLimit
+          .run(() => answerRestoreCheck(r, stillCold, world.tg, restoreTaps))
+          .then((done) => {
+            if (done) restoreDone.add(r);
+          })
+          .catch(() => undefined)
+          .finally(() => restoring.delete(r));
+      }
     for (const r of residents) {
       if (!r.filed || rating.has(r)) continue;
       rating.add(r);
@@ -237,8 +295,12 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
       lastProgress = Date.now();
       const p = world.probe;
       const closed = [...p.tickets.values()].filter((t) => t.status === 'closed').length;
+      const inc = desk?.incident;
+      const outageLine = desk
+        ? ` · outage ${outageResidents.filter((r) => r.filed).length}/${outageResidents.length} reported, incident ${inc ? `${inc.number} ${inc.status}` : 'not declared'}`
+        : '';
       o.progress(
-        `[+${secs(started)}s] residents ${residents.filter((r) => r.filed).length}/${residents.length} reported · tickets ${p.tickets.size} (closed ${closed}) · outbox sent ${p.outbox.sent} pending ${p.outbox.pending} dead ${p.outbox.dead} · work ${Math.round(share * 100)}%`,
+        `[+${secs(started)}s] residents ${ordinary.filter((r) => r.filed).length}/${ordinary.length} reported${outageLine} · tickets ${p.tickets.size} (closed ${closed}) · outbox sent ${p.outbox.sent} pending ${p.outbox.pending} dead ${p.outbox.dead} · work ${Math.round(share * 100)}%`,
       );
     }
   };
@@ -258,15 +320,36 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
 
   // arrivals spread over the duration, at most `concurrency` residents at once
   const arrivals = new Limit(o.concurrency);
-  const gapMs = residents.length > 1 ? (o.durationS * 1000) / residents.length : 0;
-  await Promise.all(
-    residents.map(async (r, i) => {
+  const gapMs = ordinary.length > 1 ? (o.durationS * 1000) / ordinary.length : 0;
+  const outageArrivals = new Limit(o.concurrency);
+  const outageRun = o.outage
+    ? (async () => {
+        outageStartedAt = Date.now();
+        o.progress?.(
+          `[+${secs(started)}s] ${outagePlan!.station} fails: ${outageResidents.length} households of ${outagePlan!.communities.join(', ')} write within ${o.outage!.wallS} s`,
+        );
+        await Promise.all(
+          outageResidents.map(async (r, i) => {
+            await sleep(arrivalMs(i, outageResidents.length, o.outage!.wallS));
+            await outageArrivals.run(async () => {
+              if ((await r.bind()) && (await r.report())) await r.converse();
+            });
+          }),
+        );
+        outageEndedAt = Date.now();
+        outageIntakeDone = true;
+        o.progress?.(`[+${secs(started)}s] every household of the outage has written`);
+      })()
+    : Promise.resolve();
+  await Promise.all([
+    ...ordinary.map(async (r, i) => {
       await sleep(i * gapMs);
       await arrivals.run(async () => {
         if ((await r.bind()) && (await r.report())) await r.converse();
       });
     }),
-  );
+    outageRun,
+  ]);
   intakeDone = true;
 
   // the rest of the loop: staff steps, ratings, the outbox draining. It ends when everything is
@@ -278,13 +361,21 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   let moved = Date.now();
   while (Date.now() < deadline && Date.now() - moved < stallMs && !errors.length) {
     const p = world.probe;
+    // an outage is settled once heat is back and every household answered 暖气恢复了吗
+    const outageSettled = !desk || (desk.restoredDone && outageResidents.every((r) => !r.bound || restoreDone.has(r)));
     const settled =
-      intakeDone && !restarting && p.at > 0 && p.openTickets === 0 && p.outbox.pending === 0 && residents.every((r) => r.gaveUp || r.unanswered === 0);
+      intakeDone &&
+      outageSettled &&
+      !restarting &&
+      p.at > 0 &&
+      p.openTickets === 0 &&
+      p.outbox.pending === 0 &&
+      residents.every((r) => r.gaveUp || r.unanswered === 0);
     if (settled && Date.now() - p.at < 1000) {
       timedOut = false;
       break;
     }
-    const now = `${p.outbox.sent}|${doneWork()}|${p.outbox.pending}`;
+    const now = `${p.outbox.sent}|${doneWork()}|${p.outbox.pending}|${restoreDone.size}|${desk?.incident?.status}`;
     if (now !== mark || restarting) {
       mark = now;
       moved = Date.now();
@@ -303,7 +394,28 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
   await ticker;
   // what is still running (a tap, a click) finishes or gives up quickly once stopped
   await Promise.race([Promise.all([...rating].map(() => rateLimit.run(async () => undefined))), sleep(5000)]);
-  return { residents, staff, plannedWork, doneWork: doneWork(), kills, elapsedS: (Date.now() - started) / 1000, timedOut, errors };
+  return {
+    residents,
+    staff,
+    plannedWork,
+    doneWork: doneWork(),
+    kills,
+    elapsedS: (Date.now() - started) / 1000,
+    timedOut,
+    errors,
+    ...(desk && outagePlan
+      ? {
+          outage: {
+            plan: outagePlan,
+            residents: outageResidents,
+            desk,
+            startedAt: outageStartedAt,
+            intakeEndedAt: outageEndedAt,
+            restoreAnswered: restoreDone.size,
+          },
+        }
+      : {}),
+  };
 }
 
 const secs = (from: number) => ((Date.now() - from) / 1000).toFixed(0);

@@ -26,6 +26,8 @@ export interface ResidentPlan {
   staffReply?: boolean;
   more?: string;
   urging?: string;
+  /** during an incident the bot may answer urging and more words with the incident's state: any answer will do */
+  anyAnswer?: boolean;
 }
 
 /** The fixed start of a zh-CN bot text (up to its first placeholder): enough to recognise it. */
@@ -35,6 +37,8 @@ export function opening(key: string): string {
 
 const BIND_OK = opening('bind.ok');
 const FILED = opening('report.filed');
+// the tapped proposal becomes the receipt "✅ 已提交：… · 工单 T…" (a report linked to an incident is answered with the incident's news instead of report.filed)
+const RECEIPT = opening('conventions.receipt');
 const ALREADY_FILED = opening('report.already_filed');
 const STATUS_LIST = opening('status.list_title');
 const STATUS_NONE = opening('status.none');
@@ -145,7 +149,7 @@ export class SimResident {
       if (i > 0) await this.pause(i);
       const { delivered, seq } = await send();
       if (!delivered) continue;
-      if (this.said(seq, (s) => answers.some((a) => s.includes(a)))) return true;
+      if (this.said(seq, (s) => answers.some((a) => s.includes(a)) || (this.plan.anyAnswer === true && s.length > 0))) return true;
       // "补充到 T… / 这是新问题": it is about the open ticket
       const which = this.tg
         .botCalls(this.chatId, seq)
@@ -280,6 +284,13 @@ export class SimResident {
 
   private filedSince(seq: number): boolean {
     for (const c of this.tg.botCalls(this.chatId, seq)) {
+      if (c.method === 'editMessageText' && textOf(c).startsWith(RECEIPT)) {
+        const m = TICKET.exec(textOf(c));
+        if (m) {
+          this.numbers.add(m[1]);
+          return true;
+        }
+      }
       if (c.method !== 'sendMessage') continue;
       const text = textOf(c);
       const at = text.indexOf(FILED);

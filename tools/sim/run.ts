@@ -3,8 +3,13 @@
  * ledger and the transcripts. The exit code is 0 only when nothing was lost, nothing was
  * duplicated and every ticket ended closed.
  */
+import { DEMO_ORG } from '../../src/config.js';
+import { loadOrgFile } from '../../src/core/org/load-org.js';
+import { Org } from '../../src/core/org/org.js';
 import { audit, type Ledger } from './audit.js';
 import type { SimOptions } from './options.js';
+import { planOutage } from './outage.js';
+import { auditOutage, type OutageLedger } from './outage-audit.js';
 import { play, type PlayResult } from './play.js';
 import { channelTranscript, residentTranscript } from './transcript.js';
 import { startWorld, type World } from './world.js';
@@ -15,12 +20,16 @@ export interface SimReport {
   latency: { p50: number; p99: number; requests: number; unanswered: number };
   /** the run met its bar: 0 lost, 0 duplicated, every ticket closed, the loop finished */
   passed: boolean;
+  /** --outage: what the cold snap came to */
+  outage?: OutageLedger;
   dir: string;
 }
 
 export async function runSimulation(o: SimOptions, print: (line: string) => void = console.log): Promise<SimReport> {
   print(`Starting the fake Telegram and Slack APIs and the service (temporary ${o.databaseUrl ? 'schema' : 'SQLite database'})...`);
+  const outagePlan = o.outage ? planOutage(new Org(loadOrgFile(DEMO_ORG)), { ...o, outage: o.outage }) : undefined;
   const world = await startWorld({
+    extraCustomersCsv: outagePlan?.customersCsv,
     seed: o.seed,
     databaseUrl: o.databaseUrl,
     outboxMaxBackoffMs: o.outboxMaxBackoffMs,
@@ -36,7 +45,16 @@ export async function runSimulation(o: SimOptions, print: (line: string) => void
     }
     const t0 = Date.now();
     print(`${o.residents} residents over ${o.durationS} s${o.killAt !== null ? `; the service is killed at ${pct(o.killAt)} of the work` : ''}...`);
-    const result = await play(world, { ...o, progress: o.progress ? print : undefined });
+    if (outagePlan)
+      print(
+        `A cold snap: ${outagePlan.station} fails; ${outagePlan.residents.length} households of ${outagePlan.communities.join(', ')} write within ${o.outageMinutes} minutes, played in ${o.outageWallS} s`,
+      );
+    const result = await play(world, {
+      ...o,
+      progress: o.progress ? print : undefined,
+      excludeCommunities: outagePlan?.communities,
+      outage: outagePlan ? { plan: outagePlan, wallS: o.outageWallS, declareAfter: o.declareAfter } : undefined,
+    });
     // the platforms answer again, so that the transcripts and the ledger read the final state
     world.setFaults({ slack: 0, telegram: 0 });
     const ledger = await audit(
@@ -53,12 +71,32 @@ export async function runSimulation(o: SimOptions, print: (line: string) => void
       requests: world.latency.count,
       unanswered: world.latency.unanswered,
     };
-    const passed = ledger.lost === 0 && ledger.duplicated === 0 && ledger.notClosed.length === 0 && !result.timedOut && result.errors.length === 0;
+    const outage = result.outage ? await auditOutage(world, result.outage) : undefined;
+    const passed =
+      ledger.lost === 0 &&
+      ledger.duplicated === 0 &&
+      ledger.notClosed.length === 0 &&
+      !result.timedOut &&
+      result.errors.length === 0 &&
+      (!outage || (outage.lost === 0 && outage.doubled === 0 && outage.failed.length === 0));
+    if (outage) printOutage(outage, print);
     printTotals(o, world, result, ledger, latency, passed, print);
-    return { ledger, result, latency, passed, dir: world.dir };
+    return { ledger, result, latency, passed, dir: world.dir, outage };
   } finally {
     await world.close();
     if (o.keep) print(`Kept ${world.dir} (database, service.log)`);
+  }
+}
+
+function printOutage(outage: OutageLedger, print: (line: string) => void): void {
+  print('');
+  print('=== the cold snap ===');
+  for (const l of outage.lines) print(l);
+  for (const f of outage.failed) print(`check failed: ${f}`);
+  if (outage.problems.length) {
+    print(`outage problems (${outage.problems.length}):`);
+    for (const p of outage.problems.slice(0, 20)) print(`  - ${p}`);
+    if (outage.problems.length > 20) print(`  ... and ${outage.problems.length - 20} more`);
   }
 }
 

@@ -132,12 +132,105 @@ export class SlackSide {
     return this.fake.ephemeralsFor(user).some((m) => String(m.text ?? '').includes(words));
   }
 
-  /** The modal the app opened for a trigger (views.open that Slack accepted), if it did. */
-  openedView(triggerId: string): { id: string; callbackId: string; privateMetadata: string } | undefined {
+  /** The modal the app opened for a trigger (views.open that Slack accepted), if it did; `blocks` are its inputs. */
+  openedView(triggerId: string): { id: string; callbackId: string; privateMetadata: string; blocks: any[] } | undefined {
     const c = this.fake.calls.find((x) => x.method === 'views.open' && x.status === 200 && x.response.ok && x.params.trigger_id === triggerId);
     if (!c) return undefined;
     const view = typeof c.params.view === 'string' ? JSON.parse(c.params.view) : c.params.view;
-    return { id: c.response.view.id, callbackId: view.callback_id, privateMetadata: view.private_metadata ?? '' };
+    return { id: c.response.view.id, callbackId: view.callback_id, privateMetadata: view.private_metadata ?? '', blocks: view.blocks ?? [] };
+  }
+
+  /** A slash command typed in a channel (e.g. /incident). Resolves with its trigger_id (a modal opens with it). */
+  async slash(user: string, command: string, text: string, channel: string, label: string): Promise<{ answered: boolean; triggerId: string }> {
+    const n = ++this.seq;
+    const triggerId = `${n}.${Date.now()}.simtrigger`;
+    this.record(channel, '', user, label);
+    const form = {
+      token: 'legacy-token',
+      team_id: TEAM.id,
+      team_domain: TEAM.domain,
+      channel_id: channel,
+      channel_name: 'channel',
+      user_id: user,
+      user_name: user,
+      command,
+      text,
+      api_app_id: 'AFAKEAPP',
+      response_url: this.fake.responseUrl(user),
+      trigger_id: triggerId,
+    };
+    const res = await this.post(new URLSearchParams(form).toString(), 'application/x-www-form-urlencoded');
+    return { answered: res?.status === 200, triggerId };
+  }
+
+  /** A click on any message's button (a proposal, an incident card): `button` as the message carries it. */
+  async press(
+    user: string,
+    m: FakeSlackMessage,
+    button: { action_id: string; value?: string; block_id?: string },
+    label: string,
+  ): Promise<{ answered: boolean; triggerId: string }> {
+    const n = ++this.seq;
+    const triggerId = `${n}.${Date.now()}.simtrigger`;
+    this.record(m.channel, '', user, label);
+    const payload = {
+      type: 'block_actions',
+      team: TEAM,
+      user: { id: user, username: user, team_id: TEAM.id },
+      api_app_id: 'AFAKEAPP',
+      token: 'legacy-token',
+      container: { type: 'message', message_ts: m.ts, channel_id: m.channel, is_ephemeral: false },
+      trigger_id: triggerId,
+      channel: { id: m.channel, name: 'channel' },
+      message: { type: 'message', ts: m.ts, text: m.text ?? '', blocks: m.blocks ?? [] },
+      actions: [
+        {
+          block_id: button.block_id ?? 'actions',
+          action_id: button.action_id,
+          value: button.value,
+          type: 'button',
+          action_ts: `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`,
+        },
+      ],
+    };
+    const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    return { answered: res?.status === 200, triggerId };
+  }
+
+  /** Submits a modal with a state built by the caller (block_id → action_id → value, as Slack sends it). */
+  async submitState(
+    user: string,
+    view: { id: string; callbackId: string; privateMetadata: string },
+    values: Record<string, Record<string, unknown>>,
+    channel: string,
+    label: string,
+  ): Promise<{ answered: boolean; errors?: Record<string, string> }> {
+    this.record(channel, '', user, label);
+    const payload = {
+      type: 'view_submission',
+      team: TEAM,
+      user: { id: user, username: user, team_id: TEAM.id },
+      api_app_id: 'AFAKEAPP',
+      token: 'legacy-token',
+      trigger_id: `${++this.seq}.simtrigger`,
+      view: {
+        id: view.id,
+        team_id: TEAM.id,
+        type: 'modal',
+        callback_id: view.callbackId,
+        private_metadata: view.privateMetadata,
+        state: { values },
+        hash: `h${this.seq}`,
+        blocks: [],
+        app_id: 'AFAKEAPP',
+        bot_id: 'BFAKEBOT',
+      },
+      response_urls: [],
+    };
+    const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    if (res?.status !== 200) return { answered: false };
+    const body = res.body ? safeParse(res.body) : undefined;
+    return { answered: true, errors: body?.response_action === 'errors' ? body.errors : undefined };
   }
 
   /** Submits a modal (view_submission). Resolves with the app's answer (empty, or response_action errors). */

@@ -40,6 +40,8 @@ export interface WorldOptions {
    * default '0m', asked at the next sweep after the resolve.
    */
   warmCheck?: string;
+  /** more households for the register (CSV with its columns), imported after the demo customers */
+  extraCustomersCsv?: string;
 }
 
 export interface World {
@@ -101,6 +103,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       OUTBOX_MAX_BACKOFF_MS: String(o.outboxMaxBackoffMs ?? 1000),
       OUTBOX_MAX_ATTEMPTS: String(o.outboxMaxAttempts ?? 50),
       ORG_CONFIG: orgFile,
+      // the run starts from an empty database: no season of demo history to audit
+      DEMO_HISTORY: '0',
       ...o.env,
     },
   });
@@ -115,7 +119,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   try {
     await service.start();
     // an organisation file of one's own gets no demo customers: the register is imported, as an operator would
-    await importDemoCustomers(service.url, secrets.apiToken);
+    await importCustomers(service.url, secrets.apiToken, readFileSync(DEMO_CUSTOMERS));
+    if (o.extraCustomersCsv) await importCustomers(service.url, secrets.apiToken, Buffer.from(o.extraCustomersCsv));
     db = await openDb(parseDatabaseUrl(databaseUrl));
   } catch (e) {
     await close();
@@ -148,18 +153,18 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   };
 }
 
-/** POST /api/customers/import with the demo register (importing it again only updates the rows). */
-async function importDemoCustomers(url: string, token: string): Promise<void> {
+/** POST /api/customers/import with a register (the demo's; importing it again only updates the rows). */
+async function importCustomers(url: string, token: string, csv: Buffer): Promise<void> {
   const res = await fetch(`${url}/api/customers/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-    body: readFileSync(DEMO_CUSTOMERS),
+    body: csv,
     signal: AbortSignal.timeout(60_000),
   });
   const body = await res.text();
-  if (!res.ok) throw new Error(`importing the demo customers: ${res.status} ${body.slice(0, 300)}`);
+  if (!res.ok) throw new Error(`importing customers: ${res.status} ${body.slice(0, 300)}`);
   const r = JSON.parse(body) as { errors?: unknown[] };
-  if (r.errors?.length) throw new Error(`importing the demo customers: ${r.errors.length} bad rows, first ${JSON.stringify(r.errors[0])}`);
+  if (r.errors?.length) throw new Error(`importing customers: ${r.errors.length} bad rows, first ${JSON.stringify(r.errors[0])}`);
 }
 
 /** Half 429 + Retry-After, half 500 (the fake draws one number for both). */
