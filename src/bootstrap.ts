@@ -6,7 +6,7 @@ import { Org } from './core/org/org.js';
 import { Checkpointer, type CheckpointerOptions } from './db/checkpointer.js';
 import { openDb, parseDatabaseUrl, type Provider } from './db/client.js';
 import { migrate, withStartupLock } from './db/migrate.js';
-import { runnerOf, SqliteRunner } from './db/runner.js';
+import { runnerOf, SqliteRunner, type Runner } from './db/runner.js';
 import { openStores } from './db/stores/index.js';
 
 export interface OpenCoreOptions {
@@ -32,6 +32,8 @@ export interface OpenedCore extends Core {
    * its own: a second instance starting at the same moment waits, then finds the work done.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** The data layer's statement runner, for start-up work written in bulk (the demo history, db/seed-history.ts). */
+  runner: Runner;
   /** Closes the database. */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function openCore(o: OpenCoreOptions): Promise<OpenedCore> {
     provider: target.provider,
     applied,
     exclusive: (fn) => withStartupLock(target, fn),
+    runner,
     startCheckpointer: (opts) => (runner instanceof SqliteRunner ? Checkpointer.start(runner, opts) : undefined),
     close: () => db.$disconnect(),
   };

@@ -51,6 +51,12 @@ export const SETTINGS_SCHEMA = {
       default: false,
       description: 'true: the API documentation (/docs) is open to anyone; otherwise it needs an API client with the read scope',
     },
+    DEMO_HISTORY: {
+      type: 'string',
+      enum: ['0', '1', 'false', 'true'],
+      description:
+        'a season of made-up tickets and incidents in an empty database, so the dashboard shows trends: 0 off; unset: on with the demo organisation only',
+    },
     TELEGRAM_BOT_TOKEN: { type: 'string', pattern: '^[0-9]+:[A-Za-z0-9_-]+$', description: "the residents' bot token from @BotFather; unset: bot off" },
     TELEGRAM_WEBHOOK_SECRET: {
       type: 'string',
@@ -125,6 +131,7 @@ interface Env {
   PG_POOL_SIZE: number;
   ORG_CONFIG?: string;
   DOCS_PUBLIC: boolean;
+  DEMO_HISTORY?: '0' | '1' | 'false' | 'true';
   TELEGRAM_BOT_TOKEN?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_MODE: 'webhook' | 'polling';
@@ -190,6 +197,8 @@ export interface Settings {
   pgPoolSize: number;
   orgConfig: string;
   isDemoOrg: boolean;
+  /** seed a season of demo history into an empty database at start-up (db/seed-history.ts) */
+  demoHistory: boolean;
   apiToken: string;
   apiTokenSource: 'env' | 'file';
   apiTokenFile?: string;
@@ -301,6 +310,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     pgPoolSize: e.PG_POOL_SIZE,
     orgConfig,
     isDemoOrg: orgConfig === DEMO_ORG,
+    demoHistory: e.DEMO_HISTORY === undefined ? orgConfig === DEMO_ORG : e.DEMO_HISTORY === '1' || e.DEMO_HISTORY === 'true',
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }

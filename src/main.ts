@@ -7,6 +7,7 @@ import { LogScrubber, secretsIn } from './log/scrub.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
+import { seedHistoryAtStart } from './db/seed-history.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
@@ -36,6 +37,13 @@ async function main() {
     const n = await core.exclusive(() => seedDemoCustomers(core));
     if (n) log.info({ customers: n }, 'demo customers loaded');
   }
+  // after the customers (the history's reports are theirs)
+  const history = await seedHistoryAtStart(core, settings);
+  if (history)
+    log.info(
+      { tickets: history.tickets, incidents: history.incidents, from: history.from, to: history.to },
+      'demo history loaded (DEMO_HISTORY=0 turns it off)',
+    );
   log.info({ apiClients: apiClients.map((c) => `${c.id} (${c.scopes.join(', ')})`), docsPublic: settings.docsPublic }, 'API clients');
   if (settings.apiTokenSource === 'file') log.info({ file: settings.apiTokenFile }, 'API_TOKEN not set: using the token kept in this file');
 
