@@ -1,8 +1,17 @@
 /**
- * Delivers the outbox (see core/outbox/enqueue.ts): at-least-once, in order per target,
- * with backoff and jitter, obeying Retry-After, and a dead-letter state after maxAttempts.
- * Rows are claimed with a lease, so several instances never send the same row at once and a
- * killed instance's rows are picked up again when the lease runs out.
+ * Delivers the outbox (see core/outbox/enqueue.ts): at-least-once, by priority, in order per
+ * target within a priority, with backoff and jitter, obeying Retry-After, and a dead-letter
+ * state after maxAttempts. Rows are claimed with a lease, so several instances never send the
+ * same row at once and a killed instance's rows are picked up again when the lease runs out.
+ *
+ * Lanes: each target (a Telegram chat, a Slack channel) is paced on its own. A lane holds the
+ * few rows it will send soon (leased only while it holds them) and waits out its own gap
+ * (perTargetGapMs) and the platform's rate (perSecond, a token bucket); meanwhile the worker
+ * keeps claiming for the other targets, so one busy or failing channel delays no other, and a
+ * message of a higher priority (an urgent alert, a resident's reply) is claimed ahead of a
+ * backlog of cards or notices. A 429 with Retry-After pauses its target only; on a platform with
+ * a bot-wide rate (Telegram), a 429 to a chat that this worker did not just write to cannot be
+ * the chat's own limit, so it pauses the whole platform for retry_after.
  *
  * At-least-once: a message the platform took whose "sent" was never written (the instance
  * stopped in between, or the answer was lost) is attempted again. Such a row is marked outcome
@@ -15,6 +24,7 @@ import type { Clock } from '../core/clock.js';
 import type { OutboxMessage, Platform } from '../core/model.js';
 import { isOutcomeUnknown, outcomeUnknown } from '../core/outbox/outcome-unknown.js';
 import type { OutboxStore } from '../core/ports/outbox-store.js';
+import { TokenBucket } from './pacing.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from './types.js';
 
 export interface OutboxWorkerOptions {
@@ -24,108 +34,243 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** the longest wait between two attempts of one message (default 5 minutes) */
   maxBackoffMs?: number;
+  /** the most rows this worker holds per platform at once (default 50) */
   batchSize?: number;
   leaseMs?: number;
-  /** minimum gap between two messages to one target (Telegram chat, Slack channel) */
-  perTargetGapMs?: number;
+  /** minimum gap between two messages to one target (Telegram chat, Slack channel), for all platforms or per platform */
+  perTargetGapMs?: number | Partial<Record<Platform, number>>;
+  /** messages a second on a whole platform (Telegram's bot-wide limit); unset: no such limit */
+  perSecond?: Partial<Record<Platform, number>>;
+  /** how far ahead a paced lane holds rows (default 1 s: one row at one a second) */
+  laneAheadMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   owner?: string;
+}
+
+/** The rows one claim gave one target, sent in order by one loop. */
+interface Lane {
+  key: string;
+  platform: Platform;
+  rows: OutboxMessage[];
+  done?: Promise<void>;
 }
 
 export class OutboxWorker {
   readonly owner: string;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  private pumping: Promise<Lane[]> | null = null;
+  private pumpAgain = false;
+  private lastPump = 0;
   private stopped = true;
-  /** set by stop(): a pass waiting out a target's gap gives its remaining rows back instead */
+  /** set by stop(): a lane waiting out a gap gives its remaining rows back instead */
   private closing = false;
   private readonly wakeOnClose = new Set<() => void>();
+  /** when each target last took a message (real time: pacing) */
   private readonly lastSent = new Map<string, number>();
+  private readonly lanes = new Map<string, Lane>();
+  /** targets and platforms told to wait (by a 429), until this instant on the worker's clock */
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly buckets = new Map<Platform, TokenBucket>();
+  private sent = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.owner = o.owner ?? `w-${randomUUID().slice(0, 8)}`;
+    for (const [p, rate] of Object.entries(o.perSecond ?? {}) as [Platform, number][]) if (rate > 0) this.buckets.set(p, new TokenBucket(rate));
   }
 
   private get platforms(): Platform[] {
     return (Object.keys(this.o.deliverers) as Platform[]).filter((p) => this.o.deliverers[p]);
   }
 
-  /** One pass: deliver what is due. Returns how many messages were sent. */
-  async runOnce(): Promise<number> {
-    const now = this.o.clock.now();
-    const rows = await this.o.outbox.claim({
-      platforms: this.platforms,
-      owner: this.owner,
-      now,
-      leaseUntil: new Date(now.getTime() + (this.o.leaseMs ?? 60_000)),
-      take: this.o.batchSize ?? 50,
-    });
-    const byTarget = new Map<string, OutboxMessage[]>();
-    for (const r of rows) {
-      const k = `${r.platform}:${r.target}`;
-      byTarget.set(k, [...(byTarget.get(k) ?? []), r]);
-    }
-    let sent = 0;
-    await Promise.all(
-      [...byTarget.entries()].map(async ([target, list]) => {
-        const release = (rows: OutboxMessage[]) =>
-          this.o.outbox.release(
-            rows.map((r) => r.id),
-            this.owner,
-          );
-        for (let i = 0; i < list.length; i++) {
-          if (!(await this.gapPassed(target))) {
-            // shutting down: the rest stay owed, free for the next start or another instance
-            await release(list.slice(i));
-            break;
-          }
-          const ok = await this.deliverOne(target, list[i]);
-          if (ok) sent++;
-          else {
-            // release the rest so that order per target holds
-            await release(list.slice(i + 1));
-            break;
-          }
-        }
-      }),
-    );
-    return sent;
+  private gapOf(p: Platform): number {
+    const g = this.o.perTargetGapMs;
+    return (typeof g === 'number' ? g : g?.[p]) ?? 0;
   }
 
-  /** Waits out the minimum gap since the last message to `target`; false if the worker is stopping. */
-  private async gapPassed(target: string): Promise<boolean> {
-    const gap = this.o.perTargetGapMs ?? 0;
-    const last = this.lastSent.get(target);
-    const wait = gap && last !== undefined ? last + gap - Date.now() : 0;
-    if (wait > 0 && !this.closing) {
+  /** How many rows a lane of this platform takes at once: what it sends within laneAheadMs. */
+  private perTarget(p: Platform): number | undefined {
+    const gap = this.gapOf(p);
+    return gap > 0 ? Math.max(1, Math.floor((this.o.laneAheadMs ?? 1000) / gap)) : undefined;
+  }
+
+  /** One pass: claim what is due and free, and deliver it. Returns how many messages were sent. */
+  async runOnce(): Promise<number> {
+    const before = this.sent;
+    const lanes = await this.pump();
+    const outcomes = await Promise.allSettled(lanes.map((l) => l.done));
+    const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return this.sent - before;
+  }
+
+  /** Claims for the targets that have no lane under way and are not paused, and starts their lanes; one claim at a time. */
+  private async pump(): Promise<Lane[]> {
+    while (this.pumping) {
+      this.pumpAgain = true;
+      await this.pumping;
+    }
+    this.pumpAgain = false;
+    this.pumping = this.claimLanes();
+    try {
+      return await this.pumping;
+    } finally {
+      this.pumping = null;
+      this.lastPump = Date.now();
+    }
+  }
+
+  private async claimLanes(): Promise<Lane[]> {
+    const now = this.o.clock.now();
+    const batch = this.o.batchSize ?? 50;
+    for (const [k, until] of this.pausedUntil) if (until <= now.getTime()) this.pausedUntil.delete(k);
+    const skip = [...this.lanes.keys(), ...this.pausedUntil.keys()];
+    const held = new Map<Platform, number>();
+    for (const l of this.lanes.values()) held.set(l.platform, (held.get(l.platform) ?? 0) + l.rows.length);
+    const claims = this.platforms
+      .filter((p) => !this.pausedUntil.has(p) && (held.get(p) ?? 0) < batch)
+      .map((p) =>
+        this.o.outbox.claim({
+          platforms: [p],
+          owner: this.owner,
+          now,
+          leaseUntil: new Date(now.getTime() + (this.o.leaseMs ?? 60_000)),
+          take: batch - (held.get(p) ?? 0),
+          perTarget: this.perTarget(p),
+          skip,
+        }),
+      );
+    const rows = (await Promise.all(claims)).flat();
+    if (this.closing) {
+      await this.release(rows);
+      return [];
+    }
+    const started: Lane[] = [];
+    for (const r of rows) {
+      const key = `${r.platform}:${r.target}`;
+      let lane = this.lanes.get(key);
+      if (!lane) {
+        lane = { key, platform: r.platform, rows: [] };
+        this.lanes.set(key, lane);
+        started.push(lane);
+      }
+      lane.rows.push(r);
+    }
+    for (const lane of started) lane.done = this.runLane(lane);
+    this.forgetOldGaps();
+    return started;
+  }
+
+  /** Sends a lane's rows in order, each after its gap and its turn in the platform's rate. */
+  private async runLane(lane: Lane): Promise<void> {
+    try {
+      while (lane.rows.length) {
+        if (this.closing || this.paused(lane)) break;
+        if (!(await this.turn(lane)) || this.paused(lane)) break;
+        const ok = await this.deliverOne(lane, lane.rows[0]);
+        lane.rows.shift();
+        // a failed row waits for its retry; the rest of its priority must not overtake it
+        if (!ok) break;
+      }
+      // shutting down, paused or failed: what is left stays owed, free for the next claim or another instance
+      await this.release(lane.rows.splice(0));
+    } catch (e) {
+      // writing an outcome failed: the row in hand keeps its lease (its next claim marks it
+      // outcome unknown); the ones not yet tried go back untouched
+      await this.release(lane.rows.splice(1)).catch(() => undefined);
+      lane.rows.length = 0;
+      throw e;
+    } finally {
+      this.lanes.delete(lane.key);
+      if (!this.stopped) this.schedulePump();
+    }
+  }
+
+  private paused(lane: Lane): boolean {
+    const now = this.o.clock.now().getTime();
+    return (this.pausedUntil.get(lane.key) ?? 0) > now || (this.pausedUntil.get(lane.platform) ?? 0) > now;
+  }
+
+  /** Waits out the lane's gap and its platform's rate; false if the worker is stopping. */
+  private async turn(lane: Lane): Promise<boolean> {
+    const gap = this.gapOf(lane.platform);
+    const last = this.lastSent.get(lane.key);
+    if (gap && last !== undefined && !(await this.sleep(last + gap - Date.now()))) return false;
+    const bucket = this.buckets.get(lane.platform);
+    if (!bucket) return !this.closing;
+    if (await this.sleep(bucket.reserve())) return true;
+    bucket.unreserve();
+    return false;
+  }
+
+  /** Sleeps `ms` of real time unless the worker stops first; false if it is stopping. */
+  private async sleep(ms: number): Promise<boolean> {
+    if (ms > 0 && !this.closing) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           this.wakeOnClose.delete(done);
           resolve();
         };
-        const timer = setTimeout(done, wait);
+        const timer = setTimeout(done, ms);
         this.wakeOnClose.add(done);
       });
     }
     return !this.closing;
   }
 
-  private async deliverOne(target: string, row: OutboxMessage): Promise<boolean> {
+  private async release(rows: OutboxMessage[]): Promise<void> {
+    if (rows.length)
+      await this.o.outbox.release(
+        rows.map((r) => r.id),
+        this.owner,
+      );
+  }
+
+  /** Pacing memory of targets quiet for longer than any gap is of no more use. */
+  private forgetOldGaps(): void {
+    if (this.lastSent.size < 10_000) return;
+    const gap = Math.max(0, ...this.platforms.map((p) => this.gapOf(p)));
+    const before = Date.now() - gap;
+    for (const [k, t] of this.lastSent) if (t < before) this.lastSent.delete(k);
+  }
+
+  private async deliverOne(lane: Lane, row: OutboxMessage): Promise<boolean> {
     const { outbox, clock } = this.o;
     const inDoubt = isOutcomeUnknown(row);
     let out: DeliveryResult | undefined;
     try {
       out = await this.o.deliverers[row.platform]!.deliver(row, { outcomeUnknown: inDoubt });
     } catch (e) {
+      this.pause(lane, e);
+      this.lastSent.set(lane.key, Date.now());
       await this.failed(row, e, inDoubt);
       return false;
     }
-    this.lastSent.set(target, Date.now());
-    // delivered: if writing so fails, the pass fails and the row keeps its lease, so the next claim
+    this.lastSent.set(lane.key, Date.now());
+    // delivered: if writing so fails, the lane fails and the row keeps its lease, so the next claim
     // marks it outcome unknown (it is not a failed delivery to retry blindly)
     await outbox.markSent(row.id, { at: clock.now(), attempts: row.attempts + 1, result: out?.result ? JSON.stringify(out.result) : null });
+    this.sent++;
     return true;
+  }
+
+  /**
+   * A refusal with Retry-After (a 429) slows its target for that long. On a platform with a
+   * bot-wide rate, a 429 to a target that had no message within its gap cannot be that target's
+   * own limit: it is the bot's, and the whole platform waits.
+   */
+  private pause(lane: Lane, e: unknown): void {
+    const wait = e instanceof DeliveryError ? e.opts.retryAfterMs : undefined;
+    if (!wait) return;
+    const until = this.o.clock.now().getTime() + wait;
+    this.pausedUntil.set(lane.key, until);
+    const last = this.lastSent.get(lane.key);
+    const gap = this.gapOf(lane.platform);
+    if (this.buckets.has(lane.platform) && (last === undefined || Date.now() - last >= gap)) {
+      this.pausedUntil.set(lane.platform, Math.max(until, this.pausedUntil.get(lane.platform) ?? 0));
+      this.o.log?.warn({ platform: lane.platform, retryAfterMs: wait }, 'platform rate limit reached: all its messages wait');
+    }
   }
 
   /** A failed attempt: retried after backoff (or Retry-After), dead after maxAttempts or a permanent refusal. */
@@ -159,7 +304,7 @@ export class OutboxWorker {
     return total;
   }
 
-  /** Poll in the background; `kick()` runs a pass at once (after a change that owes messages). */
+  /** Poll in the background; `kick()` claims at once (after a change that owes messages). */
   start(intervalMs = 500): void {
     this.stopped = false;
     this.closing = false;
@@ -171,22 +316,41 @@ export class OutboxWorker {
     this.timer = setTimeout(tick, 0);
   }
 
+  /** Claims what is due for the free targets and starts their lanes (it does not wait for them to finish). */
   async kick(): Promise<void> {
-    if (this.running || this.platforms.length === 0) return;
-    this.running = this.runOnce().catch((e) => {
+    if (this.platforms.length === 0 || this.closing) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    try {
+      const lanes = await this.pump();
+      for (const l of lanes) l.done?.catch((e) => this.o.log?.error({ err: (e as Error).message }, 'outbox pass failed'));
+    } catch (e) {
       this.o.log?.error({ err: (e as Error).message }, 'outbox pass failed');
-      return 0;
-    });
-    await this.running;
-    this.running = null;
+    }
+    if (this.pumpAgain && !this.stopped) this.schedulePump();
   }
 
-  /** Stops polling; a pass under way finishes the message it is sending and gives the rest back. */
+  /** A lane came free: claim again soon (at most every 100 ms, so that many lanes ending together make one claim). */
+  private schedulePump(): void {
+    if (this.pumpTimer || this.stopped) return;
+    const wait = Math.max(0, this.lastPump + 100 - Date.now());
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = null;
+      void this.kick();
+    }, wait);
+  }
+
+  /** Stops polling; each lane finishes the message it is sending and gives the rest back. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.closing = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
     for (const wake of [...this.wakeOnClose]) wake();
-    await this.running;
+    await this.pumping?.catch(() => undefined);
+    await Promise.allSettled([...this.lanes.values()].map((l) => l.done));
   }
 }

@@ -16,10 +16,16 @@
  * URL on this fake (`/upload/<id>`), the bytes are POSTed there, and files.completeUploadExternal
  * shares them in a channel or thread: a message with `files` appears there (and in
  * conversations.replies), and `filesIn` lists them with their bytes.
+ *
+ * Rate limits (opt-in, `rateLimits`): chat.postMessage beyond about one a second per channel
+ * (a short burst allowed) is refused with 429, error "ratelimited" and Retry-After like Slack's,
+ * and counted in `rateLimited`. `failChannel` answers every call naming a channel with an error
+ * (a channel whose calls fail while the others work).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { LimitBuckets } from './platform-limits.js';
 
 export interface FakeSlackCall {
   /** the Web API method (chat.postMessage), or "response_url" for a reply to a response URL */
@@ -90,6 +96,12 @@ export interface FailNext {
   times?: number;
 }
 
+/** Slack's chat.postMessage limit per channel, enforced when set (defaults: one a second, bursts of 3). */
+export interface FakeSlackRateLimits {
+  perChannelPerSecond?: number;
+  perChannelBurst?: number;
+}
+
 const BOT = { user_id: 'UFAKEBOT', bot_id: 'BFAKEBOT', team_id: 'TFAKETEAM', team: 'Fake heating', user: 'heating-bot' };
 
 export class FakeSlackApi {
@@ -105,6 +117,10 @@ export class FakeSlackApi {
   private seq = 0;
   private viewSeq = 0;
   private lastSecond = 0;
+  /** calls refused with 429 by the rate limits (not by `faults` or `failNext`) */
+  rateLimited = 0;
+  private limits: LimitBuckets | null = null;
+  private readonly failingChannels = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -116,14 +132,31 @@ export class FakeSlackApi {
     private readonly now?: () => number,
   ) {}
 
-  static async start(opts: { faults?: FakeSlackFaults; port?: number; now?: () => number } = {}): Promise<FakeSlackApi> {
+  static async start(
+    opts: { faults?: FakeSlackFaults; port?: number; now?: () => number; rateLimits?: boolean | FakeSlackRateLimits } = {},
+  ): Promise<FakeSlackApi> {
     let fake: FakeSlackApi | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`, `http://127.0.0.1:${port}`, opts.now);
     if (opts.faults) fake.faults = opts.faults;
+    if (opts.rateLimits) fake.rateLimits(opts.rateLimits === true ? {} : opts.rateLimits);
     return fake;
+  }
+
+  /** Turns Slack's per-channel posting limit on (or off with null), afresh. */
+  rateLimits(l: FakeSlackRateLimits | null): void {
+    this.limits = l && new LimitBuckets(l.perChannelPerSecond ?? 1, l.perChannelBurst ?? 3);
+  }
+
+  /** Every call naming this channel is answered with `status` (500: Slack failing for it) until restoreChannel. */
+  failChannel(channel: string, status = 500): void {
+    this.failingChannels.set(channel, status);
+  }
+
+  restoreChannel(channel: string): void {
+    this.failingChannels.delete(channel);
   }
 
   /** A response_url this fake answers (recorded as method "response_url", shown to `user`). */
@@ -222,6 +255,15 @@ export class FakeSlackApi {
       if (fail.error) return send(200, { ok: false, error: fail.error });
       if (fail.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fail.retryAfterSec ?? 1) });
       return send(fail.status ?? 500, { ok: false, error: 'internal_error' });
+    }
+    const failing = typeof params.channel === 'string' ? this.failingChannels.get(params.channel) : undefined;
+    if (failing) return send(failing, { ok: false, error: 'internal_error' });
+    if (this.limits && method === 'chat.postMessage' && typeof params.channel === 'string') {
+      const turn = this.limits.of(params.channel).take();
+      if (!turn.ok) {
+        this.rateLimited++;
+        return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(turn.retryAfterSec) });
+      }
     }
     const f = this.faults;
     if (!f.methods || f.methods.includes(method)) {

@@ -13,10 +13,16 @@
  * `failNext` answers the next calls of one method with a chosen error, for exact tests;
  * `blockChat` makes every send to a chat fail with 403 like a resident who blocked the bot.
  * A callback query is answered once, as on Telegram: a second answer is refused with 400.
+ *
+ * Rate limits (opt-in, `rateLimits`): sends and edits beyond Telegram's limits for a bot (about
+ * 30 a second in all, one a second per chat, short bursts allowed) are refused with 429 and
+ * parameters.retry_after like Telegram's, and counted in `rateLimited`: a test shows that the
+ * service stays within them (nothing refused) or recovers (everything arrives).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { LimitBucket, LimitBuckets } from './platform-limits.js';
 
 export interface FakeTelegramCall {
   method: string;
@@ -57,6 +63,13 @@ export interface FakeTelegramFaults {
   random?: () => number;
 }
 
+/** Telegram's limits for one bot, enforced when set (defaults: 30 a second in all, 1 a second per chat with bursts of 3). */
+export interface FakeTelegramRateLimits {
+  perSecond?: number;
+  perChatPerSecond?: number;
+  perChatBurst?: number;
+}
+
 export interface FailNext {
   status?: 400 | 403 | 429 | 500 | 502;
   description?: string;
@@ -67,6 +80,8 @@ export interface FailNext {
 export const FAKE_BOT = { id: 7_000_000_001, is_bot: true, first_name: 'Heating Demo Bot', username: 'heating_demo_bot' } as const;
 
 const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendLocation', 'sendContact', 'copyMessage', 'forwardMessage']);
+/** what Telegram's limits count: a bot's messages, new or edited */
+const LIMITED_METHODS = new Set([...SEND_METHODS, 'editMessageText', 'editMessageReplyMarkup', 'editMessageCaption']);
 
 export class FakeTelegramApi {
   readonly calls: FakeTelegramCall[] = [];
@@ -82,6 +97,9 @@ export class FakeTelegramApi {
   /** file ids getFile refuses (gone, or too big for the Bot API), with the refusal */
   private readonly unavailable = new Map<string, string>();
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null = null;
+  /** calls refused with 429 by the rate limits (not by `faults` or `failNext`) */
+  rateLimited = 0;
+  private limits: { all: LimitBucket; chats: LimitBuckets } | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -89,14 +107,37 @@ export class FakeTelegramApi {
     readonly apiRoot: string,
   ) {}
 
-  static async start(opts: { faults?: FakeTelegramFaults; port?: number } = {}): Promise<FakeTelegramApi> {
+  static async start(opts: { faults?: FakeTelegramFaults; port?: number; rateLimits?: boolean | FakeTelegramRateLimits } = {}): Promise<FakeTelegramApi> {
     let fake: FakeTelegramApi | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res));
     await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeTelegramApi(server, `http://127.0.0.1:${port}`);
     fake.faults = opts.faults ?? {};
+    if (opts.rateLimits) fake.rateLimits(opts.rateLimits === true ? {} : opts.rateLimits);
     return fake;
+  }
+
+  /** Turns Telegram's rate limits on (or off with null), afresh: no call counted yet. */
+  rateLimits(l: FakeTelegramRateLimits | null): void {
+    this.limits = l && {
+      all: new LimitBucket(l.perSecond ?? 30, l.perSecond ?? 30),
+      chats: new LimitBuckets(l.perChatPerSecond ?? 1, l.perChatBurst ?? 3),
+    };
+  }
+
+  /** A 429 when this call goes beyond the limits; null when they cover it (it is then counted). */
+  private overLimit(method: string, chatId: number | undefined): { status: number; response: Record<string, any> } | null {
+    if (!this.limits || !LIMITED_METHODS.has(method)) return null;
+    const chat = chatId === undefined ? null : this.limits.chats.of(String(chatId));
+    const refused = chat && !chat.covers() ? chat.take() : this.limits.all.take();
+    if (refused.ok) {
+      chat?.take();
+      return null;
+    }
+    this.rateLimited++;
+    const after = refused.retryAfterSec;
+    return { status: 429, response: error(429, `Too Many Requests: retry after ${after}`, after) };
   }
 
   async close(): Promise<void> {
@@ -255,6 +296,8 @@ export class FakeTelegramApi {
     const ok = (result: unknown) => ({ status: 200, response: { ok: true, result } });
     const bad = (status: number, description: string) => ({ status, response: error(status, description) });
     const chatId = p.chat_id !== undefined ? Number(p.chat_id) : undefined;
+    const limited = this.overLimit(method, chatId);
+    if (limited) return limited;
     if (SEND_METHODS.has(method) && chatId !== undefined && this.blocked.has(chatId)) return bad(403, 'Forbidden: bot was blocked by the user');
     switch (method) {
       case 'getMe':

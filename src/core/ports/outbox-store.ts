@@ -9,18 +9,35 @@ export interface DeliveryFailure {
   nextAt: Date;
 }
 
+/** What a worker asks of claim. */
+export interface ClaimOptions {
+  platforms: readonly Platform[];
+  owner: string;
+  now: Date;
+  leaseUntil: Date;
+  take: number;
+  /** at most this many rows to one target (a paced lane holds only what it sends soon); default no limit */
+  perTarget?: number;
+  /** `platform:target` keys not to claim now (the worker's lanes to them are busy or waiting) */
+  skip?: Iterable<string>;
+}
+
 /** Messages owed: owe, claim due rows with a lease, mark sent / failed / dead, resend; where a ticket's Slack cards live. */
 export interface OutboxStore {
   /** Owes the messages; a key already owed stays as it is, so a replayed change owes nothing twice. */
   owe(items: readonly OutboxItem[], now: Date): Promise<void>;
   /**
-   * Leases up to `take` due rows of these platforms to `owner` until `leaseUntil`, oldest first.
-   * Order per target holds: a row waiting for its retry, or held by another owner, holds back
-   * every later row to the same target. A row still leased when claimed (its holder stopped
-   * between sending and writing the outcome) comes back, and stays, marked outcome unknown
-   * (core/outbox/outcome-unknown.ts).
+   * Leases up to `take` due rows of these platforms to `owner` until `leaseUntil`, by priority
+   * (core/outbox/priority.ts), oldest first within one. Order per target holds within a
+   * priority: a row waiting for its retry (or held in reserve) holds back the later rows of its
+   * priority to the same target; a row held by another owner holds back the target's later rows.
+   * A higher priority may overtake a lower one to the same target: no message depends on one of
+   * another priority (a card and its thread lines, an alert and its acknowledgement, share one).
+   * A row still leased when claimed (its holder stopped between sending and writing the outcome)
+   * comes back, and stays, marked outcome unknown (core/outbox/outcome-unknown.ts). A blocked,
+   * skipped or full target's backlog does not hide the rows of other targets behind it.
    */
-  claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]>;
+  claim(o: ClaimOptions): Promise<OutboxMessage[]>;
   /** Gives leased rows back untouched (no attempt counted), for the next pass or another instance. */
   release(ids: readonly number[], owner: string): Promise<void>;
   /**

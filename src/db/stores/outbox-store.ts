@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors.js';
 import type { OutboxMessage, Platform, SlackCard } from '../../core/model.js';
 import { outboxRow, type OutboxItem, type OutboxRow } from '../../core/outbox/enqueue.js';
 import { CUT_OFF, isOutcomeUnknown } from '../../core/outbox/outcome-unknown.js';
-import type { DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
+import type { ClaimOptions, DeliveryFailure, OutboxStore } from '../../core/ports/outbox-store.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Dialect, type Sql } from '../statement.js';
@@ -35,29 +35,48 @@ export class SqlOutboxStore implements OutboxStore {
       await this.q.run(s);
   }
 
-  async claim(o: { platforms: readonly Platform[]; owner: string; now: Date; leaseUntil: Date; take: number }): Promise<OutboxMessage[]> {
+  async claim(o: ClaimOptions): Promise<OutboxMessage[]> {
     const { owner, now, leaseUntil, take } = o;
     if (!o.platforms.length || take <= 0) return [];
-    const candidates = (await Promise.all(o.platforms.map((p) => this.oldestDue(p, now, take))))
-      .flat()
-      .sort((a, b) => a.priority - b.priority || a.id - b.id)
-      .slice(0, take);
-    if (!candidates.length) return [];
-
-    const targets = [...new Set(candidates.map((c) => c.target))];
-    const waiting = await this.q.all<{ platform: string; target: string; first: unknown }>(
-      sql`SELECT "platform", "target", MIN("id") AS "first" FROM "OutboxMessage"
-          WHERE "state" = 'pending' AND "nextAt" > ${now} AND "target" IN ${sql.list(targets)} GROUP BY "platform", "target"`,
-    );
-    const firstWaiting = new Map(waiting.map((w) => [`${w.platform}:${w.target}`, num(w.first)]));
-    const blocked = new Set<string>();
+    const perTarget = o.perTarget ?? Infinity;
+    // targets left out of the reading: the caller's busy lanes, then those found blocked or full
+    const skip = new Set(o.skip ?? []);
     const eligible: OutboxMessage[] = [];
-    for (const row of candidates) {
-      const target = `${row.platform}:${row.target}`;
-      if (blocked.has(target)) continue;
-      const heldByOther = row.leaseUntil !== null && row.leaseUntil > now && row.leaseOwner !== owner;
-      if (row.id > (firstWaiting.get(target) ?? Infinity) || heldByOther) blocked.add(target);
-      else eligible.push(row);
+    const chosen = new Set<number>();
+    const heldPerTarget = new Map<string, number>();
+    // a few readings at most: each leaves out the targets the one before found blocked or full,
+    // so that one channel's backlog (failing, or paced at one a second) does not hide the others'
+    for (let round = 0; round < 4 && eligible.length < take; round++) {
+      const scan = Math.max(take, 50);
+      const perPlatform = await Promise.all(o.platforms.map((p) => this.oldestDue(p, now, scan, skip)));
+      const candidates = perPlatform.flat().sort((a, b) => a.priority - b.priority || a.id - b.id);
+      if (!candidates.length) break;
+      const firstWaiting = await this.firstWaiting(candidates, now);
+      const blocked = new Set<string>();
+      for (const row of candidates) {
+        if (eligible.length >= take) break;
+        const target = `${row.platform}:${row.target}`;
+        const lane = `${target}:${row.priority}`;
+        if (chosen.has(row.id) || skip.has(target) || blocked.has(lane)) continue;
+        const heldByOther = row.leaseUntil !== null && row.leaseUntil > now && row.leaseOwner !== owner;
+        if (heldByOther) {
+          // another instance works this target: it keeps it until its lease runs out
+          skip.add(target);
+          continue;
+        }
+        // a row waiting for its retry (or held in reserve) holds back the later rows of its priority
+        if (row.id > (firstWaiting.get(lane) ?? Infinity)) {
+          blocked.add(lane);
+          continue;
+        }
+        eligible.push(row);
+        chosen.add(row.id);
+        const n = (heldPerTarget.get(target) ?? 0) + 1;
+        heldPerTarget.set(target, n);
+        if (n >= perTarget) skip.add(target);
+      }
+      if (perPlatform.every((rows) => rows.length < scan)) break; // nothing more to read
+      for (const lane of blocked) skip.add(lane.slice(0, lane.lastIndexOf(':')));
     }
     if (!eligible.length) return [];
 
@@ -75,11 +94,11 @@ export class SqlOutboxStore implements OutboxStore {
     const out: OutboxMessage[] = [];
     const giveBack: number[] = [];
     const cutOff: number[] = [];
-    blocked.clear();
-    for (const row of eligible) {
+    const lost = new Set<string>();
+    for (const row of eligible.sort((a, b) => a.priority - b.priority || a.id - b.id)) {
       const target = `${row.platform}:${row.target}`;
-      if (!mine.has(row.id)) blocked.add(target);
-      else if (blocked.has(target)) giveBack.push(row.id);
+      if (!mine.has(row.id)) lost.add(target);
+      else if (lost.has(target)) giveBack.push(row.id);
       else {
         // still leased (release, sent and failed all clear the lease): its holder stopped mid-delivery
         const cut = row.leaseOwner !== null && !isOutcomeUnknown(row);
@@ -94,14 +113,32 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   /**
-   * The oldest due rows of one platform through (state, platform, id): a cold snap's backlog for
-   * a rate-limited platform is neither read nor sorted at every pass. SQLite's planner, without
-   * statistics, would take (state, nextAt) and sort every due row, so it is told the index.
+   * Per target and priority, the first row not yet due (a retry's wait, or a message held in
+   * reserve): the rows after it in that lane wait for it.
    */
-  private async oldestDue(platform: Platform, now: Date, take: number): Promise<OutboxMessage[]> {
+  private async firstWaiting(candidates: readonly OutboxMessage[], now: Date): Promise<Map<string, number>> {
+    const targets = [...new Set(candidates.map((c) => c.target))];
+    const waiting = await this.q.all<{ platform: string; target: string; priority: unknown; first: unknown }>(
+      sql`SELECT "platform", "target", "priority", MIN("id") AS "first" FROM "OutboxMessage"
+          WHERE "state" = 'pending' AND "nextAt" > ${now} AND "target" IN ${sql.list(targets)} GROUP BY "platform", "target", "priority"`,
+    );
+    return new Map(waiting.map((w) => [`${w.platform}:${w.target}:${num(w.priority)}`, num(w.first)]));
+  }
+
+  /**
+   * The first due rows of one platform, by priority then age, through (state, platform,
+   * priority, id): a cold snap's backlog for a rate-limited platform is neither read nor sorted
+   * at every pass. SQLite's planner, without statistics, would take (state, nextAt) and sort
+   * every due row, so it is told the index. `skip` holds platform:target keys.
+   */
+  private async oldestDue(platform: Platform, now: Date, take: number, skip: ReadonlySet<string>): Promise<OutboxMessage[]> {
     const index = dialect({ sqlite: sql` INDEXED BY "OutboxMessage_state_platform_priority_id_idx"`, postgresql: sql`` });
+    const prefix = `${platform}:`;
+    const left = [...skip].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const notThese = left.length ? sql` AND "target" NOT IN ${sql.list(left)}` : sql``;
     const rows = await this.q.all(
-      sql`SELECT * FROM "OutboxMessage"${index} WHERE "state" = 'pending' AND "platform" = ${platform} AND "nextAt" <= ${now} ORDER BY "priority", "id" LIMIT ${take}`,
+      sql`SELECT * FROM "OutboxMessage"${index} WHERE "state" = 'pending' AND "platform" = ${platform} AND "nextAt" <= ${now}${notThese}
+          ORDER BY "priority", "id" LIMIT ${take}`,
     );
     return rows.map(message);
   }
