@@ -91,6 +91,7 @@ export const SETTINGS_SCHEMA = {
     },
     OUTBOX_MAX_ATTEMPTS: { type: 'integer', minimum: 1, description: 'delivery attempts before a message is dead-lettered (default 20)' },
     OUTBOX_MAX_BACKOFF_MS: { type: 'integer', minimum: 1, description: 'longest wait between two attempts, in ms (default 300000)' },
+    OUTBOX_TELEGRAM_PER_SECOND: { type: 'integer', minimum: 1, description: "messages a second the bot sends in all (default 25, under Telegram's 30)" },
     HTTP_REQUEST_TIMEOUT_S: {
       type: 'integer',
       minimum: 1,
@@ -148,6 +149,7 @@ interface Env {
   TRUST_PROXY: string;
   OUTBOX_MAX_ATTEMPTS?: number;
   OUTBOX_MAX_BACKOFF_MS?: number;
+  OUTBOX_TELEGRAM_PER_SECOND?: number;
   HTTP_REQUEST_TIMEOUT_S: number;
   HTTP_BODY_TIMEOUT_S: number;
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: number;
@@ -210,7 +212,7 @@ export interface Settings {
   /** the staff app; undefined when SLACK_BOT_TOKEN is unset */
   slack?: SlackSettings;
   /** undefined: the outbox worker's own defaults */
-  outbox: { maxAttempts?: number; maxBackoffMs?: number };
+  outbox: { maxAttempts?: number; maxBackoffMs?: number; telegramPerSecond?: number };
   /** requests per address and how long a client may take (src/http/rate-limit.ts, timeouts.ts) */
   limits: { rate: { webhooksPerMinute: number; apiPerMinute: number }; timeouts: { requestTimeoutMs: number; bodyTimeoutMs: number } };
   /** the dashboard's Sign in with Slack; undefined when SLACK_CLIENT_ID is unset */
@@ -319,7 +321,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, locale: e.SLACK_LOCALE }
         : undefined,
-    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS },
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, maxBackoffMs: e.OUTBOX_MAX_BACKOFF_MS, telegramPerSecond: e.OUTBOX_TELEGRAM_PER_SECOND },
     limits: {
       rate: { webhooksPerMinute: e.RATE_LIMIT_WEBHOOKS_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
       timeouts: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_S * 1000, bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_S * 1000 },

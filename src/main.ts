@@ -120,7 +120,11 @@ async function main() {
       ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
     },
     log,
+    // about one message a second per chat (Telegram) and per channel (Slack's chat.postMessage)
     perTargetGapMs: 1000,
+    // Telegram takes about 30 a second from a bot; 25 leaves room for the bot's own replies to
+    // residents (sent at once, not through the outbox) and for requests that arrive bunched
+    perSecond: { telegram: settings.outbox.telegramPerSecond ?? 25 },
     maxAttempts: settings.outbox.maxAttempts,
     maxBackoffMs: settings.outbox.maxBackoffMs,
   });
