@@ -9,6 +9,7 @@ import type { Core } from '../core/context.js';
 import { fireDueAlerts, nextAlertDue } from '../core/deadlines/fire-due-alerts.js';
 import { ensureReportsScheduled } from '../core/reports/schedule-reports.js';
 import { pruneOldRows } from '../core/housekeeping/prune-old-rows.js';
+import { proposeIncidents } from '../core/incidents/propose-incidents.js';
 import { companyTimeZone } from '../core/local-time.js';
 
 export interface DeadlineSchedulerOptions {
@@ -24,6 +25,8 @@ export class DeadlineScheduler {
   private periodic: schedule.Job | null = null;
   private wake: schedule.Job | null = null;
   private housekeeping: schedule.Job | null = null;
+  private proposals: schedule.Job | null = null;
+  private proposing: Promise<void> | null = null;
   private sweeping: Promise<void> | null = null;
 
   constructor(private readonly o: DeadlineSchedulerOptions) {}
@@ -34,6 +37,8 @@ export class DeadlineScheduler {
     this.periodic = schedule.scheduleJob(`*/${every} * * * * *`, () => void this.sweep());
     // at night, company time: old receipts and delivered messages go (core/housekeeping)
     this.housekeeping = schedule.scheduleJob({ rule: '30 3 * * *', tz: companyTimeZone() }, () => void this.prune());
+    // many no-heat reports from one community or station: ask the centre whether to declare an incident
+    this.proposals = schedule.scheduleJob('15 * * * * *', () => void this.propose());
     await this.sweep();
   }
 
@@ -61,6 +66,21 @@ export class DeadlineScheduler {
     return this.sweeping;
   }
 
+  /** Incident proposals owed for the last window's reports (core/incidents/propose-incidents.ts). */
+  propose(): Promise<void> {
+    this.proposing ??= (async () => {
+      try {
+        const { proposed } = await proposeIncidents(this.o.core);
+        if (proposed.length) this.o.onFired?.(proposed.length);
+      } catch (e) {
+        this.o.log?.error({ err: (e as Error).message }, 'incident proposal sweep failed');
+      } finally {
+        this.proposing = null;
+      }
+    })();
+    return this.proposing;
+  }
+
   async prune(): Promise<void> {
     try {
       const out = await pruneOldRows(this.o.core);
@@ -72,8 +92,10 @@ export class DeadlineScheduler {
 
   async stop(): Promise<void> {
     this.housekeeping?.cancel();
+    this.proposals?.cancel();
     this.periodic?.cancel();
     this.wake?.cancel();
     await this.sweeping;
+    await this.proposing;
   }
 }

@@ -48,4 +48,20 @@ export interface ReadModels {
   callbackById(id: number): Promise<Callback | null>;
   /** A page of tickets, newest first, and how many match in all. */
   ticketList(f: TicketListFilter, page: { offset: number; limit: number }): Promise<{ total: number; items: Ticket[] }>;
+  /**
+   * What the incident proposal looks at (core/incidents/propose-incidents.ts): the no-heat and
+   * leak reports created since `since` and linked to no incident, counted per community; the
+   * communities an open incident covers; and the proposals owed since `proposedSince`.
+   */
+  recentFaultReports(since: Date, proposedSince: Date): Promise<FaultReportDigest>;
+}
+
+/** Recent fault reports per community, and what already answers them. */
+export interface FaultReportDigest {
+  /** communities with at least one such report: how many, and when the first of them came */
+  communities: { communityId: string; count: number; first: Date }[];
+  /** communities covered by an open incident */
+  covered: string[];
+  /** incident proposals owed (one per area and channel), with the area they named */
+  proposals: { areaKey: string; at: Date }[];
 }

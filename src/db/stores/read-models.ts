@@ -1,6 +1,6 @@
 import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
-import type { ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
-import { decodeRow, num, type Row } from '../codec.js';
+import type { FaultReportDigest, ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
+import { decodeRow, num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { sql, type Sql } from '../statement.js';
 
@@ -80,6 +80,41 @@ export class SqlReadModels implements ReadModels {
       this.q.all(sql`SELECT * FROM "Ticket" WHERE ${where} ORDER BY "id" DESC LIMIT ${page.limit} OFFSET ${page.offset}`),
     ]);
     return { total: num(count?.n), items: rows.map(ticketRow) };
+  }
+
+  /**
+   * Three small reads at once: the reports by the Ticket(createdAt) index (a window's worth of
+   * rows, grouped here rather than read), the open incidents' areas (one row per covered
+   * community), and the proposals owed by the outbox's (state, nextAt) index (a proposal is due
+   * at once, so its nextAt is when it was owed, or later after a failed try).
+   */
+  async recentFaultReports(since: Date, proposedSince: Date): Promise<FaultReportDigest> {
+    const [counts, covered, proposals] = await Promise.all([
+      this.q.all(sql`SELECT "communityId", COUNT(*) AS n, MIN("createdAt") AS "first" FROM "Ticket"
+        WHERE "createdAt" >= ${since} AND "category" IN ('no_heat', 'leak') AND "incidentId" IS NULL AND "communityId" IS NOT NULL
+          AND "duplicateOfId" IS NULL AND "status" <> 'cancelled'
+        GROUP BY "communityId"`),
+      this.q.all(sql`SELECT "openCommunity" FROM "IncidentArea" WHERE "openCommunity" IS NOT NULL`),
+      this.q.all(sql`SELECT "payload", "createdAt" FROM "OutboxMessage"
+        WHERE "state" IN ('pending', 'sent', 'dead') AND "nextAt" >= ${proposedSince} AND "kind" = 'incident_proposal' AND "createdAt" >= ${proposedSince}`),
+    ]);
+    return {
+      communities: counts.map((r) => ({ communityId: String(r.communityId), count: num(r.n), first: toDate(r.first)! })),
+      covered: covered.map((r) => String(r.openCommunity)),
+      proposals: proposals.flatMap((r) => {
+        const areaKey = areaKeyOf(String(r.payload));
+        return areaKey ? [{ areaKey, at: toDate(r.createdAt)! }] : [];
+      }),
+    };
+  }
+}
+
+function areaKeyOf(payload: string): string | undefined {
+  try {
+    const k = (JSON.parse(payload) as { areaKey?: unknown }).areaKey;
+    return typeof k === 'string' ? k : undefined;
+  } catch {
+    return undefined;
   }
 }
 
