@@ -25,7 +25,8 @@ import { OPEN_STATUSES } from '../../core/tickets/status-machine.js';
 import { asLocale, t, type Locale } from '../../i18n/index.js';
 import { kpiCsv, periodOf, suggestionsCsv } from '../routes/kpi.js';
 import { attachment, branchName } from './format.js';
-import { href, page, type Markup } from './html.js';
+import { href, html, page, type Markup, type NavItem } from './html.js';
+import { incidentBanner, registerIncidentPages } from './incidents-page.js';
 import { kpiPage } from './kpi-page.js';
 import { loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
 import { DashboardSessions, type SignedIn } from './session.js';
@@ -130,7 +131,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     req: FastifyRequest,
     reply: FastifyReply,
     locale: Locale,
-    f: { title: string; current?: 'kpi' | 'tickets' | 'suggestions'; scripts?: boolean; refresh?: string },
+    f: { title: string; current?: NavItem; scripts?: boolean; refresh?: string },
     body: Markup,
   ) =>
     reply
@@ -191,7 +192,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
         reply,
         locale,
         { title: t(locale, 'kpi.title'), current: 'kpi', scripts: true },
-        kpiPage({
+        html`${await incidentBanner(core, scope, locale)}${kpiPage({
           org: core.org,
           locale,
           query: q,
@@ -201,9 +202,11 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
           error,
           branches: branchesVisible(core.org, scope),
           allBranches: scope.branchId === null,
-        }),
+        })}`,
       );
     });
+
+    registerIncidentPages(pages, { core, scopeOf, localeOf, send });
 
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
       const q = scopedQuery(req);

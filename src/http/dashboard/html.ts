@@ -47,12 +47,19 @@ export function href(path: string, locale: Locale, params: Record<string, string
   return s ? `${path}?${s}` : path;
 }
 
+/** The menu's items, in their order. */
+const NAV = ['kpi', 'tickets', 'incidents', 'suggestions'] as const;
+export type NavItem = (typeof NAV)[number];
+
+/** A menu item's label: the incidents page keeps its words in its own locale file. */
+const navLabel = (locale: Locale, k: NavItem) => (k === 'incidents' ? t(locale, 'dashboard.incidents.nav') : t(locale, `kpi.dashboard.nav_${k}`));
+
 export interface PageFrame {
   locale: Locale;
   title: string;
   company: string;
   /** which menu item is current; none on the sign-in page */
-  current?: 'kpi' | 'tickets' | 'suggestions';
+  current?: NavItem;
   /** the same page in the other language */
   otherLanguage: string;
   scripts?: boolean;
@@ -65,9 +72,9 @@ export interface PageFrame {
 export function page(f: PageFrame, body: Markup): string {
   const L = (k: string) => t(f.locale, `kpi.dashboard.${k}`);
   const nav = f.current
-    ? html`<nav>${(['kpi', 'tickets', 'suggestions'] as const).map(
+    ? html`<nav>${NAV.map(
         (k) =>
-          html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${L(`nav_${k}`)}</a>`,
+          html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${navLabel(f.locale, k)}</a>`,
       )}</nav>
       <form method="post" action="/dashboard/logout" class="logout">${f.who ? html`<span class="who" id="signed-in-as">${f.who}</span> ` : ''}<button type="submit">${L('logout')}</button></form>`
     : '';
