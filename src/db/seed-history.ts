@@ -628,6 +628,9 @@ function planIncidents(org: Org, rng: Rng, days: Date[], temps: number[], end: D
   return out;
 }
 
+/** Where a linked ticket's events name their incident's id, known only once it is stored. */
+const INCIDENT_ID = '<incident id>';
+
 const localKey = (d: Date) => {
   const p = localParts(d);
   return `${p.year}${String(p.month).padStart(2, '0')}${String(p.day).padStart(2, '0')}`;
@@ -668,8 +671,8 @@ function linked(rng: Rng, row: Row, inc: IncidentDraft, agents: string[]): Plann
     incident: number,
     events: [
       event(created, 'created', row.firstResponder as string, null, 'received', { source: row.source }),
-      event(linkedAt, 'dispatched', 'system', 'received', 'dispatched', { branchId: inc.branchId, incidentId: number }),
-      event(inc.restored, 'resolved', inc.planned.row.restoredBy as string, 'dispatched', 'resolved', { incident: number }),
+      event(linkedAt, 'dispatched', 'system', 'received', 'dispatched', { branchId: inc.branchId, incidentId: INCIDENT_ID }),
+      event(inc.restored, 'resolved', inc.planned.row.restoredBy as string, 'dispatched', 'resolved', { incidentId: INCIDENT_ID }),
       event(inc.restored, 'callback_requested', 'system', 'resolved', 'callback', { channel: 'phone' }),
       event(
         closedAt,
@@ -733,7 +736,12 @@ async function store(tx: Runner, plan: Plan): Promise<void> {
   if (areas.length) await insertAll(tx, 'IncidentArea', areas);
   if (incidentEvents.length) await insertAll(tx, 'IncidentEvent', incidentEvents);
 
-  for (const tk of plan.tickets) if (tk.incident) tk.row.incidentId = incidentIds.get(tk.incident)!;
+  for (const tk of plan.tickets) {
+    if (!tk.incident) continue;
+    const id = incidentIds.get(tk.incident)!;
+    tk.row.incidentId = id;
+    for (const e of tk.events) if (typeof e.data === 'string') e.data = e.data.replace(JSON.stringify(INCIDENT_ID), String(id));
+  }
   if (!plan.tickets.length) return;
   await insertAll(
     tx,

@@ -4,7 +4,7 @@ import { DEMO_ORG, readSettings } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { seedHistory, seedHistoryAtStart } from '../../src/db/seed-history.js';
-import { makeTestApp, auth } from '../helpers/app.js';
+import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
 import { freshDatabaseUrl, makeTestCore, type TestCore } from '../helpers/core.js';
 import { runnerOf } from '../../src/db/runner.js';
 import { sql } from '../../src/db/statement.js';
@@ -61,6 +61,8 @@ describe('the demo history', () => {
       expect(new Set(linked.map((t) => t.category))).toEqual(new Set(['no_heat']));
       expect(linked.every((t) => JSON.parse(i.communityIds).includes(t.communityId))).toBe(true);
       expect(linked.every((t) => t.resolvedAt?.getTime() === i.restoredAt?.getTime())).toBe(true);
+      const resolved = await core.db.ticketEvent.findFirstOrThrow({ where: { ticketId: linked[0].id, type: 'resolved' } });
+      expect(JSON.parse(resolved.data!)).toEqual({ incidentId: i.id });
       const areas = await core.db.incidentArea.findMany({ where: { incidentId: i.id } });
       expect(areas.map((a) => a.communityId).sort()).toEqual([...JSON.parse(i.communityIds)].sort());
       expect(areas.every((a) => a.openCommunity === null)).toBe(true);
@@ -89,6 +91,19 @@ describe('the demo history', () => {
       }
     }
     expect(body.company.reopened).toBeGreaterThan(0);
+  });
+
+  it('shows the newcomer’s dashboard the season’s restored incidents, and none open', async () => {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/dashboard/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${encodeURIComponent(TEST_TOKEN)}`,
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    const body = (await app.inject({ method: 'GET', url: '/dashboard/incidents', headers: { cookie } })).body;
+    expect(body).toContain('当前没有进行中的事件。');
+    for (const i of await core.db.incident.findMany()) expect(body).toContain(`<tr data-number="${i.number}">`);
   });
 
   it('adds nothing on a second run, and plans the same season from the same seed', async () => {
