@@ -51,6 +51,9 @@ export interface SimOptions {
   outageWallS: number;
   /** reports from the station with no automatic proposal in Slack, after which staff declare by /incident */
   declareAfter: number;
+  /** the first households (early risers) write over `earlyWallS` at the service's own pace, before the flood */
+  early: number;
+  earlyWallS: number;
   /** share of the outage's residents who report a leak in the flat instead (dispatched as usual) */
   outageLeakShare: number;
   /** share of the outage's residents who urge once filed ("怎么还没来热") */
@@ -86,11 +89,13 @@ export const DEFAULTS: SimOptions = {
   outageResidents: 2000,
   outageMinutes: 30,
   outageWallS: 90,
-  declareAfter: 300,
-  outageLeakShare: 0.01,
+  declareAfter: 100,
+  early: 12,
+  earlyWallS: 70,
+  outageLeakShare: 0.005,
   outageUrgeShare: 0.1,
   outageFollowUpShare: 0.05,
-  stillColdShare: 0.05,
+  stillColdShare: 0.005,
 };
 
 /** With --outage the ordinary residents are fewer and spread over the outage's wall time, unless given. */
@@ -130,6 +135,10 @@ A cold snap (docs/simulator.md):
   --outage-residents N residents of the station who write (default ${DEFAULTS.outageResidents})
   --outage-minutes M   the minutes they write within (default ${DEFAULTS.outageMinutes})
   --outage-wall S      wall-clock seconds those minutes are played in (default ${DEFAULTS.outageWallS})
+  --early N            the first N households write over --early-wall S seconds at the service's
+                       own pace, its proposal sweep running once a real minute (default ${DEFAULTS.early}
+                       over ${DEFAULTS.earlyWallS} s); the flood follows
+  --early-wall S       (see --early)
   --declare-after N    with no automatic proposal after N reports from the station, staff declare
                        by /incident (default ${DEFAULTS.declareAfter})
   --outage-leaks F     share of them reporting a leak in the flat instead (default ${DEFAULTS.outageLeakShare})
@@ -244,6 +253,12 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
       case 'outage-wall':
         o.outageWallS = count(name, v);
         break;
+      case 'early':
+        o.early = count(name, v, 0);
+        break;
+      case 'early-wall':
+        o.earlyWallS = count(name, v, 0);
+        break;
       case 'declare-after':
         o.declareAfter = count(name, v);
         break;
@@ -267,7 +282,7 @@ export function parseSimArgs(argv: string[], base: SimOptions = DEFAULTS): SimOp
   }
   if (o.outage) {
     if (!given.has('residents')) o.residents = OUTAGE_ORDINARY.residents;
-    if (!given.has('duration')) o.durationS = o.outageWallS;
+    if (!given.has('duration')) o.durationS = o.earlyWallS + o.outageWallS;
   }
   return o;
 }

@@ -116,9 +116,18 @@ export function planOutage(
   };
 }
 
-/** Wall-clock ms after the outage began at which resident i of n writes (few at first, then many). */
-export function arrivalMs(i: number, n: number, wallS: number): number {
-  return n <= 1 ? 0 : Math.sqrt(i / (n - 1)) * wallS * 1000;
+/**
+ * Wall-clock ms after the outage began at which resident i of n writes. The first `trickle`
+ * households (the early risers) write evenly over `trickleS`, played at the service's own pace:
+ * its proposal sweep runs once a real minute, which the compressed flood would otherwise outrun
+ * (30 minutes in 90 s make a minute of the service's half an hour of the residents'). The rest
+ * follow over `wallS`, few at first and then many (the k-th of m at wallS·√(k/m)).
+ */
+export function arrivalMs(i: number, n: number, wallS: number, trickle = 0, trickleS = 0): number {
+  if (i < trickle) return trickle <= 1 ? 0 : (i / (trickle - 1)) * trickleS * 1000 * 0.95;
+  const k = i - trickle;
+  const m = n - trickle;
+  return trickleS * 1000 + (m <= 1 ? 0 : Math.sqrt(k / (m - 1)) * wallS * 1000);
 }
 
 /** What the desk did, and when (ms since the epoch), for the report. */
@@ -413,7 +422,7 @@ function incidentField(block: any, e: any, plan: OutagePlan, step: 'declare' | '
     if (e.type === 'datepicker') return { selected_date: expected.date };
     if (e.type === 'timepicker') return { selected_time: expected.time };
     if (e.type === 'datetimepicker') return { selected_date_time: Math.floor((later ?? new Date(Date.now() + 3 * 3600_000)).getTime() / 1000) };
-    if (e.type === 'plain_text_input') return { value: expected.time };
+    if (e.type === 'plain_text_input') return { value: `${expected.date} ${expected.time}` };
   }
   if (step !== 'declare') {
     if (/note/.test(id) && e.type === 'plain_text_input') return { value: step === 'update' ? '更换循环泵需要更多时间' : '循环泵已更换，供热恢复' };
@@ -469,7 +478,8 @@ export async function answerRestoreCheck(r: SimResident, stillCold: boolean, tg:
 export function restoreButtons(
   buttons: { text: string; callback_data: string }[],
 ): { warm: (typeof buttons)[number]; cold: (typeof buttons)[number] } | undefined {
-  const cold = buttons.find((b) => /不热|还冷|没恢复|not warm|still cold/i.test(b.text));
-  const warm = buttons.find((b) => b !== cold && /恢复了|热了|warm again|back/i.test(b.text));
+  // the bot's data: ir:<incident>:h (heat is back) and ir:<incident>:c (still cold)
+  const cold = buttons.find((b) => /^ir:\d+:c$/.test(b.callback_data));
+  const warm = buttons.find((b) => /^ir:\d+:h$/.test(b.callback_data));
   return cold && warm ? { warm, cold } : undefined;
 }

@@ -49,7 +49,7 @@ export interface PlayOptions {
   /** ordinary residents are not cast from these communities (an outage plays its own there) */
   excludeCommunities?: string[];
   /** a cold snap played beside the ordinary residents (outage.ts) */
-  outage?: { plan: OutagePlan; wallS: number; declareAfter: number };
+  outage?: { plan: OutagePlan; wallS: number; declareAfter: number; early?: number; earlyWallS?: number };
 }
 
 /** The outage's side of a run: its residents, what the desk did, and their answers to 暖气恢复了吗. */
@@ -232,6 +232,7 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
 
   // residents rate what they are asked, a few at a time
   const rating = new Set<SimResident>();
+  const looked = new Map<SimResident, { calls: number; at: number }>();
   const rateLimit = new Limit(Math.max(4, Math.ceil(o.concurrency / 2)));
   let intakeDone = false;
   let lastProgress = 0;
@@ -259,6 +260,11 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
       }
     for (const r of residents) {
       if (!r.filed || rating.has(r)) continue;
+      // a look at the chat when the bot said something since the last one (or a while ago: a tap without a toast is tried again)
+      const seen = world.tg.botCalls(r.chatId).length;
+      const last = looked.get(r);
+      if (last && last.calls === seen && Date.now() - last.at < 2000) continue;
+      looked.set(r, { calls: seen, at: Date.now() });
       rating.add(r);
       void rateLimit
         .run(() => r.rate())
@@ -330,7 +336,7 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
         );
         await Promise.all(
           outageResidents.map(async (r, i) => {
-            await sleep(arrivalMs(i, outageResidents.length, o.outage!.wallS));
+            await sleep(arrivalMs(i, outageResidents.length, o.outage!.wallS, o.outage!.early, o.outage!.earlyWallS));
             await outageArrivals.run(async () => {
               if ((await r.bind()) && (await r.report())) await r.converse();
             });

@@ -39,6 +39,7 @@ const BIND_OK = opening('bind.ok');
 const FILED = opening('report.filed');
 // the tapped proposal becomes the receipt "✅ 已提交：… · 工单 T…" (a report linked to an incident is answered with the incident's news instead of report.filed)
 const RECEIPT = opening('conventions.receipt');
+const LINKED = opening('incident.reply.linked');
 const ALREADY_FILED = opening('report.already_filed');
 const STATUS_LIST = opening('status.list_title');
 const STATUS_NONE = opening('status.none');
@@ -293,7 +294,7 @@ export class SimResident {
       }
       if (c.method !== 'sendMessage') continue;
       const text = textOf(c);
-      const at = text.indexOf(FILED);
+      const at = Math.max(text.indexOf(FILED), text.indexOf(LINKED));
       if (at < 0) continue;
       const m = TICKET.exec(text.slice(at));
       if (m) this.numbers.add(m[1]);

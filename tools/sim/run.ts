@@ -47,13 +47,13 @@ export async function runSimulation(o: SimOptions, print: (line: string) => void
     print(`${o.residents} residents over ${o.durationS} s${o.killAt !== null ? `; the service is killed at ${pct(o.killAt)} of the work` : ''}...`);
     if (outagePlan)
       print(
-        `A cold snap: ${outagePlan.station} fails; ${outagePlan.residents.length} households of ${outagePlan.communities.join(', ')} write within ${o.outageMinutes} minutes, played in ${o.outageWallS} s`,
+        `A cold snap: ${outagePlan.station} fails; ${outagePlan.residents.length} households of ${outagePlan.communities.join(', ')} write within ${o.outageMinutes} minutes, played in ${o.earlyWallS + o.outageWallS} s (the first ${o.early} over ${o.earlyWallS} s at the service's pace, then the flood over ${o.outageWallS} s)`,
       );
     const result = await play(world, {
       ...o,
       progress: o.progress ? print : undefined,
       excludeCommunities: outagePlan?.communities,
-      outage: outagePlan ? { plan: outagePlan, wallS: o.outageWallS, declareAfter: o.declareAfter } : undefined,
+      outage: outagePlan ? { plan: outagePlan, wallS: o.outageWallS, declareAfter: o.declareAfter, early: o.early, earlyWallS: o.earlyWallS } : undefined,
     });
     // the platforms answer again, so that the transcripts and the ledger read the final state
     world.setFaults({ slack: 0, telegram: 0 });
