@@ -12,21 +12,24 @@ import { outboxRow } from '../outbox/enqueue.js';
 import { deadlineRunning } from './deadline-rows.js';
 import type { ALERT_STAGES, TicketDeadline } from './schedule-alerts.js';
 import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
+import { dutyAt, rosterOnly, type DutyState } from '../duty/duty-at.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
 
 type Placed = Pick<AlertTicket, 'branchId' | 'unitId' | 'assigneeId'>;
 
-/** Who is urged at each level: the assignee (or on-duty staff of the unit), the coordinator, the branch head, the HQ leader. */
-function recipients(org: Org, t: Placed, level: number): string[] {
+/**
+ * Who is urged at each level: the assignee (or whoever is on duty for the unit now: duty-at.ts),
+ * the coordinator, the branch head, the HQ leader.
+ */
+function recipients(org: Org, t: Placed, level: number, duty: DutyState): string[] {
   if (!t.branchId)
-    return org
-      .staffOf(null, 'centre_agent')
-      .filter((s) => s.onDuty)
+    return dutyAt(org, duty, { branchId: null, unitId: null })
+      .filter((s) => s.role === 'centre_agent')
       .map((s) => s.id);
   if (level === 0) {
     if (t.assigneeId) return [t.assigneeId];
-    const unitStaff = org.config.staff.filter((s) => s.branchId === t.branchId && s.unitId === t.unitId && s.onDuty);
+    const unitStaff = t.unitId ? dutyAt(org, duty, { branchId: t.branchId, unitId: t.unitId }) : [];
     return (unitStaff.length ? unitStaff : org.staffOf(t.branchId, 'branch_coordinator')).map((s) => s.id);
   }
   if (level === 1) return org.staffOf(t.branchId, 'branch_coordinator').map((s) => s.id);
@@ -53,7 +56,7 @@ export const isDeadlineAlert = (a: Pick<ScheduledAlert, 'kind'>) => !a.kind.star
  * of the batch is marked fired, and those whose deadline still runs warn, mark overdue (the
  * ticket, and the deadline's row as missed), log and store their next level of escalation.
  */
-export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date): FirePlan {
+export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date, duty: DutyState = rosterOnly(now)): FirePlan {
   const plan = emptyPlan(due.map((d) => d.alert.id));
   const esc = org.config.escalation;
   const groups = new Map<string, Due[]>();
@@ -67,7 +70,7 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
     const whoKey = `${t.branchId}|${t.unitId}|${t.assigneeId}|${level}`;
     let who = route.get(whoKey);
     if (!who) {
-      who = { channel: channelFor(org, t, level), mention: recipients(org, t, level) };
+      who = { channel: channelFor(org, t, level), mention: recipients(org, t, level, duty) };
       route.set(whoKey, who);
     }
     const channel = who.channel;
@@ -172,6 +175,7 @@ export function planCallbackAlert(
   now: Date,
   deadline: AlertDeadline | null = null,
   residentChatId?: string | null,
+  duty: DutyState = rosterOnly(now),
 ): FirePlan {
   const plan = emptyPlan([alert.id]);
   if (cb?.status !== 'pending') return plan;
@@ -193,7 +197,7 @@ export function planCallbackAlert(
   }
   plan.callback = { id: cb.id, toPhone: false };
   if (channel) {
-    const mention = recipients(org, { branchId: null, unitId: null, assigneeId: null }, 1);
+    const mention = recipients(org, { branchId: null, unitId: null, assigneeId: null }, 1, duty);
     plan.messages.push(
       outboxRow(
         {

@@ -10,6 +10,7 @@ import type { Core } from '../context.js';
 import type { DueAlert } from '../ports/alert-store.js';
 import { isDeadlineAlert, planCallbackAlert, planDeadlineAlerts } from './alert-effects.js';
 import { buildReport } from '../reports/build-report.js';
+import { readDutyState } from '../duty/on-duty-now.js';
 
 export interface SweepResult {
   fired: number;
@@ -30,7 +31,9 @@ export async function fireDueAlerts(core: SweepCore, owner: string, opts: { batc
   // table written by one statement. Should one of the batch have been taken meanwhile (our lease
   // ran out), nothing of the batch is stored and they go one by one like the others.
   const deadlineAlerts = mine.filter((d) => isDeadlineAlert(d.alert));
-  const batched = deadlineAlerts.length > 0 && (await alerts.fire(owner, now, planDeadlineAlerts(core.org, deadlineAlerts, now)));
+  // who is on duty is read once for the batch's branches (duty moved by handovers), not per alert
+  const duty = deadlineAlerts.length ? await readDutyState(core, [null, ...deadlineAlerts.map((d) => d.ticket?.branchId ?? null)], now) : null;
+  const batched = duty !== null && (await alerts.fire(owner, now, planDeadlineAlerts(core.org, deadlineAlerts, now, duty)));
   if (batched) fired += deadlineAlerts.length;
   for (const due of batched ? mine.filter((d) => !isDeadlineAlert(d.alert)) : mine) {
     if (await alerts.fire(owner, now, await planOne(core, due, now))) fired++;
@@ -43,9 +46,10 @@ async function planOne(core: SweepCore, { alert, ticket, deadline }: DueAlert, n
   if (alert.kind.startsWith('report_')) return buildReport(core, alert, now);
   if (alert.kind.startsWith('callback_')) {
     const { callbackId } = JSON.parse(alert.data ?? '{}') as { callbackId: number };
-    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now, deadline, ticket?.residentChatId);
+    const duty = alert.kind === 'callback_overdue' ? await readDutyState(core, [null], now) : undefined;
+    return planCallbackAlert(core.org, alert, await core.stores.views.callbackById(callbackId), now, deadline, ticket?.residentChatId, duty);
   }
-  return planDeadlineAlerts(core.org, [{ alert, ticket, deadline }], now);
+  return planDeadlineAlerts(core.org, [{ alert, ticket, deadline }], now, await readDutyState(core, [null, ticket?.branchId ?? null], now));
 }
 
 /** When the next stored alert falls due (for the scheduler's next wake-up), or null. */

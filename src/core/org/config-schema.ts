@@ -199,5 +199,29 @@ export const orgFileSchema = {
         phoneSample: { type: 'number', minimum: 0, maximum: 1 },
       },
     },
+    // the duty roster (core/duty/duty-at.ts); where no shift covers a time, the onDuty flags page
+    duty: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        shifts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'start', 'end', 'staff'],
+            properties: {
+              branch: { anyOf: [id, { type: 'null' }] },
+              unit: id,
+              name: text,
+              days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1, uniqueItems: true },
+              start: hhmm,
+              end: hhmm,
+              staff: { type: 'array', items: id, minItems: 1 },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;

@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../errors.js';
 import { orgFileSchema } from './config-schema.js';
+import { rosterIssues, rosterOf } from '../duty/roster-config.js';
 import { OPERATOR_CLIENT, type ApiClient, type OrgConfig, type PriceItem, type TimeLimitRule } from './types.js';
 
 type Raw = any; // the file after schema validation; shapes are checked by orgFileSchema
@@ -15,6 +16,8 @@ const validateFile = ajv.compile(orgFileSchema);
 export interface ConfigIssue {
   path: string;
   message: string;
+  /** a stable code for problems a program may tell apart (duty_shift_overlap, ...) */
+  code?: string;
 }
 
 /** Reads, validates and normalises the organisation file. Throws org_config_invalid naming file, path and problem. */
@@ -43,7 +46,7 @@ export function parseOrg(raw: unknown, file = '<inline>'): OrgConfig {
 }
 
 function invalid(file: string, issues: ConfigIssue[]): AppError {
-  const lines = issues.slice(0, 20).map((i) => `  ${file}: ${i.path || '(top)'}: ${i.message}`);
+  const lines = issues.slice(0, 20).map((i) => `  ${file}: ${i.path || '(top)'}: ${i.code ? `[${i.code}] ` : ''}${i.message}`);
   return new AppError('org_config_invalid', `organisation config is invalid:\n${lines.join('\n')}`, { file, issues });
 }
 
@@ -98,6 +101,7 @@ function crossCheck(raw: Raw): ConfigIssue[] {
       issues.push({ path: `staff[${i}].unit`, message: `unit "${s.unit}" is not a unit of branch "${s.branch}"` });
   });
   issues.push(...apiClientIssues(raw.apiClients ?? []));
+  issues.push(...rosterIssues(raw));
   const slackIds = new Map<string, number>();
   raw.staff.forEach((s: Raw, i: number) => {
     if (!s.slack) return;
@@ -238,5 +242,6 @@ function normalise(raw: Raw): OrgConfig {
       resolveWithinMinutes: durationMinutes(raw.incidents?.resolveWithin) ?? 24 * 60,
       phoneSample: raw.incidents?.phoneSample ?? 0.1,
     },
+    duty: { shifts: rosterOf(raw) },
   };
 }

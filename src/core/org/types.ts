@@ -151,6 +151,25 @@ export interface OrgConfig {
   prices: PriceItem[];
   apiClients: ApiClient[];
   incidents: IncidentPolicy;
+  /** who is on duty when (core/duty/duty-at.ts); no shifts: the staff's onDuty flags */
+  duty: { shifts: DutyShift[] };
+}
+
+/**
+ * One shift of a duty roster: the staff on duty for a unit of a branch (or the whole branch, or
+ * the centre when branchId is null) on these weekdays from start to end, company time. A shift
+ * whose end is not after its start runs past midnight (20:00-08:00); start = end is 24 hours.
+ */
+export interface DutyShift {
+  branchId: string | null;
+  unitId: string | null;
+  name: string;
+  /** 1 = Monday ... 7 = Sunday: the days the shift starts on */
+  days: number[];
+  /** HH:MM */
+  start: string;
+  end: string;
+  staff: string[];
 }
 
 /** One cause behind many reports (core/incidents): when to propose one, and its own time limit. */

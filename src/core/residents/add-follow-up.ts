@@ -10,6 +10,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { nearestCommunity } from '../org/nearest-community.js';
 import { residentLine } from '../tickets/resident-paging.js';
+import { pagingDuty } from '../duty/on-duty-now.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
@@ -92,7 +93,13 @@ export async function addFollowUp(core: Core, input: FollowUp): Promise<FollowUp
     ...(input.album ? { album: input.album } : {}),
     ...(input.edited ? { edited: true as const } : {}),
   };
-  const { paged, ...line } = residentLine(core.org, ticket, { type: 'note', residentId: input.residentId, text, data }, now);
+  const { paged, ...line } = residentLine(
+    core.org,
+    ticket,
+    { type: 'note', residentId: input.residentId, text, data },
+    now,
+    await pagingDuty(core, ticket, now),
+  );
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
     ...line,

@@ -8,6 +8,7 @@
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { residentLine } from '../tickets/resident-paging.js';
+import { pagingDuty } from '../duty/on-duty-now.js';
 import { getOwnTicket } from './get-own-ticket.js';
 
 export async function addResidentComment(core: Core, input: { residentId: number; number: string; text: string }): Promise<{ eventId: number }> {
@@ -18,7 +19,7 @@ export async function addResidentComment(core: Core, input: { residentId: number
   const now = core.clock.now();
   const cb = [...ticket.callbacks].reverse().find((c) => c.result === 'dissatisfied');
   // only the branch hears of a note (planMessages owes the resident nothing for it)
-  const { event, owes } = residentLine(core.org, ticket, { type: 'note', residentId: input.residentId, text }, now);
+  const { event, owes } = residentLine(core.org, ticket, { type: 'note', residentId: input.residentId, text }, now, await pagingDuty(core, ticket, now));
   const eventId = await core.stores.intake.addNote({
     ticketId: ticket.id,
     event,

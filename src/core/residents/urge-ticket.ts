@@ -10,6 +10,7 @@ import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import type { TicketWithTimeline } from '../tickets/get-ticket.js';
 import { residentLine } from '../tickets/resident-paging.js';
+import { pagingDuty } from '../duty/on-duty-now.js';
 import { OPEN_STATUSES } from '../tickets/status-machine.js';
 import { FOLLOW_UP_MAX_CHARS } from './add-follow-up.js';
 import { getOwnTicket } from './get-own-ticket.js';
@@ -27,7 +28,13 @@ export async function urgeTicket(core: Core, input: { residentId: number; number
   if (!OPEN_STATUSES.includes(ticket.status))
     throw new AppError('ticket_closed', `ticket ${ticket.number} is ${ticket.status}`, { number: ticket.number, status: ticket.status });
   const now = core.clock.now();
-  const { paged, ...line } = residentLine(core.org, ticket, { type: 'urged', residentId: input.residentId, text: text || null }, now);
+  const { paged, ...line } = residentLine(
+    core.org,
+    ticket,
+    { type: 'urged', residentId: input.residentId, text: text || null },
+    now,
+    await pagingDuty(core, ticket, now),
+  );
   const eventId = await core.stores.intake.addNote({ ticketId: ticket.id, ...line });
   return { ticket, eventId, paged };
 }

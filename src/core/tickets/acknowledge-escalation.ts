@@ -41,11 +41,15 @@ export function mayBeAssignee(s: Staff | undefined, branchId: string | null): s 
   return Boolean(s && branchId && s.branchId === branchId && ASSIGNABLE_ROLES.has(s.role));
 }
 
-/** The people a centre agent may pick to go: the branch's field staff and coordinators, those on duty first. */
-export function assigneeChoices(org: Org, branchId: string | null): Staff[] {
+/**
+ * The people a centre agent may pick to go: the branch's field staff and coordinators, those on
+ * duty now first (`onDuty`: core/duty/on-duty-now.ts, as the caller read it).
+ */
+export function assigneeChoices(org: Org, branchId: string | null, onDuty: readonly Staff[]): Staff[] {
   if (!branchId) return [];
   const people = org.staffOf(branchId, 'field_staff', 'branch_coordinator');
-  return [...people.filter((s) => s.onDuty), ...people.filter((s) => !s.onDuty)];
+  const on = new Set(onDuty.map((s) => s.id));
+  return [...people.filter((s) => on.has(s.id)), ...people.filter((s) => !on.has(s.id))];
 }
 
 /**

@@ -21,6 +21,7 @@ import type { Org } from '../org/org.js';
 import { outboxRow } from '../outbox/enqueue.js';
 import type { ResidentNote } from '../ports/intake-store.js';
 import { planMessages } from './notify-plan.js';
+import { dutyAt, rosterOnly, type DutyState } from '../duty/duty-at.js';
 
 export const RESIDENT_PAGE_GAP_MS = 10 * MINUTE;
 
@@ -53,14 +54,14 @@ export function notePagesStaff(events: readonly EventLike[], now: Date): boolean
 
 /**
  * Whom a resident's follow-up or urging mentions in the card's thread: the assignee, who is on
- * it; else the branch's coordinators and field staff on duty (as the urgent alert does).
+ * it; else the branch's coordinators and field staff on duty now (as the urgent alert does):
+ * duty-at.ts, from `duty` when the caller read the handovers' assignments, else the roster.
  */
-export function staffToPage(org: Org, ticket: { assigneeId: string | null; branchId: string | null }): string[] {
+export function staffToPage(org: Org, ticket: { assigneeId: string | null; branchId: string | null }, duty: DutyState): string[] {
   if (ticket.assigneeId) return [ticket.assigneeId];
   if (!ticket.branchId) return [];
-  return org
-    .staffOf(ticket.branchId, 'branch_coordinator', 'field_staff')
-    .filter((s) => s.onDuty)
+  return dutyAt(org, duty, { branchId: ticket.branchId })
+    .filter((s) => s.role === 'branch_coordinator' || s.role === 'field_staff')
     .map((s) => s.id);
 }
 
@@ -83,6 +84,7 @@ export function residentLine(
   ticket: TicketLike,
   line: { type: 'note' | 'urged'; residentId: number; text: string | null; data?: object },
   now: Date,
+  duty: DutyState = rosterOnly(now),
 ): Pick<ResidentNote, 'event' | 'owes'> & { paged: boolean } {
   const paged = notePagesStaff(ticket.events, now);
   return {
@@ -94,7 +96,7 @@ export function residentLine(
       fromStatus: null,
       toStatus: null,
       note: line.text,
-      data: JSON.stringify({ ...line.data, ...(paged ? { notify: staffToPage(org, ticket) } : QUIET_NOTE) }),
+      data: JSON.stringify({ ...line.data, ...(paged ? { notify: staffToPage(org, ticket, duty) } : QUIET_NOTE) }),
     },
     owes: (id) => planMessages(org, ticket, { id, type: line.type }).map((row) => outboxRow(row, now)),
   };

@@ -2,10 +2,11 @@
  * escalation.ack on an urgent (R8j) or major (R8k) alert: who takes it on, and when, becomes a
  * ticket event. On an urgent alert of a ticket nobody accepted yet it also takes the ticket:
  * branch staff who click go themselves (accepted and assigned to them); a centre agent is shown
- * a select of the branch's people (an ephemeral message, as only they need it), and the choice
+ * a select of the branch's people, those on duty now first (an ephemeral message, as only they need it), and the choice
  * acknowledges, accepts and assigns in one step (escalation.assign).
  */
 import type { App } from '@slack/bolt';
+import { onDutyNow } from '../../../core/duty/on-duty-now.js';
 import { canAct } from '../../../core/staff/can-act.js';
 import { ackOutcome, acknowledgeEscalation, assigneeChoices } from '../../../core/tickets/acknowledge-escalation.js';
 import { actorOf, errorText, refusalText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
@@ -33,11 +34,12 @@ export function registerEscalation(app: App, d: SlackDeps): void {
     if (id === ASSIGN_ACTION && !picked) return;
     const already = t.events.some((e) => e.type === 'escalation_acked' && (e.data ?? '').includes(`"${level}"`));
     if (!already && ackOutcome(d.core.org, t, { actor: actorOf(staff!), alert: level, assigneeId: picked }) === 'pick') {
-      const people = assigneeChoices(d.core.org, t.branchId);
+      const onDuty = await onDutyNow(d.core, { branchId: t.branchId }, d.core.clock.now());
+      const people = assigneeChoices(d.core.org, t.branchId, onDuty);
       if (!people.length) return tell(a.client, d, to, tr(ctx, 'loop.nobody_to_assign'));
       const options = people.map((p) =>
         option(
-          `${p.name} · ${tr(ctx, `loop.role.${p.role}`)}${p.onDuty ? ` · ${tr(ctx, 'loop.on_duty')}` : ''}`,
+          `${p.name} · ${tr(ctx, `loop.role.${p.role}`)}${onDuty.includes(p) ? ` · ${tr(ctx, 'loop.on_duty')}` : ''}`,
           JSON.stringify({ n: t.number, a: level, p: p.id } satisfies CardValue),
         ),
       );

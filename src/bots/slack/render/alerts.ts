@@ -5,6 +5,8 @@
  */
 import { formatMinute } from '../../../core/local-time.js';
 import type { Callback, Ticket, TicketEvent } from '../../../core/model.js';
+import { dutyAt, rosterOnly } from '../../../core/duty/duty-at.js';
+import type { Staff } from '../../../core/org/types.js';
 import { has } from '../../../i18n/index.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block } from './blocks.js';
 import { actorName, branchName, common, communityName, mention, staffName, tr, type RenderCtx } from './names.js';
@@ -29,18 +31,21 @@ function ackAssignee(e: TicketEvent): string | undefined {
   }
 }
 
-/** The people an alert calls by name: on-duty branch staff (urgent), leaders (major). */
-export function alertMentions(ctx: RenderCtx, t: Ticket, level: 'urgent' | 'major'): string[] {
+/**
+ * The people an alert calls by name: the branch's coordinators and field staff on duty now
+ * (urgent; `onDuty` as core/duty/on-duty-now.ts read it, else the roster alone), leaders (major).
+ */
+export function alertMentions(ctx: RenderCtx, t: Ticket, level: 'urgent' | 'major', onDuty?: readonly Staff[]): string[] {
   const { org } = ctx;
   const people =
     level === 'urgent'
-      ? org.staffOf(t.branchId, 'branch_coordinator', 'field_staff').filter((p) => p.onDuty)
+      ? (onDuty ?? dutyAt(org, rosterOnly(ctx.now), { branchId: t.branchId })).filter((p) => p.role === 'branch_coordinator' || p.role === 'field_staff')
       : [...org.staffOf(null, 'leader'), ...(t.branchId ? org.staffOf(t.branchId, 'leader') : [])];
   return people.map((p) => mention(ctx, p.id)).filter(Boolean);
 }
 
 /** R8j / R8k: the alert, with the acknowledge button until someone takes it on. */
-export function escalationAlert(ctx: RenderCtx, t: CardTicket, level: 'urgent' | 'major'): Message {
+export function escalationAlert(ctx: RenderCtx, t: CardTicket, level: 'urgent' | 'major', onDuty?: readonly Staff[]): Message {
   const title = tr(ctx, `alert.${level}_title`, { number: t.number, category: common(ctx, `category.${t.category}`), branch: branchName(ctx, t.branchId) });
   const blocks: Block[] = [header(title), fields(ticketFacts(ctx, t)), section(`>${esc(t.description).replace(/\n/g, '\n>')}`)];
   const acked = ackEvent(t, level);
@@ -51,12 +56,12 @@ export function escalationAlert(ctx: RenderCtx, t: CardTicket, level: 'urgent' |
     if (assignee)
       blocks.push(context([tr(ctx, assignee === acked.actor.slice(6) ? 'loop.took_ticket' : 'loop.assigned_to', { who: staffName(ctx, assignee) })]));
   } else {
-    const who = alertMentions(ctx, t, level);
+    const who = alertMentions(ctx, t, level, onDuty);
     blocks.push(section(tr(ctx, `alert.${level}_call`, { people: who.join(' ') || tr(ctx, 'alert.nobody_on_duty') })));
     blocks.push(actions(`alert:${t.number}:${level}`, [button(tr(ctx, 'button.escalation_ack'), ACTION.escalationAck, { n: t.number, a: level }, 'danger')]));
   }
   // the fallback text carries the mentions (that is what notifies people) until someone has taken it on
-  return { text: acked ? title : `${title} ${alertMentions(ctx, t, level).join(' ')}`.trim(), blocks };
+  return { text: acked ? title : `${title} ${alertMentions(ctx, t, level, onDuty).join(' ')}`.trim(), blocks };
 }
 
 /** A ticket whose address matched no area: an agent picks the branch (R8a by hand). */
