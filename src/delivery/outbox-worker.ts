@@ -6,7 +6,7 @@
  *
  * Lanes: each target (a Telegram chat, a Slack channel) is paced on its own. A lane holds the
  * few rows it will send soon (leased only while it holds them) and waits out its own gap
- * (perTargetGapMs) and the platform's rate (perSecond, a token bucket); meanwhile the worker
+ * (perTargetGapMs) and its turn in the platform's rate (perSecond, served by priority); meanwhile the worker
  * keeps claiming for the other targets, so one busy or failing channel delays no other, and a
  * message of a higher priority (an urgent alert, a resident's reply) is claimed ahead of a
  * backlog of cards or notices. A 429 with Retry-After pauses its target only; on a platform with
@@ -24,7 +24,7 @@ import type { Clock } from '../core/clock.js';
 import type { OutboxMessage, Platform } from '../core/model.js';
 import { isOutcomeUnknown, outcomeUnknown } from '../core/outbox/outcome-unknown.js';
 import type { OutboxStore } from '../core/ports/outbox-store.js';
-import { TokenBucket } from './pacing.js';
+import { RateGate } from './pacing.js';
 import { DeliveryError, type Deliverer, type DeliveryResult } from './types.js';
 
 export interface OutboxWorkerOptions {
@@ -71,12 +71,12 @@ export class OutboxWorker {
   private readonly lanes = new Map<string, Lane>();
   /** targets and platforms told to wait (by a 429), until this instant on the worker's clock */
   private readonly pausedUntil = new Map<string, number>();
-  private readonly buckets = new Map<Platform, TokenBucket>();
+  private readonly gates = new Map<Platform, RateGate>();
   private sent = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.owner = o.owner ?? `w-${randomUUID().slice(0, 8)}`;
-    for (const [p, rate] of Object.entries(o.perSecond ?? {}) as [Platform, number][]) if (rate > 0) this.buckets.set(p, new TokenBucket(rate));
+    for (const [p, rate] of Object.entries(o.perSecond ?? {}) as [Platform, number][]) if (rate > 0) this.gates.set(p, new RateGate(rate));
   }
 
   private get platforms(): Platform[] {
@@ -196,11 +196,10 @@ export class OutboxWorker {
     const gap = this.gapOf(lane.platform);
     const last = this.lastSent.get(lane.key);
     if (gap && last !== undefined && !(await this.sleep(last + gap - Date.now()))) return false;
-    const bucket = this.buckets.get(lane.platform);
-    if (!bucket) return !this.closing;
-    if (await this.sleep(bucket.reserve())) return true;
-    bucket.unreserve();
-    return false;
+    // the platform's turns go by priority: a resident's reply overtakes notices waiting for theirs
+    const gate = this.gates.get(lane.platform);
+    const row = lane.rows[0];
+    return (!gate || (await gate.turn([row.priority, row.id]))) && !this.closing;
   }
 
   /** Sleeps `ms` of real time unless the worker stops first; false if it is stopping. */
@@ -267,7 +266,7 @@ export class OutboxWorker {
     this.pausedUntil.set(lane.key, until);
     const last = this.lastSent.get(lane.key);
     const gap = this.gapOf(lane.platform);
-    if (this.buckets.has(lane.platform) && (last === undefined || Date.now() - last >= gap)) {
+    if (this.gates.has(lane.platform) && (last === undefined || Date.now() - last >= gap)) {
       this.pausedUntil.set(lane.platform, Math.max(until, this.pausedUntil.get(lane.platform) ?? 0));
       this.o.log?.warn({ platform: lane.platform, retryAfterMs: wait }, 'platform rate limit reached: all its messages wait');
     }
@@ -350,6 +349,7 @@ export class OutboxWorker {
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
     for (const wake of [...this.wakeOnClose]) wake();
+    for (const gate of this.gates.values()) gate.close();
     await this.pumping?.catch(() => undefined);
     await Promise.allSettled([...this.lanes.values()].map((l) => l.done));
   }

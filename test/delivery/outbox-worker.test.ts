@@ -70,7 +70,14 @@ describe('the outbox worker', () => {
   });
 
   it('stops promptly while a pass waits out a channel’s one-message-a-second gap, and leaves the rest owed', async () => {
-    const paced = new OutboxWorker({ outbox: core.stores.outbox, clock: core.clock, deliverers: { slack: httpDeliverer(() => url) }, perTargetGapMs: 60_000 });
+    // its lane holds all three (what it would send within three minutes)
+    const paced = new OutboxWorker({
+      outbox: core.stores.outbox,
+      clock: core.clock,
+      deliverers: { slack: httpDeliverer(() => url) },
+      perTargetGapMs: 60_000,
+      laneAheadMs: 180_000,
+    });
     for (const k of ['g1', 'g2', 'g3']) await owe(k, 'CGAP');
     const before = fake.received.length;
     const pass = paced.runOnce();
