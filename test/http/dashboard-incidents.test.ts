@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident } from '../../src/core/incidents/declare-incident.js';
+import { restoreIncident } from '../../src/core/incidents/restore-incident.js';
 import type { Incident } from '../../src/core/model.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import { makeTestApp } from '../helpers/app.js';
@@ -116,6 +117,7 @@ describe('the dashboard’s incidents', () => {
     expect(res.body).toContain('<dd id="incident-status">抢修中</dd>');
     expect(res.body).toContain('<dd id="incident-linked">1</dd>');
     expect(res.body).toContain(`<a href="/dashboard/tickets/${report}">${report}</a>`);
+    expect((await page(`/dashboard/incidents/${incident.id}`, admin)).body).toContain('<dd id="incident-linked">1</dd>');
     expect((await page('/dashboard/incidents/I20991231-01', admin)).statusCode).toBe(404);
   });
 
@@ -125,5 +127,17 @@ describe('the dashboard’s incidents', () => {
     const banner = home.body.slice(home.body.indexOf('id="incident-banner"'), home.body.indexOf('</p>', home.body.indexOf('id="incident-banner"')));
     expect(banner).toContain(`进行中的事件：${incident.number} 换热站循环泵故障（幸福家园、东风小区、北垣新村），关联报修 1 件。`);
     expect(banner).toContain(`href="/dashboard/incidents/${incident.number}"`);
+  });
+
+  it('moves a restored incident below, with how long it lasted, and takes the banner down', async () => {
+    core.clock.set('2026-11-28T02:45:00Z'); // 10:45 local
+    await restoreIncident(core, { id: incident.id, actor: 'staff:xincheng-coord' });
+    const list = (await page('/dashboard/incidents', admin)).body;
+    expect(list).toContain('当前没有进行中的事件。');
+    expect(rowText(list, incident.number)).toContain('2026-11-28 03:15 2026-11-28 10:45 7 小时 30 分 1 新城供热分公司');
+    const detail = (await page(`/dashboard/incidents/${incident.number}`, admin)).body;
+    expect(detail).toContain('<dd id="incident-status">已恢复</dd>');
+    expect(detail).toMatch(/<li data-type="restored">.*?<strong>恢复供热<\/strong>\s*<span class="who">周静<\/span>/s);
+    expect((await page('/dashboard', admin)).body).not.toContain('id="incident-banner"');
   });
 });

@@ -8,6 +8,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
+import { isAppError } from '../../core/errors.js';
+import { loadIncident } from '../../core/incidents/load-incident.js';
 import { formatMinute } from '../../core/local-time.js';
 import type { Incident, IncidentEvent, Ticket } from '../../core/model.js';
 import type { Org } from '../../core/org/org.js';
@@ -63,8 +65,10 @@ export function registerIncidentPages(pages: FastifyInstance, v: IncidentPagesVi
 
   pages.get<{ Params: { number: string } }>('/dashboard/incidents/:number', { schema: { hide: true } }, async (req, reply) => {
     const locale = v.localeOf(req);
-    const number = req.params.number.slice(0, 32);
-    const incident = await core.stores.incidents.byNumber(number);
+    const incident = await loadIncident(core, req.params.number.slice(0, 32)).catch((e: unknown) => {
+      if (isAppError(e, 'incident_not_found')) return null;
+      throw e;
+    });
     // another branch's incident is answered as one that does not exist, as its tickets are
     if (!incident || !seesIncident(v.scopeOf(req), incident)) {
       reply.status(404);
