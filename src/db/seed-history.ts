@@ -655,7 +655,7 @@ function linked(rng: Rng, row: Row, inc: IncidentDraft, agents: string[]): Plann
     ackDueAt: null,
     arriveDueAt: null,
     resolveDueAt: resolveDue,
-    acceptedAt: null,
+    acceptedAt: linkedAt,
     arrivedAt: null,
     resolvedAt: inc.restored,
     closedAt,
@@ -664,15 +664,20 @@ function linked(rng: Rng, row: Row, inc: IncidentDraft, agents: string[]): Plann
     satisfaction: reached ? answer : null,
     reopenCount: 0,
     updatedAt: closedAt,
-    version: 4,
+    version: 5,
   });
   return {
     row,
     incident: number,
     events: [
       event(created, 'created', row.firstResponder as string, null, 'received', { source: row.source }),
-      event(linkedAt, 'dispatched', 'system', 'received', 'dispatched', { branchId: inc.branchId, incidentId: INCIDENT_ID }),
-      event(inc.restored, 'resolved', inc.planned.row.restoredBy as string, 'dispatched', 'resolved', { incidentId: INCIDENT_ID }),
+      event(created, 'dispatched', 'system', 'received', 'dispatched', { branchId: inc.branchId, unitId: row.unitId }),
+      // as the intake links a report to an open incident (or the declaration one filed before it)
+      event(linkedAt, 'linked', linkedAt > created ? (inc.planned.row.declaredBy as string) : 'system', 'dispatched', 'accepted', {
+        incidentId: INCIDENT_ID,
+        number,
+      }),
+      event(inc.restored, 'resolved', inc.planned.row.restoredBy as string, 'accepted', 'resolved', { incidentId: INCIDENT_ID }),
       event(inc.restored, 'callback_requested', 'system', 'resolved', 'callback', { channel: 'phone' }),
       event(
         closedAt,
