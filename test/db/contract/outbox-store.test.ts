@@ -23,13 +23,15 @@ afterAll(() => core.close());
 const now = new Date('2026-11-28T06:00:00.000Z');
 const at = (sec: number) => new Date(now.getTime() + sec * 1000);
 const item = (key: string, target: string, platform: Platform = 'slack'): OutboxItem => ({ key, platform, target, kind: 'report', payload: { key } });
-const claim = (owner: string, o: { platforms?: Platform[]; take?: number; when?: Date } = {}) =>
+const claim = (owner: string, o: { platforms?: Platform[]; take?: number; when?: Date; perTarget?: number; skip?: string[] } = {}) =>
   outbox.claim({
     platforms: o.platforms ?? ['slack', 'telegram'],
     owner,
     now: o.when ?? now,
     leaseUntil: new Date((o.when ?? now).getTime() + 60_000),
     take: o.take ?? 50,
+    perTarget: o.perTarget,
+    skip: o.skip,
   });
 const keys = (rows: { key: string }[]) => rows.map((r) => r.key);
 const sendAll = async (rows: { id: number; attempts: number }[]) => {
@@ -125,6 +127,54 @@ describe('the outbox store', () => {
     expect(keys(await claim('other', { take: 1 }))).toEqual(['l1']);
     expect(keys(await claim('me'))).toEqual([]);
     expect(keys(await claim('me', { when: at(61) }))).toEqual(['l1', 'l2']);
+    await clearDue();
+  });
+
+  it('claims by priority: an urgent alert before the cards and notices owed ahead of it', async () => {
+    await outbox.owe([item('n1', 'CP'), { ...item('c1', 'CP'), kind: 'ticket_card' }, { ...item('u1', 'CP'), kind: 'urgent_alert' }], now);
+    await outbox.owe(
+      [
+        { ...item('ru1', '555', 'telegram'), kind: 'resident_update' },
+        { ...item('tn1', '556', 'telegram'), kind: 'incident_notice' },
+      ],
+      now,
+    );
+    expect(keys(await claim('w1', { take: 3 }))).toEqual(['u1', 'ru1', 'c1']);
+    await clearDue();
+  });
+
+  it('holds back, behind a row waiting for its retry, only the later rows of its priority', async () => {
+    await outbox.owe(
+      [
+        { ...item('pc1', 'CQ'), kind: 'ticket_card' },
+        { ...item('pc2', 'CQ'), kind: 'ticket_card' },
+      ],
+      now,
+    );
+    await outbox.owe([{ ...item('pa1', 'CQ'), kind: 'major_alert' }, item('pr1', 'CQ')], now);
+    const cards = await claim('w1');
+    await outbox.markFailed(cards.find((r) => r.key === 'pc1')!.id, { attempts: 1, error: 'status 500', dead: false, nextAt: at(120) });
+    await outbox.release(
+      cards.map((r) => r.id),
+      'w1',
+    );
+    // the other cards wait; the alert and the report (other priorities) do not
+    expect(keys(await claim('w1'))).toEqual(['pa1', 'pr1']);
+    await clearDue();
+  });
+
+  it('leases at most perTarget rows to a target, none to a skipped one, and reads past a blocked backlog to the targets behind it', async () => {
+    await outbox.owe(
+      Array.from({ length: 70 }, (_, i) => item(`bl:${i}`, 'CBLOCK')),
+      now,
+    );
+    await outbox.owe([item('fr1', 'CFREE'), item('fr2', 'CFREE'), item('sk1', 'CSKIP')], now);
+    const [head] = await claim('w1', { take: 1 });
+    await outbox.markFailed(head.id, { attempts: 1, error: 'status 500', dead: false, nextAt: at(120) });
+    expect(keys(await claim('w1', { perTarget: 1, skip: ['slack:CSKIP'] }))).toEqual(['fr1']);
+    expect(keys(await claim('w1', { perTarget: 5 }))).toEqual(['fr1', 'fr2', 'sk1']);
+    const back = await claim('w1', { when: at(120), perTarget: 2, take: 10 });
+    expect(keys(back)).toEqual(['bl:0', 'bl:1', 'fr1', 'fr2', 'sk1']);
     await clearDue();
   });
 
