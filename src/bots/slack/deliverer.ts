@@ -15,6 +15,7 @@
  * in the channel's history (or the card's thread) since the row was owed and adopts the message
  * it finds instead of posting a second one.
  */
+import { onDutyNow } from '../../core/duty/on-duty-now.js';
 import type { webApi } from '@slack/bolt';
 import type { Core } from '../../core/context.js';
 import type { Deliverer, DeliveryAttempt, DeliveryResult } from '../../delivery/types.js';
@@ -43,6 +44,7 @@ import { conversationLine, isConversationEvent, residentFile } from './render/th
 import { DESCRIPTION_MAX } from './render/ticket-card.js';
 import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
+import { incidentCard, incidentLeadersMessage, proposalMessage, type ProposalView } from './render/incident-card.js';
 
 type WebClient = webApi.WebClient;
 
@@ -103,6 +105,12 @@ export class SlackDeliverer implements Deliverer {
           return await this.staffAlert(a, payload);
         case 'staff_alert_digest':
           return await this.staffAlertDigest(a, payload as StaffAlertDigestPayload);
+        case 'incident_card':
+          return await this.incidentCard(a, payload as unknown as { incidentId: number });
+        case 'incident_leaders':
+          return await this.incidentLeaders(a, payload as unknown as { incidentId: number; event: 'declared' | 'updated' | 'restored' });
+        case 'incident_proposal':
+          return await this.incidentProposal(a, payload as unknown as ProposalPayload);
         case 'report':
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
           return { result: await this.post(a, 'message', row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
@@ -301,7 +309,9 @@ export class SlackDeliverer implements Deliverer {
   private async alert(a: Attempt, p: TicketPayload, level: 'urgent' | 'major'): Promise<DeliveryResult> {
     const row = a.row;
     const t = await this.ticket(p.ticketId);
-    const m = escalationAlert(this.ctx(), t, level);
+    const ctx = this.ctx();
+    // who is on duty now: the roster, or whoever an accepted handover made responsible
+    const m = escalationAlert(ctx, t, level, level === 'urgent' ? await onDutyNow(this.o.core, { branchId: t.branchId }, ctx.now) : undefined);
     const card = await this.o.core.stores.outbox.cardOf(t.id, level);
     const isAck = p.event === 'escalation_acked';
     if (card && (isAck || card.channel === row.target)) return { result: await this.update(a, t.id, level, card, m) };
@@ -337,6 +347,58 @@ export class SlackDeliverer implements Deliverer {
     return { result: await this.post(a, 'message', row.target, m, extra) };
   }
 
+  private async incident(id: number) {
+    const inc = Number.isSafeInteger(id) ? await this.o.core.stores.incidents.byId(id) : null;
+    if (!inc) throw new DeliveryError(`no incident ${id}`, { permanent: true });
+    return inc;
+  }
+
+  /**
+   * The incident's card in this channel, from its state now: posted once (its place kept in
+   * IncidentCard), then updated in place; a card someone deleted is posted again.
+   */
+  private async incidentCard(a: Attempt, p: { incidentId: number }): Promise<DeliveryResult> {
+    const inc = await this.incident(p.incidentId);
+    const m = incidentCard(this.ctx(), inc);
+    const channel = a.row.target;
+    const ts = await this.o.core.stores.incidents.cardOf(inc.id, channel);
+    if (ts) {
+      try {
+        await this.o.client.chat.update({ channel, ts, text: m.text, blocks: m.blocks as webApi.KnownBlock[] });
+        return { result: { channel, ts } };
+      } catch (e) {
+        if (slackErrorCode(e) !== 'message_not_found') throw e;
+      }
+    }
+    const at = await this.post(a, ts ? 'repost:card' : 'card', channel, m);
+    await this.o.core.stores.incidents.saveCard({ incidentId: inc.id, channel: at.channel, ts: at.ts });
+    return { result: at };
+  }
+
+  /** R8k: a major incident's declaration, change or restoration, to the leaders' channel. */
+  private async incidentLeaders(a: Attempt, p: { incidentId: number; event: 'declared' | 'updated' | 'restored' }): Promise<DeliveryResult> {
+    const inc = await this.incident(p.incidentId);
+    const event = p.event === 'updated' || p.event === 'restored' ? p.event : 'declared';
+    return { result: await this.post(a, 'message', a.row.target, incidentLeadersMessage(this.ctx(), inc, event)) };
+  }
+
+  /** Declare an incident? Already declared by the time it goes out (the other channel's copy was tapped): says so. */
+  private async incidentProposal(a: Attempt, p: ProposalPayload): Promise<DeliveryResult> {
+    const windowStart = new Date(String(p.windowStart));
+    if (typeof p.areaKey !== 'string' || typeof p.proposalKey !== 'string' || Number.isNaN(windowStart.getTime()))
+      throw new DeliveryError('an incident proposal without its area', { permanent: true });
+    const view: ProposalView = {
+      areaKey: p.areaKey as ProposalView['areaKey'],
+      communityIds: Array.isArray(p.communityIds) ? p.communityIds.filter((c): c is string => typeof c === 'string') : [],
+      ...(typeof p.stationId === 'string' ? { stationId: p.stationId } : {}),
+      count: Number(p.count) || 0,
+      windowStart,
+      proposalKey: p.proposalKey,
+    };
+    const declared = await this.o.core.stores.incidents.byProposalKey(p.proposalKey);
+    return { result: await this.post(a, 'message', a.row.target, proposalMessage(this.ctx(), view, declared)) };
+  }
+
   /** Many tickets' alerts in one message, to the channel itself (no single card's thread fits); their tickets read at once. */
   private async staffAlertDigest(a: Attempt, p: StaffAlertDigestPayload): Promise<DeliveryResult> {
     const ids = digestTickets(p).map((x) => x.ticketId);
@@ -344,6 +406,16 @@ export class SlackDeliverer implements Deliverer {
     if (!found.length) throw new DeliveryError(`no tickets ${ids.join(', ')}`, { permanent: true });
     return { result: await this.post(a, 'message', a.row.target, staffAlertDigest(this.ctx(), found, p)) };
   }
+}
+
+/** An incident_proposal row's payload (core/incidents/propose-incidents.ts). */
+interface ProposalPayload {
+  areaKey?: unknown;
+  communityIds?: unknown;
+  stationId?: unknown;
+  count?: unknown;
+  windowStart?: unknown;
+  proposalKey?: unknown;
 }
 
 /** Text in parts of at most `size` characters, split at line ends where it can. */

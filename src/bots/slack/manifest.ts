@@ -4,7 +4,7 @@
  * PUBLIC_URL). With Socket Mode no public URL is needed. Print it with print-manifest.ts.
  */
 import { SIGN_IN_CALLBACK_PATH } from '../../http/dashboard/paths.js';
-import { t, type Locale } from '../../i18n/index.js';
+import { has, t, type Locale } from '../../i18n/index.js';
 
 /**
  * The least the app needs: post and update cards and private answers (chat:write), also in public
@@ -29,7 +29,7 @@ export const BOT_SCOPES = [
 /** Events the app is sent: mentions, and messages in the channels it is in (a reply in a card's thread reaches the resident). */
 export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
 
-export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi'] as const;
+export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi', 'incident'] as const;
 
 export interface ManifestOptions {
   /** PUBLIC_URL, e.g. https://heating.example.com */
@@ -44,7 +44,14 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
   if (!o.socketMode && !o.publicUrl) throw new Error('PUBLIC_URL is needed for the request URLs (or use Socket Mode)');
   const url = o.publicUrl ? `${o.publicUrl.replace(/\/$/, '')}/slack/events` : undefined;
   const withUrl = <T extends object>(x: T) => (o.socketMode ? x : { ...x, url });
-  const hint: Partial<Record<(typeof SLASH_COMMANDS)[number], string>> = { ticket: w('ticket_hint'), duty: w('duty_hint'), kpi: w('kpi_hint') };
+  const hint: Partial<Record<(typeof SLASH_COMMANDS)[number], string>> = {
+    ticket: w('ticket_hint'),
+    duty: w('duty_hint'),
+    kpi: w('kpi_hint'),
+    incident: t(locale, 'slack.incident.command_hint'),
+  };
+  // a feature's command keeps its words in its own locale file (slack.<command>.command)
+  const describe = (c: string) => (has(locale, `slack.${c}.command`) ? t(locale, `slack.${c}.command`) : w(c));
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: { name: w('name'), description: w('description'), long_description: w('long_description'), background_color: '#b3261e' },
@@ -52,7 +59,7 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
       app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: w('bot_name'), always_online: true },
       slash_commands: SLASH_COMMANDS.map((c) =>
-        withUrl({ command: `/${c}`, description: w(c), should_escape: false, ...(hint[c] ? { usage_hint: hint[c] } : {}) }),
+        withUrl({ command: `/${c}`, description: describe(c), should_escape: false, ...(hint[c] ? { usage_hint: hint[c] } : {}) }),
       ),
     },
     // the dashboard's Sign in with Slack (OpenID Connect): the person's own id, nothing of their workspace

@@ -2,7 +2,7 @@
  * /incident: declare an outage. Communities grouped by branch, the stations the organisation file
  * lists (a station brings the communities it serves), what failed, the cause residents will read,
  * the severity (major tells the leaders, R8k) and the expected restoration, typed as the company's
- * local time ("14:30", "明天 08:00", "2026-12-07 14:30"). Also the update modal: a new expected
+ * local time ("14:30", "tomorrow 08:00", "2026-12-07 14:30"). Also the update modal: a new expected
  * time, the cause, a note.
  */
 import type { types } from '@slack/bolt';
@@ -11,6 +11,7 @@ import { INCIDENT_SCOPES, type Incident, type IncidentScope } from '../../../cor
 import type { Staff } from '../../../core/org/types.js';
 import { option, plain, section, typed, type Block } from '../render/blocks.js';
 import { branchName, tr, type RenderCtx } from '../render/names.js';
+import { LOCALES, t } from '../../../i18n/index.js';
 import { modal, radioInput, textInput } from './elements.js';
 import { fieldValue, fieldValues, type ViewLike } from './view-state.js';
 
@@ -84,7 +85,9 @@ export function incidentModal(ctx: RenderCtx, _staff: Staff, from: IncidentOrigi
   const groups = [...ctx.org.branches.values()]
     .map((b) => ({ label: branchName(ctx, b.id), options: ctx.org.config.communities.filter((c) => c.branchId === b.id).map((c) => opt(c.name, c.id)) }))
     .filter((g) => g.options.length);
-  const stations = [...stationsOf(ctx)].map(([s, ids]) => opt(`${s} · ${ids.map((id) => ctx.org.communities.get(id)?.name ?? id).join('、')}`, s));
+  const stations = [...stationsOf(ctx)].map(([s, ids]) =>
+    opt(`${s} · ${ids.map((id) => ctx.org.communities.get(id)?.name ?? id).join(tr(ctx, 'incident.list_sep'))}`, s),
+  );
   const blocks: Block[] = [
     ...(pre.intro ? [section(pre.intro)] : []),
     section(tr(ctx, 'incident.modal.intro')),
@@ -118,16 +121,32 @@ export function incidentUpdateModal(ctx: RenderCtx, inc: Incident, from: Inciden
   return modal(INCIDENT_UPDATE_VIEW, tr(ctx, 'incident.modal.update_title'), tr(ctx, 'incident.modal.save'), tr(ctx, 'incident.modal.cancel'), blocks, from);
 }
 
+/** The words for today, tomorrow and the day after, in every language the app speaks: how many days on. */
+const DAY_WORDS = new Map<string, number>(
+  LOCALES.flatMap((l) =>
+    (['today', 'tomorrow', 'day_after'] as const).flatMap((k, plus) =>
+      t(l, `slack.incident.day_words.${k}`)
+        .split('|')
+        .map((w) => [w.trim().toLowerCase(), plus] as [string, number]),
+    ),
+  ),
+);
+
 type Read<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
 /**
  * A typed time in the company's zone. A bare "14:30" is the next 14:30 (at 23:00, "06:00" is the
- * morning after); with a day ("今天", "明天", "tomorrow", "12-07", "2026-12-07") it is that day's,
+ * morning after); with a day (today, tomorrow, the day after in either language: slack.incident.day_words; "12-07", "2026-12-07") it is that day's,
  * which may be past. undefined for empty, null for unreadable.
  */
 export function parseExpected(raw: string | undefined, now: Date): Date | undefined | null {
   if (!raw) return undefined;
-  const s = raw.trim().replace(/：/g, ':').replace(/\s+/g, ' ').toLowerCase();
+  // a full-width colon, as Chinese input methods type it
+  const s = raw
+    .trim()
+    .replace(/\uff1a/g, ':')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
   const today = localParts(now);
   const at = (y: number, mo: number, d: number, h: number, mi: number) => {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
@@ -138,9 +157,9 @@ export function parseExpected(raw: string | undefined, now: Date): Date | undefi
     const t = at(today.year, today.month, today.day, Number(m[1]), Number(m[2]));
     return t && t.getTime() <= now.getTime() ? new Date(t.getTime() + 24 * 3600_000) : t;
   }
-  m = /^(今天|今日|today|明天|明日|tomorrow|后天|day after tomorrow) ?(\d{1,2}):(\d{2})$/.exec(s);
-  if (m) {
-    const plus = /明|tomorrow$/.test(m[1]) && m[1] !== 'day after tomorrow' ? 1 : /后天|day after/.test(m[1]) ? 2 : 0;
+  m = /^(\D+?) ?(\d{1,2}):(\d{2})$/.exec(s);
+  const plus = m ? DAY_WORDS.get(m[1].trim()) : undefined;
+  if (m && plus !== undefined) {
     const t = at(today.year, today.month, today.day, Number(m[2]), Number(m[3]));
     return t && new Date(t.getTime() + plus * 24 * 3600_000);
   }

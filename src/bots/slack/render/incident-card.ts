@@ -40,7 +40,7 @@ export function namesOf(ctx: RenderCtx, ids: readonly string[], name: (id: strin
   if (!ids.length) return tr(ctx, 'incident.card.none');
   const shown = ids.slice(0, 40).map(name);
   const more = ids.length - shown.length;
-  return `${shown.join('、')}${more > 0 ? ` …(+${more})` : ''}`;
+  return `${shown.join(tr(ctx, 'incident.list_sep'))}${more > 0 ? ` …(+${more})` : ''}`;
 }
 
 function expectedField(ctx: RenderCtx, inc: Incident): string {
