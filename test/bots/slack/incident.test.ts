@@ -134,6 +134,19 @@ describe('/incident: declaring an outage from Slack', () => {
     expect(now).toContain('已更换备用泵');
   });
 
+  it('posts the card again when someone deleted it, and updates the new one from then on', async () => {
+    const [inc] = await incidents();
+    h.fake.failNext('chat.update', { error: 'message_not_found' });
+    const t = await report('c009');
+    if (!t.incidentId) await linkTicket(h.core, { ticketId: t.id, incidentId: inc.id, actor: 'staff:agent01', reason: '同一换热站' });
+    await deliver();
+    const cards = appMessages(XINCHENG_URGENT);
+    expect(cards).toHaveLength(2);
+    expect(textOf(cards[1])).toContain('*关联报修*\n6 起');
+    const kept = await h.core.db.incidentCard.findFirstOrThrow({ where: { incidentId: inc.id, channel: XINCHENG_URGENT } });
+    expect(kept.ts).toBe(cards[1].ts);
+  });
+
   it('shows what the core refuses on the modal fields, in words, and stores nothing', async () => {
     const before = (await incidents()).length;
     const errorsOf = async (values: Record<string, FieldValue>, user: string = U.agent) => (await declare(user, values)).json().errors;

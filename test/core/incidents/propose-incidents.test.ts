@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../../src/core/clock.js';
 import { planProposals, proposeIncidents } from '../../../src/core/incidents/propose-incidents.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { DeadlineScheduler } from '../../../src/scheduler/deadline-scheduler.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 import { demoOrg, makeTestCore, type TestCore } from '../../helpers/core.js';
 
@@ -17,7 +18,7 @@ const report = (communityId: string, category: 'no_heat' | 'leak' | 'billing' = 
 
 async function proposals() {
   const rows = await core.db.outboxMessage.findMany({ where: { kind: 'incident_proposal' }, orderBy: { id: 'asc' } });
-  return rows.map((r) => ({ target: r.target, key: r.key, ...(JSON.parse(r.payload) as Record<string, any>) }));
+  return rows.map((r): Record<string, any> => ({ target: r.target, key: r.key, ...JSON.parse(r.payload) }));
 }
 
 // HX-XI02 feeds 幸福家园 (c001), 东风小区 (c005) and 北垣新村 (c009) of 新城 (config/demo-org.yaml)
@@ -88,6 +89,20 @@ describe('the automatic incident proposal', () => {
     const { proposed } = await proposeIncidents(core);
     expect(proposed.map((p) => [p.areaKey, p.count, p.branchIds])).toEqual([['station:HX-HU03', 5, ['huimin']]]);
     expect((await proposals()).slice(-2).map((r) => r.target)).toEqual(['C0CENTRE01', 'C1HUIMINU']);
+  });
+});
+
+describe('the proposal sweep of the scheduler', () => {
+  it('owes the proposals of the last window and tells the outbox to deliver', async () => {
+    core.clock.advance(3 * HOUR);
+    for (let i = 0; i < 5; i++) await report('c002'); // 兴安花园, HX-XI03
+    const kicked: number[] = [];
+    await new DeadlineScheduler({ core, onFired: (n) => kicked.push(n) }).propose();
+    expect(kicked).toEqual([1]);
+    expect((await proposals()).slice(-2).map((r) => [r.target, r.areaKey])).toEqual([
+      ['C0CENTRE01', 'station:HX-XI03'],
+      ['C1XINCHEU', 'station:HX-XI03'],
+    ]);
   });
 });
 
