@@ -232,14 +232,16 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
       }
       for (const [line, g] of got) if (!want.has(line)) extra(`thread line "${line}" of ${tk.number} (no such step)`, g);
     }
-    if (branch && tk.severity !== 'normal' && branch.channels.urgent) {
+    // a linked report is alerted only if its rows say so (the incident's card speaks for it)
+    const alerted = (key: string) => !tk.incidentId || byKey.has(key);
+    if (branch && tk.severity !== 'normal' && branch.channels.urgent && alerted(`urgent:${tk.id}:${branch.id}`)) {
       expected++;
       const n = (topLevel.get(branch.channels.urgent) ?? []).filter((s) => s.includes(tk.number)).length;
       if (n === 0) missing(`the urgent alert of ${tk.number}`, `urgent:${tk.id}:${branch.id}`);
       if (n > 1) extra(`the urgent alert of ${tk.number}`, n - 1);
     }
     const leaders = org.config.centre.channels.leaders;
-    if (tk.severity === 'major' && leaders) {
+    if (tk.severity === 'major' && leaders && alerted(`major:${tk.id}`)) {
       expected++;
       const n = (topLevel.get(leaders) ?? []).filter((s) => s.includes(tk.number)).length;
       if (n === 0) missing(`the major alert of ${tk.number}`, `major:${tk.id}`);

@@ -106,17 +106,34 @@ export async function auditOutage(world: World, outage: OutageResult): Promise<O
       problems.push(`doubled: ${inc.number}'s card posted ${cardPosts} times in ${mine.length} channels`);
     }
   }
-  // the station's tickets that still got a dispatch card of their own: before the incident, leaks, 还不热
+  // the station's tickets that got a dispatch card of their own: filed before the incident, leaks, and
+  // 还不热 after it are owed one; a linked report posted a card otherwise is one card per household again
   const dispatch = new Set(plan.branchIds.map((b) => world.org.branches.get(b)?.channels.dispatch));
-  const numbers = new Set(station.map((t) => t.number));
-  const stationCards = slackCalls.filter(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      dispatch.has(String(c.params.channel)) &&
-      !c.params.thread_ts &&
-      [...numbers].some((n) => String(c.params.text ?? '').startsWith(n)),
-  ).length;
-  lines.push(`  dispatch cards          ${stationCards} for the station's ${station.length} tickets (filed before the incident, leaks, and 还不热 after it)`);
+  const byNumber = new Map(station.map((t) => [t.number, t]));
+  const reopened = new Set(
+    (await db.ticketEvent.findMany({ where: { type: 'reopened', ticketId: { in: linked.map((t) => t.id) } }, select: { ticketId: true } })).map(
+      (e) => e.ticketId,
+    ),
+  );
+  const declaredAt = incidents[0]?.declaredAt.getTime() ?? Number.POSITIVE_INFINITY;
+  let stationCards = 0;
+  const needless: string[] = [];
+  for (const c of slackCalls) {
+    if (c.method !== 'chat.postMessage' || !dispatch.has(String(c.params.channel)) || c.params.thread_ts) continue;
+    const t = byNumber.get(/^([TSQP]\d{8}-\d{4,})/.exec(String(c.params.text ?? ''))?.[1] ?? '');
+    if (!t) continue;
+    stationCards++;
+    if (t.incidentId !== null && !reopened.has(t.id) && c.at >= declaredAt) needless.push(t.number);
+  }
+  lines.push(
+    `  dispatch cards        ${stationCards} for the station's ${station.length} tickets (filed before the incident, leaks, 还不热 after it)${needless.length ? `; ${needless.length} of them for linked reports that needed none` : ''}`,
+  );
+  if (needless.length) {
+    failed.push(`${needless.length} linked reports got a dispatch card of their own (${needless.slice(0, 3).join(', ')}${needless.length > 3 ? ', ...' : ''})`);
+    problems.push(
+      `a linked report's later step (e.g. its close after the rating) owes a ticket_card row, and the deliverer posts a card for a ticket that never had one: ${needless.slice(0, 5).join(', ')}`,
+    );
+  }
 
   // --- the notices: owed rows, sent rows, and how long the last took
   const rows = await db.outboxMessage.findMany({ where: { kind: { in: ['incident_notice', 'incident_reply'] } } });

@@ -30,6 +30,8 @@ export async function runSimulation(o: SimOptions, print: (line: string) => void
   const outagePlan = o.outage ? planOutage(new Org(loadOrgFile(DEMO_ORG)), { ...o, outage: o.outage }) : undefined;
   const world = await startWorld({
     extraCustomersCsv: outagePlan?.customersCsv,
+    // a cold snap is played within the platforms' limits: whatever the service sends beyond them is refused, as it would be
+    rateLimits: Boolean(outagePlan),
     seed: o.seed,
     databaseUrl: o.databaseUrl,
     outboxMaxBackoffMs: o.outboxMaxBackoffMs,

@@ -42,6 +42,8 @@ export interface WorldOptions {
   warmCheck?: string;
   /** more households for the register (CSV with its columns), imported after the demo customers */
   extraCustomersCsv?: string;
+  /** the fakes answer 429 beyond the platforms' limits (Telegram about 30 a second and 1 a second per chat, Slack 1 a second per channel) */
+  rateLimits?: boolean;
 }
 
 export interface World {
@@ -70,9 +72,9 @@ export interface World {
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const random = seeded(o.seed ?? 1);
   const dir = mkdtempSync(join(tmpdir(), 'heating-sim-'));
-  const tgFake = await FakeTelegramApi.start();
+  const tgFake = await FakeTelegramApi.start({ rateLimits: o.rateLimits });
   // message ts in real time, like Slack's: the service reads channel history back from its own clock
-  const slackFake = await FakeSlackApi.start({ now: Date.now });
+  const slackFake = await FakeSlackApi.start({ now: Date.now, rateLimits: o.rateLimits });
   const latency = new LatencyLog();
   const latencyOf = { telegram: new LatencyLog(latency), slack: new LatencyLog(latency) };
   const secrets = {
