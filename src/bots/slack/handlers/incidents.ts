@@ -146,10 +146,14 @@ export function registerIncidents(app: App, d: SlackDeps): void {
         return tell(a.client, d, to, existingText(ctx, declared));
       }
       const intro = tr(ctx, 'incident.modal.from_proposal', { area: proposalArea(ctx, p), minutes: ctx.org.config.incidents.windowMinutes, count: p.count });
+      // a station some of whose communities another incident took meanwhile: the rest, by name
+      const open = p.stationId ? await d.core.stores.incidents.openForAny(p.communityIds) : [];
+      const taken = new Set(open.flatMap((i) => i.communityIds));
+      const byStation = p.stationId && !taken.size;
       const view = incidentModal(ctx, staff!, from, {
         intro,
-        communityIds: p.stationId ? [] : p.communityIds,
-        stationIds: p.stationId ? [p.stationId] : [],
+        communityIds: byStation ? [] : p.communityIds.filter((c) => !taken.has(c)),
+        stationIds: byStation ? [p.stationId!] : [],
         scope: p.stationId ? 'station' : 'community',
       });
       await a.client.views.open({ trigger_id: a.body.trigger_id!, view });
