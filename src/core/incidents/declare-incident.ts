@@ -15,8 +15,8 @@ import { localDateKey } from '../local-time.js';
 import { cardRows, leadersRows, noticeRows } from './incident-messages.js';
 
 export interface IncidentDeclaration {
-  communityIds?: string[];
-  stationIds?: string[];
+  communityIds?: readonly string[];
+  stationIds?: readonly string[];
   scope: IncidentScope;
   cause: string;
   severity?: 'normal' | 'major';
@@ -99,7 +99,13 @@ export async function declareIncident(core: Core, input: IncidentDeclaration): P
       declaredAt: now,
       proposalKey: input.proposalKey ?? null,
     },
-    event: { at: now, type: 'declared', actor: input.actor, note: cause, data: { scope: input.scope, severity, communityIds, expectedAt: input.expectedAt ?? null } },
+    event: {
+      at: now,
+      type: 'declared',
+      actor: input.actor,
+      note: cause,
+      data: { scope: input.scope, severity, communityIds, expectedAt: input.expectedAt ?? null },
+    },
     link: { since: new Date(now.getTime() - policy.windowMinutes * 60_000) },
     owes: (incident, linked) => {
       const ticketOf = new Map(linked.filter((t) => t.residentId !== null).map((t) => [t.residentId!, t.id]));

@@ -10,6 +10,14 @@ import type { Org } from '../org/org.js';
 import { outboxRow, type OutboxRow } from '../outbox/enqueue.js';
 import type { ResidentToNotify } from '../ports/incident-store.js';
 
+/**
+ * The outbox key of the answer to a report linked to an incident ("该小区换热站正在抢修…"), owed in
+ * reserve like a filed report's confirmation: the bot answers at once and marks it delivered.
+ */
+export function incidentReplyKey(ticketId: number): string {
+  return `increply:${ticketId}`;
+}
+
 /** The span card refreshes of one incident and channel are gathered in. */
 export const CARD_BUCKET_MS = 10_000;
 
@@ -29,7 +37,13 @@ export function cardRows(org: Org, incident: Pick<Incident, 'id' | 'branchIds'>,
   for (const branchId of incident.branchIds) {
     const channel = cardChannel(org, branchId);
     if (!channel) continue;
-    const item = { key: `inc:${incident.id}:card:${channel}:${bucket}`, platform: 'slack', target: channel, kind: 'incident_card', payload: { incidentId: incident.id, branchId } } as const;
+    const item = {
+      key: `inc:${incident.id}:card:${channel}:${bucket}`,
+      platform: 'slack',
+      target: channel,
+      kind: 'incident_card',
+      payload: { incidentId: incident.id, branchId },
+    } as const;
     rows.push({ ...outboxRow(item, now), nextAt: due });
   }
   return rows;
@@ -50,7 +64,13 @@ export function leadersRows(org: Org, incident: Pick<Incident, 'id' | 'severity'
 }
 
 /** One notice per resident: what happened and what is known (declared, a new expected time, heat back). */
-export function noticeRows(incident: Pick<Incident, 'id'>, phase: IncidentPhase, version: number, residents: readonly ResidentToNotify[], now: Date): OutboxRow[] {
+export function noticeRows(
+  incident: Pick<Incident, 'id'>,
+  phase: IncidentPhase,
+  version: number,
+  residents: readonly ResidentToNotify[],
+  now: Date,
+): OutboxRow[] {
   return residents.map((r) =>
     outboxRow(
       {

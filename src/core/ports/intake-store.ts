@@ -25,7 +25,9 @@ export type TicketDraft = Omit<
   | 'overdueAt'
   | 'satisfaction'
   | 'version'
->;
+> &
+  /** set when the report is taken at once (linked to an open incident: the incident's branch has it) */
+  Partial<Pick<Ticket, 'acceptedAt'>>;
 
 export type EventDraft = Omit<TicketEvent, 'id' | 'ticketId'>;
 
@@ -55,6 +57,8 @@ export interface Filing {
    * `keys` naming the stored ones, and stores nothing.
    */
   onceKeys?: readonly string[];
+  /** the open incident the ticket is linked to: its count of linked reports goes up with the filing */
+  incidentId?: number;
 }
 
 /** A resident's note on their ticket, with what it owes. */

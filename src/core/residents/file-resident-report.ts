@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import type { Category, Scope, Severity, TicketKind } from '../domain.js';
 import type { Resident, Ticket } from '../model.js';
 import { createTicket } from '../tickets/create-ticket.js';
+import { openIncidentFor } from '../incidents/open-incident-for.js';
 
 export interface ResidentReport {
   residentId: number;
@@ -83,6 +84,9 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     throw new AppError('address_required', 'the resident has not said where they live', { residentId: resident.id });
   }
   const bound = resident.customerId ? await core.stores.customers.byId(resident.customerId) : null;
+  // a cold flat in a community an open incident covers is that incident's (a leak is not: it is filed as usual)
+  const communityId = bound ? bound.communityId : typed ? null : resident.communityId;
+  const incident = r.kind === 'complaint' && r.category === 'no_heat' && communityId ? await openIncidentFor(core, communityId) : null;
   return createTicket(core, {
     kind: r.kind,
     category: r.category,
@@ -98,6 +102,7 @@ export async function fileResidentReport(core: Core, r: ResidentReport): Promise
     known: { customer: bound, resident },
     onceKeys: r.onceKeys,
     replyTo: r.replyTo,
+    incident: incident ?? undefined,
     confirmation: r.confirmation && { ...r.confirmation, chatId: resident.chatId, graceMs: FILED_REPLY_GRACE_MS },
     ...(bound
       ? { customerAccount: bound.account, verified: true }

@@ -2,7 +2,7 @@
 import { AppError } from '../errors.js';
 import { CATEGORIES, SCOPES, SEVERITIES, SOURCES, TICKET_KINDS, type Category, type Scope, type Severity, type Source, type TicketKind } from '../domain.js';
 import type { Core } from '../context.js';
-import type { Customer, Resident, Ticket } from '../model.js';
+import type { Customer, Incident, Resident, Ticket } from '../model.js';
 import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { generationOf } from '../deadlines/deadline-rows.js';
@@ -12,6 +12,7 @@ import { counterKey } from './numbering.js';
 import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
 import { eventActor, type ClientActor } from './event-actor.js';
+import { cardRows, incidentReplyKey } from '../incidents/incident-messages.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -61,6 +62,13 @@ export interface NewTicket {
   /** rows the caller already read (the bot has its resident and account in hand): not read again */
   known?: { customer?: Customer | null; resident?: Resident | null };
   photos?: string[];
+  /**
+   * The open incident that covers the report (a no-heat complaint from one of its communities):
+   * the report is linked to it and taken by its branch at once. It gets no card and no clock of
+   * its own (the incident's card counts it, the incident's resolve time is its deadline), and the
+   * resident is answered with what is known about the repair instead of the filed message.
+   */
+  incident?: Incident;
 }
 
 function check(input: NewTicket, core: Core): void {
@@ -108,19 +116,23 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   const route = input.branchId
     ? { branchId: input.branchId, unitId: core.org.unitFor(input.branchId, input.category)?.id ?? null }
     : routeTicket(core.org, communityId, input.category);
+  const incident = input.incident?.status === 'open' && route.branchId ? input.incident : undefined;
   const cls = {
     kind: input.kind,
     category: input.category,
-    scope: input.scope ?? 'secondary',
+    // the incident's fault is in the company's network, not in the flat: R27 judges it by the 24 h repair
+    scope: incident ? 'primary' : (input.scope ?? 'secondary'),
     severity: input.severity ?? (input.category === 'leak' ? 'urgent' : 'normal'),
   } as const;
   // the rows of the first generation and the ticket's due columns, from the same times
-  const deadlines = generationOf(computeDeadlines(core.org.config, route.branchId, cls, now), now);
+  const deadlines = incident
+    ? generationOf({ ackDueAt: null, arriveDueAt: null, resolveDueAt: incident.resolveDueAt }, now)
+    : generationOf(computeDeadlines(core.org.config, route.branchId, cls, now), now);
 
   const ticket: TicketDraft = {
     ...cls,
     source: input.source,
-    status: route.branchId ? 'dispatched' : 'received',
+    status: incident ? 'accepted' : route.branchId ? 'dispatched' : 'received',
     description: input.description.trim(),
     topic: input.topic ?? null,
     customerId: customer?.id ?? null,
@@ -137,10 +149,11 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     branchId: route.branchId,
     unitId: route.unitId,
     paidMaterials: input.paidMaterials ?? null,
-    incidentId: null,
+    incidentId: incident?.id ?? null,
     ...deadlines.columns,
     createdAt: now,
     dispatchedAt: route.branchId ? now : null,
+    ...(incident ? { acceptedAt: now } : {}),
     updatedAt: now,
   };
   const who = eventActor(input.firstResponder, input.via);
@@ -168,6 +181,19 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
           },
         ]
       : []),
+    ...(incident
+      ? [
+          {
+            at: now,
+            type: 'linked',
+            actor: 'system',
+            fromStatus: 'dispatched',
+            toStatus: 'accepted',
+            note: null,
+            data: JSON.stringify({ incidentId: incident.id, number: incident.number }),
+          },
+        ]
+      : []),
   ];
   const last = events[events.length - 1];
   const filing: Filing = {
@@ -176,13 +202,25 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     events,
     photos: (input.photos ?? []).map((fileId) => ({ fileId, createdAt: now })),
     deadlines: deadlines.rows,
-    owes: ({ ticketId, eventIds }) => ({
-      messages: planMessages(core.org, { ...ticket, id: ticketId, residentChatId: resident?.chatId }, { id: eventIds[eventIds.length - 1], type: last.type })
-        .map((m) => outboxRow(m, now))
-        .concat(input.confirmation ? [confirmationRow(ticketId, input.confirmation, now)] : []),
-      alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
-    }),
+    owes: ({ ticketId, eventIds }) =>
+      incident
+        ? // the incident's card (coalesced) counts it; the answer is what is known about the repair
+          {
+            messages: [...cardRows(core.org, incident, now), ...(input.confirmation ? [linkedReplyRow(ticketId, incident, input.confirmation, now)] : [])],
+            alerts: [],
+          }
+        : {
+            messages: planMessages(
+              core.org,
+              { ...ticket, id: ticketId, residentChatId: resident?.chatId },
+              { id: eventIds[eventIds.length - 1], type: last.type },
+            )
+              .map((m) => outboxRow(m, now))
+              .concat(input.confirmation ? [confirmationRow(ticketId, input.confirmation, now)] : []),
+            alerts: alertRows(core.org.config, { ...ticket, id: ticketId }, now),
+          },
     onceKeys: input.onceKeys,
+    ...(incident ? { incidentId: incident.id } : {}),
   };
   return core.stores.intake.file(filing);
 }
@@ -199,6 +237,18 @@ function confirmationRow(ticketId: number, c: NonNullable<NewTicket['confirmatio
     target: c.chatId,
     kind: 'ticket_filed',
     payload: { ticketId, replyTo: c.replyTo, locale: c.locale },
+  } as const;
+  return { ...outboxRow(item, now), nextAt: new Date(now.getTime() + c.graceMs) };
+}
+
+/** The answer to a report linked to an incident, owed in reserve like the confirmation (incidentReplyKey). */
+function linkedReplyRow(ticketId: number, incident: Incident, c: NonNullable<NewTicket['confirmation']>, now: Date): OutboxRow {
+  const item = {
+    key: incidentReplyKey(ticketId),
+    platform: 'telegram',
+    target: c.chatId,
+    kind: 'incident_reply',
+    payload: { incidentId: incident.id, ticketId, replyTo: c.replyTo, locale: c.locale },
   } as const;
   return { ...outboxRow(item, now), nextAt: new Date(now.getTime() + c.graceMs) };
 }

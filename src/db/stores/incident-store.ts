@@ -1,3 +1,4 @@
+import { deadlineAlertKinds } from '../../core/deadlines/schedule-alerts.js';
 import { AppError } from '../../core/errors.js';
 import type { Incident, IncidentEvent, Ticket } from '../../core/model.js';
 import type {
@@ -25,7 +26,7 @@ import { SqlTicketStore } from './ticket-store.js';
 /** The statuses a report can be taken over by an incident in: nobody has resolved it yet. */
 const LINKABLE = ['received', 'dispatched', 'accepted', 'on_site'] as const;
 /** The deadline alert kinds a linked report no longer has: the incident's card keeps its time. */
-const DEADLINE_ALERT_KINDS = ['deadline_warning', 'deadline_overdue', 'escalation'] as const;
+const DEADLINE_ALERT_KINDS = deadlineAlertKinds();
 
 const JSON_LISTS = ['branchIds', 'communityIds', 'stationIds'] as const;
 
@@ -230,9 +231,7 @@ async function change(tx: Runner, c: IncidentChange): Promise<Incident> {
   const sets: Sql[] = Object.entries(c.patch)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => sql`${sql.ident(k)} = ${v}`);
-  const r = await tx.get(
-    sql`UPDATE "Incident" SET ${sql.join(sets)}, "version" = "version" + 1 WHERE "id" = ${c.id} AND "version" = ${c.version} RETURNING *`,
-  );
+  const r = await tx.get(sql`UPDATE "Incident" SET ${sql.join(sets)}, "version" = "version" + 1 WHERE "id" = ${c.id} AND "version" = ${c.version} RETURNING *`);
   if (!r) throw new AppError('concurrent_update', `incident ${c.id} changed while this change was being decided`, { incidentId: c.id });
   await tx.run(insertSql('IncidentEvent', [eventRow(c.id, c.event)]));
   for (const s of oweSql(tx.dialect, c.messages)) await tx.run(s);
@@ -242,7 +241,8 @@ async function change(tx: Runner, c: IncidentChange): Promise<Incident> {
 /**
  * The reports already filed that a new incident takes over, in bulk: open no-heat complaints of
  * its communities since `since`. Each is taken by the incident's branch (accepted), loses its
- * acknowledgement and visit clocks (withdrawn, not missed: the incident stands for them), takes
+ * acknowledgement and visit clocks (withdrawn, not missed: the incident stands for them), is a
+ * fault of the network for R27 (scope primary: repaired within 24 h), takes
  * the incident's resolve time, and gets a 'linked' event.
  */
 async function linkFiled(tx: Runner, incident: Incident, since: Date): Promise<LinkedTicket[]> {
@@ -257,7 +257,7 @@ async function linkFiled(tx: Runner, incident: Incident, since: Date): Promise<L
   const ids = rows.map((r) => num(r.id));
   const set = idSet(ids);
   await tx.run(
-    sql`UPDATE "Ticket" SET "incidentId" = ${incident.id},
+    sql`UPDATE "Ticket" SET "incidentId" = ${incident.id}, "scope" = 'primary',
           "status" = CASE WHEN "status" IN ('received', 'dispatched') THEN 'accepted' ELSE "status" END,
           "acceptedAt" = COALESCE("acceptedAt", ${at}), "ackDueAt" = NULL, "arriveDueAt" = NULL,
           "resolveDueAt" = ${incident.resolveDueAt}, "version" = "version" + 1, "updatedAt" = ${at}

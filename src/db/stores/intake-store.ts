@@ -64,6 +64,7 @@ export class SqlIntakeStore implements IntakeStore {
       const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
       for (const s of oweSql(tx.dialect, messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
+      if (f.incidentId !== undefined) await tx.run(countLinkSql(f.incidentId, f.ticket.createdAt));
       return ticket;
     });
   }
@@ -125,6 +126,11 @@ export class SqlIntakeStore implements IntakeStore {
     rowSet('d', 'Deadline', deadlineRows(ticketId, f));
     rowSet('m', 'OutboxMessage', messages, 'key');
     rowSet('a', 'ScheduledAlert', alerts, 'key');
+    // the incident's count of linked reports, only with the ticket
+    if (f.incidentId !== undefined)
+      parts.push(
+        sql`"i" AS (UPDATE "Incident" SET "linkedCount" = "Incident"."linkedCount" + 1, "updatedAt" = ${f.ticket.createdAt}::timestamp(3) FROM "t" WHERE "Incident"."id" = ${f.incidentId}::int RETURNING 1)`,
+      );
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
     if (!row) {
       // only a refused receipt stores no ticket; which of them were stored is read on this rare path
@@ -170,6 +176,11 @@ export class SqlIntakeStore implements IntakeStore {
       return eventId;
     });
   }
+}
+
+/** One more report linked to an incident (its card shows the count). */
+function countLinkSql(incidentId: number, at: Date): Sql {
+  return sql`UPDATE "Incident" SET "linkedCount" = "linkedCount" + 1, "updatedAt" = ${at} WHERE "id" = ${incidentId}`;
 }
 
 /** A filing's receipt keys, each once, in the caller's order. */
