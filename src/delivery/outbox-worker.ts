@@ -242,7 +242,6 @@ export class OutboxWorker {
       out = await this.o.deliverers[row.platform]!.deliver(row, { outcomeUnknown: inDoubt });
     } catch (e) {
       this.pause(lane, e);
-      this.lastSent.set(lane.key, Date.now());
       await this.failed(row, e, inDoubt);
       return false;
     }
