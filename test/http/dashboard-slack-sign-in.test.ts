@@ -233,7 +233,7 @@ describe('what each person sees', () => {
       expect(body).not.toContain('全部分公司');
     }
     const csv = (await page('/dashboard/kpi.csv?period=2026-11&branch=huimin', head)).rawPayload.toString('utf8');
-    expect(csv).toContain('新城供热分公司,50%,4,8');
+    expect(csv).toContain('新城供热分公司,55.5%,5,9');
     expect(csv).not.toContain('回民供热分公司');
     const trend = JSON.parse(
       /<script type="application\/json" id="trend-data">(.*?)<\/script>/s.exec((await page('/dashboard?period=2026-11', head)).body)![1],

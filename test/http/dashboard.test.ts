@@ -176,7 +176,7 @@ describe('the KPI page', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('供热服务考核指标 · 2026年11月');
-    expect(cellText(res.body, 'xincheng', 'repairTimeliness')).toBe('50% 4/8 未达标 其中 1 件未到期');
+    expect(cellText(res.body, 'xincheng', 'repairTimeliness')).toBe('55.5% 5/9 未达标 其中 1 件未到期');
     expect(cellText(res.body, 'xincheng', 'satisfaction')).toBe('80% 4/5 未达标');
     expect(cellText(res.body, 'huimin', 'complaintCompletion')).toBe('100% 1/1');
     expect(cellText(res.body, 'yuquan', 'repairTimeliness')).toBe('— 0/0');
@@ -195,7 +195,7 @@ describe('the KPI page', () => {
     expect(trend.labels).toEqual(['2026年10月', '2026年11月', '2026年12月']);
     const repairs = trend.charts.find((c: any) => c.key === 'repairTimeliness');
     expect(repairs.target).toBe(100);
-    expect(repairs.series.find((s: any) => s.label === '新城供热分公司').data).toEqual([100, 50, null]);
+    expect(repairs.series.find((s: any) => s.label === '新城供热分公司').data).toEqual([100, 55.5, null]);
     expect(body).toContain('<script src="/dashboard/assets/chart.umd.js"></script><script src="/dashboard/assets/dashboard.js"></script>');
     expect(body.match(/<script(?![^>]*(src=|type="application\/json"))/g)).toBeNull();
     const chart = await page('/dashboard/assets/chart.umd.js', '');
@@ -219,7 +219,7 @@ describe('the KPI page', () => {
     const body = (await page('/dashboard?period=2026-11&lang=en')).body;
     expect(body).toContain('<html lang="en">');
     expect(body).toContain('Heating service KPIs · 2026-11');
-    expect(cellText(body, 'xincheng', 'repairTimeliness')).toBe('50% 4/8 missed 1 not yet due');
+    expect(cellText(body, 'xincheng', 'repairTimeliness')).toBe('55.5% 5/9 missed 1 not yet due');
     expect(body).toContain('href="/dashboard/tickets?lang=en"');
     expect(body).toContain('<a class="lang" href="/dashboard?period=2026-11">中文</a>');
   });
@@ -236,7 +236,7 @@ describe('the KPI page', () => {
     const res = await page('/dashboard/kpi.csv?period=2026-11');
     expect(res.statusCode).toBe(200);
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(res.rawPayload.toString('utf8')).toContain('新城供热分公司,50%,4,8');
+    expect(res.rawPayload.toString('utf8')).toContain('新城供热分公司,55.5%,5,9');
     expect((await page('/dashboard/kpi.csv?period=2026-11', '')).statusCode).toBe(303);
   });
 });

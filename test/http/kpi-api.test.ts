@@ -46,7 +46,7 @@ describe('GET /api/kpi', () => {
     expect(body.targets).toEqual({ repairTimeliness: 1, satisfaction: 0.99, complaintTimeliness: 1, complaintCompletion: 1, complaintSatisfaction: 1 });
     const xc = body.branches.find((b: any) => b.branchId === 'xincheng');
     expect(xc.branchName).toBe('新城供热分公司');
-    expect(xc.repairTimeliness).toEqual({ numerator: 4, denominator: 8, rate: 0.5, percent: 50, target: 1, met: false, pending: 1 });
+    expect(xc.repairTimeliness).toEqual({ numerator: 5, denominator: 9, rate: 5 / 9, percent: 55.5, target: 1, met: false, pending: 1 });
     expect(xc.satisfaction).toMatchObject({ numerator: 4, denominator: 5, percent: 80, met: false });
     expect(xc.complaintCompletion).toMatchObject({ numerator: 6, denominator: 10, percent: 60 });
     expect([xc.reopened, xc.conductConfirmed]).toEqual([2, 1]);
@@ -130,7 +130,7 @@ describe('GET /api/kpi.csv', () => {
       '全公司',
     ]);
     expect(lines[1]).toBe(
-      '2026-11-01,2026-11-30,新城供热分公司,50%,4,8,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1,880',
+      '2026-11-01,2026-11-30,新城供热分公司,55.5%,5,9,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1,880',
     );
     expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0,—');
   });
@@ -138,7 +138,7 @@ describe('GET /api/kpi.csv', () => {
   it('speaks English with lang=en', async () => {
     const text = (await get('/api/kpi.csv?period=2026-11&lang=en')).rawPayload.subarray(3).toString('utf8');
     expect(text.startsWith('From,To,Branch,Repair timeliness,Timely repairs,Repair requests,Repair timeliness target,Repair timeliness met,')).toBe(true);
-    expect(text).toContain('2026-11-01,2026-11-30,Xincheng Branch,50%,4,8,100%,no,1,');
+    expect(text).toContain('2026-11-01,2026-11-30,Xincheng Branch,55.5%,5,9,100%,no,1,');
   });
 });
 

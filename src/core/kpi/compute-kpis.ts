@@ -5,7 +5,10 @@
  *
  * - A ticket belongs to the period it was created in, and to the branch that held it at the
  *   end of the period (after a transfer: the branch that took it over and finished it).
- * - Cancelled and duplicate tickets are in no denominator.
+ * - Cancelled tickets are in no denominator. A duplicate (marked with a reason, kept pointing
+ *   at its original) is a repair request of its own for R27, timely when its original was; R29
+ *   counts the complaint once, as the original. A duplicate whose resident reopens it is a
+ *   complaint of its own from then on (tickets/follow-original.ts).
  * - Everything is judged as it stood at the end of the period (or now, for a running period):
  *   a complaint still open then is assigned but not finished; if its deadline had not yet
  *   passed it is also counted as pending.

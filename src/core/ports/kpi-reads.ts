@@ -66,7 +66,7 @@ export interface KpiPeriod {
 
 export interface KpiReads {
   /**
-   * Complaints created in [from, to), cancelled and duplicates left out, per branch holding
+   * Complaints created in [from, to), cancelled ones left out and duplicates counted for R27 only, per branch holding
    * them at `to`, as they stood at `to`; deadlines and repair windows still open at `asOf` are
    * pending.
    */

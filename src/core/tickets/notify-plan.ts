@@ -10,7 +10,7 @@ interface TicketLike {
 }
 
 /** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
-const RESIDENT_EVENTS = new Set(['created', 'accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled']);
+const RESIDENT_EVENTS = new Set(['created', 'accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled', 'duplicate']);
 
 export function planMessages(org: Org, t: TicketLike, event: { id: number; type: string }): OutboxItem[] {
   const items: OutboxItem[] = [];

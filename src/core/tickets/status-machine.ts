@@ -7,6 +7,8 @@
  *   resolved ─request_callback→ callback ─close→ closed      (R8h: every closed complaint called back)
  *   resolved | callback | closed ─reopen→ dispatched        (dissatisfied callback, R30)
  *   received | dispatched | accepted ─transfer→ dispatched  (another branch or unit; first responder stays, R1)
+ *   duplicate ─follow_original→ resolved                    (the original was resolved: its result is this
+ *                                                            resident's too, and they are called back, R8h)
  */
 import { AppError } from '../errors.js';
 
@@ -35,6 +37,7 @@ export const ACTIONS = [
   'transfer',
   'cancel',
   'mark_duplicate',
+  'follow_original',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -54,6 +57,9 @@ const TABLE: Record<Action, { from: readonly Status[]; to: Status | typeof SAME 
   transfer: { from: ['received', 'dispatched', 'accepted'], to: 'dispatched' },
   cancel: { from: ['received', 'dispatched', 'accepted', 'on_site'], to: 'cancelled' },
   mark_duplicate: { from: ['received', 'dispatched', 'accepted'], to: 'duplicate' },
+  // only the system takes it (tickets/follow-original.ts); from there on the duplicate's own
+  // callback decides, like any resolved ticket's
+  follow_original: { from: ['duplicate'], to: 'resolved' },
 };
 
 export function isAction(a: string): a is Action {

@@ -17,6 +17,8 @@ import { nextStatus, type Action, type Status } from './status-machine.js';
 import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
 import { eventActor, type ClientActor } from './event-actor.js';
+import { followOriginal, ORIGINAL_RESOLVED } from './follow-original.js';
+import { staffOfActor } from '../staff/can-act.js';
 
 export interface ServiceFormInput {
   workDone: string;
@@ -122,6 +124,8 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
     case 'reopen':
       return {
         patch: {
+          // a duplicate whose resident is still cold after its original's repair is a complaint of its own now (R29, R30)
+          ...(t.duplicateOfId !== null ? { duplicateOfId: null } : {}),
           reopenCount: t.reopenCount + 1,
           resolvedAt: null,
           closedAt: null,
@@ -162,9 +166,13 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
       return { ...plain({ cancelledAt: now }), withdraw: true };
     case 'mark_duplicate': {
       need(input.duplicateOf, 'duplicateOf', 'the number of the original ticket is required');
-      if (!original || original.id === t.id) throw new AppError('ticket_not_found', `no other ticket ${input.duplicateOf}`, { number: input.duplicateOf });
+      need(input.note?.trim(), 'note', 'a reason for marking a duplicate is required');
+      if (!original) throw new AppError('ticket_not_found', `no ticket ${input.duplicateOf}`, { number: input.duplicateOf, field: 'duplicateOf' });
       return { ...plain({ duplicateOfId: original.id, cancelledAt: now }, [], { duplicateOf: original.number }), withdraw: true };
     }
+    case 'follow_original':
+      // planned by follow-original.ts with the original's result; never a step of its own
+      throw new AppError('invalid_transition', 'a duplicate follows its original only when the original is resolved', { from: t.status, action: input.action });
   }
 }
 
@@ -197,6 +205,7 @@ const EVENT_TYPE: Record<Action, string> = {
   transfer: 'transferred',
   cancel: 'cancelled',
   mark_duplicate: 'duplicate',
+  follow_original: 'resolved',
 };
 
 /**
@@ -262,15 +271,54 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
     });
   }
   nextStatus(t.status, input.action); // refused before anything else is read
-  const original =
-    input.action === 'mark_duplicate' && input.duplicateOf ? ((await core.stores.tickets.forStep({ number: input.duplicateOf }))?.ticket ?? null) : null;
+  const original = input.action === 'mark_duplicate' ? await originalFor(core, t, input) : null;
+  if (input.action === 'cancel') await refuseWithWaitingDuplicates(core, t);
   const steps = planStep(core.org, loaded, input, now, original);
   if (cause) {
     steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
     // the answer meets the callback deadline, before the step ends or restarts the generation
     steps[0].deadlines?.meet.push('callback');
   }
-  return core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps, claim: cause?.claim, at: now });
+  const applied = await core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps, claim: cause?.claim, at: now });
+  // R8h: the duplicates' residents hear the result and are called back too (follow-original.ts)
+  if (input.action === 'resolve') await followOriginal(core, applied.ticket);
+  if (original && ORIGINAL_RESOLVED.includes(original.status)) await followOriginal(core, original, { ...loaded, ticket: applied.ticket });
+  return applied;
+}
+
+/**
+ * The original a ticket is marked a duplicate of, checked: another ticket (duplicate_of_self),
+ * not withdrawn itself (cancelled, or a duplicate: duplicate_chain, so that a resident is never
+ * two steps from the repair that answers them), not the original of waiting duplicates itself,
+ * and in the same branch unless the centre marks it (duplicate_other_branch, can-act.ts).
+ */
+async function originalFor(core: Core, t: Ticket, input: StepInput): Promise<Ticket | null> {
+  const number = input.duplicateOf?.trim();
+  if (!number) return null;
+  const original = (await core.stores.tickets.forStep({ number }))?.ticket ?? null;
+  if (!original) return null;
+  const ctx = { number: original.number, field: 'duplicateOf' };
+  if (original.id === t.id) throw new AppError('duplicate_of_self', `ticket ${t.number} cannot be a duplicate of itself`, ctx);
+  if (original.status === 'duplicate' || original.duplicateOfId !== null)
+    throw new AppError('duplicate_chain', `${original.number} is itself a duplicate`, { ...ctx, original: original.number });
+  if (original.status === 'cancelled') throw new AppError('duplicate_of_withdrawn', `${original.number} was cancelled`, ctx);
+  if ((await core.stores.tickets.duplicatesOf(t.id, ['duplicate'])).length)
+    throw new AppError('duplicate_chain', `${t.number} has duplicates of its own waiting`, { ...ctx, original: t.number });
+  const staff = staffOfActor(core.org, input.actor);
+  const centre = staff ? staff.branchId === null : !input.actor.startsWith('resident:');
+  if (!centre && original.branchId !== t.branchId)
+    throw new AppError('duplicate_other_branch', `${original.number} is another branch's ticket`, { ...ctx, branch: original.branchId });
+  return original;
+}
+
+/** A ticket that duplicates wait for cannot be cancelled: their residents would never hear the result. */
+async function refuseWithWaitingDuplicates(core: Core, t: Ticket): Promise<void> {
+  const waiting = await core.stores.tickets.duplicatesOf(t.id, ['duplicate']);
+  if (waiting.length)
+    throw new AppError('has_duplicates', `${t.number} is the original of ${waiting.length} duplicate(s)`, {
+      count: waiting.length,
+      duplicates: waiting.map((d) => d.ticket.number),
+    });
 }
 
 export async function transitionTicket(core: Core, input: StepInput): Promise<StepResult> {

@@ -70,39 +70,45 @@ export class SqlKpiReads implements KpiReads {
 
   async complaintCounts(p: KpiPeriod & { asOf: Date }): Promise<ComplaintCounts[]> {
     const to = at(p.to);
-    const ev = (types: string, extra: Sql = sql``) => sql`FROM "TicketEvent" x WHERE x."ticketId" = c.id AND x."type" IN (${sql.raw(types)}) ${extra}`;
+    const ev = (types: string, extra: Sql = sql``) => sql`FROM "TicketEvent" x WHERE x."ticketId" = c.src AND x."type" IN (${sql.raw(types)}) ${extra}`;
     const beforeEnd = sql`AND x."at" < ${to}`;
     const asOf = at(p.asOf);
     const primaryEnd = plus(sql`created`, PRIMARY_REPAIR_MS);
     const secondaryEnd = plus(sql`created`, SECONDARY_ONSITE_MS);
     const rows = await this.q.all(sql`
     WITH c AS (
+      -- A duplicate (duplicateOfId) is a repair request of its own for R27, timely when its
+      -- original was: its repair is the original's, so the times are read from the original (src).
+      -- R29 counts the complaint once: the original's row only (dup = 1 is left out below).
       SELECT t."id" AS id,
+             COALESCE(o."id", t."id") AS src,
+             CASE WHEN o."id" IS NULL THEN 0 ELSE 1 END AS dup,
              ${holderAt(p.to)} AS branch,
              CASE WHEN t."category" IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
-             t."scope" AS scope,
-             t."createdAt" AS created,
-             t."resolvedAt" AS resolved,
-             t."closedAt" AS closed,
-             t."arrivedAt" AS arrived,
+             COALESCE(o."scope", t."scope") AS scope,
+             COALESCE(o."createdAt", t."createdAt") AS created,
+             CASE WHEN o."id" IS NULL THEN t."resolvedAt" ELSE o."resolvedAt" END AS resolved,
+             CASE WHEN o."id" IS NULL THEN t."closedAt" ELSE o."closedAt" END AS closed,
+             CASE WHEN o."id" IS NULL THEN t."arrivedAt" ELSE o."arrivedAt" END AS arrived,
              t."satisfaction" AS satisfaction,
-             t."reopenCount" AS reopens,
+             COALESCE(o."reopenCount", t."reopenCount") AS reopens,
              CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct,
              -- R29: the resolve deadline of the generation running at the end of the period (a
              -- reopen or a transfer to another branch after it started the next one; one inside
              -- the branch kept it): at most one row, through the (ticketId, name, generation) key
              r."id" AS deadline, r."dueAt" AS due, r."metAt" AS met, r."missedAt" AS missed
         FROM "Ticket" t
+        LEFT JOIN "Ticket" o ON o."id" = t."duplicateOfId"
         LEFT JOIN "Deadline" r ON r."ticketId" = t."id" AND r."name" = 'resolve' AND r."startedAt" < ${to}
                               AND (r."supersededAt" IS NULL OR r."supersededAt" >= ${to})
        WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
-         AND t."kind" = 'complaint' AND t."status" NOT IN ('cancelled', 'duplicate')
+         AND t."kind" = 'complaint' AND t."status" <> 'cancelled'
     ), e AS MATERIALIZED (
       -- Columns hold the latest state. Only a reopen (which clears the resolve) changes them
       -- after the fact; for the few tickets that had one, the events tell how things stood at
       -- the end of the period. Materialized so that each look-up runs once per ticket, not once
       -- per use below.
-      SELECT branch, repair, scope, created, conduct, deadline, due, met, missed,
+      SELECT branch, dup, repair, scope, created, conduct, deadline, due, met, missed,
              CASE WHEN reopens > 0
                   THEN (SELECT CASE WHEN x."type" = 'resolved' THEN x."at" END ${ev(`'resolved', 'reopened'`, beforeEnd)} ORDER BY x."at" DESC, x."id" DESC LIMIT 1)
                   WHEN resolved < ${to} THEN resolved
@@ -111,13 +117,13 @@ export class SqlKpiReads implements KpiReads {
              -- a reopen clears arrivedAt; for R27 the first time staff were on site still counts
              CASE WHEN reopens > 0 THEN (SELECT MIN(x."at") ${ev(`'arrived'`)}) ELSE arrived END AS arrived,
              CASE WHEN reopens > 0
-                  THEN (SELECT cb."result" FROM "Callback" cb WHERE cb."ticketId" = c.id AND cb."status" = 'answered' AND cb."answeredAt" < ${to} ORDER BY cb."answeredAt" DESC, cb."id" DESC LIMIT 1)
+                  THEN (SELECT cb."result" FROM "Callback" cb WHERE cb."ticketId" = c.src AND cb."status" = 'answered' AND cb."answeredAt" < ${to} ORDER BY cb."answeredAt" DESC, cb."id" DESC LIMIT 1)
                   WHEN closed < ${to} THEN satisfaction
              END AS answer,
              CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened
         FROM c
     ), j AS (
-      SELECT branch, repair, scope, conduct, reopened, answer, finished_at,
+      SELECT branch, dup, repair, scope, conduct, reopened, answer, finished_at,
              CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
              -- deadlineState (core/deadlines/deadline-rows.ts) of the resolve deadline: met by the
              -- due time (in time) at the end of the period; open, not yet due and not marked
@@ -140,14 +146,14 @@ export class SqlKpiReads implements KpiReads {
            SUM(repair) AS repairs,
            SUM(timely) AS repairs_timely,
            SUM(CASE WHEN repair = 1 AND timely = 0 AND window_end >= ${asOf} THEN 1 ELSE 0 END) AS repairs_pending,
-           COUNT(*) AS assigned,
-           SUM(finished) AS finished,
-           SUM(CASE WHEN finished = 1 AND met_in_time = 1 THEN 1 ELSE 0 END) AS in_time,
-           SUM(CASE WHEN finished = 0 AND not_yet_due = 1 THEN 1 ELSE 0 END) AS pending,
-           COALESCE(SUM(wait_minutes), 0) AS wait_minutes,
-           SUM(CASE WHEN finished = 1 AND answer IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END) AS satisfied,
-           SUM(reopened) AS reopened,
-           SUM(conduct) AS conduct
+           SUM(1 - dup) AS assigned,
+           SUM(CASE WHEN dup = 0 AND finished = 1 THEN 1 ELSE 0 END) AS finished,
+           SUM(CASE WHEN dup = 0 AND finished = 1 AND met_in_time = 1 THEN 1 ELSE 0 END) AS in_time,
+           SUM(CASE WHEN dup = 0 AND finished = 0 AND not_yet_due = 1 THEN 1 ELSE 0 END) AS pending,
+           COALESCE(SUM(CASE WHEN dup = 0 THEN wait_minutes END), 0) AS wait_minutes,
+           SUM(CASE WHEN dup = 0 AND finished = 1 AND answer IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END) AS satisfied,
+           SUM(CASE WHEN dup = 0 THEN reopened ELSE 0 END) AS reopened,
+           SUM(CASE WHEN dup = 0 THEN conduct ELSE 0 END) AS conduct
       FROM j
      GROUP BY branch`);
     return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import type { Callback, ServiceForm, Ticket, TicketEvent } from '../../core/model.js';
 import { outboxRow } from '../../core/outbox/enqueue.js';
+import type { Status } from '../../core/tickets/status-machine.js';
 import type { AppliedStep, CallbackClaim, DeadlineSteps, NewAlert, PlannedStep, StepPlan, TicketForStep, TicketStore } from '../../core/ports/ticket-store.js';
 import { decodeRow, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
@@ -47,6 +48,15 @@ export class SqlTicketStore implements TicketStore {
   async events(ticketId: number, type: string): Promise<TicketEvent[]> {
     const rows = await this.q.all(sql`SELECT * FROM "TicketEvent" WHERE "ticketId" = ${ticketId} AND "type" = ${type} ORDER BY "at", "id"`);
     return rows.map((r) => decodeRow<TicketEvent>('TicketEvent', r));
+  }
+
+  async duplicatesOf(originalId: number, statuses: readonly Status[]): Promise<TicketForStep[]> {
+    if (!statuses.length) return [];
+    const rows = await this.q.all(
+      sql`SELECT t.*, CASE WHEN r."unreachableAt" IS NULL THEN r."chatId" END AS "residentChatId" FROM "Ticket" t LEFT JOIN "Resident" r ON r."id" = t."residentId"
+           WHERE t."status" IN ${sql.list(statuses)} AND t."duplicateOfId" = ${originalId} ORDER BY t."id"`,
+    );
+    return rows.map(forStepRow);
   }
 
   applyStep(plan: StepPlan): Promise<AppliedStep> {

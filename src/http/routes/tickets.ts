@@ -53,9 +53,10 @@ const transitionBody = {
   additionalProperties: false,
   required: ['action', 'actor'],
   properties: {
-    action: { enum: ACTIONS },
+    // follow_original is the system's step (a duplicate following its resolved original), never a client's
+    action: { enum: ACTIONS.filter((a) => a !== 'follow_original') },
     actor: { ...str(64), description: 'staff id' },
-    note: { type: 'string', maxLength: 2000 },
+    note: { type: 'string', maxLength: 2000, description: 'the result (resolve) or the reason (transfer, cancel, mark_duplicate: required)' },
     branchId: str(64),
     unitId: str(64),
     unitKind: { enum: UNIT_KINDS },

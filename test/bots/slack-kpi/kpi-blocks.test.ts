@@ -37,7 +37,7 @@ describe('/kpi in Slack', () => {
   it('marks a missed target with a red circle and 未达标, a met one in green, and no data as such', async () => {
     const sections = (await kpiBlocks(core, { text: '2026-11' })).filter((b: any) => b.type === 'section');
     const xincheng = read(sections[1]);
-    expect(xincheng).toContain('*报修及时率*\n50% (4/8) :red_circle: *未达标* 目标 100%（1 件未到期）');
+    expect(xincheng).toContain('*报修及时率*\n55.5% (5/9) :red_circle: *未达标* 目标 100%（1 件未到期）');
     expect(xincheng).toContain('*客户满意率*\n80% (4/5) :red_circle: *未达标* 目标 99%');
     expect(xincheng).toContain('*投诉办结率*\n60% (6/10) :red_circle: *未达标* 目标 100%');
     expect(xincheng).toContain('*重复投诉* 2 件 · *服务态度投诉（已核实）* 1 件');
@@ -64,6 +64,6 @@ describe('/kpi in Slack', () => {
   it('speaks English when asked, with the word missed beside the red circle', async () => {
     const blocks: any[] = await kpiBlocks(core, { text: '2026-11', locale: 'en' });
     expect(blocks[0].text.text).toBe('KPIs · 2026-11');
-    expect(read(blocks[4])).toContain('*Repair timeliness*\n50% (4/8) :red_circle: *missed* target 100% (1 not yet due)');
+    expect(read(blocks[4])).toContain('*Repair timeliness*\n55.5% (5/9) :red_circle: *missed* target 100% (1 not yet due)');
   });
 });

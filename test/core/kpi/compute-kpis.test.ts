@@ -21,13 +21,14 @@ beforeAll(async () => {
 afterAll(async () => core?.close());
 
 describe('repair timeliness (R27)', () => {
-  it('counts repairs on site within 1 h (secondary) or repaired within 24 h (primary) for 新城: 4 of 8, target missed', () => {
-    // Repairs (no_heat / leak / noise_pressure): A B C D E H J K = 8; F (billing) and G (conduct) are not repairs.
-    // Timely: A (50 min on site), C (first visit 40 min, before its reopen), D (primary, 23 h), H (50 min after the report) = 4.
+  it('counts repairs on site within 1 h (secondary) or repaired within 24 h (primary) for 新城: 5 of 9, target missed', () => {
+    // Repairs (no_heat / leak / noise_pressure): A B C D E H J K, and X2 (A's duplicate: a repair
+    // request of its own) = 9; F (billing) and G (conduct) are not repairs.
+    // Timely: A (50 min on site), X2 (as A was), C (first visit 40 min, before its reopen), D (primary, 23 h), H (50 min after the report) = 5.
     // Not timely: B (1 h 30), E (primary, 25 h), J (nobody came), K (no one on site by the end of November).
     const r = row(nov, 'xincheng').repairTimeliness;
-    expect(ratio(r)).toEqual([4, 8]);
-    expect(r.rate).toBe(0.5);
+    expect(ratio(r)).toEqual([5, 9]);
+    expect(r.rate).toBeCloseTo(5 / 9);
     expect(r.target).toBe(1);
     expect(r.met).toBe(false);
     // K's hour had not run out at midnight of 30 November: pending, still in the denominator.
@@ -102,13 +103,16 @@ describe('complaint handling (R29)', () => {
     expect(row(nov, 'huimin').reopened).toBe(0);
   });
 
-  it('keeps cancelled and duplicate tickets out of every denominator', async () => {
+  it('keeps a cancelled ticket out of every denominator, and counts a duplicate in R27 only (R29 counts the complaint once, as its original)', async () => {
     const x1 = await core.db.ticket.findUniqueOrThrow({ where: { number: fx.numbers.X1 } });
     const x2 = await core.db.ticket.findUniqueOrThrow({ where: { number: fx.numbers.X2 } });
-    expect([x1.status, x2.status]).toEqual(['cancelled', 'duplicate']);
-    // Both were no_heat complaints in 新城 in November; with them the denominators would be 12 and 10.
+    // X2 followed A when A was resolved: its resident was told the result and is called back (R8h)
+    const a = await core.db.ticket.findUniqueOrThrow({ where: { number: fx.numbers.A } });
+    expect([x1.status, x2.status, x2.duplicateOfId]).toEqual(['cancelled', 'callback', a.id]);
+    // Both were no_heat complaints in 新城 in November: X1 is in neither denominator (12 and 10 with
+    // it), X2 is a repair request (R27: 9) but not a second complaint (R29: 10, A counts it once).
     expect(row(nov, 'xincheng').complaintCompletion.denominator).toBe(10);
-    expect(row(nov, 'xincheng').repairTimeliness.denominator).toBe(8);
+    expect(row(nov, 'xincheng').repairTimeliness.denominator).toBe(9);
   });
 
   it('shows complaints no branch held at the end of the period as the centre row, and in the company', () => {
@@ -121,12 +125,12 @@ describe('complaint handling (R29)', () => {
   });
 
   it('adds the company row up from every branch and the centre', () => {
-    // assigned 10 + 1 + 2; repairs 8 + 1 + 2, timely 4 + 1; finished 6 + 1; in time 5 + 1; satisfied 4 + 1.
+    // assigned 10 + 1 + 2; repairs 9 + 1 + 2, timely 5 + 1; finished 6 + 1; in time 5 + 1; satisfied 4 + 1.
     const c = nov.company;
     expect(ratio(c.complaintCompletion)).toEqual([7, 13]);
     expect(ratio(c.complaintTimeliness)).toEqual([6, 13]);
     expect(ratio(c.complaintSatisfaction)).toEqual([5, 13]);
-    expect(ratio(c.repairTimeliness)).toEqual([5, 11]);
+    expect(ratio(c.repairTimeliness)).toEqual([6, 12]);
     expect([c.reopened, c.conductConfirmed]).toEqual([2, 1]);
   });
 });
@@ -144,7 +148,8 @@ describe('transferred tickets', () => {
     // Y was dispatched to 玉泉 on 12-01 and K arrived 12-01 00:10, within its hour: now timely.
     expect(row(longer, 'yuquan').complaintCompletion.denominator).toBe(1);
     expect(longer.centre!.complaintCompletion.denominator).toBe(1);
-    expect(ratio(row(longer, 'xincheng').repairTimeliness)).toEqual([5, 7]);
+    // (and X2, A's duplicate, timely as A was)
+    expect(ratio(row(longer, 'xincheng').repairTimeliness)).toEqual([6, 8]);
   });
 });
 

@@ -92,7 +92,7 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
   await step('A', '2026-11-05T09:10', 'accept');
   await step('A', '2026-11-05T09:50', 'arrive');
   await open('X2', '2026-11-05T10:00', { contactPhone: PHONES.P1 });
-  await step('X2', '2026-11-05T10:05', 'mark_duplicate', { duplicateOf: numbers.A });
+  await step('X2', '2026-11-05T10:05', 'mark_duplicate', { duplicateOf: numbers.A, note: '同一户重复来电' });
   await step('A', '2026-11-05T12:00', 'resolve');
   await answer('A', '2026-11-06T10:00', 'satisfied');
 

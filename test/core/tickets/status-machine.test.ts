@@ -12,7 +12,7 @@ const ALLOWED: Record<Status, Partial<Record<Action, Status>>> = {
   callback: { close: 'closed', reopen: 'dispatched' },
   closed: { reopen: 'dispatched' },
   cancelled: {},
-  duplicate: {},
+  duplicate: { follow_original: 'resolved' },
 };
 
 describe('the ticket status machine (R8)', () => {
@@ -37,8 +37,8 @@ describe('the ticket status machine (R8)', () => {
     }
   }
 
-  it('leaves cancelled and duplicate tickets with no way out', () => {
+  it('leaves a cancelled ticket with no way out, and a duplicate only the way its original goes (R8h)', () => {
     expect(allowedActions('cancelled')).toEqual([]);
-    expect(allowedActions('duplicate')).toEqual([]);
+    expect(allowedActions('duplicate')).toEqual(['follow_original']);
   });
 });

@@ -315,10 +315,17 @@ describe('the closed loop', () => {
   it('marks duplicates and cancels with a reason', async () => {
     const a = await createTicket(core, hotlineComplaint());
     const b = await createTicket(core, hotlineComplaint());
-    const dup = await transitionTicket(core, { number: b.number, action: 'mark_duplicate', actor: 'staff:agent01', duplicateOf: a.number });
+    const dup = await transitionTicket(core, {
+      number: b.number,
+      action: 'mark_duplicate',
+      actor: 'staff:agent01',
+      duplicateOf: a.number,
+      note: '同一户重复来电',
+    });
     expect(dup.ticket).toMatchObject({ status: 'duplicate', duplicateOfId: a.id });
-    expect(await codeOf(transitionTicket(core, { number: a.number, action: 'cancel', actor: 'staff:agent01' }))).toBe('validation_failed');
-    const c = await transitionTicket(core, { number: a.number, action: 'cancel', actor: 'staff:agent01', note: '客户撤诉' });
+    const other = await createTicket(core, hotlineComplaint());
+    expect(await codeOf(transitionTicket(core, { number: other.number, action: 'cancel', actor: 'staff:agent01' }))).toBe('validation_failed');
+    const c = await transitionTicket(core, { number: other.number, action: 'cancel', actor: 'staff:agent01', note: '客户撤诉' });
     expect(c.ticket.status).toBe('cancelled');
   });
 
