@@ -9,9 +9,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { isAppError } from '../../core/errors.js';
-import { loadIncident } from '../../core/incidents/load-incident.js';
+import { getIncident, type IncidentView } from '../../core/incidents/get-incident.js';
+import { listIncidents } from '../../core/incidents/list-incidents.js';
 import { formatMinute } from '../../core/local-time.js';
-import type { Incident, IncidentEvent, Ticket } from '../../core/model.js';
+import type { Incident } from '../../core/model.js';
 import type { Org } from '../../core/org/org.js';
 import type { DashboardScope } from '../../core/staff/dashboard-scope.js';
 import { t, type Locale } from '../../i18n/index.js';
@@ -41,7 +42,7 @@ export function seesIncident(scope: DashboardScope, i: Pick<Incident, 'branchIds
 
 /** The open incidents a scope sees, newest first. */
 async function openIncidents(core: Core, scope: DashboardScope): Promise<Incident[]> {
-  const { incidents } = await core.stores.incidents.list({ status: 'open', take: OPEN_SHOWN, skip: 0 });
+  const { incidents } = await listIncidents(core, { status: 'open', take: OPEN_SHOWN });
   return incidents.filter((i) => seesIncident(scope, i));
 }
 
@@ -52,7 +53,8 @@ export function registerIncidentPages(pages: FastifyInstance, v: IncidentPagesVi
     const scope = v.scopeOf(req);
     const [open, restored] = await Promise.all([
       openIncidents(core, scope),
-      core.stores.incidents.list({ status: 'restored', take: RESTORED_SHOWN * 5, skip: 0 }).then((r) => r.incidents.filter((i) => seesIncident(scope, i))),
+      // a branch's own among the company's latest: another branch's are filtered out here
+      listIncidents(core, { status: 'restored', take: RESTORED_SHOWN * 5 }).then((r) => r.incidents.filter((i) => seesIncident(scope, i))),
     ]);
     return v.send(
       req,
@@ -65,7 +67,7 @@ export function registerIncidentPages(pages: FastifyInstance, v: IncidentPagesVi
 
   pages.get<{ Params: { number: string } }>('/dashboard/incidents/:number', { schema: { hide: true } }, async (req, reply) => {
     const locale = v.localeOf(req);
-    const incident = await loadIncident(core, req.params.number.slice(0, 32)).catch((e: unknown) => {
+    const incident = await getIncident(core, req.params.number.slice(0, 32), { take: LINKED_SHOWN, skip: 0 }).catch((e: unknown) => {
       if (isAppError(e, 'incident_not_found')) return null;
       throw e;
     });
@@ -80,16 +82,12 @@ export function registerIncidentPages(pages: FastifyInstance, v: IncidentPagesVi
         html`<p><a href="${href('/dashboard/incidents', locale)}">← ${t(locale, 'dashboard.incidents.back')}</a></p><p class="empty">${t(locale, 'dashboard.incidents.not_found')}</p>`,
       );
     }
-    const [events, linked] = await Promise.all([
-      core.stores.incidents.events(incident.id),
-      core.stores.incidents.linkedTickets(incident.id, { take: LINKED_SHOWN, skip: 0 }),
-    ]);
     return v.send(
       req,
       reply,
       locale,
       { title: t(locale, 'dashboard.incidents.detail_title', { number: incident.number }), current: 'incidents' },
-      incidentPage(core.org, locale, core.clock.now(), incident, events, linked),
+      incidentPage(core.org, locale, core.clock.now(), incident),
     );
   });
 }
@@ -179,7 +177,8 @@ ${
 }`;
 }
 
-export function incidentPage(org: Org, locale: Locale, now: Date, i: Incident, events: IncidentEvent[], linked: Ticket[]): Markup {
+export function incidentPage(org: Org, locale: Locale, now: Date, i: IncidentView): Markup {
+  const { linked, timeline: events } = i;
   const L = (k: string, vars = {}) => t(locale, `dashboard.incidents.${k}`, vars);
   const until = i.restoredAt ?? now;
   return html`
