@@ -46,7 +46,7 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
   const withUrl = <T extends object>(x: T) => (o.socketMode ? x : { ...x, url });
   const hint: Partial<Record<(typeof SLASH_COMMANDS)[number], string>> = {
     ticket: w('ticket_hint'),
-    duty: w('duty_hint'),
+    duty: t(locale, 'slack.duty.command_hint'),
     kpi: w('kpi_hint'),
     incident: t(locale, 'slack.incident.command_hint'),
   };

@@ -36,7 +36,7 @@ describe('shift handover (R4)', () => {
     const posted = structuredClone(h.fake.channelMessages('C1XINCHED').find((m) => textOf(m).includes('交接班 · 新城供热分公司'))!);
     expect(textOf(posted)).toContain('17号楼跑水抢修中，明早回访');
     expect(textOf(posted)).toContain('交班人：周静，签字时间 2026-11-28 22:00');
-    expect(elementsOf(posted.blocks).map((e) => e.action_id)).toEqual(['handover.accept']);
+    expect(elementsOf(posted.blocks).map((e) => e.action_id)).toEqual(['handover.accept', 'handover.object']); // R4: sign, or object instead
 
     await clickOn(h, U.xinchengCoord, posted, 'handover.accept');
     expect(toldTo(h, U.xinchengCoord).at(-1)).toBe('交班人不能为自己确认接班。');

@@ -1,22 +1,26 @@
 /**
  * Shift handover (R4): /handover shows the outgoing person what is open and what was logged,
  * they write and sign; the message posted carries handover.accept for the incoming person, whose
- * signature (who, when) completes it. Both are stored in the Handover row.
+ * signature (who, when) completes it and moves the duty to them. Instead of signing, the incoming
+ * person may object (handover.object, a modal for what): the objection is stored, the message
+ * shows it, and the outgoing person and the place's coordinators and leaders are told by name in
+ * the channel; the duty stays with the outgoing person until someone signs.
  */
 import type { App } from '@slack/bolt';
 import { acceptHandover } from '../../../core/duty/accept-handover.js';
+import { objectToHandover } from '../../../core/duty/object-to-handover.js';
 import { getHandover } from '../../../core/duty/get-handover.js';
 import { handoverSummary } from '../../../core/duty/handover-summary.js';
 import { startHandover } from '../../../core/duty/start-handover.js';
 import { errorText, renderCtx, staffFor, tell, type SlackDeps } from '../kit.js';
-import { HANDOVER_VIEW, handoverModal, readHandover } from '../modals/handover-modal.js';
+import { HANDOVER_VIEW, handoverModal, OBJECTION_VIEW, objectionModal, readHandover, readObjection } from '../modals/handover-modal.js';
 import { origin } from '../modals/view-state.js';
 import { readValue } from '../render/blocks.js';
-import { handoverMessage } from '../render/handover.js';
+import { HANDOVER_OBJECT, handoverMessage, objectionNotice } from '../render/handover.js';
 import { tr } from '../render/names.js';
 import { ACTION } from '../render/ticket-card.js';
 import { viewOnce } from './dedupe.js';
-import { whereClicked, type ActionArgs, type CommandArgs, type ViewArgs } from './types.js';
+import { whereClicked, type ActionArgs, type CommandArgs, type ViewArgs, type WebClient } from './types.js';
 
 export function registerHandover(app: App, d: SlackDeps): void {
   app.command('/handover', async (args) => {
@@ -77,11 +81,53 @@ export function registerHandover(app: App, d: SlackDeps): void {
     } catch (e) {
       return tell(a.client, d, to, await errorText(d, e));
     }
-    if (where.ch && where.ts) {
-      const rec = await getHandover(d.core, v.h);
-      await a.client.chat
-        .update({ channel: where.ch, ts: where.ts, ...handoverMessage(renderCtx(d), rec.handover, rec) })
-        .catch((e) => d.log.warn({ err: (e as Error).message }, 'handover message not updated'));
-    }
+    await refresh(a.client, where, v.h);
+  });
+
+  /** The posted handover as it stands now (signed, objected to). */
+  const refresh = async (client: WebClient, where: { ch?: string; ts?: string }, handoverId: number) => {
+    if (!where.ch || !where.ts) return;
+    const rec = await getHandover(d.core, handoverId);
+    await client.chat
+      .update({ channel: where.ch, ts: where.ts, ...handoverMessage(renderCtx(d), rec.handover, rec) })
+      .catch((e) => d.log.warn({ err: (e as Error).message }, 'handover message not updated'));
+  };
+
+  app.action(HANDOVER_OBJECT, async (args) => {
+    const a = args as unknown as ActionArgs;
+    await a.ack();
+    const where = whereClicked(a.body);
+    const to = { user: a.body.user.id, channel: where.ch };
+    const v = readValue(a.action.value);
+    if (!v?.h) return;
+    const staff = staffFor(d, a.body.user.id);
+    if (!staff) return tell(a.client, d, to, tr(renderCtx(d), 'refuse.not_staff'));
+    const h = await d.core.stores.duty.handoverById(v.h);
+    if (!h) return;
+    await a.client.views.open({ trigger_id: a.body.trigger_id!, view: objectionModal(renderCtx(d), h, { h: h.id, ch: where.ch, ts: where.ts }) });
+  });
+
+  app.view(OBJECTION_VIEW, async (args) => {
+    const a = args as unknown as ViewArgs;
+    const ctx = renderCtx(d);
+    const r = readObjection(ctx, a.view);
+    if (!r.ok) return a.ack({ response_action: 'errors', errors: r.errors });
+    await a.ack();
+    const from = origin(a.view);
+    const to = { user: a.body.user.id, channel: from.ch };
+    if (!from.h) return;
+    await viewOnce(d, a.view.id, async () => {
+      const staff = staffFor(d, a.body.user.id);
+      if (!staff) return tell(a.client, d, to, tr(ctx, 'refuse.not_staff'));
+      try {
+        const o = await objectToHandover(d.core, { handoverId: from.h!, staffId: staff.id, reason: r.value.reason });
+        await refresh(a.client, from, o.handover.id);
+        const place = o.handover.branchId ? d.core.org.branches.get(o.handover.branchId)?.channels.dispatch : d.core.org.config.centre.channels.triage;
+        const channel = from.ch ?? place;
+        if (channel) await a.client.chat.postMessage({ channel, ...objectionNotice(renderCtx(d), o.handover, staff.id, o.tell) });
+      } catch (e) {
+        await tell(a.client, d, to, await errorText(d, e));
+      }
+    });
   });
 }

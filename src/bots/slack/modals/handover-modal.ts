@@ -1,9 +1,14 @@
-/** /handover: the outgoing person reads what is open and what was logged, writes the handover and signs (R4). */
+/**
+ * /handover: the outgoing person reads what is open and what was logged, writes the handover and
+ * signs (R4); the incoming person's objection button asks what is wrong instead of signing.
+ */
 import type { types } from '@slack/bolt';
 import type { HandoverSummary } from '../../../core/duty/handover-summary.js';
+import { OBJECTION_MAX } from '../../../core/duty/object-to-handover.js';
+import type { Handover } from '../../../core/model.js';
 import { divider, section, type Block } from '../render/blocks.js';
 import { handoverOverview } from '../render/handover.js';
-import { branchName, tr, type RenderCtx } from '../render/names.js';
+import { branchName, staffName, tr, type RenderCtx } from '../render/names.js';
 import { modal, textInput } from './elements.js';
 import { fieldValue, type ModalOrigin, type ViewLike } from './view-state.js';
 
@@ -24,4 +29,21 @@ export function readHandover(ctx: RenderCtx, view: ViewLike): { ok: true; value:
   const summary = fieldValue(view, 'summary');
   if (!summary) return { ok: false, errors: { summary: tr(ctx, 'handover.error_summary') } };
   return { ok: true, value: { summary } };
+}
+
+export const OBJECTION_VIEW = 'duty.objection';
+
+/** The objection (R4): what the incoming person objects to; `from` carries the handover and its message. */
+export function objectionModal(ctx: RenderCtx, h: Handover, from: ModalOrigin): types.ModalView {
+  const blocks: Block[] = [
+    section(tr(ctx, 'duty.objection_intro', { who: staffName(ctx, h.outgoingStaffId) })),
+    textInput('reason', tr(ctx, 'duty.objection_reason'), { multiline: true, max: OBJECTION_MAX, placeholder: tr(ctx, 'duty.objection_hint') }),
+  ];
+  return modal(OBJECTION_VIEW, tr(ctx, 'duty.objection_title'), tr(ctx, 'duty.objection_submit'), tr(ctx, 'modal.cancel'), blocks, from);
+}
+
+export function readObjection(ctx: RenderCtx, view: ViewLike): { ok: true; value: { reason: string } } | { ok: false; errors: Record<string, string> } {
+  const reason = fieldValue(view, 'reason');
+  if (!reason) return { ok: false, errors: { reason: tr(ctx, 'duty.objection_error') } };
+  return { ok: true, value: { reason } };
 }

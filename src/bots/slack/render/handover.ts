@@ -1,10 +1,16 @@
-/** R4: the handover as staff read it: the modal to write and sign it, the message to countersign. */
+/**
+ * R4: the handover as staff read it: the modal to write and sign it, the message to countersign
+ * or object to (the incoming person signs only when nothing is wrong), and the notice of an objection.
+ */
 import { formatMinute } from '../../../core/local-time.js';
 import type { HandoverSummary } from '../../../core/duty/handover-summary.js';
 import type { DutyLogEntry, Handover, Ticket } from '../../../core/model.js';
 import { actions, button, context, esc, header, section, type Block } from './blocks.js';
-import { branchName, common, staffName, tr, type RenderCtx } from './names.js';
+import { branchName, common, mention, staffName, tr, type RenderCtx } from './names.js';
 import { ACTION } from './ticket-card.js';
+
+/** The incoming person's objection button on a handover message: a modal asks what (modals/handover-modal.ts). */
+export const HANDOVER_OBJECT = 'handover.object';
 
 function urgentLines(ctx: RenderCtx, tickets: Pick<Ticket, 'number' | 'category' | 'status' | 'severity'>[]): string {
   if (!tickets.length) return tr(ctx, 'handover.no_urgent');
@@ -37,12 +43,33 @@ export function handoverMessage(ctx: RenderCtx, h: Handover, s: Pick<HandoverSum
     section(`*${tr(ctx, 'handover.log')}*\n${logLines(ctx, s.entries)}`),
     context([tr(ctx, 'handover.outgoing_signed', { who: staffName(ctx, h.outgoingStaffId), at: formatMinute(h.outgoingSignedAt) })]),
   ];
+  if (h.objection && h.objectedAt) blocks.push(section(tr(ctx, 'duty.objection_on_message', { at: formatMinute(h.objectedAt), reason: esc(h.objection) })));
   if (h.incomingStaffId && h.incomingSignedAt) {
     blocks.push(
       section(`:white_check_mark: ${tr(ctx, 'handover.incoming_signed', { who: staffName(ctx, h.incomingStaffId), at: formatMinute(h.incomingSignedAt) })}`),
     );
   } else {
-    blocks.push(actions(`handover:${h.id}`, [button(tr(ctx, 'button.handover_accept'), ACTION.handoverAccept, { n: '', h: h.id }, 'primary')]));
+    // until someone signs, the outgoing person holds the duty; an objection leaves only the signature
+    const controls = [button(tr(ctx, 'button.handover_accept'), ACTION.handoverAccept, { n: '', h: h.id }, 'primary')];
+    if (!h.objectedAt) controls.push(button(tr(ctx, 'duty.object_button'), HANDOVER_OBJECT, { n: '', h: h.id }, 'danger'));
+    else blocks.push(context([tr(ctx, 'duty.objection_still_on_duty', { who: staffName(ctx, h.outgoingStaffId) })]));
+    blocks.push(actions(`handover:${h.id}`, controls));
   }
   return { text: title, blocks };
+}
+
+/** The objection told to the outgoing person and the place's coordinators and leaders, by name. */
+export function objectionNotice(ctx: RenderCtx, h: Handover, objectorId: string, tell: readonly string[]): { text: string; blocks: Block[] } {
+  const people = tell
+    .map((id) => mention(ctx, id))
+    .filter(Boolean)
+    .join(' ');
+  const text = tr(ctx, 'duty.objection_notice', {
+    people,
+    who: staffName(ctx, objectorId),
+    out: staffName(ctx, h.outgoingStaffId),
+    at: formatMinute(h.outgoingSignedAt),
+    reason: esc(h.objection ?? ''),
+  }).trim();
+  return { text, blocks: [section(`:warning: ${text}`)] };
 }
