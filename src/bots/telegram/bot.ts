@@ -24,6 +24,7 @@ import { bindFeature } from './features/bind.js';
 import { blockedFeature } from './features/blocked.js';
 import { addressFeature } from './features/filing.js';
 import { formFeature } from './features/form.js';
+import { incidentFeature } from './features/incident.js';
 import { intakeFeature } from './features/intake.js';
 import { pricesFeature } from './features/prices.js';
 import { ratingFeature } from './features/rating.js';
@@ -86,7 +87,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
     // the question the bot waits an answer to, per chat in the database (a plain message answers it)
     .use(conversationMiddleware(o.core))
     .use(blockedFeature(deps), startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
-    .use(ratingFeature(deps), formFeature(deps), report, addressFeature(deps))
+    .use(ratingFeature(deps), incidentFeature(deps), formFeature(deps), report, addressFeature(deps))
     .use(intakeFeature(deps, reportHooks), robustnessFeature(deps));
   // Last resort (a failure outside the boundary, e.g. the receipt could not be stored).
   bot.catch((err) => deps.log.error({ update_id: err.ctx.update.update_id, err: (err.error as Error)?.message }, 'telegram update failed'));

@@ -27,6 +27,7 @@ import { splitText } from './split-text.js';
 import { callbackByPhoneNow } from '../../core/tickets/callback-by-phone-now.js';
 import { renderStaffReply } from './staff-reply.js';
 import { reportMessageId } from '../../core/tickets/create-ticket.js';
+import { renderIncidentNotice, renderIncidentReply, renderLinkedFiled, type IncidentNoticePayload, type IncidentReplyPayload } from './incident-deliveries.js';
 
 export interface TelegramDelivererOptions {
   core: Core;
@@ -43,7 +44,7 @@ interface Rendered {
   replyTo?: number;
 }
 
-const UPDATE_EVENTS = new Set(['accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled']);
+const UPDATE_EVENTS = new Set(['accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled', 'duplicate']);
 
 export class TelegramDeliverer implements Deliverer {
   /** Its own client, without the bot's retry-in-place: the outbox worker backs off instead. */
@@ -77,7 +78,11 @@ export class TelegramDeliverer implements Deliverer {
                   ? await renderStaffReply(this.o.core, payload)
                   : BIND_KINDS.has(row.kind)
                     ? await renderBindMessage(this.o.core, row.kind, JSON.parse(row.payload))
-                    : undefined;
+                    : row.kind === 'incident_notice'
+                      ? await renderIncidentNotice(this.o.core, JSON.parse(row.payload) as IncidentNoticePayload)
+                      : row.kind === 'incident_reply'
+                        ? await renderIncidentReply(this.o.core, JSON.parse(row.payload) as IncidentReplyPayload)
+                        : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);
@@ -147,6 +152,9 @@ export class TelegramDeliverer implements Deliverer {
     const ticket = await core.stores.views.ticketById(p.ticketId);
     if (!ticket) return null;
     const locale = p.locale ? asLocale(p.locale) : await this.locale(ticket.residentId);
+    // a report linked to an incident meanwhile: what is known about the repair (incident-deliveries.ts)
+    const linked = await renderLinkedFiled(core, ticket, locale, p.replyTo);
+    if (linked) return linked;
     return { text: filedReply(core.org, ticket, locale, core.clock.now()), replyTo: p.replyTo };
   }
 

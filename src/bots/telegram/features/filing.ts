@@ -22,6 +22,7 @@ import { tt } from '../context.js';
 import { answers, answerText, type PromptContext } from '../prompt-filter.js';
 import { receiptOf } from '../dedupe.js';
 import { askFor, mainMenu, onceKey, replyLong } from '../replies.js';
+import { confirmLinked } from './incident.js';
 import { branchName, categoryLabel, filedReply, kindLabel } from '../render.js';
 
 export interface Draft {
@@ -123,6 +124,8 @@ function file(ctx: BotContext, deps: BotDeps, draft: Draft, onceKeys: string[]):
  * it owed too, so the resident is never left without their number.
  */
 async function confirmFiled(ctx: BotContext, deps: BotDeps, ticket: Ticket, replyTo?: number): Promise<void> {
+  // linked to an open incident: what is known about the repair instead (features/incident.ts)
+  if (ticket.incidentId) return confirmLinked(ctx, deps, ticket, replyTo);
   const { core } = deps;
   const key = filedReplyKey(ticket.id);
   try {

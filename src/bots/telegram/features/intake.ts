@@ -17,6 +17,9 @@ import { addFollowUp, type FollowUp, type FollowUpAdded } from '../../../core/re
 import { listOwnTickets } from '../../../core/residents/list-own-tickets.js';
 import { urgeTicket } from '../../../core/residents/urge-ticket.js';
 import { Buttons, cb } from '../callback-data.js';
+import type { Incident } from '../../../core/model.js';
+import { incidentStateLines } from '../incident-deliveries.js';
+import { incidentAnswers } from './incident.js';
 import type { TextClassification } from '../classifier.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { dropButtons, firstAction, mainMenu, photoFileId } from '../replies.js';
@@ -43,6 +46,7 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
   const { core, classifier } = deps;
   const company = core.org.config.company;
   const albumsSeen = new Map<string, number>();
+  const incidents = incidentAnswers(deps);
 
   const classify = (text: string) => classifier.classify(text, { communities: core.org.config.communities });
   const openTickets = (ctx: BotContext): Promise<Ticket[]> => listOwnTickets(core, ctx.resident, { open: true, limit: TICKET_BUTTONS + 1 });
@@ -84,8 +88,11 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     await ctx.reply(question, { reply_parameters: { message_id: messageId, allow_sending_without_reply: true }, reply_markup: k });
   }
 
-  /** Where the ticket is, who is coming and by when; then that it was chased (or was, a moment ago). */
-  async function urge(ctx: BotContext, ticket: Ticket, text: string) {
+  /**
+   * Where the ticket is, who is coming and by when; then that it was chased (or was, a moment
+   * ago); and the state of an incident over the resident's community, when one is open.
+   */
+  async function urge(ctx: BotContext, ticket: Ticket, text: string, incident: Incident | null) {
     const urged = await urgeTicket(core, { residentId: ctx.resident.id, number: ticket.number, text });
     deps.kick?.();
     const t = urged.ticket;
@@ -100,6 +107,7 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
       ...deadlineLines(t, ctx.locale, core.clock.now()),
       '',
       urged.paged ? ctx.t('followup.urged') : ctx.t('followup.urged_recently', { emergencyHotline: company.emergencyHotline }),
+      ...(incident ? ['', ...incidentStateLines(core.org, incident, ctx.locale, core.clock.now())] : []),
     ];
     await ctx.reply(lines.join('\n'), { reply_parameters: { message_id: ctx.msg!.message_id, allow_sending_without_reply: true } });
   }
@@ -115,7 +123,10 @@ export function intakeFeature(deps: BotDeps, report: ReportHooks): Composer<BotC
     if (intent?.intent === 'unclear') return void (await ctx.reply(ctx.t('smalltalk.unclear', { hotline: company.hotline }), { reply_markup: menu(ctx) }));
     const open = await openTickets(ctx);
     if (intent?.intent === 'urge') {
-      if (open.length) return urge(ctx, open[0], text);
+      // an incident over their community: its state, not a chase of one household's report
+      const { told, incident } = await incidents.answerUrging(ctx, messageId, open, !intent.problem);
+      if (told) return !open.length && intent.problem ? report.propose(ctx, text, [], messageId) : undefined;
+      if (open.length) return urge(ctx, open[0], text, incident);
       if (!intent.problem) return void (await ctx.reply(ctx.t('followup.none_open'), { reply_markup: menu(ctx) }));
       return report.propose(ctx, text, [], messageId);
     }

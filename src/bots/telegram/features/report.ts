@@ -24,6 +24,7 @@ import { askFor, dropButtons, labels, onceKey, photoFileId, replyLong } from '..
 import { categoryLabel, kindLabel } from '../render.js';
 import { categoryFromLabel, fileOnce, fileOrAskAddress, type Draft } from './filing.js';
 import type { ReportHooks } from './intake.js';
+import { incidentAnswers } from './incident.js';
 import { answerPriceQuestion } from './prices.js';
 
 /** The categories of a fault in the home: stated as a fact, they make a message a repair. */
@@ -37,6 +38,7 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
   const c = new Composer<BotContext>();
   const { core, classifier } = deps;
   const communities = core.org.config.communities;
+  const incidents = incidentAnswers(deps);
 
   function classify(text: string) {
     return classifier.classify(text, { communities });
@@ -158,10 +160,13 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
 
   /**
    * A question the price list or the FAQ answers well enough (never a stated fault): answered
-   * with the booking or "still need help" button, true; otherwise nothing is said, false.
+   * with the booking or "still need help" button, true; otherwise nothing is said, false. While
+   * an incident covers the resident, a question about the heat gets the repair's state instead
+   * (the FAQ would give the season's dates).
    */
   async function answerQuestion(ctx: BotContext, text: string, messageId: number, cls = classify(text)): Promise<boolean> {
     if (statesFault(text)) return false;
+    if (cls.category === 'no_heat' && (await incidents.answerHeatQuestion(ctx, messageId))) return true;
     if (await answerPriceQuestion(ctx, deps, text, messageId, cls.kind === 'paid_service')) return true;
     const faq = scoreFaqQuestion(text);
     if (!faq || !takesFaq({ faqScore: faq.score, faultStated: false, kind: cls.kind, kindConfidence: cls.confidence?.kind ?? 1 })) return false;
