@@ -21,6 +21,9 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openCore } from '../src/bootstrap.js';
+import { DEMO_ORG } from '../src/config.js';
+import { declareIncident } from '../src/core/incidents/declare-incident.js';
 import { FakeTelegramApi } from '../tools/dev/fake-telegram-api.js';
 import { textUpdate } from './intake.js';
 import { startService, type RunningService } from './service.js';
@@ -216,6 +219,33 @@ function summarise(legs: Leg[], file: string, group: Group, reports: number): In
   };
 }
 
+/**
+ * The bench's incident over BENCH_STATION, through POST /api/incidents as an operator's system
+ * would; where the service has no such route, through the core on the same database (the
+ * service reads the open incident from the database at each report).
+ */
+async function declare(url: string, file: string): Promise<{ number: string; communityIds: string[] }> {
+  const expectedAt = new Date(Date.now() + 3 * 3600_000);
+  const decl = { stationIds: [BENCH_STATION], scope: 'station' as const, cause: '换热站循环泵故障' };
+  const res = await fetch(`${url}/api/incidents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...decl, expectedAt: expectedAt.toISOString() }),
+  });
+  if (res.status !== 404) {
+    const body = (await res.json()) as { incident?: { number: string; communityIds: string[] } } & { number: string; communityIds: string[] };
+    if (!res.ok) throw new Error(`declaring the bench's incident: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    return body.incident ?? body;
+  }
+  const core = await openCore({ databaseUrl: `file:${file}`, orgConfig: DEMO_ORG });
+  try {
+    const { incident } = await declareIncident(core, { ...decl, expectedAt, actor: 'system' });
+    return { number: incident.number, communityIds: [...incident.communityIds] };
+  } finally {
+    await core.close();
+  }
+}
+
 export async function incidentBench(opts: { reports?: number; connections?: number; warmup?: number } = {}): Promise<IncidentBenchResult> {
   const reports = opts.reports ?? 2000;
   const connections = opts.connections ?? 50;
@@ -235,17 +265,9 @@ export async function incidentBench(opts: { reports?: number; connections?: numb
     DEMO_HISTORY: '0',
   });
   try {
-    const expectedAt = new Date(Date.now() + 3 * 3600_000).toISOString();
-    const res = await fetch(`${svc.url}/api/incidents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ stationIds: [BENCH_STATION], scope: 'station', cause: '换热站循环泵故障', expectedAt }),
-    });
-    const body = (await res.json()) as { incident?: { number?: string; communityIds?: string[] }; number?: string; communityIds?: string[] };
-    if (!res.ok) throw new Error(`declaring the bench's incident: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    const incident = body.incident ?? body;
-    const affected = incident.communityIds ?? [];
-    if (!affected.length) throw new Error(`the declared incident names no community: ${JSON.stringify(body).slice(0, 300)}`);
+    const incident = await declare(svc.url, file);
+    const affected = incident.communityIds;
+    if (!affected.length) throw new Error(`the declared incident names no community: ${JSON.stringify(incident).slice(0, 300)}`);
     // bound after the declaration: the run owes none of the declaration's notices
     seedGroup(file, 'warm', ELSEWHERE, warmup);
     seedGroup(file, 'ordinary', ELSEWHERE, reports);
