@@ -20,6 +20,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { orgRoutes } from './http/routes/org.js';
 import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
+import { incidentRoutes } from './http/routes/incidents.js';
 import { kpiRoutes } from './http/routes/kpi.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import type { TrustProxy } from './config.js';
@@ -120,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(orgRoutes, { core });
     await api.register(kpiRoutes, { core });
     await api.register(ticketRoutes, { core });
+    await api.register(incidentRoutes, { core });
     await api.register(customerRoutes, { core });
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
