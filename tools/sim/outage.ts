@@ -415,7 +415,7 @@ function shanghai(at: Date): { date: string; time: string } {
  * What the desk enters in the incident modals, by what each input is about (its ids): the
  * station, its scope, the cause, a later expected time; anything else is left as the app filled it.
  */
-function incidentField(block: any, e: any, plan: OutagePlan, step: 'declare' | 'update' | 'restore', later?: Date): unknown {
+export function incidentField(block: any, e: any, plan: OutagePlan, step: 'declare' | 'update' | 'restore', later?: Date): unknown {
   const id = `${block.block_id} ${e.action_id}`.toLowerCase();
   const expected = shanghai(later ?? new Date(Date.now() + 3 * 3600_000));
   if (/expect|restor_at|eta/.test(id)) {
