@@ -126,6 +126,9 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
         patch: {
           // a duplicate whose resident is still cold after its original's repair is a complaint of its own now (R29, R30)
           ...(t.duplicateOfId !== null ? { duplicateOfId: null } : {}),
+          // a report linked to an incident and still cold after the repair is the household's own fault
+          // now: an ordinary report again, with the visit a secondary fault is owed (its clock below)
+          ...(t.incidentId !== null && t.scope === 'primary' ? { scope: 'secondary' as const } : {}),
           reopenCount: t.reopenCount + 1,
           resolvedAt: null,
           closedAt: null,
@@ -226,7 +229,7 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
   if (fx.restart) {
     // a new generation: the running one ends and keeps its outcome; the ticket's due columns
     // are the new generation's, from the same times as its rows
-    const g = generationOf(computeDeadlines(org.config, patch.branchId ?? t.branchId, t, now), now);
+    const g = generationOf(computeDeadlines(org.config, patch.branchId ?? t.branchId, { ...t, ...patch }, now), now);
     Object.assign(patch, g.columns, { overdueAt: null });
     Object.assign(deadlines, { supersede: [...DEADLINE_NAMES], open: g.rows, generation: 'next' });
     // a new generation of alerts: the keys of the ones already fired stay taken
