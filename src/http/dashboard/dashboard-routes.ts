@@ -26,6 +26,7 @@ import { asLocale, t, type Locale } from '../../i18n/index.js';
 import { kpiCsv, periodOf, suggestionsCsv } from '../routes/kpi.js';
 import { attachment, branchName } from './format.js';
 import { href, html, page, type Markup, type NavItem } from './html.js';
+import { registerDutyPage } from './duty-page.js';
 import { incidentBanner, registerIncidentPages } from './incidents-page.js';
 import { kpiPage } from './kpi-page.js';
 import { loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
@@ -207,6 +208,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     });
 
     registerIncidentPages(pages, { core, scopeOf, localeOf, send });
+    registerDutyPage(pages, { core, scopeOf, localeOf, send });
 
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
       const q = scopedQuery(req);
