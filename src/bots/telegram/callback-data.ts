@@ -40,7 +40,7 @@ export const cb = {
   bind: 'bd',
   /** a resident already bound to an account allows (or refuses) request `attemptId` to bind it too */
   bindAnswer: (attemptId: number, allow: boolean) => `ba:${attemptId}:${allow ? 'y' : 'n'}`,
-  /** under the heat-back notice of incident `incidentId`: 暖气恢复了吗？ back (h) or still cold (c) */
+  /** under the heat-back notice of incident `incidentId`: is the heating back (h) or still cold (c) */
   restoreCheck: (incidentId: number, hot: boolean) => `ir:${incidentId}:${hot ? 'h' : 'c'}`,
 } as const;
 

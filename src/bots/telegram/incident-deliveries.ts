@@ -15,7 +15,7 @@ import { Buttons, cb } from './callback-data.js';
 import { tt } from './context.js';
 import { when } from './render.js';
 
-/** At most this many community names in a line; more become "X、Y等 12 个小区". */
+/** At most this many community names in a line; more become "X, Y, Z and 12 communities in all". */
 const NAMED_COMMUNITIES = 3;
 
 /** The payload of an incident_notice row (core/incidents). */
@@ -49,7 +49,7 @@ function communitiesText(org: Org, ids: readonly string[], locale: Locale): stri
   return tt(locale, 'incident.communities_more', { names: names.slice(0, NAMED_COMMUNITIES).join(sep), count: names.length });
 }
 
-/** "幸福家园、东风小区的换热站". */
+/** "The heat-exchange station serving X, Y". */
 function whereText(org: Org, incident: Incident, locale: Locale): string {
   return tt(locale, 'incident.where', {
     communities: communitiesText(org, incident.communityIds, locale),
@@ -76,7 +76,7 @@ function hotlineLine(org: Org, locale: Locale): string {
 }
 
 /**
- * The answer to a report linked to an incident ("该小区换热站正在抢修，预计 xx:xx 恢复"): the state of
+ * The answer to a report linked to an incident ("the station is being repaired, heat expected back by 16:00"): the state of
  * the repair, the ticket's number (it still counts as a repair request), no need to report again,
  * and the hotlines.
  */
@@ -101,7 +101,7 @@ export function incidentStatusReply(org: Org, incident: Incident, ticket: Pick<T
   return [...lines, hotlineLine(org, locale)].join('\n');
 }
 
-/** The buttons under the heat-back notice: 暖气恢复了吗？ [✅ 恢复了] [❌ 还不热]. */
+/** The buttons under the heat-back notice, "is your heating back?": [back] [still cold]. */
 export function restoreCheckButtons(incidentId: number, locale: Locale): InlineKeyboardMarkup {
   return new Buttons()
     .button(tt(locale, 'incident.check.hot'), cb.restoreCheck(incidentId, true))

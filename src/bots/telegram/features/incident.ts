@@ -1,10 +1,10 @@
 /**
  * The residents' side of an incident (a failed station, a burst primary pipe: one cause, many
  * cold flats). A report linked to the open incident is answered with what is known instead of
- * the usual filed message ("该小区换热站正在抢修，预计 xx:xx 恢复"); a resident of an affected
+ * the usual filed message ("the station is being repaired, heat expected back by 16:00"); a resident of an affected
  * community who asks when the heat comes back, or presses, is told the incident's state rather
  * than the FAQ's season dates or a chase of one household's ticket; and the heat-back notice's
- * 暖气恢复了吗？ buttons go on to the rating, or reopen (or file) the resident's report.
+ * "is your heating back?" buttons go on to the rating, or reopen (or file) the resident's report.
  */
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
@@ -72,12 +72,12 @@ async function linkedOpenTicket(core: Core, ctx: BotContext, incident: Incident,
 /** What the intake and the report proposal ask of this feature. */
 export interface IncidentAnswers {
   /**
-   * A question about the heat that states no fault ("啥时候来暖气", "暖气什么时候恢复") while an
+   * A question about the heat that states no fault ("when does the heat come back?") while an
    * incident covers the resident: its state, true; otherwise nothing is said, false.
    */
   answerHeatQuestion(ctx: BotContext, messageId: number): Promise<boolean>;
   /**
-   * A resident pressing ("怎么还没来热") while an incident covers them: its state, true (their
+   * A resident pressing ("why is it still not warm?") while an incident covers them: its state, true (their
    * linked report is not chased on its own: the whole repair is). `open`: their open tickets.
    * Not covered, or pressing about another open ticket: false, nothing said. `hint`: without a
    * linked report, say how to report (false when the caller proposes a report next).
@@ -109,7 +109,7 @@ export function incidentAnswers(deps: BotDeps): IncidentAnswers {
   };
 }
 
-/** 暖气恢复了吗？ under the heat-back notice: [✅ 恢复了] [❌ 还不热]. */
+/** "Is your heating back?" under the heat-back notice: [back] [still cold]. */
 export function incidentFeature(deps: BotDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
   const { core } = deps;
