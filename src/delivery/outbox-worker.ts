@@ -41,7 +41,11 @@ export interface OutboxWorkerOptions {
   perTargetGapMs?: number | Partial<Record<Platform, number>>;
   /** messages a second on a whole platform (Telegram's bot-wide limit); unset: no such limit */
   perSecond?: Partial<Record<Platform, number>>;
-  /** how far ahead a paced lane holds rows (default 1 s: one row at one a second) */
+  /**
+   * how far ahead a paced lane holds rows (default 0: only the row it may send now). A target
+   * waiting out its gap holds nothing, so that what is owed to it meanwhile (an urgent alert
+   * behind cards) is claimed by priority when the gap has passed.
+   */
   laneAheadMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   owner?: string;
@@ -59,6 +63,7 @@ export class OutboxWorker {
   readonly owner: string;
   private timer: NodeJS.Timeout | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
+  private pumpAt = 0;
   private pumping: Promise<Lane[]> | null = null;
   private pumpAgain = false;
   private lastPump = 0;
@@ -91,7 +96,16 @@ export class OutboxWorker {
   /** How many rows a lane of this platform takes at once: what it sends within laneAheadMs. */
   private perTarget(p: Platform): number | undefined {
     const gap = this.gapOf(p);
-    return gap > 0 ? Math.max(1, Math.floor((this.o.laneAheadMs ?? 1000) / gap)) : undefined;
+    return gap > 0 ? 1 + Math.floor((this.o.laneAheadMs ?? 0) / gap) : undefined;
+  }
+
+  /** Targets still waiting out their gap beyond laneAheadMs: not claimed for now. */
+  private cooling(): string[] {
+    const now = Date.now();
+    const ahead = this.o.laneAheadMs ?? 0;
+    const out: string[] = [];
+    for (const [key, at] of this.lastSent) if (at + this.gapOf(key.slice(0, key.indexOf(':')) as Platform) - now > ahead) out.push(key);
+    return out;
   }
 
   /** One pass: claim what is due and free, and deliver it. Returns how many messages were sent. */
@@ -124,7 +138,7 @@ export class OutboxWorker {
     const now = this.o.clock.now();
     const batch = this.o.batchSize ?? 50;
     for (const [k, until] of this.pausedUntil) if (until <= now.getTime()) this.pausedUntil.delete(k);
-    const skip = [...this.lanes.keys(), ...this.pausedUntil.keys()];
+    const skip = [...this.lanes.keys(), ...this.pausedUntil.keys(), ...this.cooling()];
     const held = new Map<Platform, number>();
     for (const l of this.lanes.values()) held.set(l.platform, (held.get(l.platform) ?? 0) + l.rows.length);
     const claims = this.platforms
@@ -182,7 +196,10 @@ export class OutboxWorker {
       throw e;
     } finally {
       this.lanes.delete(lane.key);
-      if (!this.stopped) this.schedulePump();
+      // claim again when this target's gap has passed (what is owed to it by then goes by priority)
+      const last = this.lastSent.get(lane.key);
+      const ahead = this.o.laneAheadMs ?? 0;
+      if (!this.stopped) this.schedulePump(last === undefined ? 0 : last + this.gapOf(lane.platform) - ahead - Date.now());
     }
   }
 
@@ -298,8 +315,22 @@ export class OutboxWorker {
       total += n;
       const due = await this.o.outbox.countDue(this.platforms, this.o.clock.now());
       if (due === 0) break;
+      // what is left may be for targets waiting out their gap: the next pass after the first of them
+      if (!(await this.sleep(this.firstCoolingEnds()))) break;
     }
     return total;
+  }
+
+  /** ms until the first target waiting out its gap may be claimed again (0: none waits). */
+  private firstCoolingEnds(): number {
+    const now = Date.now();
+    const ahead = this.o.laneAheadMs ?? 0;
+    let first = Infinity;
+    for (const [key, at] of this.lastSent) {
+      const wait = at + this.gapOf(key.slice(0, key.indexOf(':')) as Platform) - ahead - now;
+      if (wait > 0) first = Math.min(first, wait);
+    }
+    return first === Infinity ? 0 : first;
   }
 
   /** Poll in the background; `kick()` claims at once (after a change that owes messages). */
@@ -330,14 +361,20 @@ export class OutboxWorker {
     if (this.pumpAgain && !this.stopped) this.schedulePump();
   }
 
-  /** A lane came free: claim again soon (at most every 100 ms, so that many lanes ending together make one claim). */
-  private schedulePump(): void {
-    if (this.pumpTimer || this.stopped) return;
-    const wait = Math.max(0, this.lastPump + 100 - Date.now());
+  /**
+   * Claim again in `delayMs` (a lane came free, or its target's gap ends then); at most every
+   * 100 ms, so that many lanes ending together make one claim.
+   */
+  private schedulePump(delayMs = 0): void {
+    if (this.stopped) return;
+    const at = Math.max(Date.now() + delayMs, this.lastPump + 100);
+    if (this.pumpTimer && this.pumpAt <= at) return;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpAt = at;
     this.pumpTimer = setTimeout(() => {
       this.pumpTimer = null;
       void this.kick();
-    }, wait);
+    }, at - Date.now());
   }
 
   /** Stops polling; each lane finishes the message it is sending and gives the rest back. */

@@ -22,13 +22,13 @@ export class RateGate {
   private timer: NodeJS.Timeout | null = null;
 
   /**
-   * `perSecond` turns a second, at most `burst` saved up. A burst of a fifth of a second's worth
+   * `perSecond` turns a second, at most `burst` saved up. A burst of a tenth of a second's worth
    * keeps the flow even: a gate that saved a whole second's turns would, with the next second's,
    * put twice the rate into one second of the platform's count.
    */
   constructor(
     readonly perSecond: number,
-    readonly burst: number = Math.max(1, Math.floor(perSecond / 5)),
+    readonly burst: number = Math.max(1, Math.floor(perSecond / 10)),
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = burst;
