@@ -13,6 +13,8 @@ import { updateIncident } from '../../../src/core/incidents/update-incident.js';
 import type { Incident, Ticket } from '../../../src/core/model.js';
 import { startConversation, type Conversation } from '../../helpers/conversation.js';
 import { cb } from '../../../src/bots/telegram/callback-data.js';
+import { incidentStateLines } from '../../../src/bots/telegram/incident-deliveries.js';
+import { incidentReplyKey } from '../../../src/core/incidents/incident-messages.js';
 import { telegramCallback, telegramContact, telegramUser, type TgUser } from '../../helpers/telegram.js';
 
 let c: Conversation;
@@ -260,5 +262,100 @@ describe('暖气恢复了吗？ for a resident whose report was linked', () => {
     const after = (await c.core.stores.views.ticketById(ticketB.id))!;
     expect(after.reopenCount).toBe(before.reopenCount);
     expect(after.version).toBe(before.version);
+  });
+});
+
+describe('what the outbox owes a resident about an incident', () => {
+  it('speaks English to a resident whose phone is in English: the notice and the answer to a linked report', async () => {
+    c.core.clock.set('2026-11-28T06:00:00Z');
+    const u = telegramUser(++nextUser, { languageCode: 'en' });
+    const customer = (await c.core.stores.customers.byAccount('1010015840'))!; // 冯国强, 锡林小区 (c003)
+    await c.resident(telegramContact(u, customer.phone));
+    await declared(['c003'], '2026-11-28T09:00:00Z');
+    expect(lastOf(u)).toContain('[Heating outage: repair under way]');
+    expect(lastOf(u)).toContain('The heat-exchange station serving 锡林小区 has failed and is being repaired.');
+    expect(lastOf(u)).toContain('Heating is expected back by 17:00.');
+    await c.say(u, 'The radiators are cold, the room is only 15 degrees');
+    await c.tap(u, 'Submit');
+    const t = await c.ticketOf(u);
+    expect(lastOf(u)).toContain(`Your report is recorded, ticket number: ${t.number}.`);
+  });
+
+  it('sends the incident’s answer through the outbox when Telegram refuses the bot’s own, under the resident’s report', async () => {
+    c.core.clock.set('2026-11-28T06:00:00Z');
+    const u = await boundTo('1010023760'); // 吕建国, 丁香苑 (c004)
+    await declared(['c004'], '2026-11-28T10:00:00Z');
+    await c.say(u, '暖气不热，室温15度');
+    c.tg.failNext('sendMessage', { status: 502 });
+    await c.tap(u, '提交');
+    const t = await c.ticketOf(u);
+    expect(t.incidentId).not.toBeNull();
+    const owed = await c.core.db.outboxMessage.findUniqueOrThrow({ where: { key: incidentReplyKey(t.id) } });
+    expect(owed).toMatchObject({ kind: 'incident_reply', state: 'sent' });
+    const reply = c.tg.botMessages(u.id).findLast((m) => (m.text ?? '').includes(t.number))!;
+    expect(reply.text).toContain('预计 18:00 恢复供热。');
+    expect(reply.reply_to_message?.text).toBe('暖气不热，室温15度');
+  });
+
+  it('tells a resident whose report was filed before the incident, and whose number was still owed, the incident’s answer once it is linked', async () => {
+    c.core.clock.set('2026-11-28T06:00:00Z');
+    const u = await boundTo('1010055440'); // 黎振华, 海拉尔东路小区 (c008)
+    await c.say(u, '暖气不热，室温15度');
+    // the bot's reply is refused, and the outbox's first try too
+    c.tg.failNext('sendMessage', { status: 502 });
+    c.tg.failNext('sendMessage', { status: 502 });
+    await c.tap(u, '提交');
+    const t = await c.ticketOf(u);
+    expect(c.chat(u).some((x) => x.includes(`工单号：${t.number}`))).toBe(false);
+    c.core.clock.advance(5 * MINUTE);
+    await declared(['c008'], '2026-11-28T08:30:00Z');
+    for (let i = 0; i < 5 && !c.chat(u).some((x) => x.includes(`工单号：${t.number}`)); i++) {
+      c.core.clock.advance(MINUTE);
+      await c.drain();
+    }
+    expect((await c.core.stores.views.ticketById(t.id))!.incidentId).not.toBeNull();
+    const answer = c.chat(u).find((x) => x.includes(`工单号：${t.number}`))!;
+    expect(answer).toContain('海拉尔东路小区的换热站发生故障，正在抢修。');
+    expect(answer).toContain('预计 16:30 恢复供热。');
+    expect(answer).not.toContain('负责单位');
+    expect(c.chat(u).find((x) => x.startsWith('【停暖抢修通知】'))).toContain(`您的报修 ${t.number} 已并入本次抢修`);
+  });
+
+  it('does not send a notice of a repair that is over before it went out: only the heat-back notice', async () => {
+    c.core.clock.set('2026-11-28T06:00:00Z');
+    const u = await boundTo('1010047520'); // 江淑珍, 青城府邸 (c007)
+    const { incident } = await declareIncident(c.core, {
+      communityIds: ['c007'],
+      scope: 'community',
+      cause: '小区主管道阀门损坏',
+      expectedAt: null,
+      actor: agent,
+    });
+    c.core.clock.advance(20 * MINUTE);
+    await restoreIncident(c.core, { id: incident.id, actor: agent });
+    await c.drain();
+    const notices = c.chat(u).filter((t) => t.startsWith('【'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('【供热恢复】');
+    expect(notices[0]).toContain('青城府邸的小区供热管网已修复');
+  });
+});
+
+describe('the words of an incident', () => {
+  it('names a community removed from the organisation file by its id, and says so when the expected time is not known', () => {
+    const incident = { status: 'open', scope: 'station', cause: '换热站停电', communityIds: ['c001', 'c999'], expectedAt: null } as unknown as Incident;
+    const lines = incidentStateLines(c.core.org, incident, 'zh-CN', new Date('2026-11-28T06:00:00Z'));
+    expect(lines).toEqual(['幸福家园、c999的换热站发生故障，正在抢修。', '原因：换热站停电', '恢复时间还在确定中，有进展我们会第一时间告诉您。']);
+  });
+
+  it('names at most three communities', () => {
+    const incident = {
+      status: 'open',
+      scope: 'primary_section',
+      cause: '一次网爆管',
+      communityIds: ['c001', 'c002', 'c003', 'c004', 'c005'],
+      expectedAt: null,
+    } as unknown as Incident;
+    expect(incidentStateLines(c.core.org, incident, 'zh-CN', new Date())[0]).toBe('幸福家园、兴安花园、锡林小区等 5 个小区的一次供热管网发生故障，正在抢修。');
   });
 });
