@@ -5,7 +5,7 @@
  */
 import type { Core } from '../../core/context.js';
 import { isAppError } from '../../core/errors.js';
-import { computeKpis, type KpiRow } from '../../core/kpi/compute-kpis.js';
+import { computeKpis, type KpiReport, type KpiRow } from '../../core/kpi/compute-kpis.js';
 import { describePeriod, resolvePeriod, type PeriodQuery } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
 import { formatMinute } from '../../core/local-time.js';
@@ -85,7 +85,34 @@ export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock
   ];
   const rows = [...report.branches, ...(report.centre ? [report.centre] : [])];
   for (const row of rows) blocks.push({ type: 'divider' }, rowSection(locale, name(row.branchId), row));
+  blocks.push({ type: 'divider' }, withdrawnSection(core, locale, report.withdrawn));
   return blocks;
+}
+
+/** The longest R30 list in a Slack answer; the dashboard and the API have the rest. */
+const WITHDRAWN_LINES = 15;
+
+/** Staff's own words (a reason) in mrkdwn: no mention or link can be made of them. */
+const escMd = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** R30: who cancelled, marked as a duplicate or linked which ticket of the period, and why. */
+function withdrawnSection(core: Core, locale: Locale, w: KpiReport['withdrawn']): SlackBlock {
+  const W = (k: string, v: Record<string, string | number | null> = {}) => t(locale, `kpi.withdrawn.${k}`, v);
+  const who = (actor: string) => (actor.startsWith('staff:') ? (core.org.staff.get(actor.slice(6))?.name ?? actor.slice(6)) : actor);
+  const lines = w.items.slice(0, WITHDRAWN_LINES).map((x) => {
+    const target = x.original ? W('target.duplicate', { original: x.original }) : x.incident ? W('target.linked', { incident: x.incident }) : '';
+    return W('line', {
+      at: formatMinute(x.at),
+      number: x.number,
+      type: W(`type.${x.type}`),
+      target: target ? W('line_target', { target }) : '',
+      who: who(x.onBehalfOf ?? x.actor),
+      reason: escMd(x.reason ?? W('no_reason')),
+    });
+  });
+  if (!lines.length) lines.push(W('none'));
+  else if (w.total > lines.length) lines.push(W('more', { n: w.total - lines.length, total: w.total }));
+  return { type: 'section', text: mrkdwn(`*${W('title')}* · ${W('count', { total: w.total })}\n${lines.join('\n')}`.slice(0, 3000)) };
 }
 
 /** A one-line summary for notifications and screen readers (Slack's `text` beside the blocks). */

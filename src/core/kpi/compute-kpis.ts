@@ -17,7 +17,7 @@
  *   are not surveyed.
  */
 import type { Core } from '../context.js';
-import type { ComplaintCounts } from '../ports/kpi-reads.js';
+import type { ComplaintCounts, WithdrawalRow } from '../ports/kpi-reads.js';
 import { AppError } from '../errors.js';
 import { HOUR } from '../clock.js';
 import { makeRate, type Rate } from './rate.js';
@@ -59,6 +59,12 @@ export interface KpiReport {
   /** complaints no branch held at the end of the period; null when there were none */
   centre: KpiRow | null;
   company: KpiRow;
+  /**
+   * R30: tickets of the period a person cancelled, marked as a duplicate or linked to an incident,
+   * each with the reason and who did it, so that withdrawing a ticket to improve a rate is seen;
+   * `items` holds the first `withdrawnLimit` in the order they were done, `total` all of them.
+   */
+  withdrawn: { total: number; items: WithdrawalRow[] };
 }
 
 export interface KpiQuery {
@@ -66,7 +72,12 @@ export interface KpiQuery {
   to: Date;
   /** only this branch's row (the company row is still the whole company) */
   branchId?: string;
+  /** how many withdrawals to list (R30); default 100, 0 for none (a trend's months) */
+  withdrawnLimit?: number;
 }
+
+/** The R30 list's default length: a month of one city's cancellations fits; the total says if more. */
+export const WITHDRAWN_LIMIT = 100;
 
 /** A branch's counts: its complaints' (the store's) and its customers' survey (R28). */
 type Counts = Omit<ComplaintCounts, 'branchId'> & { surveyed: number; surveyedSatisfied: number };
@@ -124,9 +135,11 @@ export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
   }
   const now = core.clock.now();
   const asOf = now < q.to ? now : q.to;
-  const [tickets, surveys] = await Promise.all([
+  const limit = q.withdrawnLimit ?? WITHDRAWN_LIMIT;
+  const [tickets, surveys, withdrawn] = await Promise.all([
     core.stores.kpis.complaintCounts({ from: q.from, to: q.to, asOf }),
     core.stores.kpis.surveyCounts({ from: q.from, to: q.to }),
+    limit > 0 ? core.stores.kpis.withdrawals({ from: q.from, to: q.to, branchId: q.branchId, limit }) : { total: 0, rows: [] },
   ]);
 
   const byBranch = new Map<string, Counts>();
@@ -164,5 +177,6 @@ export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
     branches: wanted.map((id) => toRow(id, byBranch.get(id) ?? ZERO)),
     centre: centre && !q.branchId ? toRow(null, centre) : null,
     company: toRow(null, company),
+    withdrawn: { total: withdrawn.total, items: withdrawn.rows },
   };
 }

@@ -14,7 +14,8 @@ export async function kpiTrend(core: Core, span: Period, branchId?: string): Pro
   const points: TrendPoint[] = [];
   for (const month of monthsIn(span)) {
     if (month.from > now) break;
-    points.push({ period: month, report: await computeKpis(core, { from: month.from, to: month.to, branchId }) });
+    // a chart draws the rates only: no R30 list per month
+    points.push({ period: month, report: await computeKpis(core, { from: month.from, to: month.to, branchId, withdrawnLimit: 0 }) });
   }
   return points;
 }

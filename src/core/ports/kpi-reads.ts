@@ -59,6 +59,27 @@ export interface SuggestionCount {
   answered: number;
 }
 
+/**
+ * R30: a ticket taken off a branch's books by a person, with their reason: cancelled, marked as a
+ * duplicate of another ticket, or linked to an incident by hand (a link the intake or a
+ * declaration made has no reason and is not listed).
+ */
+export interface WithdrawalRow {
+  number: string;
+  /** the branch holding the ticket at the end of the period; null: the centre */
+  branchId: string | null;
+  type: 'cancelled' | 'duplicate' | 'linked';
+  at: Date;
+  /** the event's actor (staff:<id>, api:<client>) and the staff member an API client acted for */
+  actor: string;
+  onBehalfOf: string | null;
+  reason: string | null;
+  /** duplicate: the original's number */
+  original: string | null;
+  /** linked: the incident's number */
+  incident: string | null;
+}
+
 export interface KpiPeriod {
   from: Date;
   to: Date;
@@ -79,4 +100,9 @@ export interface KpiReads {
    * branch, topic, category, time and number.
    */
   suggestions(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }>;
+  /**
+   * R30: the withdrawals of tickets created in [from, to), done before `to`, optionally of one
+   * branch: how many, and up to `limit` of them in the order they were done.
+   */
+  withdrawals(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ total: number; rows: WithdrawalRow[] }>;
 }

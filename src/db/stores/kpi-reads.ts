@@ -8,7 +8,7 @@
  * time is added to one, and how a field of JSON text is read.
  */
 import { PRIMARY_REPAIR_MS, REPAIR_CATEGORIES, SATISFIED_ANSWERS, SECONDARY_ONSITE_MS } from '../../core/kpi/compute-kpis.js';
-import type { ComplaintCounts, KpiPeriod, KpiReads, SuggestionCount, SuggestionRow, SurveyCounts } from '../../core/ports/kpi-reads.js';
+import type { ComplaintCounts, KpiPeriod, KpiReads, SuggestionCount, SuggestionRow, SurveyCounts, WithdrawalRow } from '../../core/ports/kpi-reads.js';
 import { num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
@@ -248,6 +248,45 @@ export class SqlKpiReads implements KpiReads {
         source: String(r.source),
         description: String(r.description),
         answered: num(r.answered) === 1,
+      })),
+    };
+  }
+
+  /**
+   * Through the period's tickets (the createdAt index, as the counts above) and their events (the
+   * (ticketId, at) index); only tickets a withdrawal marked (cancelledAt, duplicateOfId,
+   * incidentId) have their events read.
+   */
+  async withdrawals(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ total: number; rows: WithdrawalRow[] }> {
+    const to = at(p.to);
+    const base = sql`
+    SELECT ${holderAt(p.to)} AS branch, t."number" AS number, e."id" AS id, e."type" AS type, e."at" AS at, e."actor" AS actor, e."note" AS note,
+           ${jsonText(sql`e."data"`, 'duplicateOf')} AS original, ${jsonText(sql`e."data"`, 'number')} AS incident,
+           ${jsonText(sql`e."data"`, 'onBehalfOf')} AS on_behalf_of
+      FROM "Ticket" t
+      JOIN "TicketEvent" e ON e."ticketId" = t."id"
+     WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
+       AND (t."cancelledAt" IS NOT NULL OR t."duplicateOfId" IS NOT NULL OR t."incidentId" IS NOT NULL)
+       AND e."type" IN ('cancelled', 'duplicate', 'linked') AND e."at" < ${to}
+       AND (e."type" <> 'linked' OR e."note" IS NOT NULL)`;
+    const onlyBranch = p.branchId ? sql`WHERE branch = ${p.branchId}` : sql``;
+    const [count, items] = await Promise.all([
+      this.q.get(sql`SELECT COUNT(*) AS n FROM (${base}) w ${onlyBranch}`),
+      this.q.all(sql`SELECT * FROM (${base}) w ${onlyBranch} ORDER BY at, id LIMIT ${Math.max(0, Math.trunc(p.limit))}`),
+    ]);
+    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return {
+      total: num(count?.n),
+      rows: items.map((r: Row) => ({
+        number: String(r.number),
+        branchId: branchOf(r.branch),
+        type: String(r.type) as WithdrawalRow['type'],
+        at: toDate(r.at)!,
+        actor: String(r.actor),
+        onBehalfOf: str(r.on_behalf_of),
+        reason: str(r.note),
+        original: r.type === 'duplicate' ? str(r.original) : null,
+        incident: r.type === 'linked' ? str(r.incident) : null,
       })),
     };
   }

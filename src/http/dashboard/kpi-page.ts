@@ -8,6 +8,7 @@ import type { Org } from '../../core/org/org.js';
 import { t, waitText, type Locale } from '../../i18n/index.js';
 import { branchName, percentText, periodLabel } from './format.js';
 import { href, html, jsonScript, type Markup } from './html.js';
+import { actorName } from './ticket-pages.js';
 
 export interface KpiPageInput {
   org: Org;
@@ -119,9 +120,41 @@ ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
   </table>
   </div>
 </section>
+${withdrawnSection(input)}
 <section>
   <h2>${L('trend_title')}</h2>
   <div class="charts">${RATE_NAMES.map((n) => html`<figure class="chart"><canvas id="chart-${n}" aria-label="${t(locale, `kpi.rate.${n}`)}" role="img"></canvas></figure>`)}</div>
   ${jsonScript('trend-data', trendData(org, locale, input.trend))}
+</section>`;
+}
+
+/** R30: the period's tickets someone cancelled, marked as a duplicate or linked by hand, with the reason and who did it. */
+function withdrawnSection({ org, locale, report }: KpiPageInput): Markup {
+  const W = (k: string, v: Record<string, string | number> = {}) => t(locale, `kpi.withdrawn.${k}`, v);
+  const w = report.withdrawn;
+  const target = (x: (typeof w.items)[number]) =>
+    x.original ? W('target.duplicate', { original: x.original }) : x.incident ? W('target.linked', { incident: x.incident }) : '—';
+  const rows = w.items.map(
+    (x) => html`<tr data-type="${x.type}">
+      <td>${formatMinute(x.at)}</td>
+      <td><a href="${href(`/dashboard/tickets/${x.number}`, locale)}">${x.number}</a></td>
+      <td>${branchName(org, x.branchId, locale)}</td>
+      <td>${W(`type.${x.type}`)}</td>
+      <td>${target(x)}</td>
+      <td>${actorName(org, locale, x.actor, x.onBehalfOf ?? undefined)}</td>
+      <td class="reason">${x.reason ?? W('no_reason')}</td>
+    </tr>`,
+  );
+  return html`<section id="withdrawn">
+  <h2>${W('title')}</h2>
+  <p class="muted">${W('intro')} ${W('count', { total: w.total })}</p>
+  ${
+    w.items.length
+      ? html`<div class="table-wrap"><table class="withdrawn">
+    <thead><tr>${(['at', 'number', 'branch', 'type', 'target', 'who', 'reason'] as const).map((k) => html`<th>${W(`col.${k}`)}</th>`)}</tr></thead>
+    <tbody>${rows}</tbody>
+  </table></div>${w.total > w.items.length ? html`<p class="muted">${W('more', { n: w.total - w.items.length, total: w.total })}</p>` : ''}`
+      : html`<p>${W('none')}</p>`
+  }
 </section>`;
 }

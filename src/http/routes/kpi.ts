@@ -14,6 +14,7 @@ import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
 import { asLocale, t, type Locale } from '../../i18n/index.js';
 import { attachment, branchName, csvBytes, percentText, periodLabel } from '../dashboard/format.js';
+import { actorName } from '../dashboard/ticket-pages.js';
 
 export interface KpiRoutesOptions {
   core: Core;
@@ -64,6 +65,15 @@ export function kpiJson(org: Org, period: Period, report: KpiReport, locale: Loc
     branches: report.branches.map((b) => rowJson(org, b, locale)),
     centre: report.centre && rowJson(org, report.centre, locale),
     company: rowJson(org, report.company, locale, t(locale, 'kpi.company')),
+    // R30: who withdrew which ticket of the period, and why
+    withdrawn: {
+      total: report.withdrawn.total,
+      items: report.withdrawn.items.map((w) => ({
+        ...w,
+        branchName: branchName(org, w.branchId, locale),
+        actorName: actorName(org, locale, w.actor, w.onBehalfOf ?? undefined),
+      })),
+    },
   };
 }
 

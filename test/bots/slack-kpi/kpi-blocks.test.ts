@@ -18,7 +18,9 @@ describe('/kpi in Slack', () => {
     const blocks: any[] = await kpiBlocks(core, { text: ' 2026-11 ' });
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '考核指标 · 2026年11月', emoji: true } });
     expect(blocks[1].elements[0].text).toBe('统计区间 2026-11-01 至 2026-11-30 · 截至 2026-12-01 00:00');
-    const sections = blocks.filter((b) => b.type === 'section');
+    const sections = blocks.filter((b) => b.type === 'section' && b.fields);
+    // then R30: the period's cancellations and duplicates with who and why
+    expect(blocks.at(-1).text.text).toMatch(/^\*撤销、重复与手动关联（R30）\* · 共 2 条\n/);
     expect(sections.map((s) => s.text.text)).toEqual([
       '*全公司*',
       '*新城供热分公司*',
