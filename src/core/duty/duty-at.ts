@@ -82,17 +82,21 @@ export function dutyAt(org: Org, state: DutyState, place: DutyPlace): Staff[] {
   return org.config.staff.filter((s) => on.has(s.id));
 }
 
+/** A handover this close to the end of the outgoing person's own shift hands over the next shift. */
+export const EARLY_HANDOVER_MS = 60 * 60_000;
+
 /**
  * Until when a handover signed (or held by the outgoing person) at `at` decides the duty: the end
- * of the place's shift at that time, or, while the outgoing person's own shift still runs (a
- * handover signed a little early), the end of the shift that follows it. No roster: until the
- * next handover.
+ * of the place's shift at that time, or, when the outgoing person's own shift ends within the
+ * hour (a handover written a little before the change), the end of the shift that follows it. A
+ * handover in the middle of a shift (someone taken ill) lasts to that shift's end. No roster:
+ * until the next handover.
  */
 export function handoverUntil(org: Org, place: { branchId: string | null; unitId: string | null }, outgoingStaffId: string, at: Date): Date | null {
   const shifts = placeShifts(org, place.branchId, place.unitId);
   const [now] = shiftsAt(shifts, at);
   if (!now) return null;
-  if (!now.shift.staff.includes(outgoingStaffId)) return now.until;
+  if (!now.shift.staff.includes(outgoingStaffId) || now.until.getTime() - at.getTime() > EARLY_HANDOVER_MS) return now.until;
   const [next] = shiftsAt(shifts, now.until);
   return next?.until ?? now.until;
 }
