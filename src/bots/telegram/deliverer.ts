@@ -124,9 +124,18 @@ export class TelegramDeliverer implements Deliverer {
 
   /** A question about a callback (warm check, rating) the resident cannot get: the centre calls instead, now. */
   private async callbackByPhone(row: OutboxMessage): Promise<void> {
+    if (row.kind === 'incident_notice') return this.restoreCheckByPhone(JSON.parse(row.payload) as IncidentNoticePayload);
     if (row.kind !== 'warm_check' && row.kind !== 'callback_question') return;
     const { callbackId } = JSON.parse(row.payload) as { callbackId?: number };
     if (callbackId) await callbackByPhoneNow(this.o.core, callbackId);
+  }
+
+  /** The heat-back notice asks a linked report's callback (its buttons): a resident it cannot reach is called instead, now. */
+  private async restoreCheckByPhone(p: IncidentNoticePayload): Promise<void> {
+    if (p.phase !== 'restored' || !p.ticketId) return;
+    const view = await this.o.core.stores.views.ticketView({ id: p.ticketId });
+    const pending = view?.callbacks.find((c) => c.status === 'pending');
+    if (pending) await callbackByPhoneNow(this.o.core, pending.id);
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { declareIncident } from '../../../src/core/incidents/declare-incident.js';
 import { restoreIncident } from '../../../src/core/incidents/restore-incident.js';
 import { updateIncident } from '../../../src/core/incidents/update-incident.js';
@@ -338,6 +339,24 @@ describe('what the outbox owes a resident about an incident', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain('【供热恢复】');
     expect(notices[0]).toContain('青城府邸的小区供热管网已修复');
+  });
+});
+
+describe('a resident who blocked the bot before heat was back', () => {
+  it('is called back by the centre by phone at once instead of waiting for the buttons of a notice they cannot get (R8h)', async () => {
+    c.core.clock.set('2026-11-28T06:00:00Z');
+    const u = await boundTo('1010071280'); // 郭玉兰, 通道南街小区 (c010, 回民)
+    const incident = await declared(['c010'], null);
+    const ticket = await reportsNoHeat(u);
+    expect(ticket.incidentId).toBe(incident.id);
+    c.tg.blockChat(u.id);
+    c.core.clock.advance(60 * MINUTE);
+    await restoreIncident(c.core, { id: incident.id, actor: agent });
+    await c.drain(); // the notice is refused: the resident is marked, the callback's time-out brought forward
+    await fireDueAlerts(c.core, 'test-sweep');
+    await c.drain();
+    const task = await c.core.db.outboxMessage.findFirst({ where: { kind: 'callback_task', payload: { contains: `"ticketId":${ticket.id}` } } });
+    expect(task).toMatchObject({ target: 'C0CALLBK01', state: 'sent' });
   });
 });
 
