@@ -13,11 +13,14 @@ import { FastifyReceiver } from './fastify-receiver.js';
 import { registerCallbacks } from './handlers/callbacks.js';
 import { registerCommands } from './handlers/commands.js';
 import { registerDedupe } from './handlers/dedupe.js';
+import { registerDuty } from './handlers/duty.js';
 import { registerEscalation } from './handlers/escalation.js';
 import { registerEvents } from './handlers/events.js';
 import { registerHandover } from './handlers/handover.js';
+import { registerIncidents } from './handlers/incidents.js';
 import { registerThreadReplies } from './handlers/thread-replies.js';
 import { registerTicketSteps } from './handlers/ticket-steps.js';
+import { registerTicketTools } from './handlers/ticket-tools.js';
 import type { KpiBlocks, SlackDeps } from './kit.js';
 import { boltLogger, silentLog, type SlackLog } from './logger.js';
 import type { ResidentFiles } from '../../delivery/resident-files.js';
@@ -92,10 +95,13 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const deps: SlackDeps = { core: o.core, locale, log, kick: o.kick, kpiBlocks: o.kpiBlocks };
   registerDedupe(app, deps);
   registerTicketSteps(app, deps);
+  registerTicketTools(app, deps);
   registerEscalation(app, deps);
   registerCallbacks(app, deps);
   registerCommands(app, deps);
   registerHandover(app, deps);
+  registerDuty(app, deps);
+  registerIncidents(app, deps);
   registerEvents(app, deps);
   registerThreadReplies(app, deps);
 

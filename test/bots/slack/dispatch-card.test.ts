@@ -52,7 +52,7 @@ describe('the dispatch card (R8a, R8b)', () => {
 
   it('carries the steps the ticket allows under stable action ids', async () => {
     const { card } = await dispatched();
-    expect(elementsOf(card.blocks).map((e) => e.action_id)).toEqual(['ticket.accept', 'ticket.route', 'ticket.transfer', 'ticket.phone']);
+    expect(elementsOf(card.blocks).map((e) => e.action_id)).toEqual(['ticket.accept', 'ticket.route', 'ticket.transfer', 'ticket.phone', 'ticket.tools']);
   });
 
   it('names Telegram as first responder for a resident report', async () => {

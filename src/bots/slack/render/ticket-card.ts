@@ -31,6 +31,11 @@ export const ACTION = {
   escalationAck: 'escalation.ack',
   callbackRecord: 'callback.record',
   handoverAccept: 'handover.accept',
+  /** the staff tools' menu (an overflow): each option's value names one of the three tools below */
+  tools: 'ticket.tools',
+  linkIncident: 'ticket.link_incident',
+  duplicate: 'ticket.duplicate',
+  cancel: 'ticket.cancel',
 } as const;
 
 /** Event types shown in the history and the thread; anything else is bookkeeping. */
@@ -50,6 +55,7 @@ const SHOWN = new Set([
   'escalated',
   'overdue',
   'escalation_acked',
+  'linked',
 ]);
 
 export const isShownEvent = (e: Pick<TicketEvent, 'type'>) => SHOWN.has(e.type);
@@ -120,8 +126,18 @@ export function eventText(ctx: RenderCtx, e: TicketEvent): string {
     alert: d.alert ? tr(ctx, `alert.level.${d.alert}`) : '',
     source: d.source ? common(ctx, `source.${d.source}`) : '',
   };
-  const text = tr(ctx, `event.${e.type}`, vars);
+  const text = toolEventText(ctx, e.type, d, vars) ?? tr(ctx, `event.${e.type}`, vars);
   return e.type === 'reopened' ? `${text}\n${reopenReasonText(ctx, e)}` : text;
+}
+
+/** The staff tools' steps with their reason and the ticket they point at (slack.tools.event.*). */
+function toolEventText(ctx: RenderCtx, type: string, d: Record<string, any>, vars: { who: string; note: string; result: string }): string | undefined {
+  if (type === 'duplicate' && d.duplicateOf) return tr(ctx, 'tools.event.duplicate', { ...vars, original: esc(String(d.duplicateOf)) });
+  if (type === 'resolved' && d.original) return tr(ctx, 'tools.event.followed', { ...vars, original: esc(String(d.original)) });
+  // the intake and a declaration link without a reason; a person linking gives one
+  if (type === 'linked')
+    return tr(ctx, vars.note ? 'tools.event.linked' : 'tools.event.linked_auto', { ...vars, incident: esc(String(d.number ?? d.incidentId ?? '')) });
+  return undefined;
 }
 
 /** A history or thread line: "2026-11-28 14:02 · Zhou Jing accepted". */
@@ -212,8 +228,23 @@ function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
   }
   if (allowed.includes('transfer')) out.push(button(tr(ctx, 'button.transfer'), ACTION.transfer, v));
   if (t.contactPhone && allowed.length) out.push(button(tr(ctx, 'button.phone'), ACTION.phone, { n: t.number }));
+  const tools = toolsMenu(ctx, t, allowed);
+  if (tools) out.push(tools);
   // the resident can be written to while the ticket is open and they came through Telegram
   if (t.residentId !== null && !['closed', 'cancelled', 'duplicate'].includes(t.status))
     out.push(button(tr(ctx, 'thread.reply_button'), ACTION.reply, { n: t.number }));
   return out;
+}
+
+/** Statuses in which a report can still join an incident: nobody has finished it on its own. */
+const LINKABLE = new Set(['received', 'dispatched', 'accepted', 'on_site']);
+
+/** More…: link to an incident, mark as a duplicate, cancel, as the status machine allows (each asks the reason). */
+function toolsMenu(ctx: RenderCtx, t: Ticket, allowed: readonly string[]): Block | null {
+  const options: ReturnType<typeof option>[] = [];
+  const add = (key: string, actionId: string) => options.push(option(tr(ctx, `tools.${key}`), JSON.stringify({ n: t.number, s: t.status, a: actionId })));
+  if (LINKABLE.has(t.status) && t.incidentId === null) add('link_incident', ACTION.linkIncident);
+  if (allowed.includes('mark_duplicate')) add('duplicate', ACTION.duplicate);
+  if (allowed.includes('cancel')) add('cancel', ACTION.cancel);
+  return options.length ? { type: 'overflow', action_id: ACTION.tools, options } : null;
 }
