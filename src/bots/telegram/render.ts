@@ -111,6 +111,10 @@ export function timelineLines(org: Org, ticket: TicketWithTimeline, locale: Loca
         if (e.note ?? data.result) line('resolved', { note: e.note ?? data.result });
         else line('resolved_plain');
         break;
+      case 'linked':
+        // a report an incident took over (core/incidents): words of the incident feature
+        out.push(tt(locale, 'incident.timeline_linked', { time, incident: data.number ?? '' }));
+        break;
       case 'callback_requested':
         if (ticket.residentId) line('callback_requested');
         break;

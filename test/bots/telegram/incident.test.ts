@@ -128,6 +128,13 @@ describe('a report while an incident covers the community', () => {
     expect(lastOf(a)).toContain('您的报修已登记，工单号：');
     expect(c.slack.callsTo('chat.postMessage').length).toBe(pages);
   });
+
+  it('shows on /status that the report is part of the repair, with the repair’s state', async () => {
+    const ticket = (await c.core.db.ticket.findFirstOrThrow({ where: { incidentId: incident.id } }))!;
+    await c.say(a, `/status ${ticket.number}`);
+    expect(lastOf(a)).toContain(`已并入抢修事件 ${incident.number}，恢复供热后一并处理`);
+    expect(lastOf(a)).toContain('预计 16:00 恢复供热。');
+  });
 });
 
 describe('notices to the residents of the affected communities', () => {

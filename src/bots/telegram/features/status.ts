@@ -6,7 +6,9 @@
 import { Composer } from 'grammy';
 import { getOwnTicket } from '../../../core/residents/get-own-ticket.js';
 import { listOwnTickets } from '../../../core/residents/list-own-tickets.js';
+import { OPEN_STATUSES } from '../../../core/tickets/status-machine.js';
 import { Buttons, cb } from '../callback-data.js';
+import { incidentStateLines } from '../incident-deliveries.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { labels, replyLong } from '../replies.js';
 import { branchName, categoryLabel, statusLabel, ticketDetails } from '../render.js';
@@ -38,7 +40,11 @@ export function statusFeature({ core }: BotDeps): Composer<BotContext> {
 
   async function show(ctx: BotContext, number: string) {
     const ticket = await getOwnTicket(core, ctx.resident.id, number);
-    await replyLong(ctx, ticketDetails(core.org, ticket, ctx.locale, core.clock.now()));
+    const now = core.clock.now();
+    // a report an open incident took over: the repair's state is what the resident waits on
+    const incident = ticket.incidentId && OPEN_STATUSES.includes(ticket.status) ? await core.stores.incidents.byId(ticket.incidentId) : null;
+    const state = incident?.status === 'open' ? ['', ...incidentStateLines(core.org, incident, ctx.locale, now)] : [];
+    await replyLong(ctx, [ticketDetails(core.org, ticket, ctx.locale, now), ...state].join('\n'));
   }
 
   c.command('status', async (ctx) => {
