@@ -18,9 +18,11 @@ import pg from 'pg';
 import { followupBench } from './followup.js';
 import { incidentBench } from './incident.js';
 import { baselineBench, intakeBench } from './intake.js';
+import { noticesBench } from './notices.js';
 import { slackBench } from './slack.js';
 import { staffReplyBench } from './staffreply.js';
 import { sweepBench } from './sweep.js';
+import { urgentBench } from './urgent.js';
 
 // the service runs compiled, as `npm start` runs it
 execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', cwd: resolve(import.meta.dirname, '..') });
@@ -171,6 +173,34 @@ if (want('staffreply')) {
     'p99 < 1,000 ms',
     `ack p50/p99 ${s.ack.p50}/${s.ack.p99} ms (Slack's limit 3,000 ms)`,
     s.relayed === s.replies && s.non2xx === 0 && s.relay.p99 < 1000 && s.ack.p99 < 3000,
+  );
+}
+
+if (want('urgent')) {
+  // 300 cards queued to one channel, then an urgent alert to it while they flow (quick: 60 cards)
+  const u = await urgentBench({ cards: quick ? 60 : 300 });
+  json.urgent = u;
+  row(
+    '10 urgent alert behind a queue',
+    `${fmt(u.cards)} ticket cards queued to one channel (20 to 4 others), fake Slack limits on: alert owed → posted`,
+    `${fmt(u.alertMs)} ms (${u.cardsBeforeAlert} cards before it; other channels done at ${fmt(u.otherChannelsMs)} ms; cards took ${fmt(u.cardsTookS)} s; ${u.refused429} 429s)`,
+    '< 2,000 ms',
+    'before priorities and lanes: 301st of 301',
+    u.alertMs < 2000 && u.refused429 === 0,
+  );
+}
+
+if (want('notices')) {
+  // 10,000 notices at Telegram's pace (quick: 1,000, the same limit), a resident's update owed half-way
+  const n = await noticesBench({ notices: quick ? 1000 : 10_000 });
+  json.notices = n;
+  row(
+    '11 incident notices → Telegram',
+    `${fmt(n.notices)} notices to as many chats, fake Telegram limits on (30/s, 1/s per chat): messages/s${quick ? ' (quick: 1,000 rows)' : ''}`,
+    `${fmt(n.perS, 1)} /s, ${fmt(n.tookS)} s (busiest second ${n.busiestSecond}; ${n.refused429} 429s); resident update ${fmt(n.residentMs)} ms after owed, ${n.noticesAhead} notices ahead`,
+    `the limit (${n.perSecondLimit}/s); reply first`,
+    `10,000 at ${n.perSecondLimit}/s = ${fmt(10_000 / n.perSecondLimit / 60, 1)} min`,
+    n.perS >= n.perSecondLimit * 0.9 && n.refused429 === 0 && n.noticesAhead <= 3,
   );
 }
 
