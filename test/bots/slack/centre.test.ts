@@ -154,8 +154,10 @@ describe('/duty and /kpi', () => {
     const entry = await h.core.db.dutyLogEntry.findFirstOrThrow({ where: { staffId: 'xincheng-coord' } });
     expect(entry).toMatchObject({ branchId: 'xincheng', ticketNumber: 'T20261128-0001', text: '22:10 幸福家园3号楼跑水，已通知抢修 T20261128-0001' });
     expect(toldTo(h, U.xinchengCoord).at(-1)).toBe('已记入新城供热分公司工作日志（2026-11-28 14:00）。');
+    // no words: who is on duty now and the log, with how to write to it
     await h.slash(U.xinchengCoord, '/duty', '  ');
-    expect(toldTo(h, U.xinchengCoord).at(-1)).toContain('用法：`/duty 记录内容`');
+    expect(toldTo(h, U.xinchengCoord).at(-1)).toContain('现在值班 · 新城供热分公司');
+    expect(toldTo(h, U.xinchengCoord).at(-1)).toContain('`/duty 记录内容` 记工作日志');
   });
 
   it('says KPIs are not available until the KPI module is plugged in', async () => {

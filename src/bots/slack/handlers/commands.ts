@@ -1,12 +1,10 @@
 /**
  * Slash commands: /ticket <number> shows a ticket, /intake records a phone, letter, visit or
- * branch-direct complaint (R1, R1.2, R3), /duty <text> writes the duty log (R4), /kpi answers
+ * branch-direct complaint (R1, R1.2, R3), /kpi answers
  * with the KPIs when that module is plugged in. Answers are ephemeral: only the asker sees them.
  */
 import type { App } from '@slack/bolt';
-import { addDutyEntry } from '../../../core/duty/add-duty-entry.js';
 import { isAppError } from '../../../core/errors.js';
-import { formatMinute } from '../../../core/local-time.js';
 import { createTicket } from '../../../core/tickets/create-ticket.js';
 import { actorOf, errorText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
 import { INTAKE_VIEW, intakeModal, readIntake } from '../modals/intake-modal.js';
@@ -40,16 +38,6 @@ export function registerCommands(app: App, d: SlackDeps): void {
     if (!t) return tell(a.client, d, to, tr(ctx, 'command.ticket_unknown', { number }));
     const card = ticketCard(ctx, t, { actions: false, historyLines: 40 });
     await tell(a.client, d, to, card.text, card.blocks);
-  });
-
-  on('/duty', async (a) => {
-    const ctx = renderCtx(d);
-    const to = { user: a.command.user_id, respond: a.respond };
-    const text = a.command.text.trim();
-    if (!text) return tell(a.client, d, to, tr(ctx, 'command.duty_usage'));
-    const staff = staffFor(d, a.command.user_id)!;
-    const entry = await addDutyEntry(d.core, { staffId: staff.id, text });
-    await tell(a.client, d, to, tr(ctx, 'command.duty_logged', { at: formatMinute(entry.at), place: branchName(ctx, entry.branchId) }));
   });
 
   on('/kpi', async (a) => {
