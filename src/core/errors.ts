@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'duplicate_of_withdrawn'
   | 'duplicate_other_branch'
   | 'has_duplicates'
+  | 'duplicate_of_linked'
   | 'incident_not_found'
   | 'unknown_station'
   | 'expected_time_past'

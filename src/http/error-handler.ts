@@ -23,6 +23,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   duplicate_of_withdrawn: 409,
   duplicate_other_branch: 403,
   has_duplicates: 409,
+  duplicate_of_linked: 409,
   unknown_action: 400,
   unknown_branch: 422,
   unknown_unit: 422,

@@ -305,6 +305,10 @@ async function originalFor(core: Core, t: Ticket, input: StepInput): Promise<Tic
   if (original.status === 'duplicate' || original.duplicateOfId !== null)
     throw new AppError('duplicate_chain', `${original.number} is itself a duplicate`, { ...ctx, original: original.number });
   if (original.status === 'cancelled') throw new AppError('duplicate_of_withdrawn', `${original.number} was cancelled`, ctx);
+  // an incident's restoration resolves its reports in bulk, not through here: a duplicate would
+  // wait for it in vain; the report is linked to the incident itself instead (link-ticket.ts)
+  if (original.incidentId !== null)
+    throw new AppError('duplicate_of_linked', `${original.number} is linked to an incident`, { ...ctx, incidentId: original.incidentId });
   if ((await core.stores.tickets.duplicatesOf(t.id, ['duplicate'])).length)
     throw new AppError('duplicate_chain', `${t.number} has duplicates of its own waiting`, { ...ctx, original: t.number });
   const staff = staffOfActor(core.org, input.actor);

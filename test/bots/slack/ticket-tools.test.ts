@@ -103,6 +103,14 @@ describe('关联到事件 (link to an incident)', () => {
     expect(after.events.find((e) => e.type === 'linked')).toMatchObject({ actor: 'staff:xincheng-coord', note: '水流声是循环泵故障引起的' });
     expect(h.fake.thread(card.channel, card.ts).at(-1)?.text).toBe(`2026-11-28 14:04 · 周静 关联到事件 ${incident.number}，原因：水流声是循环泵故障引起的`);
     expect(toldTo(h, U.xinchengCoord).at(-1)).toBe(`${t.number} 已关联到事件 ${incident.number}。`);
+
+    // a report of the same household is linked too, not marked as a duplicate of a linked one:
+    // the incident's restoration resolves its own reports, and a duplicate would wait in vain
+    const { t: other, card: otherCard } = await dispatched({ category: 'noise_pressure', description: '同一户又打电话', customerAccount: '1010665280' });
+    await useTool(U.xinchengCoord, otherCard, '标记重复');
+    const dupRes = await h.submit(slackViewSubmission(U.xinchengCoord, 'ticket.duplicate', { original: t.number, reason: '同一户' }, lastModal(h).meta));
+    expect(dupRes.json().errors).toEqual({ original: `${t.number} 已关联到事件：请用“关联到事件”把本工单关联到同一事件，恢复供热时一并通知住户。` });
+    expect((await stored(other.id)).status).toBe('dispatched');
   });
 });
 

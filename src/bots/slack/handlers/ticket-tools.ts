@@ -128,6 +128,8 @@ export function toolFieldError(ctx: RenderCtx, e: AppError, mainField: string): 
       return { original: tr(ctx, 'tools.dup.error_chain', { original }) };
     case 'duplicate_of_withdrawn':
       return { original: tr(ctx, 'tools.dup.error_withdrawn', { original }) };
+    case 'duplicate_of_linked':
+      return { original: tr(ctx, 'tools.dup.error_linked', { original }) };
     case 'duplicate_other_branch':
       return { original: tr(ctx, 'tools.dup.error_other_branch', { original }) };
     case 'has_duplicates':
