@@ -8,7 +8,7 @@
  * within the incident's time limit.
  */
 import type { Core } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Incident } from '../model.js';
 import type { PlannedStep, StepPlan } from '../ports/ticket-store.js';
 import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
@@ -31,7 +31,20 @@ export function phoneSampled(ticketId: number, share: number): boolean {
   return ((ticketId * 2654435761) % 2 ** 32) / 2 ** 32 < share;
 }
 
+/** Tries of a restoration that reports kept joining while it was decided (a cold snap's last minutes). */
+const TRIES = 3;
+
 export async function restoreIncident(core: Core, input: IncidentRestoration): Promise<Incident> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await restoreOnce(core, input);
+    } catch (e) {
+      if (attempt >= TRIES || !isAppError(e, 'concurrent_update') || !e.context.lateLinks) throw e;
+    }
+  }
+}
+
+async function restoreOnce(core: Core, input: IncidentRestoration): Promise<Incident> {
   if (!input.actor?.trim()) throw new AppError('validation_failed', 'actor: must not be empty', { field: 'actor' });
   const note = input.note?.trim() || null;
   if (note && note.length > NOTE_MAX) throw new AppError('validation_failed', `note: is longer than ${NOTE_MAX} characters`, { field: 'note' });

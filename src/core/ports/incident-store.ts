@@ -86,7 +86,8 @@ export interface IncidentStore {
   update(c: IncidentChange): Promise<Incident>;
   /**
    * Restores it: the incident's change, every linked ticket's steps, the areas freed (another
-   * incident may then cover them), and the messages, in one transaction.
+   * incident may then cover them), and the messages, in one transaction. A report linked after
+   * the plans were read leaves it undone: concurrent_update with `lateLinks`.
    */
   restore(r: Restoration): Promise<Incident>;
   /** Residents of these communities to tell: bound through their account or placed by hand, not unreachable. */

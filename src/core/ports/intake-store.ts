@@ -57,7 +57,10 @@ export interface Filing {
    * `keys` naming the stored ones, and stores nothing.
    */
   onceKeys?: readonly string[];
-  /** the open incident the ticket is linked to: its count of linked reports goes up with the filing */
+  /**
+   * The open incident the ticket is linked to: its count of linked reports goes up with the
+   * filing. Restored meanwhile: nothing is stored, concurrent_update with `incidentRestored`.
+   */
   incidentId?: number;
 }
 

@@ -1,5 +1,5 @@
 /** Intake from any source (R1, R3): store the ticket, route and dispatch it, owe its messages. */
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { CATEGORIES, SCOPES, SEVERITIES, SOURCES, TICKET_KINDS, type Category, type Scope, type Severity, type Source, type TicketKind } from '../domain.js';
 import type { Core } from '../context.js';
 import type { Customer, Incident, Resident, Ticket } from '../model.js';
@@ -222,7 +222,13 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     onceKeys: input.onceKeys,
     ...(incident ? { incidentId: incident.id } : {}),
   };
-  return core.stores.intake.file(filing);
+  try {
+    return await core.stores.intake.file(filing);
+  } catch (e) {
+    // the incident was restored between intake's read and the filing: an ordinary report after all
+    if (incident && isAppError(e, 'concurrent_update') && e.context.incidentRestored) return createTicket(core, { ...input, incident: undefined });
+    throw e;
+  }
 }
 
 /** The outbox key of a filed report's confirmation to the resident. */

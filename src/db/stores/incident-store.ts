@@ -183,6 +183,13 @@ export class SqlIncidentStore implements IncidentStore {
     return this.q.transaction(async (tx) => {
       const incident = await change(tx, r);
       for (const plan of r.tickets) await applyStepIn(tx, plan);
+      // a report linked after the plans were read (the change above now holds the incident's row, so no more can be)
+      const late = await tx.get<{ n: unknown }>(sql`SELECT COUNT(*) AS "n" FROM "Ticket" WHERE "incidentId" = ${r.id} AND "status" IN ${sql.list(LINKABLE)}`);
+      if (num(late?.n) > 0)
+        throw new AppError('concurrent_update', `incident ${r.id} took new reports while its restoration was decided`, {
+          incidentId: r.id,
+          lateLinks: num(late?.n),
+        });
       // the communities are free again: a new failure there is a new incident
       await tx.run(sql`UPDATE "IncidentArea" SET "openCommunity" = NULL WHERE "incidentId" = ${r.id}`);
       return incident;

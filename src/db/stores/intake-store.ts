@@ -35,6 +35,8 @@ export class SqlIntakeStore implements IntakeStore {
       for (const key of onceKeys(f)) if ((await tx.run(receiptSql(key, f.ticket.createdAt))) === 0) stored.push(key);
       // thrown inside the filing's savepoint: the receipts taken before the stored one go with it
       if (stored.length) throw alreadyFiled(stored);
+      // counted only while the incident is open: restored meanwhile, the filing is refused (and decided again unlinked)
+      if (f.incidentId !== undefined && (await tx.run(countLinkSql(f.incidentId, f.ticket.createdAt))) === 0) throw incidentClosed(f.incidentId);
       const drawn = await tx.get<{ value: unknown }>(drawSql(f.counter));
       // RETURNING *: the schema's defaults come back as stored, not as a copy kept here
       const row = await tx.get(sql`${insertSql('Ticket', [{ ...f.ticket, number: ticketNumber(f.counter, num(drawn?.value)) }])} RETURNING *`);
@@ -64,7 +66,6 @@ export class SqlIntakeStore implements IntakeStore {
       const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
       for (const s of oweSql(tx.dialect, messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
-      if (f.incidentId !== undefined) await tx.run(countLinkSql(f.incidentId, f.ticket.createdAt));
       return ticket;
     });
   }
@@ -91,18 +92,28 @@ export class SqlIntakeStore implements IntakeStore {
     const { messages, alerts } = f.owes({ ticketId, eventIds });
     const parts: Sql[] = [];
     const keys = onceKeys(f);
+    // one JSON parameter for the keys, so the text stays the same whatever their number
+    const list = JSON.stringify(keys);
+    const linked = f.incidentId !== undefined;
+    if (linked) {
+      // the incident's count of linked reports, only while it is open: a restore holding its row
+      // makes this wait and then find it restored, and the filing stores nothing
+      const fresh = keys.length ? sql` AND NOT EXISTS (SELECT 1 FROM "InboundReceipt" WHERE "key" IN (SELECT json_array_elements_text(${list}::json)))` : sql``;
+      parts.push(
+        sql`"o" AS (UPDATE "Incident" SET "linkedCount" = "linkedCount" + 1, "updatedAt" = ${f.ticket.createdAt}::timestamp(3)
+                    WHERE "id" = ${f.incidentId}::int AND "status" = 'open'${fresh} RETURNING 1)`,
+      );
+    }
     if (keys.length) {
-      // one JSON parameter for the keys, so the text stays the same whatever their number
-      const list = JSON.stringify(keys);
       parts.push(
         sql`"r" AS (INSERT INTO "InboundReceipt" ("key", "receivedAt")
                     SELECT "k", ${f.ticket.createdAt}::timestamp(3) FROM json_array_elements_text(${list}::json) AS "k"
-                    WHERE NOT EXISTS (SELECT 1 FROM "InboundReceipt" WHERE "key" IN (SELECT json_array_elements_text(${list}::json)))
+                    WHERE NOT EXISTS (SELECT 1 FROM "InboundReceipt" WHERE "key" IN (SELECT json_array_elements_text(${list}::json)))${linked ? sql` AND EXISTS (SELECT 1 FROM "o")` : sql``}
                     ON CONFLICT ("key") DO NOTHING RETURNING 1)`,
       );
     }
     parts.push(
-      sql`"c" AS (INSERT INTO "TicketCounter" ("key", "value") SELECT ${f.counter}::text, 1 ${keys.length ? sql`WHERE (SELECT count(*) FROM "r") = ${keys.length}::int` : sql``}
+      sql`"c" AS (INSERT INTO "TicketCounter" ("key", "value") SELECT ${f.counter}::text, 1 ${keys.length ? sql`WHERE (SELECT count(*) FROM "r") = ${keys.length}::int` : linked ? sql`WHERE EXISTS (SELECT 1 FROM "o")` : sql``}
                   ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value")`,
     );
     // the number as ticketNumber (numbering.ts) writes it: at least four digits
@@ -126,15 +137,11 @@ export class SqlIntakeStore implements IntakeStore {
     rowSet('d', 'Deadline', deadlineRows(ticketId, f));
     rowSet('m', 'OutboxMessage', messages, 'key');
     rowSet('a', 'ScheduledAlert', alerts, 'key');
-    // the incident's count of linked reports, only with the ticket
-    if (f.incidentId !== undefined)
-      parts.push(
-        sql`"i" AS (UPDATE "Incident" SET "linkedCount" = "Incident"."linkedCount" + 1, "updatedAt" = ${f.ticket.createdAt}::timestamp(3) FROM "t" WHERE "Incident"."id" = ${f.incidentId}::int RETURNING 1)`,
-      );
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
     if (!row) {
       // only a refused receipt stores no ticket; which of them were stored is read on this rare path
       const stored = keys.length ? await this.q.all<{ key: string }>(storedReceiptsSql(keys)) : [];
+      if (!stored.length && f.incidentId !== undefined) throw incidentClosed(f.incidentId);
       throw alreadyFiled(stored.map((r) => r.key));
     }
     return decodeRow<Ticket>('Ticket', row);
@@ -178,9 +185,14 @@ export class SqlIntakeStore implements IntakeStore {
   }
 }
 
-/** One more report linked to an incident (its card shows the count). */
+/** One more report linked to an incident (its card shows the count), while it is open. */
 function countLinkSql(incidentId: number, at: Date): Sql {
-  return sql`UPDATE "Incident" SET "linkedCount" = "linkedCount" + 1, "updatedAt" = ${at} WHERE "id" = ${incidentId}`;
+  return sql`UPDATE "Incident" SET "linkedCount" = "linkedCount" + 1, "updatedAt" = ${at} WHERE "id" = ${incidentId} AND "status" = 'open'`;
+}
+
+/** The refusal of a filing linked to an incident restored since intake read it: the caller decides it again, unlinked. */
+function incidentClosed(incidentId: number): AppError {
+  return new AppError('concurrent_update', `incident ${incidentId} was restored while the report was being filed`, { incidentId, incidentRestored: true });
 }
 
 /** A filing's receipt keys, each once, in the caller's order. */

@@ -143,6 +143,36 @@ describe('changing and restoring an incident', () => {
     expect(next.created).toBe(true);
   });
 
+  it('files a report as an ordinary one when the incident intake read was restored before the filing', async () => {
+    const resident = await boundResident('c009', 2);
+    // the incident as intake read it a moment before the restoration
+    const { account } = await core.db.customer.findUniqueOrThrow({ where: { id: resident.customerId! } });
+    const t = await createTicket(core, {
+      kind: 'complaint',
+      category: 'no_heat',
+      source: 'telegram',
+      description: '暖气不热',
+      firstResponder: 'telegram',
+      residentId: resident.id,
+      customerAccount: account,
+      incident: station,
+      onceKeys: ['tg:late:1'],
+    });
+    expect(t).toMatchObject({ incidentId: null, status: 'dispatched' });
+    expect((await rowsOf(t.id)).map((m) => m.kind)).toEqual(['ticket_card']);
+    expect((await core.db.incident.findUniqueOrThrow({ where: { id: station.id } })).linkedCount).toBe(7);
+  });
+
+  it('leaves a restoration undone when a report joined after its plans were read', async () => {
+    const { incident } = await declareIncident(core, { communityIds: ['c008'], scope: 'community', cause: '阀门故障', actor: 'staff:xincheng-coord' });
+    await report((await boundResident('c008', 1)).id);
+    const at = core.clock.now();
+    const change = { id: incident.id, version: incident.version, patch: { status: 'restored' as const, restoredAt: at, updatedAt: at }, event: { at, type: 'restored' as const, actor: 'x', note: null, data: null }, messages: [] };
+    await expect(core.stores.incidents.restore({ ...change, tickets: [] })).rejects.toMatchObject({ code: 'concurrent_update', context: { lateLinks: 1 } });
+    expect((await core.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).status).toBe('open');
+    await restoreIncident(core, { id: incident.id, actor: 'staff:xincheng-coord' });
+  });
+
   it('refuses to restore an incident twice', async () => {
     await expect(restoreIncident(core, { id: station.id, actor: 'staff:x' })).rejects.toMatchObject({
       code: 'invalid_transition',
@@ -155,16 +185,20 @@ describe('changing and restoring an incident', () => {
     const from = new Date('2026-12-06T00:00:00Z');
     const report = await computeKpis(core, { from, to: new Date(core.clock.now().getTime() + MIN) });
     const xincheng = report.branches.find((b) => b.branchId === 'xincheng')!;
-    // 7 linked (timely: repaired 3 h after) + the leak and the unaffected report (nobody on site yet: pending)
-    expect(xincheng.repairTimeliness.denominator).toBe(9);
-    expect(xincheng.repairTimeliness.numerator).toBe(7);
+    // 7 linked (timely: repaired 3 h after) + the leak, the unaffected report and the one filed after the restoration
+    // (nobody on site yet: pending), and the one linked to the second incident (restored at once: timely)
+    expect(xincheng.repairTimeliness.denominator).toBe(11);
+    expect(xincheng.repairTimeliness.numerator).toBe(8);
   });
 
   it('lists incidents newest first with their counts, by status', async () => {
     const open = await listIncidents(core, { status: 'open' });
     expect(open.incidents.map((i) => i.communityIds)).toEqual([['c001']]);
     const restored = await listIncidents(core, { status: 'restored' });
-    expect(restored.incidents[0]).toMatchObject({ number: station.number, linkedCount: 7 });
+    expect(restored.incidents.map((i) => [i.number, i.linkedCount])).toEqual([
+      ['I20261207-03', 1],
+      [station.number, 7],
+    ]);
     await expect(listIncidents(core, { status: 'closed' as never })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });
