@@ -163,6 +163,14 @@ export async function auditOutage(world: World, outage: OutageResult): Promise<O
     }
   }
 
+  // --- the platforms' limits: what they refused (the bot's direct answers share Telegram's 30 a second with the outbox)
+  const refused = (calls: { status: number; method: string }[]) => calls.filter((c) => c.status === 429);
+  const tg429 = refused(world.tg.fake.calls);
+  const slack429 = refused(world.slack.fake.calls);
+  lines.push(
+    `rate limits             Telegram answered 429 to ${tg429.length} of ${world.tg.fake.calls.length} calls (${tg429.filter((c) => c.method === 'sendMessage').length} sendMessage), Slack to ${slack429.length} of ${world.slack.fake.calls.length}`,
+  );
+
   // --- a leak during the outage: from its report to its urgent alert
   const leaks = station.filter((t) => t.category === 'leak');
   const alertLatency: { number: string; ms: number }[] = [];
