@@ -13,6 +13,8 @@ import { createTicket, type NewTicket } from '../../../src/core/tickets/create-t
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { kpiBlocks } from '../../../src/bots/slack-kpi/kpi-blocks.js';
 import { kpiPage } from '../../../src/http/dashboard/kpi-page.js';
+import { ticketPage } from '../../../src/http/dashboard/ticket-pages.js';
+import { getTicket } from '../../../src/core/tickets/get-ticket.js';
 import { kpiJson } from '../../../src/http/routes/kpi.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 
@@ -137,5 +139,13 @@ describe('the R30 list as people read it', () => {
     expect(section).toContain('<td>撤销</td>');
     expect(section).toContain('<td class="reason">误报或信息错误：户号填错</td>');
     expect(section).toContain('<td>朱超</td>');
+  });
+
+  it('is on the ticket’s page too: the step, who did it and the reason', async () => {
+    const page = String(ticketPage(core.org, 'zh-CN', await getTicket(core, n.L)));
+    const line = page.slice(page.indexOf('<li data-type="linked">'));
+    expect(line).toContain('<strong>关联到事件</strong>');
+    expect(line).toContain('<span class="who">张涛</span>');
+    expect(line).toContain('<span class="note">异响由停电后管网压力波动引起</span>');
   });
 });
