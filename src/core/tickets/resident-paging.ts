@@ -72,6 +72,19 @@ interface TicketLike {
   severity: string;
   residentChatId?: string | null;
   events: readonly EventLike[];
+  /** linked to an incident: see incidentStandsFor */
+  incidentId?: number | null;
+  scope?: string;
+}
+
+/**
+ * A report an incident took over (linked, its fault the network's) has no card of its own: the
+ * incident's card stands for it. Its resident's notes stay on its timeline and page nobody, so
+ * 2,000 households writing "still cold" during one outage make no 2,000 cards. Reopened after
+ * the repair (the household's own fault again, scope secondary), it is an ordinary ticket.
+ */
+function incidentStandsFor(t: TicketLike): boolean {
+  return t.incidentId != null && t.scope === 'primary';
 }
 
 /**
@@ -86,7 +99,8 @@ export function residentLine(
   now: Date,
   duty: DutyState = rosterOnly(now),
 ): Pick<ResidentNote, 'event' | 'owes'> & { paged: boolean } {
-  const paged = notePagesStaff(ticket.events, now);
+  const linked = incidentStandsFor(ticket);
+  const paged = !linked && notePagesStaff(ticket.events, now);
   return {
     paged,
     event: {
@@ -98,6 +112,6 @@ export function residentLine(
       note: line.text,
       data: JSON.stringify({ ...line.data, ...(paged ? { notify: staffToPage(org, ticket, duty) } : QUIET_NOTE) }),
     },
-    owes: (id) => planMessages(org, ticket, { id, type: line.type }).map((row) => outboxRow(row, now)),
+    owes: (id) => (linked ? [] : planMessages(org, ticket, { id, type: line.type }).map((row) => outboxRow(row, now))),
   };
 }

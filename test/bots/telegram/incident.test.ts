@@ -129,6 +129,16 @@ describe('a report while an incident covers the community', () => {
     expect(c.slack.callsTo('chat.postMessage').length).toBe(pages);
   });
 
+  it('adds what the resident writes after a linked report to it without posting a card of its own', async () => {
+    const d = await boundTo('1010665280'); // 易玉兰, 幸福家园
+    const ticket = await reportsNoHeat(d);
+    expect(ticket.incidentId).toBe(incident.id);
+    await c.say(d, '暖气还是不热，家里才14度');
+    expect(lastOf(d)).toContain(ticket.number);
+    expect(await c.core.stores.outbox.cardOf(ticket.id, 'dispatch')).toBeNull();
+    expect(slackAbout(ticket.number)).toHaveLength(0);
+  });
+
   it('shows on /status that the report is part of the repair, with the repair’s state', async () => {
     const ticket = (await c.core.db.ticket.findFirstOrThrow({ where: { incidentId: incident.id } }))!;
     await c.say(a, `/status ${ticket.number}`);
