@@ -7,6 +7,9 @@ interface TicketLike {
   branchId: string | null;
   severity: string;
   residentChatId?: string | null;
+  /** linked to an incident (core/incidents): the incident's card stands for its own until it is reopened */
+  incidentId?: number | null;
+  reopenCount?: number;
 }
 
 /** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
@@ -16,7 +19,13 @@ export function planMessages(org: Org, t: TicketLike, event: { id: number; type:
   const items: OutboxItem[] = [];
   const payload = { ticketId: t.id, eventId: event.id, event: event.type };
   const branch = t.branchId ? org.branches.get(t.branchId) : undefined;
-  if (branch?.channels.dispatch) {
+  // a report an incident took over has no card of its own (2,000 of them would be 2,000 cards): its
+  // steps (the resolve at restoration, the close after the rating) go to the incident's card; the
+  // link itself is a line on a card it already had, and a reopen (still cold) is its own job again
+  const byIncident = Boolean(t.incidentId) && !t.reopenCount && event.type !== 'linked';
+  if (byIncident) {
+    // no card line; the resident's own updates below still go
+  } else if (branch?.channels.dispatch) {
     items.push({ key: `card:${t.id}:${event.id}`, platform: 'slack', target: branch.channels.dispatch, kind: 'ticket_card', payload });
   } else if (!t.branchId && org.config.centre.channels.triage && (event.type === 'created' || event.type === 'reopened')) {
     items.push({ key: `triage:${t.id}:${event.id}`, platform: 'slack', target: org.config.centre.channels.triage, kind: 'triage', payload });

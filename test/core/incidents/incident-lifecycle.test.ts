@@ -8,6 +8,7 @@ import { computeKpis } from '../../../src/core/kpi/compute-kpis.js';
 import type { Incident } from '../../../src/core/model.js';
 import { fileResidentReport } from '../../../src/core/residents/file-resident-report.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
 
@@ -36,7 +37,7 @@ const report = (residentId: number, category: 'no_heat' | 'leak' = 'no_heat') =>
     description: category === 'leak' ? '暖气片漏水了' : '暖气不热',
     confirmation: { locale: 'zh-CN', replyTo: 5 },
   });
-const rowsOf = (ticketId: number) => core.db.outboxMessage.findMany({ where: { payload: { contains: `"ticketId":${ticketId}` } }, orderBy: { id: 'asc' } });
+const rowsOf = (ticketId: number) => core.db.outboxMessage.findMany({ where: { payload: { contains: `"ticketId":${ticketId},` } }, orderBy: { id: 'asc' } });
 
 beforeAll(async () => {
   core = await makeTestCore({ start: '2026-12-06T19:00:00Z' });
@@ -189,6 +190,15 @@ describe('changing and restoring an incident', () => {
     // (nobody on site yet: pending), and the one linked to the second incident (restored at once: timely)
     expect(xincheng.repairTimeliness.denominator).toBe(11);
     expect(xincheng.repairTimeliness.numerator).toBe(8);
+  });
+
+  it("closes a linked report after the resident's rating without a dispatch card of its own", async () => {
+    const t = (await core.db.ticket.findFirstOrThrow({ where: { incidentId: station.id, status: 'callback' }, orderBy: { id: 'asc' } }))!;
+    await transitionTicket(core, { number: t.number, action: 'close', actor: 'system', satisfaction: 'satisfied' });
+    expect((await rowsOf(t.id)).filter((m) => m.kind === 'ticket_card')).toEqual([]);
+    // still cold after all: reopened, it is the branch's own job again, with its card
+    await transitionTicket(core, { number: t.number, action: 'reopen', actor: 'system', note: '还是不热' });
+    expect((await rowsOf(t.id)).filter((m) => m.kind === 'ticket_card')).toHaveLength(1);
   });
 
   it('lists incidents newest first with their counts, by status', async () => {
