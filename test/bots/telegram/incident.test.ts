@@ -66,6 +66,7 @@ afterAll(() => c.close());
 
 describe('a report while an incident covers the community', () => {
   let a: TgUser;
+  let d: TgUser;
   let incident: Incident;
   beforeAll(async () => {
     c.core.clock.set('2026-11-28T06:00:00Z'); // 14:00 in Hohhot
@@ -121,22 +122,30 @@ describe('a report while an incident covers the community', () => {
     expect(lastOf(b)).toContain('想登记您家的报修，直接发送“暖气不热”即可。');
   });
 
-  it('answers a resident pressing about a linked report with the repair’s state, and chases nobody on its own', async () => {
-    const pages = c.slack.callsTo('chat.postMessage').length;
-    await c.say(a, '怎么还没来热');
-    expect(lastOf(a)).toContain('预计 16:00 恢复供热。');
-    expect(lastOf(a)).toContain('您的报修已登记，工单号：');
-    expect(c.slack.callsTo('chat.postMessage').length).toBe(pages);
+  it('chases the resident’s newest report, a leak, when they press, with the repair’s state beside it', async () => {
+    const leak = await c.ticketOf(a);
+    expect(leak.category).toBe('leak');
+    await c.say(a, '怎么还没人来');
+    expect(lastOf(a)).toContain(leak.number);
+    expect(lastOf(a)).toContain('幸福家园的换热站发生故障，正在抢修。');
   });
 
   it('adds what the resident writes after a linked report to it without posting a card of its own', async () => {
-    const d = await boundTo('1010665280'); // 易玉兰, 幸福家园
+    d = await boundTo('1010665280'); // 易玉兰, 幸福家园
     const ticket = await reportsNoHeat(d);
     expect(ticket.incidentId).toBe(incident.id);
     await c.say(d, '暖气还是不热，家里才14度');
     expect(lastOf(d)).toContain(ticket.number);
     expect(await c.core.stores.outbox.cardOf(ticket.id, 'dispatch')).toBeNull();
     expect(slackAbout(ticket.number)).toHaveLength(0);
+  });
+
+  it('answers a resident pressing about a linked report with the repair’s state, and chases nobody on its own', async () => {
+    const pages = c.slack.callsTo('chat.postMessage').length;
+    await c.say(d, '怎么还没来热');
+    expect(lastOf(d)).toContain('预计 16:00 恢复供热。');
+    expect(lastOf(d)).toContain('您的报修已登记，工单号：');
+    expect(c.slack.callsTo('chat.postMessage').length).toBe(pages);
   });
 
   it('shows on /status that the report is part of the repair, with the repair’s state', async () => {

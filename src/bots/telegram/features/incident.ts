@@ -100,9 +100,10 @@ export function incidentAnswers(deps: BotDeps): IncidentAnswers {
     async answerUrging(ctx, messageId, open, hint) {
       const incident = await incidentOf(core, ctx.resident);
       if (!incident) return { told: false, incident: null };
-      const linked = await linkedOpenTicket(core, ctx, incident, open);
-      // an ordinary ticket of theirs (a leak, say) is chased as usual, with the incident's state beside it
-      if (!linked && open.length) return { told: false, incident };
+      // their newest open ticket is what they press about: an ordinary one (a leak, say) is chased
+      // as usual, with the incident's state beside it
+      if (open.length && open[0].incidentId !== incident.id) return { told: false, incident };
+      const linked = open[0] ?? null;
       await reply(ctx, incidentStatusReply(core.org, incident, linked, ctx.locale, core.clock.now(), hint), messageId);
       return { told: true, incident };
     },
