@@ -168,7 +168,13 @@ describe('changing and restoring an incident', () => {
     const { incident } = await declareIncident(core, { communityIds: ['c008'], scope: 'community', cause: '阀门故障', actor: 'staff:xincheng-coord' });
     await report((await boundResident('c008', 1)).id);
     const at = core.clock.now();
-    const change = { id: incident.id, version: incident.version, patch: { status: 'restored' as const, restoredAt: at, updatedAt: at }, event: { at, type: 'restored' as const, actor: 'x', note: null, data: null }, messages: [] };
+    const change = {
+      id: incident.id,
+      version: incident.version,
+      patch: { status: 'restored' as const, restoredAt: at, updatedAt: at },
+      event: { at, type: 'restored' as const, actor: 'x', note: null, data: null },
+      messages: [],
+    };
     await expect(core.stores.incidents.restore({ ...change, tickets: [] })).rejects.toMatchObject({ code: 'concurrent_update', context: { lateLinks: 1 } });
     expect((await core.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).status).toBe('open');
     await restoreIncident(core, { id: incident.id, actor: 'staff:xincheng-coord' });

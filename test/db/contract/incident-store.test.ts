@@ -34,7 +34,9 @@ function declaration(communityIds: string[], over: Partial<Declaration['incident
     },
     event: { at, type: 'declared', actor: 'staff:xincheng-coord', note: null, data: null },
     link: { since: new Date(at.getTime() - 30 * 60_000) },
-    owes: (incident) => [outboxRow({ key: `inc:${incident.id}:test`, platform: 'slack', target: 'C1', kind: 'incident_card', payload: { incidentId: incident.id } }, at)],
+    owes: (incident) => [
+      outboxRow({ key: `inc:${incident.id}:test`, platform: 'slack', target: 'C1', kind: 'incident_card', payload: { incidentId: incident.id } }, at),
+    ],
   };
 }
 
@@ -43,7 +45,14 @@ describe('the incident store', () => {
     const s = core.stores.incidents;
     const { incident, created } = await s.declare(declaration(['c001', 'c005']));
     expect(created).toBe(true);
-    expect(incident).toMatchObject({ number: 'I20261207-01', status: 'open', communityIds: ['c001', 'c005'], branchIds: ['xincheng'], linkedCount: 0, version: 0 });
+    expect(incident).toMatchObject({
+      number: 'I20261207-01',
+      status: 'open',
+      communityIds: ['c001', 'c005'],
+      branchIds: ['xincheng'],
+      linkedCount: 0,
+      version: 0,
+    });
     expect(await s.openFor('c005')).toEqual(incident);
     expect(await s.byNumber('I20261207-01')).toEqual(incident);
     expect((await s.events(incident.id)).map((e) => e.type)).toEqual(['declared']);
@@ -70,7 +79,9 @@ describe('the incident store', () => {
   });
 
   it('names the reachable residents of the communities, bound or placed by hand, once each', async () => {
-    const customer = await core.db.customer.create({ data: { account: '9900000001', name: '甲', phone: '13900000001', address: 'c006 1号', communityId: 'c006' } });
+    const customer = await core.db.customer.create({
+      data: { account: '9900000001', name: '甲', phone: '13900000001', address: 'c006 1号', communityId: 'c006' },
+    });
     const bound = await core.db.resident.create({ data: { telegramUserId: 'r1', chatId: 'r1', locale: 'en', customerId: customer.id } });
     const byHand = await core.db.resident.create({ data: { telegramUserId: 'r2', chatId: 'r2', communityId: 'c006' } });
     await core.db.resident.create({ data: { telegramUserId: 'r3', chatId: 'r3', communityId: 'c006', unreachableAt: core.clock.now() } });
@@ -93,7 +104,13 @@ describe('the incident store', () => {
     const s = core.stores.incidents;
     const inc = (await s.openFor('c001'))!;
     const at = core.clock.now();
-    const change = { id: inc.id, version: inc.version, patch: { cause: '泵故障', updatedAt: at }, event: { at, type: 'updated' as const, actor: 'x', note: null, data: null }, messages: [] };
+    const change = {
+      id: inc.id,
+      version: inc.version,
+      patch: { cause: '泵故障', updatedAt: at },
+      event: { at, type: 'updated' as const, actor: 'x', note: null, data: null },
+      messages: [],
+    };
     expect((await s.update(change)).version).toBe(inc.version + 1);
     await expect(s.update(change)).rejects.toMatchObject({ code: 'concurrent_update' });
   });
