@@ -38,18 +38,16 @@ export function incidentsFor(t: Pick<Ticket, 'communityId' | 'branchId'>, open: 
 }
 
 export function linkModal(ctx: RenderCtx, t: Ticket, incidents: readonly Incident[], from: ModalOrigin): types.ModalView {
-  const options = incidents
-    .slice(0, 100)
-    .map((i) =>
-      option(
-        tr(ctx, 'tools.link.option', {
-          number: i.number,
-          cause: i.cause,
-          communities: i.communityIds.map((c) => communityName(ctx, c)).join(tr(ctx, 'tools.link.separator')),
-        }),
-        String(i.id),
-      ),
-    );
+  const options = incidents.slice(0, 100).map((i) =>
+    option(
+      tr(ctx, 'tools.link.option', {
+        number: i.number,
+        cause: i.cause,
+        communities: i.communityIds.map((c) => communityName(ctx, c)).join(tr(ctx, 'tools.link.separator')),
+      }),
+      String(i.id),
+    ),
+  );
   const blocks: Block[] = [
     section(tr(ctx, 'tools.link.intro', { number: t.number, community: communityName(ctx, t.communityId) || tr(ctx, 'card.unknown') })),
     selectInput('incident', tr(ctx, 'tools.link.incident'), options, { initial: options.length === 1 ? options[0].value : undefined }),
