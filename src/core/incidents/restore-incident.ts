@@ -13,6 +13,7 @@ import type { Incident } from '../model.js';
 import type { PlannedStep, StepPlan } from '../ports/ticket-store.js';
 import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
 import { planStep } from '../tickets/transition-ticket.js';
+import { followOriginal } from '../tickets/follow-original.js';
 import { cardRows, leadersRows, noticeRows } from './incident-messages.js';
 import { loadIncident } from './load-incident.js';
 import { NOTE_MAX } from './update-incident.js';
@@ -37,14 +38,26 @@ const TRIES = 3;
 export async function restoreIncident(core: Core, input: IncidentRestoration): Promise<Incident> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await restoreOnce(core, input);
+      const { incident, resolved } = await restoreOnce(core, input);
+      await followDuplicates(core, resolved);
+      return incident;
     } catch (e) {
       if (attempt >= TRIES || !isAppError(e, 'concurrent_update') || !e.context.lateLinks) throw e;
     }
   }
 }
 
-async function restoreOnce(core: Core, input: IncidentRestoration): Promise<Incident> {
+/**
+ * A report marked as a duplicate of one that was linked afterwards (declaring links a community's
+ * recent reports) waits for that original: it follows it now, its resident told and called back
+ * like any duplicate's (R8h). One read for the whole incident, then only the originals that have any.
+ */
+async function followDuplicates(core: Core, resolved: readonly number[]): Promise<void> {
+  const waiting = await core.stores.tickets.duplicatesOf(resolved, ['duplicate']);
+  for (const original of new Set(waiting.map((d) => d.ticket.duplicateOfId!))) await followOriginal(core, { id: original });
+}
+
+async function restoreOnce(core: Core, input: IncidentRestoration): Promise<{ incident: Incident; resolved: number[] }> {
   if (!input.actor?.trim()) throw new AppError('validation_failed', 'actor: must not be empty', { field: 'actor' });
   const note = input.note?.trim() || null;
   if (note && note.length > NOTE_MAX) throw new AppError('validation_failed', `note: is longer than ${NOTE_MAX} characters`, { field: 'note' });
@@ -78,7 +91,7 @@ async function restoreOnce(core: Core, input: IncidentRestoration): Promise<Inci
   const version = incident.version + 1;
   const after: Incident = { ...incident, status: 'restored', restoredAt: now, restoredBy: input.actor, version };
   const residents = await core.stores.incidents.residentsToNotify(incident.communityIds, incident.id);
-  return core.stores.incidents.restore({
+  const restored = await core.stores.incidents.restore({
     id: incident.id,
     version: incident.version,
     patch: { status: 'restored', restoredAt: now, restoredBy: input.actor, updatedAt: now },
@@ -86,6 +99,7 @@ async function restoreOnce(core: Core, input: IncidentRestoration): Promise<Inci
     messages: [...cardRows(org, after, now), ...leadersRows(org, after, 'restored', now), ...noticeRows(incident, 'restored', version, residents, now)],
     tickets,
   });
+  return { incident: restored, resolved: tickets.map((t) => t.ticketId) };
 }
 
 /** The resolve of a linked report: its event names the incident; the resident hears of it through the incident's notice, and it has no card of its own. */

@@ -119,10 +119,10 @@ export interface TicketStore {
   /** the ticket's events of one type, oldest first */
   events(ticketId: number, type: string): Promise<TicketEvent[]>;
   /**
-   * The tickets marked as duplicates of this one that are now in one of `statuses`, oldest
-   * first. The statuses are part of the question so that the status index answers it.
+   * The tickets marked as duplicates of this one (or of any of these) that are now in one of
+   * `statuses`, oldest first. The statuses are part of the question so that the status index answers it.
    */
-  duplicatesOf(originalId: number, statuses: readonly Status[]): Promise<TicketForStep[]>;
+  duplicatesOf(original: number | readonly number[], statuses: readonly Status[]): Promise<TicketForStep[]>;
   /** stores the plan in one transaction; concurrent_update or already_answered and nothing stored when it lost a race */
   applyStep(plan: StepPlan): Promise<AppliedStep>;
   /** an attempt to reach the resident that changes no ticket (already_answered when it lost a race) */

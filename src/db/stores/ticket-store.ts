@@ -50,11 +50,12 @@ export class SqlTicketStore implements TicketStore {
     return rows.map((r) => decodeRow<TicketEvent>('TicketEvent', r));
   }
 
-  async duplicatesOf(originalId: number, statuses: readonly Status[]): Promise<TicketForStep[]> {
-    if (!statuses.length) return [];
+  async duplicatesOf(original: number | readonly number[], statuses: readonly Status[]): Promise<TicketForStep[]> {
+    const ids = typeof original === 'number' ? [original] : original;
+    if (!statuses.length || !ids.length) return [];
     const rows = await this.q.all(
       sql`SELECT t.*, CASE WHEN r."unreachableAt" IS NULL THEN r."chatId" END AS "residentChatId" FROM "Ticket" t LEFT JOIN "Resident" r ON r."id" = t."residentId"
-           WHERE t."status" IN ${sql.list(statuses)} AND t."duplicateOfId" = ${originalId} ORDER BY t."id"`,
+           WHERE t."status" IN ${sql.list(statuses)} AND t."duplicateOfId" IN ${sql.list(ids)} ORDER BY t."id"`,
     );
     return rows.map(forStepRow);
   }
