@@ -202,6 +202,8 @@ export interface Handover {
   incomingSignedAt: Date | null;
   /** R4 (无异议后签字): the incoming person objected instead of signing, and what to */
   objection: string | null;
+  /** who objected (a staff id) */
+  objectedBy: string | null;
   objectedAt: Date | null;
   createdAt: Date;
 }

@@ -76,7 +76,7 @@ describe('the dashboard duty page (R4)', () => {
     // the objection keeps the night's duty with the outgoing day person
     expect(now).toContain('运营所服务队 萧芳 交接班接班，至 2026-12-01 08:00');
     const handovers = textOf(res.body, 'handovers');
-    expect(handovers).toContain('2026-11-30 19:55 萧芳 有异议（2026-11-30 20:05） 5号楼跑水未交接 尚无人签字接班，值班仍由交班人负责 一切正常');
+    expect(handovers).toContain('2026-11-30 19:55 萧芳 程勇 有异议（2026-11-30 20:05） 5号楼跑水未交接 尚无人签字接班，值班仍由交班人负责 一切正常');
     expect(handovers).toContain('2026-11-29 19:55 萧芳 程勇 于 2026-11-29 20:05 签字接班 3号楼跑水已关阀');
     const log = textOf(res.body, 'duty-log');
     expect(log).toContain('2026-11-30 20:05 程勇 5号楼跑水未交接');

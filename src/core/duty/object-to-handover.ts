@@ -33,7 +33,7 @@ export async function objectToHandover(core: Core, input: ObjectToHandoverInput)
   if (!h) throw new AppError('not_found', `no handover ${input.handoverId}`, { handoverId: input.handoverId });
   const answered = (x: Handover) =>
     new AppError('already_answered', `handover ${x.id} was already ${x.incomingStaffId ? 'accepted' : 'objected to'}`, {
-      by: x.incomingStaffId ?? undefined,
+      by: x.incomingStaffId ?? x.objectedBy ?? undefined,
       at: x.incomingSignedAt ?? x.objectedAt,
     });
   if (h.incomingStaffId || h.objectedAt) throw answered(h);

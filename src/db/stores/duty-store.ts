@@ -85,7 +85,7 @@ export class SqlDutyStore implements DutyStore {
   async objectToHandover(id: number, o: { staffId: string; text: string; at: Date }): Promise<Handover | null> {
     return this.q.transaction(async (tx) => {
       const r = await tx.get(
-        sql`UPDATE "Handover" SET "objection" = ${o.text}, "objectedAt" = ${o.at} WHERE "id" = ${id} AND "incomingStaffId" IS NULL AND "objectedAt" IS NULL RETURNING *`,
+        sql`UPDATE "Handover" SET "objection" = ${o.text}, "objectedBy" = ${o.staffId}, "objectedAt" = ${o.at} WHERE "id" = ${id} AND "incomingStaffId" IS NULL AND "objectedAt" IS NULL RETURNING *`,
       );
       if (!r) return null;
       const h = handoverRow(r);

@@ -105,7 +105,9 @@ function why(locale: Locale, p: PlaceDuty): string {
 
 function handoverState(org: Org, locale: Locale, h: Handover): Markup {
   const L = (k: string, vars = {}) => t(locale, `dashboard.duty.${k}`, vars);
-  const objected = h.objectedAt ? html`<span class="flag">${L('objected', { at: formatMinute(h.objectedAt) })}</span> ${h.objection ?? ''}` : '';
+  const objected = h.objectedAt
+    ? html`<span class="flag">${L('objected', { by: h.objectedBy ? staffName(org, h.objectedBy) : '—', at: formatMinute(h.objectedAt) })}</span> ${h.objection ?? ''}`
+    : '';
   if (h.incomingStaffId && h.incomingSignedAt)
     return html`${L('signed', { who: staffName(org, h.incomingStaffId), at: formatMinute(h.incomingSignedAt) })}${objected ? html`<br>${objected}` : ''}`;
   return objected ? html`${objected}<br><span class="muted">${L('still_outgoing')}</span>` : html`<span class="muted">${L('open')}</span>`;

@@ -103,7 +103,7 @@ describe('who is on duty now (R4)', () => {
       `<@${J.day}> <@${J.head}> <@${J.coord}> 程勇 对 萧芳 2026-11-30 19:55 的交接班有异议：5号楼跑水未写入交接\n在有人签字接班之前，值班仍由 萧芳 负责。`,
     );
     const shown = h.fake.message(posted.channel, posted.ts)!;
-    expect(textOf(shown)).toContain('接班人有异议（2026-11-30 20:05）：5号楼跑水未写入交接');
+    expect(textOf(shown)).toContain('程勇 有异议，未签字（2026-11-30 20:05）：5号楼跑水未写入交接');
     expect(elementsOf(shown.blocks).map((e) => e.action_id)).toEqual(['handover.accept']);
 
     setClock('2026-11-30T12:10:00Z'); // 20:10
@@ -125,7 +125,7 @@ describe('who is on duty now (R4)', () => {
     expect(text).toContain('现在值班 · 金桥供热分公司（21:00）');
     expect(text).toContain('*客服处*: 董桂英 (值班标记)');
     expect(text).toContain('*运营所服务队*: 程勇 (交接班接班，至 2026-12-01 08:00)');
-    expect(text).toContain('• 2026-11-30 19:55 萧芳 交班 → 有异议（2026-11-30 20:05）：5号楼跑水未写入交接；程勇 于 2026-11-30 20:20 签字接班');
+    expect(text).toContain('• 2026-11-30 19:55 萧芳 交班 → 程勇 有异议（2026-11-30 20:05）：5号楼跑水未写入交接；程勇 于 2026-11-30 20:20 签字接班');
     expect(text).toContain('• 2026-11-29 19:55 萧芳 交班 → 程勇 于 2026-11-29 20:05 签字接班');
     expect(text).toContain('董桂英: 巡查记录 10');
     expect(text).not.toContain('5号楼跑水未写入交接\n'); // the objection's log line is on the next page, behind ten newer entries

@@ -30,7 +30,9 @@ function placeLine(ctx: RenderCtx, p: PlaceDuty): string {
 export function handoverLine(ctx: RenderCtx, h: Handover): string {
   const base = { at: formatMinute(h.outgoingSignedAt), out: esc(staffName(ctx, h.outgoingStaffId)) };
   const signed = h.incomingStaffId && h.incomingSignedAt ? { in: esc(staffName(ctx, h.incomingStaffId)), signed: formatMinute(h.incomingSignedAt) } : null;
-  const objected = h.objectedAt ? { objected: formatMinute(h.objectedAt), reason: esc(h.objection ?? '') } : null;
+  const objected = h.objectedAt
+    ? { by: esc(h.objectedBy ? staffName(ctx, h.objectedBy) : '—'), objected: formatMinute(h.objectedAt), reason: esc(h.objection ?? '') }
+    : null;
   if (signed && objected) return tr(ctx, 'duty.handover_objected_signed', { ...base, ...signed, ...objected });
   if (signed) return tr(ctx, 'duty.handover_signed', { ...base, ...signed });
   if (objected) return tr(ctx, 'duty.handover_objected', { ...base, ...objected });

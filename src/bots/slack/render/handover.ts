@@ -43,7 +43,16 @@ export function handoverMessage(ctx: RenderCtx, h: Handover, s: Pick<HandoverSum
     section(`*${tr(ctx, 'handover.log')}*\n${logLines(ctx, s.entries)}`),
     context([tr(ctx, 'handover.outgoing_signed', { who: staffName(ctx, h.outgoingStaffId), at: formatMinute(h.outgoingSignedAt) })]),
   ];
-  if (h.objection && h.objectedAt) blocks.push(section(tr(ctx, 'duty.objection_on_message', { at: formatMinute(h.objectedAt), reason: esc(h.objection) })));
+  if (h.objection && h.objectedAt)
+    blocks.push(
+      section(
+        tr(ctx, 'duty.objection_on_message', {
+          who: h.objectedBy ? staffName(ctx, h.objectedBy) : '—',
+          at: formatMinute(h.objectedAt),
+          reason: esc(h.objection),
+        }),
+      ),
+    );
   if (h.incomingStaffId && h.incomingSignedAt) {
     blocks.push(
       section(`:white_check_mark: ${tr(ctx, 'handover.incoming_signed', { who: staffName(ctx, h.incomingStaffId), at: formatMinute(h.incomingSignedAt) })}`),

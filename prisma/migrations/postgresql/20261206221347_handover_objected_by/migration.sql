@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Handover" ADD COLUMN     "objectedBy" TEXT;
+
