@@ -35,6 +35,8 @@ export type RestoreCheckOutcome =
   | { outcome: 'rating'; ticket: Ticket }
   /** back, and nothing reported: thanks is all */
   | { outcome: 'thanked' }
+  /** back, and their report is among those the centre calls back by phone (incidents.phoneSample): the call rates it */
+  | { outcome: 'phone'; ticket: Ticket }
   /** still cold: the linked report went back to its branch */
   | { outcome: 'reopened'; ticket: Ticket }
   /** still cold, nothing reported: a no-heat report filed now */
@@ -85,6 +87,8 @@ async function answerForTicket(core: Core, a: RestoreCheckAnswer, ticket: Ticket
   const view = await core.stores.views.ticketView({ id: ticket.id });
   const pending = view?.callbacks.find((c) => c.status === 'pending');
   if (!pending) throw new AppError('already_answered', `ticket ${ticket.number} has no callback waiting`, { number: ticket.number });
+  // the centre's phone call asks the rating of a sampled report; a second question in the bot would ask it twice
+  if (a.back && pending.channel === 'phone') return { outcome: 'phone', ticket };
   if (a.back) {
     await askRating(core, { callbackId: pending.id, residentId: a.residentId, chatId: a.chatId });
     return { outcome: 'rating', ticket };

@@ -386,6 +386,31 @@ describe('a resident who blocked the bot before heat was back', () => {
   });
 });
 
+describe('a resident whose report the centre calls back by phone', () => {
+  it('is thanked for 恢复了 and told the centre will call, not asked the rating a second time in the bot (R8h)', async () => {
+    const share = c.core.org.config.incidents.phoneSample;
+    c.core.org.config.incidents.phoneSample = 1; // every linked report is sampled for a phone call
+    try {
+      c.core.clock.set('2026-11-28T06:00:00Z');
+      const u = await boundTo('1010087120'); // 蔡晓东, 中山西路小区 (c012)
+      const incident = await declared(['c012'], null);
+      const ticket = await reportsNoHeat(u);
+      c.core.clock.advance(60 * MINUTE);
+      await restoreIncident(c.core, { id: incident.id, actor: agent });
+      await c.drain();
+      const said = c.tg.botMessages(u.id).length;
+      await c.tap(u, '恢复了');
+      expect(toastOf()).toBe('谢谢您的确认！');
+      expect(noticeOf(u).text).toContain('客服中心会给您打电话回访');
+      expect(c.tg.botMessages(u.id)).toHaveLength(said); // no rating question follows
+      const callbacks = await c.core.db.callback.findMany({ where: { ticketId: ticket.id }, select: { channel: true, status: true } });
+      expect(callbacks).toEqual([{ channel: 'phone', status: 'pending' }]);
+    } finally {
+      c.core.org.config.incidents.phoneSample = share;
+    }
+  });
+});
+
 describe('the words of an incident', () => {
   it('names a community removed from the organisation file by its id, and says so when the expected time is not known', () => {
     const incident = { status: 'open', scope: 'station', cause: '换热站停电', communityIds: ['c001', 'c999'], expectedAt: null } as unknown as Incident;

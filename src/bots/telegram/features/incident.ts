@@ -151,6 +151,10 @@ export function incidentFeature(deps: BotDeps): Composer<BotContext> {
         await ctx.answerCallbackQuery({ text: ctx.t('incident.check.thanks') });
         await mark(`${ctx.t('incident.check.hot')} ${ctx.t('incident.check.thanks')}`);
         return;
+      case 'phone':
+        await ctx.answerCallbackQuery({ text: ctx.t('incident.check.thanks') });
+        await mark(`${ctx.t('incident.check.hot')} ${ctx.t('incident.check.phone_next', { hotline: core.org.config.company.hotline })}`);
+        return;
       case 'rating':
         // the rating question comes through the outbox (ask-rating.ts): a refused reply or a restart cannot lose it
         await ctx.answerCallbackQuery({ text: ctx.t('incident.check.thanks') });
