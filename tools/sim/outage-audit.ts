@@ -123,7 +123,8 @@ export async function auditOutage(world: World, outage: OutageResult): Promise<O
     const t = byNumber.get(/^([TSQP]\d{8}-\d{4,})/.exec(String(c.params.text ?? ''))?.[1] ?? '');
     if (!t) continue;
     stationCards++;
-    if (t.incidentId !== null && !reopened.has(t.id) && c.at >= declaredAt) needless.push(t.number);
+    // filed after the declaration, linked at once, never reopened: it needed no card
+    if (t.incidentId !== null && !reopened.has(t.id) && t.createdAt.getTime() >= declaredAt) needless.push(t.number);
   }
   lines.push(
     `  dispatch cards        ${stationCards} for the station's ${station.length} tickets (filed before the incident, leaks, 还不热 after it)${needless.length ? `; ${needless.length} of them for linked reports that needed none` : ''}`,

@@ -483,3 +483,57 @@ export function restoreButtons(
   const warm = buttons.find((b) => /^ir:\d+:h$/.test(b.callback_data));
   return cold && warm ? { warm, cold } : undefined;
 }
+
+/**
+ * The centre's phone callbacks (R8h): a share of linked reports is called back by phone
+ * (incidents.phoneSample) and posted as a task in the centre's callbacks channel. An agent takes
+ * each task (callback.record), reaches the household and records it satisfied. A task whose
+ * button is still there after a while (the click or the modal got lost) is taken again.
+ */
+export class PhoneCallbacks {
+  private readonly tried = new Map<string, number>();
+  private readonly busy = new Set<string>();
+  /** tasks recorded (the modal was taken) */
+  recorded = 0;
+  readonly refusals: string[] = [];
+
+  constructor(
+    private readonly world: World,
+    private readonly agent: { slack: string; name: string },
+    private readonly o: { limit: Limit; stopped: () => boolean },
+  ) {}
+
+  tick(): void {
+    const channel = this.world.org.config.centre.channels.callbacks;
+    if (!channel || this.o.stopped()) return;
+    for (const m of this.world.slack.fake.channelMessages(channel)) {
+      const button = buttonOfMessage(m, 'callback.record');
+      if (!button || this.busy.has(m.ts)) continue;
+      const at = this.tried.get(m.ts);
+      if (at && Date.now() - at < 10_000) continue;
+      this.busy.add(m.ts);
+      this.tried.set(m.ts, Date.now());
+      void this.o.limit
+        .run(() => this.record(m, button))
+        .catch(() => undefined)
+        .finally(() => this.busy.delete(m.ts));
+    }
+  }
+
+  private async record(m: FakeSlackMessage, button: any): Promise<void> {
+    const { answered, triggerId } = await this.world.slack.press(this.agent.slack, m, button, `${this.agent.name} 电话回访`);
+    if (!answered) return;
+    const view = await until(() => this.world.slack.openedView(triggerId), { timeoutMs: 10_000, everyMs: 100, stop: this.o.stopped });
+    if (!view) return;
+    const state = stateOf(view.blocks, (b, e) => {
+      const pick = (value: string) => ({ selected_option: optionsOf(e).find((x) => x.value === value) ?? null });
+      if (b.block_id === 'reached') return pick('yes');
+      if (b.block_id === 'satisfaction') return pick('satisfied');
+      if (b.block_id === 'note') return { value: '电话回访：暖气已恢复，住户满意' };
+      return undefined;
+    });
+    const res = await this.world.slack.submitState(this.agent.slack, view, state, m.channel, `${this.agent.name} 记录回访：满意`);
+    if (res.errors) this.refusals.push(`${view.callbackId}: ${JSON.stringify(res.errors)}`);
+    else if (res.answered) this.recorded++;
+  }
+}

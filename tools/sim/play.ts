@@ -11,7 +11,7 @@ import { DEMO_ORG } from '../../src/config.js';
 import { loadOrgFile } from '../../src/core/org/load-org.js';
 import { Org } from '../../src/core/org/org.js';
 import { seeded } from './random.js';
-import { answerRestoreCheck, arrivalMs, OutageDesk, type OutagePlan } from './outage.js';
+import { answerRestoreCheck, arrivalMs, OutageDesk, type OutagePlan, PhoneCallbacks } from './outage.js';
 import { SimResident, type ResidentPlan } from './resident.js';
 import { BranchStaff, branchPeople } from './staff.js';
 import { Limit, sleep } from './wait.js';
@@ -78,6 +78,8 @@ export interface PlayResult {
   /** what went wrong in the simulator itself (e.g. the service did not come back) */
   errors: string[];
   outage?: OutageResult;
+  /** phone callbacks the centre recorded (a share of linked reports is called back by phone) */
+  phoneCallbacks: number;
 }
 
 export const NO_HEAT = [
@@ -198,6 +200,9 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
         limit: new Limit(1),
       })
     : undefined;
+  // the centre calls back by phone what the service asks it to (a share of linked reports, a blocked resident)
+  const agent = [...world.org.staff.values()].find((s) => s.role === 'centre_agent' && s.slackUserId);
+  const phone = agent ? new PhoneCallbacks(world, { slack: agent.slackUserId!, name: agent.name }, { limit: new Limit(4), stopped: isStopped }) : undefined;
   // 暖气恢复了吗: answered once heat is back, a few residents at a time
   const restoreTaps = new Map<number, number>();
   const restoreDone = new Set<SimResident>();
@@ -245,6 +250,7 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
     }
     for (const s of staff) s.tick();
     desk?.tick();
+    phone?.tick();
     if (desk?.restoredDone)
       for (const r of outageResidents) {
         if (!r.bound || restoreDone.has(r) || restoring.has(r)) continue;
@@ -409,6 +415,7 @@ export async function play(world: World, o: PlayOptions): Promise<PlayResult> {
     elapsedS: (Date.now() - started) / 1000,
     timedOut,
     errors,
+    phoneCallbacks: phone?.recorded ?? 0,
     ...(desk && outagePlan
       ? {
           outage: {

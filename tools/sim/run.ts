@@ -180,6 +180,7 @@ function printTotals(
   print(`Telegram redelivered   ${world.tg.redeliveries} updates (no 200 from the service)${world.tg.undelivered ? `; ${world.tg.undelivered} given up` : ''}`);
   const lookedBack = world.slack.fake.calls.filter((c) => c.method === 'conversations.history' || c.method === 'conversations.replies').length;
   if (lookedBack) print(`${'Slack read back'.padEnd(23)}${lookedBack} times before posting again (a delivery whose outcome was unknown)`);
+  if (result.phoneCallbacks) print(`phone callbacks        ${result.phoneCallbacks} recorded by the centre in Slack (callback.record)`);
   if (result.kills) print(`service restarts       ${result.kills} (SIGKILL)`);
   if (world.service.crashes.length) print(`service crashes        ${world.service.crashes.length} (exit codes ${world.service.crashes.join(', ')})`);
   print(
