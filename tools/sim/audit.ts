@@ -286,6 +286,8 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
         if (g > w) extra(`the staff reply "${words}" of ${tk.number} to chat ${chat}`, g - w, 'telegram');
       }
       for (const cb of tk.callbacks.filter((c) => c.channel === 'telegram')) {
+        // a linked report's callback is asked by the restoration's 暖气恢复了吗 first: still cold answers it without a rating question
+        if (tk.incidentId && !byKey.has(`cbq:${cb.id}`) && !questions.has(`${chat}|${cb.id}`)) continue;
         expected++;
         const g = questions.get(`${chat}|${cb.id}`) ?? 0;
         if (g === 0) missing(`the callback question ${cb.id} of ${tk.number}`, `cbq:${cb.id}`);
