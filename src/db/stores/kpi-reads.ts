@@ -103,6 +103,8 @@ export class SqlKpiReads implements KpiReads {
                               AND (r."supersededAt" IS NULL OR r."supersededAt" >= ${to})
        WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
          AND t."kind" = 'complaint' AND t."status" <> 'cancelled'
+         -- a duplicate names its original (marking one requires it); one that names none has no repair to be judged by
+         AND (t."status" <> 'duplicate' OR t."duplicateOfId" IS NOT NULL)
     ), e AS MATERIALIZED (
       -- Columns hold the latest state. Only a reopen (which clears the resolve) changes them
       -- after the fact; for the few tickets that had one, the events tell how things stood at
