@@ -74,7 +74,18 @@ function filing(over: Partial<Filing> = {}): Filing {
 
 function message(key: string): OutboxRow {
   const at = core.clock.now();
-  return { key, platform: 'slack', target: 'C-DISPATCH', kind: 'ticket_card', payload: '{}', state: 'pending', attempts: 0, nextAt: at, createdAt: at, priority: 2 };
+  return {
+    key,
+    platform: 'slack',
+    target: 'C-DISPATCH',
+    kind: 'ticket_card',
+    payload: '{}',
+    state: 'pending',
+    attempts: 0,
+    nextAt: at,
+    createdAt: at,
+    priority: 2,
+  };
 }
 
 const alert = (ticketId: number, key: string): AlertRow => ({
