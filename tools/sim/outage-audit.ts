@@ -111,9 +111,8 @@ export async function auditOutage(world: World, outage: OutageResult): Promise<O
   const dispatch = new Set(plan.branchIds.map((b) => world.org.branches.get(b)?.channels.dispatch));
   const byNumber = new Map(station.map((t) => [t.number, t]));
   const reopened = new Set(
-    (await db.ticketEvent.findMany({ where: { type: 'reopened', ticketId: { in: linked.map((t) => t.id) } }, select: { ticketId: true } })).map(
-      (e) => e.ticketId,
-    ),
+    // every reopen, filtered here: thousands of ids in one IN list pass SQLite's limit of bound parameters
+    (await db.ticketEvent.findMany({ where: { type: 'reopened' }, select: { ticketId: true } })).map((e) => e.ticketId),
   );
   const declaredAt = incidents[0]?.declaredAt.getTime() ?? Number.POSITIVE_INFINITY;
   let stationCards = 0;
@@ -200,10 +199,7 @@ export async function auditOutage(world: World, outage: OutageResult): Promise<O
   const residents = outage.residents;
   const gaveUp = residents.filter((r) => r.gaveUp);
   const bound = residents.filter((r) => r.bound);
-  const dbResidents = await db.resident.findMany({
-    where: { telegramUserId: { in: residents.map((r) => String(r.plan.user.id)) } },
-    select: { id: true, telegramUserId: true },
-  });
+  const dbResidents = await db.resident.findMany({ select: { id: true, telegramUserId: true } });
   const byTelegram = new Map(dbResidents.map((r) => [r.telegramUserId, r.id]));
   const ticketsOf = new Map<number, number>();
   for (const t of tickets) if (t.residentId !== null) ticketsOf.set(t.residentId, (ticketsOf.get(t.residentId) ?? 0) + 1);
