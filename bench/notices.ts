@@ -1,6 +1,6 @@
 /**
  * Notices to 10,000 residents (issue 16): 10,000 incident_notice rows to 10,000 chats through the
- * outbox worker as main.ts builds it (25 messages a second in all, one a second per chat) and the
+ * outbox worker as main.ts builds it (28 messages a second in all, one a second per chat) and the
  * fake Telegram Bot API with its rate limits on (bench/outbox-world.ts): messages a second
  * achieved, the busiest second the fake saw, 429s, and the delay of a resident_update owed
  * half-way (a resident's reply goes ahead of the notices still queued).

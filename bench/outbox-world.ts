@@ -1,6 +1,6 @@
 /**
  * The outbox under the platforms' limits, for bench/urgent.ts and bench/notices.ts: the outbox
- * worker as main.ts builds it (one message a second per chat and channel, Telegram at 25 a second
+ * worker as main.ts builds it (one message a second per chat and channel, Telegram at 28 a second
  * in all), on a SQLite file, in front of the fake Slack Web API and fake Telegram Bot API with
  * their rate limits on (429 beyond them). The deliverers post one message per row through the
  * real clients: what is measured is the worker's order and pacing, not the rendering of a card.
@@ -23,7 +23,9 @@ import type { Deliverer } from '../src/delivery/types.js';
 import { FakeSlackApi } from '../tools/dev/fake-slack-api.js';
 import { FakeTelegramApi } from '../tools/dev/fake-telegram-api.js';
 
-export const TELEGRAM_PER_SECOND = 25;
+import { TELEGRAM_PER_SECOND } from '../src/delivery/pacing.js';
+
+export { TELEGRAM_PER_SECOND };
 
 /** A SQLite file, the two fakes with their limits on, and the worker in front of them. */
 export async function outboxWorld() {

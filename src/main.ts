@@ -1,4 +1,5 @@
 /** Reads settings, opens the database, starts HTTP (and the bots when configured); closes on SIGTERM. */
+import { RateGate, TELEGRAM_PER_SECOND } from './delivery/pacing.js';
 import pino from 'pino';
 import { buildApp, loggerOptions } from './app.js';
 import { openCore } from './bootstrap.js';
@@ -72,8 +73,20 @@ async function main() {
 
   const tgSecret = settings.telegram?.webhookSecret;
   const polling = settings.telegram?.mode === 'polling';
+  // Telegram's limit is the bot's in all (about 30 messages a second): the bot's replies and the
+  // outbox take turns in one gate, replies first
+  const telegramPace = new RateGate(settings.outbox.telegramPerSecond ?? TELEGRAM_PER_SECOND);
   const bot = tgToken
-    ? createTelegramBot({ core, token: tgToken, apiRoot: tgApiRoot, classifier, log: log.child({ mod: 'telegram' }), kick, redelivered: !polling })
+    ? createTelegramBot({
+        core,
+        token: tgToken,
+        apiRoot: tgApiRoot,
+        classifier,
+        log: log.child({ mod: 'telegram' }),
+        kick,
+        redelivered: !polling,
+        pace: telegramPace,
+      })
     : null;
 
   const app = await buildApp({
@@ -122,9 +135,7 @@ async function main() {
     log,
     // about one message a second per chat (Telegram) and per channel (Slack's chat.postMessage)
     perTargetGapMs: 1000,
-    // Telegram takes about 30 a second from a bot; 25 leaves room for the bot's own replies to
-    // residents (sent at once, not through the outbox) and for requests that arrive bunched
-    perSecond: { telegram: settings.outbox.telegramPerSecond ?? 25 },
+    gates: { telegram: telegramPace },
     maxAttempts: settings.outbox.maxAttempts,
     maxBackoffMs: settings.outbox.maxBackoffMs,
   });

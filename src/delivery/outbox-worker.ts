@@ -42,6 +42,11 @@ export interface OutboxWorkerOptions {
   /** messages a second on a whole platform (Telegram's bot-wide limit); unset: no such limit */
   perSecond?: Partial<Record<Platform, number>>;
   /**
+   * A platform's rate shared with other senders of the process (the bot's own replies go through
+   * the same gate, ahead of the outbox): used instead of a gate of its own from perSecond.
+   */
+  gates?: Partial<Record<Platform, RateGate>>;
+  /**
    * how far ahead a paced lane holds rows (default 0: only the row it may send now). A target
    * waiting out its gap holds nothing, so that what is owed to it meanwhile (an urgent alert
    * behind cards) is claimed by priority when the gap has passed.
@@ -82,6 +87,7 @@ export class OutboxWorker {
   constructor(private readonly o: OutboxWorkerOptions) {
     this.owner = o.owner ?? `w-${randomUUID().slice(0, 8)}`;
     for (const [p, rate] of Object.entries(o.perSecond ?? {}) as [Platform, number][]) if (rate > 0) this.gates.set(p, new RateGate(rate));
+    for (const [p, gate] of Object.entries(o.gates ?? {}) as [Platform, RateGate][]) this.gates.set(p, gate);
   }
 
   private get platforms(): Platform[] {

@@ -4,6 +4,12 @@
  * chat; Slack about one chat.postMessage a second per channel (short bursts allowed).
  */
 
+/**
+ * Messages a second the bot sends in all, by default: Telegram allows about 30; 28 leaves a little
+ * for requests that arrive bunched (10,000 households told in about six minutes).
+ */
+export const TELEGRAM_PER_SECOND = 28;
+
 /** A place in the queue for a platform's rate: lower goes first (an outbox row's priority, then its id). */
 export type Rank = readonly [priority: number, id: number];
 

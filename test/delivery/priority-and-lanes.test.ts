@@ -17,6 +17,8 @@ import type { OutboxItem, OutboxKind } from '../../src/core/outbox/enqueue.js';
 import { toDeliveryError as slackError } from '../../src/bots/slack/slack-errors.js';
 import { toDeliveryError as telegramError } from '../../src/bots/telegram/deliverer.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker.js';
+import { RateGate } from '../../src/delivery/pacing.js';
+import { paceSends } from '../../src/bots/telegram/pace.js';
 import type { Deliverer } from '../../src/delivery/types.js';
 import { FakeSlackApi } from '../../tools/dev/fake-slack-api.js';
 import { FakeTelegramApi } from '../../tools/dev/fake-telegram-api.js';
@@ -203,6 +205,29 @@ describe('the outbox under the platforms’ limits', () => {
     // one chat's messages a second apart
     const one = tg.callsOf('sendMessage').filter((c) => String(c.params.chat_id) === '940000');
     for (let i = 1; i < one.length; i++) expect(one[i].at - one[i - 1].at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('keeps the bot’s own replies and the outbox under Telegram’s one limit together, the replies first', async () => {
+    await clearDue();
+    tg.clearCalls();
+    // one gate for the process, as main.ts builds it: the bot's replies take their turns in it too
+    const gate = new RateGate(28);
+    const bot = new Api('123:test', { apiRoot: tg.apiRoot });
+    bot.config.use(paceSends(gate));
+    await owe(range(150).map((i) => item(`shared:${i}`, 'telegram', String(970_000 + i), 'incident_notice')));
+    const w = worker({ perSecond: undefined, gates: { telegram: gate } });
+    w.start();
+    await until(() => telegramSent().length >= 30);
+    // 40 residents write at once while the notices flow: each is answered in its own chat
+    const asked = Date.now();
+    const replies = await Promise.all(range(40).map(async (i) => (await bot.sendMessage(980_000 + i, `reply:${i}`), Date.now() - asked)));
+    await until(() => telegramSent().filter((m) => m.includes(':shared:')).length === 150, 20_000);
+    await w.stop();
+    expect(tg.rateLimited).toBe(0);
+    // 40 replies at 28 a second, none waiting behind the 100-odd notices still owed
+    expect(Math.max(...replies)).toBeLessThan(2_500);
+    const at = tg.callsOf('sendMessage').map((c) => c.at);
+    expect(Math.max(...at.map((t) => at.filter((u) => u >= t && u < t + 1000).length))).toBeLessThanOrEqual(30);
   });
 
   it('pauses all of Telegram for retry_after when the bot’s own limit answers, not only the chat', async () => {

@@ -4,6 +4,8 @@
  * update dedupe, one error boundary, then the features. Commands and buttons come before the
  * intake of plain messages, which takes any text as a report.
  */
+import type { RateGate } from '../../delivery/pacing.js';
+import { paceSends } from './pace.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type BotConfig } from 'grammy';
@@ -58,6 +60,8 @@ export interface TelegramBotOptions {
   kick?: () => void;
   /** updates answered per chat and window before one polite notice and silence (rate-limit.ts) */
   chatLimit?: ChatLimit;
+  /** the bot-wide rate the outbox worker paces Telegram by: the bot's replies take their turns in it, first (pace.ts) */
+  pace?: RateGate;
 }
 
 export type TelegramBot = Bot<BotContext>;
@@ -69,6 +73,7 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
   const retry = o.retry ?? { maxRetryAttempts: 2, maxDelaySeconds: 10 };
   if (retry) bot.api.config.use(autoRetry(retry));
   bot.api.config.use(monospaceTicketNumbers(), tolerateStaleAnswers());
+  if (o.pace) bot.api.config.use(paceSends(o.pace));
 
   const deps: BotDeps = { core: o.core, classifier: rememberedClassifier(o.classifier ?? createKeywordClassifier()), log: o.log ?? silentLog, kick: o.kick };
   const { report, ...reportHooks } = reportFeatures(deps);
