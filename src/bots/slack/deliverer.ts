@@ -225,7 +225,8 @@ export class SlackDeliverer implements Deliverer {
     // the card lives with the branch that has the ticket now (the row may predate a transfer)
     const home = (t.branchId && this.o.core.org.branches.get(t.branchId)?.channels.dispatch) || a.row.target;
     const card = await this.o.core.stores.outbox.cardOf(t.id, 'dispatch');
-    const event = p.eventId ? t.events.find((e) => e.id === p.eventId) : undefined;
+    // a row owed with a bulk change names the event by its type: the ticket's latest of that type
+    const event = p.eventId ? t.events.find((e) => e.id === p.eventId) : p.event ? t.events.findLast((e) => e.type === p.event) : undefined;
     const line = !event ? undefined : isShownEvent(event) ? eventLine(ctx, event) : isConversationEvent(event) ? conversationLine(ctx, event) : undefined;
 
     if (!card) {

@@ -9,6 +9,7 @@
  * of those communities who can be reached. Two declarations of the same area make one incident.
  */
 import type { Core } from '../context.js';
+import { linkedCardRows } from './linked-card-rows.js';
 import { AppError } from '../errors.js';
 import { INCIDENT_SCOPES, type Incident, type IncidentScope } from '../model.js';
 import { localDateKey } from '../local-time.js';
@@ -110,7 +111,12 @@ export async function declareIncident(core: Core, input: IncidentDeclaration): P
     owes: (incident, linked) => {
       const ticketOf = new Map(linked.filter((t) => t.residentId !== null).map((t) => [t.residentId!, t.id]));
       const told = residents.map((r) => ({ ...r, ticketId: ticketOf.get(r.residentId) ?? null }));
-      return [...leadersRows(core.org, incident, 'declared', now), ...cardRows(core.org, incident, now), ...noticeRows(incident, 'declared', 0, told, now)];
+      return [
+        ...leadersRows(core.org, incident, 'declared', now),
+        ...cardRows(core.org, incident, now),
+        ...linkedCardRows(core.org, incident, linked, now),
+        ...noticeRows(incident, 'declared', 0, told, now),
+      ];
     },
   });
   if (result.created) return { incident: result.incident, created: true };

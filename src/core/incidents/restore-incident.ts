@@ -14,6 +14,7 @@ import type { PlannedStep, StepPlan } from '../ports/ticket-store.js';
 import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
 import { planStep } from '../tickets/transition-ticket.js';
 import { followOriginal } from '../tickets/follow-original.js';
+import { incidentStandsFor } from './stands-for.js';
 import { cardRows, leadersRows, noticeRows } from './incident-messages.js';
 import { loadIncident } from './load-incident.js';
 import { NOTE_MAX } from './update-incident.js';
@@ -83,7 +84,7 @@ async function restoreOnce(core: Core, input: IncidentRestoration): Promise<{ in
     tickets.push({
       ticketId: t.id,
       version: t.version,
-      steps: [linkedResolve(resolve, incident.id), ...(callback ? [askedByNotice(core, callback, t.id, chat, now)] : [])],
+      steps: [linkedResolve(resolve, incident.id, !incidentStandsFor(t)), ...(callback ? [askedByNotice(core, callback, t.id, chat, now)] : [])],
       at: now,
     });
   }
@@ -102,9 +103,17 @@ async function restoreOnce(core: Core, input: IncidentRestoration): Promise<{ in
   return { incident: restored, resolved: tickets.map((t) => t.ticketId) };
 }
 
-/** The resolve of a linked report: its event names the incident; the resident hears of it through the incident's notice, and it has no card of its own. */
-function linkedResolve(step: PlannedStep, incidentId: number): PlannedStep {
-  return { ...step, event: { ...step.event, data: { ...step.event.data, incidentId } }, owed: () => ({ messages: [], alerts: [] }) };
+/**
+ * The resolve of a linked report: its event names the incident; the resident hears of it through
+ * the incident's notice. A report that had its card before the link (stands-for.ts) keeps it up
+ * to date; the others have none.
+ */
+function linkedResolve(step: PlannedStep, incidentId: number, hasCard: boolean): PlannedStep {
+  return {
+    ...step,
+    event: { ...step.event, data: { ...step.event.data, incidentId } },
+    owed: (ids) => ({ messages: hasCard ? step.owed(ids).messages.filter((m) => m.kind === 'ticket_card') : [], alerts: [] }),
+  };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface LinkedTicket {
   id: number;
   number: string;
   residentId: number | null;
+  /** the branch that has it: its card (posted before the link) hears of the link there */
+  branchId: string | null;
 }
 
 /** A line of the timeline as first stored. */

@@ -1,15 +1,13 @@
 /** Which messages a ticket event owes, and to whom (channels from the org config, R8a, R8j, R8k). */
 import type { Org } from '../org/org.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
+import { incidentStandsFor, type LinkedLike } from '../incidents/stands-for.js';
 
-interface TicketLike {
+interface TicketLike extends LinkedLike {
   id: number;
   branchId: string | null;
   severity: string;
   residentChatId?: string | null;
-  /** linked to an incident (core/incidents): the incident's card stands for its own until it is reopened */
-  incidentId?: number | null;
-  reopenCount?: number;
 }
 
 /** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
@@ -19,11 +17,9 @@ export function planMessages(org: Org, t: TicketLike, event: { id: number; type:
   const items: OutboxItem[] = [];
   const payload = { ticketId: t.id, eventId: event.id, event: event.type };
   const branch = t.branchId ? org.branches.get(t.branchId) : undefined;
-  // a report an incident took over has no card of its own (2,000 of them would be 2,000 cards): its
-  // steps (the resolve at restoration, the close after the rating) go to the incident's card; the
-  // link itself is a line on a card it already had, and a reopen (still cold) is its own job again
-  const byIncident = Boolean(t.incidentId) && !t.reopenCount && event.type !== 'linked';
-  if (byIncident) {
+  // a report linked as it was filed has no card of its own (incidents/stands-for.ts): its steps (the
+  // resolve at restoration, the close after the rating) go to the incident's card
+  if (incidentStandsFor(t)) {
     // no card line; the resident's own updates below still go
   } else if (branch?.channels.dispatch) {
     items.push({ key: `card:${t.id}:${event.id}`, platform: 'slack', target: branch.channels.dispatch, kind: 'ticket_card', payload });

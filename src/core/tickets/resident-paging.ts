@@ -16,6 +16,7 @@
  * message to the same channel (the outbox keeps each channel's order), so one resident's notes
  * would hold up the branch's new cards.
  */
+import { incidentStandsFor } from '../incidents/stands-for.js';
 import { MINUTE } from '../clock.js';
 import type { Org } from '../org/org.js';
 import { outboxRow } from '../outbox/enqueue.js';
@@ -72,19 +73,11 @@ interface TicketLike {
   severity: string;
   residentChatId?: string | null;
   events: readonly EventLike[];
-  /** linked to an incident: see incidentStandsFor */
+  /** linked to an incident: see incidents/stands-for.ts */
   incidentId?: number | null;
-  scope?: string;
-}
-
-/**
- * A report an incident took over (linked, its fault the network's) has no card of its own: the
- * incident's card stands for it. Its resident's notes stay on its timeline and page nobody, so
- * 2,000 households writing "still cold" during one outage make no 2,000 cards. Reopened after
- * the repair (the household's own fault again, scope secondary), it is an ordinary ticket.
- */
-function incidentStandsFor(t: TicketLike): boolean {
-  return t.incidentId != null && t.scope === 'primary';
+  reopenCount?: number;
+  createdAt?: Date;
+  acceptedAt?: Date | null;
 }
 
 /**

@@ -254,8 +254,8 @@ async function change(tx: Runner, c: IncidentChange): Promise<Incident> {
  */
 async function linkFiled(tx: Runner, incident: Incident, since: Date): Promise<LinkedTicket[]> {
   const at = incident.declaredAt;
-  const rows = await tx.all<{ id: unknown; number: string; residentId: unknown; status: string }>(
-    sql`SELECT "id", "number", "residentId", "status" FROM "Ticket"
+  const rows = await tx.all<{ id: unknown; number: string; residentId: unknown; status: string; branchId: string | null }>(
+    sql`SELECT "id", "number", "residentId", "status", "branchId" FROM "Ticket"
         WHERE "communityId" IN ${sql.list(incident.communityIds)} AND "createdAt" >= ${since}
           AND "kind" = 'complaint' AND "category" = 'no_heat' AND "incidentId" IS NULL AND "status" IN ${sql.list(LINKABLE)}
         ORDER BY "id"`,
@@ -294,5 +294,5 @@ async function linkFiled(tx: Runner, incident: Incident, since: Date): Promise<L
       })),
     ),
   );
-  return rows.map((r) => ({ id: num(r.id), number: r.number, residentId: r.residentId === null ? null : num(r.residentId) }));
+  return rows.map((r) => ({ id: num(r.id), number: r.number, residentId: r.residentId === null ? null : num(r.residentId), branchId: r.branchId }));
 }

@@ -39,3 +39,17 @@ it('tells and calls back a duplicate whose original was linked to the incident, 
     { channel: 'phone', status: 'pending' },
   ]);
 });
+
+it('keeps the dispatch card of a report filed before the declaration up to date through the restoration', async () => {
+  core.clock.advance(60 * 60_000);
+  const earlier = await phoned(3);
+  const cardRows = () => core.db.outboxMessage.findMany({ where: { kind: 'ticket_card', payload: { contains: `"ticketId":${earlier.id},` } } });
+  expect(await cardRows()).toHaveLength(1); // its card, posted at filing
+  core.clock.advance(5 * 60_000);
+  const { incident } = await declareIncident(core, { communityIds: ['c001'], scope: 'community', cause: '小区管网阀门故障', actor: 'staff:xincheng-coord' });
+  core.clock.advance(2 * 60 * 60_000);
+  await restoreIncident(core, { id: incident.id, actor: 'staff:xincheng-coord' });
+  // the card hears of the link and of the resolve: staff do not see 已派单 on a report that was repaired
+  const events = (await cardRows()).map((m) => JSON.parse(m.payload).event);
+  expect(events).toEqual(['dispatched', 'linked', 'resolved']);
+});
