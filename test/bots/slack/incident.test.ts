@@ -99,6 +99,10 @@ describe('/incident: declaring an outage from Slack', () => {
     expect(elementsOf(cards[0].blocks)[1].confirm.title.text).toBe('确认已恢复供热？');
     // a normal incident does not page the leaders
     expect(appMessages(LEADERS)).toHaveLength(0);
+    // the two reports' own dispatch cards, posted before, say that the incident took them over
+    const dispatchCards = appMessages('C1XINCHED');
+    expect(dispatchCards).toHaveLength(2);
+    for (const card of dispatchCards) expect(h.fake.thread('C1XINCHED', card.ts).map((m) => m.text).at(-1)).toContain('关联到事件 I20261128-01');
   });
 
   it('updates the card in place when more reports are linked and when the expected time changes: no second message', async () => {
