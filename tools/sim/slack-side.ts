@@ -204,8 +204,9 @@ export class SlackSide {
     values: Record<string, Record<string, unknown>>,
     channel: string,
     label: string,
+    number = '',
   ): Promise<{ answered: boolean; errors?: Record<string, string> }> {
-    this.record(channel, '', user, label);
+    this.record(channel, number, user, label);
     const payload = {
       type: 'view_submission',
       team: TEAM,
@@ -242,7 +243,6 @@ export class SlackSide {
     values: Record<string, FieldValue>,
     label: string,
   ): Promise<{ answered: boolean; errors?: Record<string, string> }> {
-    this.record(channel, number, user, label);
     const state = Object.fromEntries(
       Object.entries(values).map(([field, v]) => [
         field,
@@ -254,31 +254,7 @@ export class SlackSide {
         },
       ]),
     );
-    const payload = {
-      type: 'view_submission',
-      team: TEAM,
-      user: { id: user, username: user, team_id: TEAM.id },
-      api_app_id: 'AFAKEAPP',
-      token: 'legacy-token',
-      trigger_id: `${++this.seq}.simtrigger`,
-      view: {
-        id: view.id,
-        team_id: TEAM.id,
-        type: 'modal',
-        callback_id: view.callbackId,
-        private_metadata: view.privateMetadata,
-        state: { values: state },
-        hash: `h${this.seq}`,
-        blocks: [],
-        app_id: 'AFAKEAPP',
-        bot_id: 'BFAKEBOT',
-      },
-      response_urls: [],
-    };
-    const res = await this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
-    if (res?.status !== 200) return { answered: false };
-    const body = res.body ? safeParse(res.body) : undefined;
-    return { answered: true, errors: body?.response_action === 'errors' ? body.errors : undefined };
+    return this.submitState(user, view, state, channel, label, number);
   }
 
   /** Successful calls of the app to one channel, from `seq` on (card posts and updates, thread lines). */
