@@ -91,7 +91,11 @@ export const SETTINGS_SCHEMA = {
     },
     OUTBOX_MAX_ATTEMPTS: { type: 'integer', minimum: 1, description: 'delivery attempts before a message is dead-lettered (default 20)' },
     OUTBOX_MAX_BACKOFF_MS: { type: 'integer', minimum: 1, description: 'longest wait between two attempts, in ms (default 300000)' },
-    OUTBOX_TELEGRAM_PER_SECOND: { type: 'integer', minimum: 1, description: "messages a second the bot sends in all, its replies and the outbox together (default 28, under Telegram's 30)" },
+    OUTBOX_TELEGRAM_PER_SECOND: {
+      type: 'integer',
+      minimum: 1,
+      description: "messages a second the bot sends in all, its replies and the outbox together (default 28, under Telegram's 30)",
+    },
     HTTP_REQUEST_TIMEOUT_S: {
       type: 'integer',
       minimum: 1,

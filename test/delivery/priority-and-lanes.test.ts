@@ -220,7 +220,12 @@ describe('the outbox under the platforms’ limits', () => {
     await until(() => telegramSent().length >= 30);
     // 40 residents write at once while the notices flow: each is answered in its own chat
     const asked = Date.now();
-    const replies = await Promise.all(range(40).map(async (i) => (await bot.sendMessage(980_000 + i, `reply:${i}`), Date.now() - asked)));
+    const replies = await Promise.all(
+      range(40).map(async (i) => {
+        await bot.sendMessage(980_000 + i, `reply:${i}`);
+        return Date.now() - asked;
+      }),
+    );
     await until(() => telegramSent().filter((m) => m.includes(':shared:')).length === 150, 20_000);
     await w.stop();
     expect(tg.rateLimited).toBe(0);

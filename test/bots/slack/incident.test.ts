@@ -102,7 +102,8 @@ describe('/incident: declaring an outage from Slack', () => {
     // the two reports' own dispatch cards, posted before, say that the incident took them over
     const dispatchCards = appMessages('C1XINCHED');
     expect(dispatchCards).toHaveLength(2);
-    for (const card of dispatchCards) expect(h.fake.thread('C1XINCHED', card.ts).map((m) => m.text).at(-1)).toContain('关联到事件 I20261128-01');
+    const lastLine = (ts: string) => h.fake.thread('C1XINCHED', ts).at(-1)?.text;
+    for (const card of dispatchCards) expect(lastLine(card.ts)).toContain('关联到事件 I20261128-01');
   });
 
   it('updates the card in place when more reports are linked and when the expected time changes: no second message', async () => {
