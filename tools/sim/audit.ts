@@ -198,8 +198,9 @@ export async function audit(db: Db, org: Org, tg: FakeTelegramApi, slack: FakeSl
       // one thread line per step after the card was posted
       const want = new Map<string, { n: number; key: string }>();
       for (const r of cardRows.slice(1)) {
-        const p = parse<{ eventId?: number }>(r.payload);
-        const e = tk.events.find((x) => x.id === p?.eventId);
+        const p = parse<{ eventId?: number; event?: string }>(r.payload);
+        // as the deliverer finds it: by id, or (a row owed with a bulk change) the latest of its type
+        const e = p?.eventId ? tk.events.find((x) => x.id === p.eventId) : p?.event ? tk.events.findLast((x) => x.type === p.event) : undefined;
         if (!e) continue;
         const step = isShownEvent(e);
         if (!step && !isConversationEvent(e)) continue;
