@@ -191,19 +191,34 @@ export function registerIncidents(app: App, d: SlackDeps): void {
     });
   });
 
-  app.action(INCIDENT_ACTION.update, async (args) => {
-    const a = args as unknown as ActionArgs;
+  /**
+   * A button on an incident's card: acknowledged, the incident read and the clicker checked;
+   * null (and the clicker told why) when there is nothing to do.
+   */
+  const clicked = async (a: ActionArgs) => {
     await a.ack();
     const ctx = renderCtx(d);
     const where = whereClicked(a.body);
     const to = { user: a.body.user.id, channel: where.ch };
     const v = readIncidentValue(a.action.value);
-    if (!v?.i) return;
+    if (!v?.i) return null;
+    const inc = await d.core.stores.incidents.byId(v.i);
+    const staff = inc ? staffFor(d, a.body.user.id) : undefined;
+    const no = inc ? refusal(ctx, staff, inc.branchIds) : tr(ctx, 'incident.error.not_found');
+    if (no !== null || !inc) {
+      await tell(a.client, d, to, no ?? '');
+      return null;
+    }
+    return { ctx, where, to, inc, staff: staff! };
+  };
+
+  app.action(INCIDENT_ACTION.update, async (args) => {
+    const a = args as unknown as ActionArgs;
+    const to = { user: a.body.user.id, channel: whereClicked(a.body).ch };
     try {
-      const inc = await d.core.stores.incidents.byId(v.i);
-      if (!inc) return tell(a.client, d, to, tr(ctx, 'incident.error.not_found'));
-      const no = refusal(ctx, staffFor(d, a.body.user.id), inc.branchIds);
-      if (no) return tell(a.client, d, to, no);
+      const c = await clicked(a);
+      if (!c) return;
+      const { ctx, where, inc } = c;
       if (inc.status === 'restored') return tell(a.client, d, to, await incidentErrorText(d, new AppError('invalid_transition', 'restored'), inc));
       await a.client.views.open({ trigger_id: a.body.trigger_id!, view: incidentUpdateModal(ctx, inc, { i: inc.id, ch: where.ch, ts: where.ts }) });
     } catch (e) {
@@ -238,19 +253,11 @@ export function registerIncidents(app: App, d: SlackDeps): void {
 
   app.action(INCIDENT_ACTION.restore, async (args) => {
     const a = args as unknown as ActionArgs;
-    await a.ack();
-    const ctx = renderCtx(d);
-    const where = whereClicked(a.body);
-    const to = { user: a.body.user.id, channel: where.ch };
-    const v = readIncidentValue(a.action.value);
-    if (!v?.i) return;
-    const inc = await d.core.stores.incidents.byId(v.i);
-    if (!inc) return tell(a.client, d, to, tr(ctx, 'incident.error.not_found'));
-    const staff = staffFor(d, a.body.user.id);
-    const no = refusal(ctx, staff, inc.branchIds);
-    if (no) return tell(a.client, d, to, no);
+    const c = await clicked(a);
+    if (!c) return;
+    const { ctx, to, inc, staff } = c;
     try {
-      await restoreIncident(d.core, { id: inc.id, actor: actorOf(staff!) });
+      await restoreIncident(d.core, { id: inc.id, actor: actorOf(staff) });
     } catch (e) {
       return tell(a.client, d, to, await incidentErrorText(d, e, await d.core.stores.incidents.byId(inc.id)));
     }
