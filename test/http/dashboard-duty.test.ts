@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/core/clock.js';
@@ -6,28 +5,14 @@ import { acceptHandover } from '../../src/core/duty/accept-handover.js';
 import { addDutyEntry } from '../../src/core/duty/add-duty-entry.js';
 import { objectToHandover } from '../../src/core/duty/object-to-handover.js';
 import { startHandover } from '../../src/core/duty/start-handover.js';
-import { makeTestApp } from '../helpers/app.js';
+import { makeTestApp, staffSessionCookie } from '../helpers/app.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 let app: FastifyInstance;
 let core: TestCore;
 
 /** A signed-in session of a staff member of the demo organisation, as Sign in with Slack leaves it. */
-async function sessionOf(staffId: string): Promise<string> {
-  const staff = core.org.staff.get(staffId)!;
-  const token = randomBytes(32).toString('base64url');
-  const now = core.clock.now();
-  await core.stores.sessions.create({
-    id: createHash('sha256').update(token).digest('hex'),
-    staffId,
-    role: staff.role,
-    branchId: staff.branchId,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + 48 * 3600_000),
-    revokedAt: null,
-  });
-  return `heating_dashboard=${token}`;
-}
+const sessionOf = (staffId: string) => staffSessionCookie(core, staffId, 48);
 const page = (url: string, cookie: string) => app.inject({ method: 'GET', url, headers: { cookie } });
 /** The text of the element with this id, tags stripped. */
 const textOf = (body: string, id: string) => {

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident } from '../../src/core/incidents/declare-incident.js';
 import { restoreIncident } from '../../src/core/incidents/restore-incident.js';
 import type { Incident } from '../../src/core/model.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
-import { makeTestApp } from '../helpers/app.js';
+import { makeTestApp, staffSessionCookie } from '../helpers/app.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 let app: FastifyInstance;
@@ -14,21 +13,7 @@ let incident: Incident;
 let report: string;
 
 /** A signed-in session of a staff member of the demo organisation, as Sign in with Slack leaves it. */
-async function sessionOf(staffId: string): Promise<string> {
-  const staff = core.org.staff.get(staffId)!;
-  const token = randomBytes(32).toString('base64url');
-  const now = core.clock.now();
-  await core.stores.sessions.create({
-    id: createHash('sha256').update(token).digest('hex'),
-    staffId,
-    role: staff.role,
-    branchId: staff.branchId,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + 12 * 3600_000),
-    revokedAt: null,
-  });
-  return `heating_dashboard=${token}`;
-}
+const sessionOf = (staffId: string) => staffSessionCookie(core, staffId);
 const page = async (url: string, cookie: string) => app.inject({ method: 'GET', url, headers: { cookie } });
 /** The text of a table row, tags stripped. */
 const rowText = (body: string, number: string) => {
