@@ -82,6 +82,8 @@ export interface Ticket {
   conductConfirmed: boolean;
   /** linked to an incident: its card and time limit stand for this ticket's (core/incidents) */
   incidentId: number | null;
+  /** R30: the first complaint of a repeat (same customer and category within kpi.repeatWithin) */
+  repeatOfId: number | null;
   ackDueAt: Date | null;
   arriveDueAt: Date | null;
   resolveDueAt: Date | null;
@@ -161,6 +163,8 @@ export interface ServiceForm {
   confirmedAt: Date | null;
   serviceDate: Date;
   hqReturnedAt: Date | null;
+  /** who marked the HQ copy returned (R8l) */
+  hqReturnedBy: string | null;
   createdBy: string;
   createdAt: Date;
 }
@@ -175,6 +179,8 @@ export interface Callback {
   result: Satisfaction | null;
   comment: string | null;
   attempts: number;
+  /** the last counted "not reached" attempt: attempts count only when spaced (escalation.callbackRetrySpacing) */
+  lastAttemptAt: Date | null;
   agentId: string | null;
   customerKey: string | null;
   createdAt: Date;
@@ -329,4 +335,118 @@ export interface IncidentEvent {
   note: string | null;
   /** JSON text */
   data: string | null;
+}
+
+/** KPIs of a closed month, frozen (docs/kpi.md "Closed periods"). */
+export interface KpiSnapshot {
+  id: number;
+  /** YYYY-MM, company time */
+  periodKey: string;
+  from: Date;
+  to: Date;
+  /** JSON of the KpiReport computed at closing */
+  data: string;
+  closedAt: Date;
+  closedBy: string;
+}
+
+export type KpiAdjustmentAction = 'cancelled' | 'duplicate' | 'reclassified' | 'transferred' | 'reopened' | 'callback' | 'closed' | 'conduct_finding' | 'linked_incident';
+
+/** A change after a period closed that would have altered its figures: shown beside them, never rewriting them. */
+export interface KpiAdjustment {
+  id: number;
+  periodKey: string;
+  ticketId: number;
+  branchId: string | null;
+  action: KpiAdjustmentAction;
+  actor: string;
+  reason: string;
+  at: Date;
+  /** JSON: before / after */
+  data: string | null;
+}
+
+export const CONDUCT_FINDINGS = ['attitude', 'favours', 'obstruction', 'not_confirmed'] as const;
+export type ConductFindingKind = (typeof CONDUCT_FINDINGS)[number];
+/** R32: attitude costs the month's post allowance; R33: favours or obstruction, dismissal (recommended) */
+export type ConductConsequence = 'allowance' | 'dismissal' | 'none';
+
+export interface ConductFinding {
+  id: number;
+  ticketId: number;
+  staffId: string;
+  branchId: string | null;
+  finding: ConductFindingKind;
+  consequence: ConductConsequence;
+  /** YYYY-MM of the finding, company time */
+  month: string;
+  evidence: string;
+  foundBy: string;
+  foundAt: Date;
+}
+
+/** R24: the topics of the yearly training, in the measures' order */
+export const TRAINING_TOPICS = ['regulations', 'company_rules', 'heating_process', 'indoor_systems', 'communication', 'complaint_handling'] as const;
+export type TrainingTopic = (typeof TRAINING_TOPICS)[number];
+
+export interface TrainingPlanItem {
+  id: number;
+  year: number;
+  /** "" = the whole company */
+  branchId: string;
+  topic: TrainingTopic;
+  /** 1-12 */
+  month: number;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface TrainingSession {
+  id: number;
+  topic: TrainingTopic;
+  /** YYYY-MM-DD, company time */
+  date: string;
+  year: number;
+  trainer: string;
+  /** "" = the whole company / centre */
+  branchId: string;
+  note: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface TrainingAttendance {
+  id: number;
+  sessionId: number;
+  staffId: string;
+  year: number;
+}
+
+export interface QuoteItem {
+  name: string;
+  unit: string;
+  quantity: number;
+  unitPriceCents: number;
+  amountCents: number;
+}
+
+export type QuoteStatus = 'sent' | 'accepted' | 'refused' | 'expired' | 'withdrawn';
+
+/** R16: a quote for secondary-network or in-building pipe work at engineering settlement prices */
+export interface Quote {
+  id: number;
+  number: string;
+  ticketId: number;
+  branchId: string;
+  /** JSON of QuoteItem[] */
+  items: string;
+  totalCents: number;
+  note: string | null;
+  status: QuoteStatus;
+  validUntil: Date;
+  createdBy: string;
+  createdAt: Date;
+  answeredAt: Date | null;
+  answeredBy: string | null;
+  paidTicketId: number | null;
 }

@@ -28,6 +28,13 @@ export const schemaMatchesCore: {
   Incident: Same<core.Incident, prisma.Incident>;
   IncidentEvent: Same<core.IncidentEvent, prisma.IncidentEvent>;
   DutyAssignment: Same<core.DutyAssignment, prisma.DutyAssignment>;
+  KpiSnapshot: Same<core.KpiSnapshot, prisma.KpiSnapshot>;
+  KpiAdjustment: Same<core.KpiAdjustment, prisma.KpiAdjustment>;
+  ConductFinding: Same<core.ConductFinding, prisma.ConductFinding>;
+  TrainingPlanItem: Same<core.TrainingPlanItem, prisma.TrainingPlanItem>;
+  TrainingSession: Same<core.TrainingSession, prisma.TrainingSession>;
+  TrainingAttendance: Same<core.TrainingAttendance, prisma.TrainingAttendance>;
+  Quote: Same<core.Quote, prisma.Quote>;
 } = {
   Customer: true,
   Resident: true,
@@ -46,4 +53,11 @@ export const schemaMatchesCore: {
   Incident: true,
   IncidentEvent: true,
   DutyAssignment: true,
+  KpiSnapshot: true,
+  KpiAdjustment: true,
+  ConductFinding: true,
+  TrainingPlanItem: true,
+  TrainingSession: true,
+  TrainingAttendance: true,
+  Quote: true,
 };

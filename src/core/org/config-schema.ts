@@ -16,7 +16,7 @@ const duration = {
 const channels = {
   type: 'object',
   additionalProperties: false,
-  properties: Object.fromEntries(['dispatch', 'urgent', 'leaders', 'triage', 'callbacks', 'reports'].map((k) => [k, { type: 'string', minLength: 1 }])),
+  properties: Object.fromEntries(['dispatch', 'urgent', 'leaders', 'triage', 'callbacks', 'reports', 'supervision', 'suggestions'].map((k) => [k, { type: 'string', minLength: 1 }])),
 };
 const timeLimitRule = {
   type: 'object',
@@ -69,6 +69,23 @@ const apiClient = {
 const localDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' };
 const monthDay = { type: 'string', pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' };
+
+const officeHours = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['days', 'start', 'end'],
+  properties: {
+    days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1 },
+    start: hhmm,
+    end: hhmm,
+  },
+};
+/** (九) a branch's own escalation delays: the company's, or tighter */
+const escalationDelays = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { warnLead: duration, secondLevelAfter: duration, thirdLevelAfter: duration },
+};
 
 export const orgFileSchema = {
   type: 'object',
@@ -123,6 +140,10 @@ export const orgFileSchema = {
           },
           timeLimits: { type: 'array', items: timeLimitRule },
           prices: { type: 'array', items: price },
+          // (九) the branch's own rules, under the company's: load-org.ts refuses a looser one
+          basicLabourFee: { type: 'number', minimum: 0 },
+          officeHours,
+          escalation: escalationDelays,
         },
       },
     },
@@ -163,16 +184,7 @@ export const orgFileSchema = {
       },
     },
     timeLimits: { type: 'array', minItems: 1, items: timeLimitRule },
-    officeHours: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['days', 'start', 'end'],
-      properties: {
-        days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, minItems: 1 },
-        start: hhmm,
-        end: hhmm,
-      },
-    },
+    officeHours,
     holidays: { type: 'array', items: localDate },
     workdays: { type: 'array', items: localDate },
     escalation: {
@@ -185,6 +197,23 @@ export const orgFileSchema = {
         callbackBotTimeout: duration,
         warmCheck: duration,
         callbackMaxAttempts: { type: 'integer', minimum: 1, maximum: 10 },
+        callbackRetrySpacing: duration,
+      },
+    },
+    kpi: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        // R30: a complaint of the same customer and category within this time repeats the first
+        repeatWithin: duration,
+      },
+    },
+    quotes: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        // R16: how long a quote sent to a resident stands
+        validFor: duration,
       },
     },
     prices: { type: 'array', items: price },

@@ -232,7 +232,10 @@ function normalise(raw: Raw): OrgConfig {
       callbackBotTimeoutMinutes: durationMinutes(esc.callbackBotTimeout) ?? 24 * 60,
       warmCheckMinutes: durationMinutes(esc.warmCheck) ?? 120,
       callbackMaxAttempts: esc.callbackMaxAttempts ?? 3,
+      callbackRetrySpacingMinutes: durationMinutes(esc.callbackRetrySpacing) ?? 120,
     },
+    kpi: { repeatWithinMinutes: durationMinutes(raw.kpi?.repeatWithin) ?? 30 * 24 * 60 },
+    quotes: { validForMinutes: durationMinutes(raw.quotes?.validFor) ?? 7 * 24 * 60 },
     prices: (raw.prices ?? []).map(price),
     apiClients: (raw.apiClients ?? []).map(apiClient),
     incidents: {

@@ -8,6 +8,10 @@ export interface Channels {
   triage?: string;
   callbacks?: string;
   reports?: string;
+  /** centre only: conduct complaints (R31-R33), investigated by the centre, not the accused's branch */
+  supervision?: string;
+  /** centre only: the HQ queue of suggestions (R17-R19) */
+  suggestions?: string;
 }
 
 export interface Unit {
@@ -51,6 +55,10 @@ export interface Branch {
   timeLimits: TimeLimitRule[];
   /** (九) the branch's own prices, by item id */
   prices: PriceItem[];
+  /** (九) the branch's own rules under the company's (load-org.ts refuses looser ones); absent = the company's */
+  basicLabourFeeCents?: number;
+  officeHours?: OfficeHours;
+  escalation?: Partial<Pick<EscalationPolicy, 'warnLeadMinutes' | 'secondLevelAfterMinutes' | 'thirdLevelAfterMinutes'>>;
 }
 
 export interface Community {
@@ -92,6 +100,8 @@ export interface EscalationPolicy {
    */
   warmCheckMinutes: number;
   callbackMaxAttempts: number;
+  /** R28: a "not reached" attempt counts only this long after the last counted one (2 h by default) */
+  callbackRetrySpacingMinutes: number;
 }
 
 export interface OfficeHours {
@@ -151,6 +161,10 @@ export interface OrgConfig {
   prices: PriceItem[];
   apiClients: ApiClient[];
   incidents: IncidentPolicy;
+  /** R30: a complaint of the same customer and category within this many minutes repeats the first (30 days) */
+  kpi: { repeatWithinMinutes: number };
+  /** R16: how long a quote sent to a resident stands (7 days) */
+  quotes: { validForMinutes: number };
   /** who is on duty when (core/duty/duty-at.ts); no shifts: the staff's onDuty flags */
   duty: { shifts: DutyShift[] };
 }

@@ -17,6 +17,7 @@ export type TicketDraft = Omit<
   | 'reopenCount'
   | 'conductStaffId'
   | 'conductConfirmed'
+  | 'repeatOfId'
   | 'acceptedAt'
   | 'arrivedAt'
   | 'resolvedAt'
@@ -27,7 +28,9 @@ export type TicketDraft = Omit<
   | 'version'
 > &
   /** set when the report is taken at once (linked to an open incident: the incident's branch has it) */
-  Partial<Pick<Ticket, 'acceptedAt'>>;
+  Partial<Pick<Ticket, 'acceptedAt'>> &
+  /** R30: the first complaint this one repeats; R31: the staff member a conduct complaint names */
+  Partial<Pick<Ticket, 'repeatOfId' | 'conductStaffId'>>;
 
 export type EventDraft = Omit<TicketEvent, 'id' | 'ticketId'>;
 
