@@ -9,6 +9,25 @@ import { outboxRow, type OutboxItem } from '../outbox/enqueue.js';
 import { localParts, zonedTimeToUtc } from '../local-time.js';
 import { emptyPlan } from '../deadlines/alert-effects.js';
 import { nextOccurrence, type ReportKind } from './schedule-reports.js';
+import type { MonthlyBuilder } from './monthly-builder.js';
+import { kpiCloseReport } from './kpi-close-report.js';
+import { conductReport } from './conduct-report.js';
+import { suggestionsReport } from './suggestions-report.js';
+import { trainingReport } from './training-report.js';
+
+/** The monthly reports, each in a file of its own: what they send (and, for the close, store) on the 1st. */
+const MONTHLY: Record<'report_kpi_close' | 'report_conduct' | 'report_suggestions' | 'report_training', MonthlyBuilder> = {
+  report_kpi_close: kpiCloseReport,
+  report_conduct: conductReport,
+  report_suggestions: suggestionsReport,
+  report_training: trainingReport,
+};
+
+/** YYYY-MM of the month before the local date YYYY-MM-DD. */
+function previousMonth(date: string): string {
+  const [y, m] = date.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
 
 export interface DailyNumbers {
   newTickets: number;
@@ -45,7 +64,7 @@ async function daily(core: Pick<Core, 'stores' | 'org'>, from: Date, to: Date) {
 }
 
 /** What firing a report stores: its messages and the report's next occurrence. */
-export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: ScheduledAlert, now: Date): Promise<FirePlan> {
+export async function buildReport(core: Pick<Core, 'stores' | 'org' | 'clock'>, alert: ScheduledAlert, now: Date): Promise<FirePlan> {
   const kind = alert.kind as ReportKind;
   const date = alert.key.split(':')[1];
   const items: OutboxItem[] = [];
@@ -68,9 +87,10 @@ export async function buildReport(core: Pick<Core, 'stores' | 'org'>, alert: Sch
     toLeaders({ report: 'daily', date, from, to, branchId: null, numbers: total, branches });
   } else if (kind === 'report_monthly') {
     // the month that just ended; the Slack app renders its KPIs when it delivers
-    const [y, m] = date.split('-').map(Number);
-    const month = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-    toLeaders({ report: 'monthly_kpi', date, month });
+    toLeaders({ report: 'monthly_kpi', date, month: previousMonth(date) });
+  } else if (kind !== 'report_forms') {
+    const build = MONTHLY[kind];
+    items.push(...(await build(core, { key: alert.key, date, month: previousMonth(date) }, now)));
   } else {
     // R8l: forms go back to HQ within half a month.
     const cutoff = new Date(now.getTime() - 15 * 86_400_000);

@@ -1,0 +1,4 @@
+import type { MonthlyBuilder } from './monthly-builder.js';
+
+/** PLACEHOLDER until its part of issue 17 lands: freezes the month that ended. Sends nothing yet. */
+export const kpiCloseReport: MonthlyBuilder = async () => [];
