@@ -1,7 +1,12 @@
 /**
- * Who may do what to a ticket (issue 4): staff of the ticket's branch act on it, the centre acts
- * everywhere (R2: it receives, dispatches, urges and calls back), leaders look on. Transports ask
- * here before a step and refuse with the reason; core use cases that need it call assertCanAct.
+ * Who may do what to a ticket: staff of the ticket's branch act on it, the centre acts
+ * everywhere (R2: it receives, dispatches, urges and calls back), leaders look on. Two steps are
+ * narrower. Only the branch serves on site (R2), so only its own staff record the arrival: the
+ * centre that phones the field team is not there. And the steps that take a ticket out of the
+ * figures or move it to another time limit (cancel, mark a duplicate, reclassify) belong to the
+ * centre and the branch's customer-service office (its coordinators), never to the field staff
+ * whose timeliness they would change. Every transport (Slack, the API) asks here before a step
+ * and refuses with the reason; core use cases that need it call assertCanAct.
  */
 import { AppError } from '../errors.js';
 import type { Org } from '../org/org.js';
@@ -11,11 +16,22 @@ import type { Staff } from '../org/types.js';
  * step: accept, route, arrive, resolve, transfer, see the resident's full phone number;
  * dispatch: route a triage ticket by hand (the centre, R8a); callback: record a phone callback
  * (HQ calls back, R8h, never the branch that did the work); ack_urgent: take on an urgent alert
- * (the branch, R8j); ack_major: acknowledge a major event (leaders and the centre, R8k); see: read a ticket.
+ * (the branch, R8j); ack_major: acknowledge a major event (leaders and the centre, R8k); see: read a ticket;
+ * quote: price secondary-network or in-building pipe work (R16: the ticket's branch or the centre);
+ * on_site: record the arrival on site (the branch's own staff, R2); amend: cancel, mark a
+ * duplicate or reclassify (the centre, or the branch's coordinators, R2 and R29).
  */
-export type StaffAct = 'step' | 'dispatch' | 'callback' | 'ack_urgent' | 'ack_major' | 'see';
+export type StaffAct = 'step' | 'dispatch' | 'callback' | 'ack_urgent' | 'ack_major' | 'see' | 'quote' | 'on_site' | 'amend';
 
-export type Refusal = 'not_staff' | 'leaders_see_only' | 'leaders_only' | 'other_branch' | 'centre_only' | 'not_dispatched';
+export type Refusal =
+  | 'not_staff'
+  | 'leaders_see_only'
+  | 'leaders_only'
+  | 'other_branch'
+  | 'centre_only'
+  | 'not_dispatched'
+  | 'branch_on_site'
+  | 'coordinators_only';
 
 export type Decision = { allowed: true } | { allowed: false; reason: Refusal };
 
@@ -30,6 +46,8 @@ export function canAct(org: Org, staff: Staff | undefined, ticket: TicketPlace, 
   const no = (reason: Refusal): Decision => ({ allowed: false, reason });
   if (!staff || !org.staff.has(staff.id)) return no('not_staff');
   if (act === 'see') return { allowed: true };
+  // the centre is not on site: the branch records its own visit (R2)
+  if (act === 'on_site' && isCentre(staff)) return no('branch_on_site');
   if (isCentre(staff)) return { allowed: true };
   if (act === 'dispatch' || act === 'callback') return no('centre_only');
   if (act === 'ack_major') {
@@ -39,7 +57,9 @@ export function canAct(org: Org, staff: Staff | undefined, ticket: TicketPlace, 
   }
   if (isLeader(staff)) return no('leaders_see_only');
   if (ticket.branchId === null) return no('not_dispatched');
-  return staff.branchId === ticket.branchId ? { allowed: true } : no('other_branch');
+  if (staff.branchId !== ticket.branchId) return no('other_branch');
+  if (act === 'amend' && staff.role !== 'branch_coordinator') return no('coordinators_only');
+  return { allowed: true };
 }
 
 /** canAct for use cases: refuses with `forbidden` and the reason in the context. */
