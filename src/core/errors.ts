@@ -42,7 +42,12 @@ export type ErrorCode =
   | 'incident_not_found'
   | 'unknown_station'
   | 'expected_time_past'
-  | 'incident_overlaps';
+  | 'incident_overlaps'
+  | 'form_not_found'
+  | 'form_already_returned'
+  | 'invalid_range'
+  | 'after_sales_required'
+  | 'labour_fee_exceeded';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

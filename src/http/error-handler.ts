@@ -31,6 +31,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unknown_staff: 422,
   rate_limited: 429,
   bind_rate_limited: 429,
+  form_not_found: 404,
+  form_already_returned: 409,
+  invalid_range: 400,
+  after_sales_required: 422,
+  labour_fee_exceeded: 422,
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
