@@ -47,7 +47,9 @@ export type ErrorCode =
   | 'form_already_returned'
   | 'invalid_range'
   | 'after_sales_required'
-  | 'labour_fee_exceeded';
+  | 'labour_fee_exceeded'
+  | 'callback_retry_too_soon'
+  | 'callback_not_answered';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -36,6 +36,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_range: 400,
   after_sales_required: 422,
   labour_fee_exceeded: 422,
+  callback_retry_too_soon: 409,
+  callback_not_answered: 409,
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
