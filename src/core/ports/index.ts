@@ -17,6 +17,7 @@ import type { HousekeepingStore } from './housekeeping-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { IncidentStore } from './incident-store.js';
+import type { TrainingStore } from './training-store.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -33,4 +34,5 @@ export interface Stores {
   sessions: SessionStore;
   conversations: ConversationStore;
   incidents: IncidentStore;
+  training: TrainingStore;
 }

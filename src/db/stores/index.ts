@@ -16,6 +16,7 @@ import { SqlHousekeepingStore } from './housekeeping-store.js';
 import { SqlSessionStore } from './session-store.js';
 import { SqlConversationStore } from './conversation-store.js';
 import { SqlIncidentStore } from './incident-store.js';
+import { SqlTrainingStore } from './training-store.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -34,5 +35,6 @@ export function openStores(db: Db): Stores {
     sessions: new SqlSessionStore(q),
     conversations: new SqlConversationStore(q),
     incidents: new SqlIncidentStore(q),
+    training: new SqlTrainingStore(q),
   };
 }
