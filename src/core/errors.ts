@@ -49,7 +49,15 @@ export type ErrorCode =
   | 'after_sales_required'
   | 'labour_fee_exceeded'
   | 'callback_retry_too_soon'
-  | 'callback_not_answered';
+  | 'callback_not_answered'
+  | 'not_a_suggestion'
+  | 'finding_exists'
+  | 'not_conduct_complaint'
+  | 'conduct_staff_required'
+  | 'invalid_quote'
+  | 'quote_not_found'
+  | 'quote_expired'
+  | 'quote_already_answered';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -38,6 +38,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   labour_fee_exceeded: 422,
   callback_retry_too_soon: 409,
   callback_not_answered: 409,
+  finding_exists: 409,
+  not_conduct_complaint: 422,
+  conduct_staff_required: 422,
+  invalid_quote: 422,
+  quote_not_found: 404,
+  quote_expired: 409,
+  quote_already_answered: 409,
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
