@@ -29,6 +29,8 @@ export type OutboxKind =
   | 'incident_proposal' // many no-heat or leak reports from one community or station: declare an incident? (centre triage and branch urgent channel)
   | 'incident_leaders' // R8k: a major incident declared, updated or restored, to the leaders' channel
   | 'incident_notice' // to every bound resident of an affected community: declared, new expected time, heat back (with 暖气恢复了吗？)
+  | 'suggestion_card' // R18/R19: a suggestion held by the centre, its card in the HQ suggestions channel with the answer button
+  | 'suggestion_answer' // R19: HQ's (or the taking branch's, R17) answer to the resident who made the suggestion
   | 'incident_reply'; // a resident's report linked to an open incident: what is known, when the bot's own answer was refused
 
 export interface OutboxItem {
