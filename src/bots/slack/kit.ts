@@ -77,6 +77,7 @@ export async function tell(client: WebClient, d: SlackDeps, to: Audience, text: 
 }
 
 export function refusalText(ctx: RenderCtx, reason: Refusal | string): string {
+  if (has(ctx.locale, `slack.roles.refuse.${reason}`)) return tr(ctx, `roles.refuse.${reason}`);
   return has(ctx.locale, `slack.refuse.${reason}`) ? tr(ctx, `refuse.${reason}`) : tr(ctx, 'refuse.other_branch');
 }
 

@@ -81,9 +81,15 @@ const transitionBody = {
 
 type CreateBody = { firstResponder: string } & Record<string, any>;
 
-/** What a step asks of the staff member it is done for (can-act.ts): the centre dispatches and calls back. */
+/**
+ * What a step asks of the staff member it is done for (can-act.ts), as the Slack buttons ask: the
+ * centre dispatches and calls back, the branch records its own visit, the centre or the branch's
+ * coordinators cancel and mark duplicates (R2).
+ */
 function actOf(action: Action): StaffAct {
   if (action === 'dispatch') return 'dispatch';
+  if (action === 'arrive') return 'on_site';
+  if (action === 'cancel' || action === 'mark_duplicate') return 'amend';
   if (action === 'request_callback' || action === 'close' || action === 'reopen') return 'callback';
   return 'step';
 }
@@ -227,7 +233,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
       },
     },
     async (req) => {
-      const actor = await actingFor(req.body.actor, req.params.number, 'step');
+      const actor = await actingFor(req.body.actor, req.params.number, 'amend');
       await reclassifyTicket(core, { ...(req.body as any), number: req.params.number, actor, via: clientActor(req) });
       return ticketDetail(core.org, await getTicket(core, req.params.number));
     },

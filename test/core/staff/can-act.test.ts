@@ -37,6 +37,26 @@ describe('who may act on a ticket', () => {
     expect(verdict('xincheng-field1', xincheng, 'ack_urgent')).toBe('yes');
   });
 
+  it("lets only the branch's own staff record the arrival on site, never the centre (R2)", () => {
+    expect(verdict('xincheng-field1', xincheng, 'on_site')).toBe('yes');
+    expect(verdict('xincheng-coord', xincheng, 'on_site')).toBe('yes');
+    expect(verdict('agent03', xincheng, 'on_site')).toBe('branch_on_site');
+    expect(verdict('admin', xincheng, 'on_site')).toBe('branch_on_site');
+    expect(verdict('huimin-field1', xincheng, 'on_site')).toBe('other_branch');
+    expect(verdict('xincheng-head', xincheng, 'on_site')).toBe('leaders_see_only');
+    expect(verdict('hq-leader', xincheng, 'on_site')).toBe('leaders_see_only');
+  });
+
+  it("lets the centre and the branch's coordinators cancel, mark duplicates and reclassify, not the field staff (R2, R29)", () => {
+    expect(verdict('agent03', xincheng, 'amend')).toBe('yes');
+    expect(verdict('agent03', triage, 'amend')).toBe('yes');
+    expect(verdict('xincheng-coord', xincheng, 'amend')).toBe('yes');
+    expect(verdict('xincheng-field1', xincheng, 'amend')).toBe('coordinators_only');
+    expect(verdict('xincheng-billing', xincheng, 'amend')).toBe('coordinators_only');
+    expect(verdict('huimin-coord', xincheng, 'amend')).toBe('other_branch');
+    expect(verdict('xincheng-head', xincheng, 'amend')).toBe('leaders_see_only');
+  });
+
   it('refuses someone who is not staff', () => {
     expect(verdict(undefined, xincheng, 'see')).toBe('not_staff');
   });

@@ -103,7 +103,7 @@ async function openStepModal(
 export function registerTicketSteps(app: App, d: SlackDeps): void {
   const on = (id: string, fn: (a: ActionArgs) => Promise<void>) => app.action(id, (args) => fn(args as unknown as ActionArgs));
   on(ACTION.accept, (a) => quickStep(d, a, 'accept'));
-  on(ACTION.arrive, (a) => quickStep(d, a, 'arrive'));
+  on(ACTION.arrive, (a) => quickStep(d, a, 'arrive', 'on_site'));
   on(ACTION.route, (a) => quickStep(d, a, 'route'));
   on(ACTION.dispatch, (a) => quickStep(d, a, 'dispatch', 'dispatch'));
   on(ACTION.resolve, (a) => openStepModal(d, a, 'resolve', (t, from) => resolveModal(renderCtx(d), t, from)));

@@ -47,9 +47,10 @@ export function registerTicketTools(app: App, d: SlackDeps): void {
     const staff = staffFor(d, a.body.user.id);
     const t = await ticketWithEvents(d, v.n);
     if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
-    const decision = canAct(d.core.org, staff, t, 'step');
-    if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
     const step = STEP_OF[tool as Tool];
+    // cancel and duplicate take a ticket out of the figures: the centre or the branch's coordinators
+    const decision = canAct(d.core.org, staff, t, step ? 'amend' : 'step');
+    if (!decision.allowed) return tell(a.client, d, to, refusalText(ctx, decision.reason));
     const stale = v.s !== undefined && v.s !== t.status;
     if (stale || (step && !allowedActions(t.status as Status).includes(step))) {
       return tell(a.client, d, to, `${tr(ctx, stale ? 'error.stale' : 'error.not_now')}\n${currentState(ctx, t)}`);
