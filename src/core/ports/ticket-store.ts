@@ -5,7 +5,7 @@
  * hands the plan to `applyStep`, which stores all of it in one transaction or nothing.
  */
 import type { NewDeadline } from '../deadlines/deadline-rows.js';
-import type { Callback, CallbackStatus, DeadlineName, ScheduledAlert, ServiceForm, Ticket, TicketEvent } from '../model.js';
+import type { Callback, CallbackStatus, DeadlineName, KpiAdjustment, ScheduledAlert, ServiceForm, Ticket, TicketEvent } from '../model.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import type { Status } from '../tickets/status-machine.js';
 
@@ -61,6 +61,9 @@ export interface DeadlineSteps {
   redue: NewDeadline[];
 }
 
+/** A change to a closed period's figures, as a step decides it (KpiAdjustment without its ids and time). */
+export type PlannedAdjustment = Pick<KpiAdjustment, 'periodKey' | 'branchId' | 'action' | 'actor' | 'reason' | 'data'>;
+
 /** One change of a ticket, decided. */
 export interface PlannedStep {
   /** the status after the step (from nextStatus); the same status for a step that changes none */
@@ -77,6 +80,11 @@ export interface PlannedStep {
   openCallback: NewCallback | null;
   /** what the step does to the deadline rows; none when absent */
   deadlines?: DeadlineSteps;
+  /**
+   * the step changes a ticket of a closed month (KPI snapshot): recorded beside the frozen
+   * figures in the step's transaction (core/kpi/closed-period.ts); the ticket and time are the plan's
+   */
+  adjustment?: PlannedAdjustment | null;
   owed(ids: StepIds): Owed;
 }
 

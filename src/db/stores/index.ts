@@ -16,6 +16,7 @@ import { SqlHousekeepingStore } from './housekeeping-store.js';
 import { SqlSessionStore } from './session-store.js';
 import { SqlConversationStore } from './conversation-store.js';
 import { SqlIncidentStore } from './incident-store.js';
+import { SqlKpiPeriodStore } from './kpi-period-store.js';
 import { SqlTrainingStore } from './training-store.js';
 
 export function openStores(db: Db): Stores {
@@ -35,6 +36,7 @@ export function openStores(db: Db): Stores {
     sessions: new SqlSessionStore(q),
     conversations: new SqlConversationStore(q),
     incidents: new SqlIncidentStore(q),
+    kpiPeriods: new SqlKpiPeriodStore(q),
     training: new SqlTrainingStore(q),
   };
 }

@@ -132,6 +132,7 @@ async function storeStep(tx: Runner, plan: StepPlan, step: PlannedStep): Promise
     await tx.run(sql`DELETE FROM "ScheduledAlert" WHERE "ticketId" = ${ticketId} AND "firedAt" IS NULL AND "key" IN ${sql.list(step.cancelAlertKeys)}`);
   }
   if (step.deadlines) await storeDeadlines(tx, ticketId, at, step.deadlines);
+  if (step.adjustment) await tx.run(insertSql('KpiAdjustment', [{ ...step.adjustment, ticketId, at }]));
   if (step.form) {
     const form: Record<string, Cell> = { ticketId, ...step.form, createdAt: at };
     const update = sql.join(FORM_FIELDS.map((f) => sql`${sql.ident(f)} = EXCLUDED.${sql.ident(f)}`));
