@@ -17,6 +17,7 @@ import type { HousekeepingStore } from './housekeeping-store.js';
 import type { SessionStore } from './session-store.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { IncidentStore } from './incident-store.js';
+import type { FormStore } from './form-store.js';
 import type { KpiPeriodStore } from './kpi-period-store.js';
 import type { TrainingStore } from './training-store.js';
 
@@ -35,6 +36,7 @@ export interface Stores {
   sessions: SessionStore;
   conversations: ConversationStore;
   incidents: IncidentStore;
+  forms: FormStore;
   kpiPeriods: KpiPeriodStore;
   training: TrainingStore;
 }

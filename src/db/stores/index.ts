@@ -16,6 +16,7 @@ import { SqlHousekeepingStore } from './housekeeping-store.js';
 import { SqlSessionStore } from './session-store.js';
 import { SqlConversationStore } from './conversation-store.js';
 import { SqlIncidentStore } from './incident-store.js';
+import { SqlFormStore } from './form-store.js';
 import { SqlKpiPeriodStore } from './kpi-period-store.js';
 import { SqlTrainingStore } from './training-store.js';
 
@@ -36,6 +37,7 @@ export function openStores(db: Db): Stores {
     sessions: new SqlSessionStore(q),
     conversations: new SqlConversationStore(q),
     incidents: new SqlIncidentStore(q),
+    forms: new SqlFormStore(q),
     kpiPeriods: new SqlKpiPeriodStore(q),
     training: new SqlTrainingStore(q),
   };
