@@ -24,6 +24,7 @@ const OF_KIND: Record<OutboxKind, number> = {
   bind_refused: PRIORITY.resident,
   incident_reply: PRIORITY.resident,
   suggestion_answer: PRIORITY.resident,
+  quote_offer: PRIORITY.resident,
   ticket_card: PRIORITY.staff,
   triage: PRIORITY.staff,
   callback_task: PRIORITY.staff,
