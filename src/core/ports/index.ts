@@ -18,8 +18,10 @@ import type { SessionStore } from './session-store.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { IncidentStore } from './incident-store.js';
 import type { FormStore } from './form-store.js';
-import type { KpiPeriodStore } from './kpi-period-store.js';
 import type { TrainingStore } from './training-store.js';
+import type { QuoteStore } from './quote-store.js';
+import type { KpiPeriodStore } from './kpi-period-store.js';
+import type { ConductStore } from './conduct-store.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -37,6 +39,8 @@ export interface Stores {
   conversations: ConversationStore;
   incidents: IncidentStore;
   forms: FormStore;
-  kpiPeriods: KpiPeriodStore;
   training: TrainingStore;
+  quotes: QuoteStore;
+  kpiPeriods: KpiPeriodStore;
+  conduct: ConductStore;
 }

@@ -19,9 +19,11 @@ import type { Staff } from '../org/types.js';
  * (the branch, R8j); ack_major: acknowledge a major event (leaders and the centre, R8k); see: read a ticket;
  * quote: price secondary-network or in-building pipe work (R16: the ticket's branch or the centre);
  * on_site: record the arrival on site (the branch's own staff, R2); amend: cancel, mark a
- * duplicate or reclassify (the centre, or the branch's coordinators, R2 and R29).
+ * duplicate or reclassify (the centre, or the branch's coordinators, R2 and R29);
+ * conduct_finding: name the staff member a conduct complaint is about and record the finding
+ * (R31-R33: the centre and the company's leaders, never a branch, whose own staff it judges).
  */
-export type StaffAct = 'step' | 'dispatch' | 'callback' | 'ack_urgent' | 'ack_major' | 'see' | 'quote' | 'on_site' | 'amend';
+export type StaffAct = 'step' | 'dispatch' | 'callback' | 'ack_urgent' | 'ack_major' | 'see' | 'quote' | 'on_site' | 'amend' | 'conduct_finding';
 
 export type Refusal =
   | 'not_staff'
@@ -31,7 +33,8 @@ export type Refusal =
   | 'centre_only'
   | 'not_dispatched'
   | 'branch_on_site'
-  | 'coordinators_only';
+  | 'coordinators_only'
+  | 'supervision_only';
 
 export type Decision = { allowed: true } | { allowed: false; reason: Refusal };
 
@@ -48,6 +51,7 @@ export function canAct(org: Org, staff: Staff | undefined, ticket: TicketPlace, 
   if (act === 'see') return { allowed: true };
   // the centre is not on site: the branch records its own visit (R2)
   if (act === 'on_site' && isCentre(staff)) return no('branch_on_site');
+  if (act === 'conduct_finding') return isCentre(staff) || (isLeader(staff) && staff.branchId === null) ? { allowed: true } : no('supervision_only');
   if (isCentre(staff)) return { allowed: true };
   if (act === 'dispatch' || act === 'callback') return no('centre_only');
   if (act === 'ack_major') {

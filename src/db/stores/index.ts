@@ -17,8 +17,10 @@ import { SqlSessionStore } from './session-store.js';
 import { SqlConversationStore } from './conversation-store.js';
 import { SqlIncidentStore } from './incident-store.js';
 import { SqlFormStore } from './form-store.js';
-import { SqlKpiPeriodStore } from './kpi-period-store.js';
 import { SqlTrainingStore } from './training-store.js';
+import { SqlQuoteStore } from './quote-store.js';
+import { SqlKpiPeriodStore } from './kpi-period-store.js';
+import { SqlConductStore } from './conduct-store.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -38,7 +40,9 @@ export function openStores(db: Db): Stores {
     conversations: new SqlConversationStore(q),
     incidents: new SqlIncidentStore(q),
     forms: new SqlFormStore(q),
-    kpiPeriods: new SqlKpiPeriodStore(q),
     training: new SqlTrainingStore(q),
+    quotes: new SqlQuoteStore(q),
+    kpiPeriods: new SqlKpiPeriodStore(q),
+    conduct: new SqlConductStore(q),
   };
 }
