@@ -57,7 +57,9 @@ export type ErrorCode =
   | 'invalid_quote'
   | 'quote_not_found'
   | 'quote_expired'
-  | 'quote_already_answered';
+  | 'quote_already_answered'
+  | 'period_not_ended'
+  | 'reason_required';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -45,6 +45,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   quote_not_found: 404,
   quote_expired: 409,
   quote_already_answered: 409,
+  period_not_ended: 409,
+  reason_required: 422,
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
