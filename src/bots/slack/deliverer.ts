@@ -45,6 +45,8 @@ import { DESCRIPTION_MAX } from './render/ticket-card.js';
 import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
 import { incidentCard, incidentLeadersMessage, proposalMessage, type ProposalView } from './render/incident-card.js';
+import { trainingReminder } from './render/training.js';
+import type { TrainingReminderPayload } from '../../core/reports/training-report.js';
 
 type WebClient = webApi.WebClient;
 
@@ -113,6 +115,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.incidentProposal(a, payload as unknown as ProposalPayload);
         case 'report':
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
+          if ((payload as { report?: string }).report === 'training')
+            return { result: await this.post(a, 'message', row.target, trainingReminder(this.ctx(), payload as unknown as TrainingReminderPayload)) };
           return { result: await this.post(a, 'message', row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });

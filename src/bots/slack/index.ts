@@ -21,6 +21,7 @@ import { registerIncidents } from './handlers/incidents.js';
 import { registerThreadReplies } from './handlers/thread-replies.js';
 import { registerTicketSteps } from './handlers/ticket-steps.js';
 import { registerTicketTools } from './handlers/ticket-tools.js';
+import { registerTraining } from './handlers/training.js';
 import type { KpiBlocks, SlackDeps } from './kit.js';
 import { boltLogger, silentLog, type SlackLog } from './logger.js';
 import type { ResidentFiles } from '../../delivery/resident-files.js';
@@ -102,6 +103,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerHandover(app, deps);
   registerDuty(app, deps);
   registerIncidents(app, deps);
+  registerTraining(app, deps);
   registerEvents(app, deps);
   registerThreadReplies(app, deps);
 

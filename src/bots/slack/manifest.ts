@@ -29,7 +29,7 @@ export const BOT_SCOPES = [
 /** Events the app is sent: mentions, and messages in the channels it is in (a reply in a card's thread reaches the resident). */
 export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
 
-export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi', 'incident'] as const;
+export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi', 'incident', 'training'] as const;
 
 export interface ManifestOptions {
   /** PUBLIC_URL, e.g. https://heating.example.com */
@@ -49,6 +49,7 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
     duty: t(locale, 'slack.duty.command_hint'),
     kpi: w('kpi_hint'),
     incident: t(locale, 'slack.incident.command_hint'),
+    training: t(locale, 'slack.training.command_hint'),
   };
   // a feature's command keeps its words in its own locale file (slack.<command>.command)
   const describe = (c: string) => (has(locale, `slack.${c}.command`) ? t(locale, `slack.${c}.command`) : w(c));

@@ -17,6 +17,8 @@ export interface StaffTraining {
   staffId: string;
   /** null: the centre */
   branchId: string | null;
+  /** one of those the yearly training is for (TRAINED_ROLES); others are listed when they attended */
+  service: boolean;
   sessions: number;
   /** the measures' topics covered, in the list's order */
   topics: TrainingTopic[];
@@ -67,11 +69,12 @@ export async function trainingYear(core: Pick<Core, 'stores' | 'org'>, o: { year
     return {
       staffId: s.id,
       branchId: s.branchId,
+      service: TRAINED_ROLES.includes(s.role),
       sessions: mine.length,
       topics: [...covered].sort((a, b) => TOPIC_ORDER.indexOf(a) - TOPIC_ORDER.indexOf(b)),
       lastDate: mine.length ? mine[mine.length - 1].date : null,
     };
   });
-  const untrained = rows.filter((r) => r.sessions === 0 && TRAINED_ROLES.includes(core.org.staff.get(r.staffId)?.role ?? '')).map((r) => r.staffId);
+  const untrained = rows.filter((r) => r.service && r.sessions === 0).map((r) => r.staffId);
   return { year: o.year, branchId: o.branchId, sessions, staff: rows, untrained };
 }
