@@ -55,7 +55,7 @@ export function registerTraining(app: App, d: SlackDeps): void {
     try {
       const branchId = placeOf(staff);
       const place = branchId ? branchName(ctx, branchId) : tr(ctx, 'training.company');
-      if (words === 'plan' || words === '计划') {
+      if (words === 'plan' || words === tr(ctx, 'training.plan_word')) {
         const year = currentYear(ctx.now);
         const parts = [];
         for (const y of [year, year + 1]) {
