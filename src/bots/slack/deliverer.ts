@@ -42,6 +42,7 @@ import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/t
 import { esc, section } from './render/blocks.js';
 import { conversationLine, isConversationEvent, residentFile } from './render/thread.js';
 import { DESCRIPTION_MAX } from './render/ticket-card.js';
+import { formsReportMessage } from './render/forms.js';
 import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
 import { incidentCard, incidentLeadersMessage, proposalMessage, type ProposalView } from './render/incident-card.js';
@@ -117,6 +118,7 @@ export class SlackDeliverer implements Deliverer {
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
           if ((payload as { report?: string }).report === 'training')
             return { result: await this.post(a, 'message', row.target, trainingReminder(this.ctx(), payload as unknown as TrainingReminderPayload)) };
+          if ((payload as { report?: string }).report === 'forms') return { result: await this.post(a, 'message', row.target, formsReportMessage(this.ctx(), payload as ReportPayload)) };
           return { result: await this.post(a, 'message', row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });

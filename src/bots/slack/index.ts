@@ -18,6 +18,8 @@ import { registerEscalation } from './handlers/escalation.js';
 import { registerEvents } from './handlers/events.js';
 import { registerHandover } from './handlers/handover.js';
 import { registerIncidents } from './handlers/incidents.js';
+import { registerForms } from './handlers/forms.js';
+import { registerPrices } from './handlers/prices.js';
 import { registerThreadReplies } from './handlers/thread-replies.js';
 import { registerTicketSteps } from './handlers/ticket-steps.js';
 import { registerTicketTools } from './handlers/ticket-tools.js';
@@ -103,6 +105,8 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerHandover(app, deps);
   registerDuty(app, deps);
   registerIncidents(app, deps);
+  registerForms(app, deps);
+  registerPrices(app, deps);
   registerTraining(app, deps);
   registerEvents(app, deps);
   registerThreadReplies(app, deps);

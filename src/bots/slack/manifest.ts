@@ -29,7 +29,7 @@ export const BOT_SCOPES = [
 /** Events the app is sent: mentions, and messages in the channels it is in (a reply in a card's thread reaches the resident). */
 export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups'] as const;
 
-export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi', 'incident', 'training'] as const;
+export const SLASH_COMMANDS = ['ticket', 'intake', 'duty', 'handover', 'kpi', 'incident', 'training', 'forms', 'prices'] as const;
 
 export interface ManifestOptions {
   /** PUBLIC_URL, e.g. https://heating.example.com */
@@ -50,9 +50,16 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
     kpi: w('kpi_hint'),
     incident: t(locale, 'slack.incident.command_hint'),
     training: t(locale, 'slack.training.command_hint'),
+    forms: t(locale, 'slack.forms.command_hint'),
+    prices: t(locale, 'slack.paid.command_hint'),
   };
+  // a command whose words live in a file named for its feature rather than the command
+  const FILE_OF: Record<string, string> = { prices: 'paid' };
   // a feature's command keeps its words in its own locale file (slack.<command>.command)
-  const describe = (c: string) => (has(locale, `slack.${c}.command`) ? t(locale, `slack.${c}.command`) : w(c));
+  const describe = (c: string) => {
+    const own = `slack.${FILE_OF[c] ?? c}.command`;
+    return has(locale, own) ? t(locale, own) : w(c);
+  };
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: { name: w('name'), description: w('description'), long_description: w('long_description'), background_color: '#b3261e' },

@@ -5,19 +5,28 @@
  *
  * - A ticket belongs to the period it was created in, and to the branch that held it at the
  *   end of the period (after a transfer: the branch that took it over and finished it).
- * - Cancelled tickets are in no denominator. A duplicate (marked with a reason, kept pointing
- *   at its original) is a repair request of its own for R27, timely when its original was; R29
- *   counts the complaint once, as the original. A duplicate whose resident reopens it is a
- *   complaint of its own from then on (tickets/follow-original.ts).
+ * - Cancelled tickets are in no denominator of the periods that ended after the cancel; a
+ *   ticket cancelled after its period still counts in it. A duplicate (marked with a reason, kept
+ *   pointing at its original) is a repair request of its own for R27, timely when its original
+ *   was; R29 counts the complaint once, as the original; marked after the period, it was a
+ *   complaint of its own in it. A duplicate whose resident reopens it is a complaint of its own
+ *   from then on (tickets/follow-original.ts). Every repair request counts for R27: duplicates
+ *   and reports linked to an incident (judged by the incident's repair) included.
+ * - R27 "timely" for a secondary fault is staff on site within the hour (a fault solved on the
+ *   phone is not a visit), judged by the scope the report had when that hour ended: a later
+ *   reclassification does not make a late repair timely.
  * - Everything is judged as it stood at the end of the period (or now, for a running period):
  *   a complaint still open then is assigned but not finished; if its deadline had not yet
  *   passed it is also counted as pending.
  * - R28 counts customers, not answers: each customer once per period (and per branch), by
  *   their latest answer in the period; 满意 and 基本满意 are satisfied; unreached callbacks
- *   are not surveyed.
+ *   are not surveyed; a "not reached" attempt counts only when spaced (record-callback.ts), and
+ *   the customers not reached are listed (list-unreachable.ts).
+ * - R30: beside reopened complaints, the transfers out of each branch and the complaints that
+ *   repeat an earlier one of the same customer and category (tickets/repeat-of.ts).
  */
 import type { Core } from '../context.js';
-import type { ComplaintCounts, WithdrawalRow } from '../ports/kpi-reads.js';
+import type { ComplaintCounts, UnreachableRow, WithdrawalRow } from '../ports/kpi-reads.js';
 import { AppError } from '../errors.js';
 import { HOUR } from '../clock.js';
 import { makeRate, type Rate } from './rate.js';
@@ -42,6 +51,10 @@ export interface KpiRow {
   reopened: number;
   /** R32/R33: confirmed complaints about a staff member's conduct */
   conductConfirmed: number;
+  /** R30 passing the buck: transfers of the period's tickets out of this branch to another, before the end */
+  transfersOut: number;
+  /** R30: complaints of the period that repeat an earlier one of the same customer and category (30 days) */
+  repeats: number;
   /**
    * The customer's whole wait: the mean of the minutes from the first report to the resolve
    * that stood at the end of the period, over the finished complaints, across reopens and
@@ -65,6 +78,8 @@ export interface KpiReport {
    * `items` holds the first `withdrawnLimit` in the order they were done, `total` all of them.
    */
   withdrawn: { total: number; items: WithdrawalRow[] };
+  /** R28, R30: callbacks of the period that reached no one after the counted attempts (the first `withdrawnLimit`) */
+  unreachable: { total: number; items: UnreachableRow[] };
 }
 
 export interface KpiQuery {
@@ -72,7 +87,7 @@ export interface KpiQuery {
   to: Date;
   /** only this branch's row (the company row is still the whole company) */
   branchId?: string;
-  /** how many withdrawals to list (R30); default 100, 0 for none (a trend's months) */
+  /** how many withdrawals and unreachable callbacks to list (R30); default 100, 0 for none (a trend's months) */
   withdrawnLimit?: number;
 }
 
@@ -80,7 +95,7 @@ export interface KpiQuery {
 export const WITHDRAWN_LIMIT = 100;
 
 /** A branch's counts: its complaints' (the store's) and its customers' survey (R28). */
-type Counts = Omit<ComplaintCounts, 'branchId'> & { surveyed: number; surveyedSatisfied: number };
+type Counts = Omit<ComplaintCounts, 'branchId'> & { surveyed: number; surveyedSatisfied: number; transfersOut: number };
 
 const ZERO: Counts = {
   repairs: 0,
@@ -93,7 +108,9 @@ const ZERO: Counts = {
   satisfied: 0,
   reopened: 0,
   conduct: 0,
+  repeats: 0,
   waitMinutes: 0,
+  transfersOut: 0,
   surveyed: 0,
   surveyedSatisfied: 0,
 };
@@ -108,6 +125,8 @@ function toRow(branchId: string | null, c: Counts): KpiRow {
     complaintSatisfaction: makeRate('complaintSatisfaction', c.satisfied, c.assigned),
     reopened: c.reopened,
     conductConfirmed: c.conduct,
+    transfersOut: c.transfersOut,
+    repeats: c.repeats,
     customerWaitMinutes: c.finished ? Math.round(c.waitMinutes / c.finished) : null,
   };
 }
@@ -125,6 +144,7 @@ const COMPLAINT_COUNTS = [
   'satisfied',
   'reopened',
   'conduct',
+  'repeats',
   'waitMinutes',
 ] as const satisfies readonly (keyof ComplaintCounts & keyof Counts)[];
 
@@ -136,10 +156,13 @@ export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
   const now = core.clock.now();
   const asOf = now < q.to ? now : q.to;
   const limit = q.withdrawnLimit ?? WITHDRAWN_LIMIT;
-  const [tickets, surveys, withdrawn] = await Promise.all([
+  const none = { total: 0, rows: [] };
+  const [tickets, surveys, withdrawn, transfers, unreachable] = await Promise.all([
     core.stores.kpis.complaintCounts({ from: q.from, to: q.to, asOf }),
     core.stores.kpis.surveyCounts({ from: q.from, to: q.to }),
-    limit > 0 ? core.stores.kpis.withdrawals({ from: q.from, to: q.to, branchId: q.branchId, limit }) : { total: 0, rows: [] },
+    limit > 0 ? core.stores.kpis.withdrawals({ from: q.from, to: q.to, branchId: q.branchId, limit }) : none,
+    core.stores.kpis.transfersOut({ from: q.from, to: q.to }),
+    limit > 0 ? core.stores.kpis.unreachable({ from: q.from, to: q.to, branchId: q.branchId, limit }) : none,
   ]);
 
   const byBranch = new Map<string, Counts>();
@@ -162,6 +185,10 @@ export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
     c.surveyed = r.surveyed;
     c.surveyedSatisfied = r.satisfied;
   }
+  for (const r of transfers) {
+    counts(r.branchId).transfersOut = r.count;
+    company.transfersOut += r.count;
+  }
   company.surveyed = surveys.company.surveyed;
   company.surveyedSatisfied = surveys.company.satisfied;
 
@@ -178,5 +205,6 @@ export async function computeKpis(core: Core, q: KpiQuery): Promise<KpiReport> {
     centre: centre && !q.branchId ? toRow(null, centre) : null,
     company: toRow(null, company),
     withdrawn: { total: withdrawn.total, items: withdrawn.rows },
+    unreachable: { total: unreachable.total, items: unreachable.rows },
   };
 }

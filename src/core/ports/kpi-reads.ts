@@ -23,6 +23,8 @@ export interface ComplaintCounts {
   reopened: number;
   /** R32/R33 */
   conduct: number;
+  /** R30: complaints of the period that repeat an earlier one of the same customer and category (Ticket.repeatOfId) */
+  repeats: number;
   /** the customer's whole wait, summed over the finished complaints: minutes from the first report to the resolve that stood at the end */
   waitMinutes: number;
 }
@@ -80,6 +82,30 @@ export interface WithdrawalRow {
   incident: string | null;
 }
 
+/** R30: a callback of the period whose customer was not reached after the counted attempts. */
+export interface UnreachableRow {
+  number: string;
+  /** the branch holding the ticket at the end of the period; null: the centre */
+  branchId: string | null;
+  category: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  attempts: number;
+  /** when the last counted attempt marked it unreachable */
+  at: Date;
+}
+
+/** R30: who a new complaint is from, to find the earlier one it repeats. */
+export interface RepeatQuery {
+  category: string;
+  /** complaints created at or after this count (now minus kpi.repeatWithin) */
+  since: Date;
+  customerId: number | null;
+  residentId: number | null;
+  phone: string | null;
+  communityId: string | null;
+}
+
 export interface KpiPeriod {
   from: Date;
   to: Date;
@@ -105,4 +131,14 @@ export interface KpiReads {
    * branch: how many, and up to `limit` of them in the order they were done.
    */
   withdrawals(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ total: number; rows: WithdrawalRow[] }>;
+  /** R30: transfers out of each branch to another branch done in [from, to), whatever the ticket */
+  transfersOut(p: KpiPeriod): Promise<{ branchId: string; count: number }[]>;
+  /** R28/R30: callbacks marked unreachable in [from, to), optionally of one branch: how many, and up to `limit` of them by time */
+  unreachable(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ total: number; rows: UnreachableRow[] }>;
+  /**
+   * R30: the first complaint of the chain a new complaint repeats: the latest earlier complaint
+   * of the same customer (account, else resident, else phone in the same community) and category
+   * created since `since`, not cancelled nor a duplicate; its own repeatOfId if it has one. Null: none.
+   */
+  repeatOf(q: RepeatQuery): Promise<{ id: number; number: string } | null>;
 }

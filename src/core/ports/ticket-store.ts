@@ -96,7 +96,7 @@ export interface CallbackClaim {
   id: number;
   /** the attempts the caller read, when another attempt meanwhile must make this one lose */
   attempts?: number;
-  change: { status?: CallbackStatus } & Partial<Pick<Callback, 'result' | 'comment' | 'agentId' | 'channel' | 'answeredAt'>>;
+  change: { status?: CallbackStatus } & Partial<Pick<Callback, 'result' | 'comment' | 'agentId' | 'channel' | 'answeredAt' | 'lastAttemptAt'>>;
 }
 
 export interface StepPlan {

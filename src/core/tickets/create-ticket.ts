@@ -13,6 +13,7 @@ import { planMessages } from './notify-plan.js';
 import { routeTicket } from './route-ticket.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { cardRows, incidentReplyKey } from '../incidents/incident-messages.js';
+import { findRepeatOf } from './repeat-of.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -156,6 +157,9 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     ...(incident ? { acceptedAt: now } : {}),
     updatedAt: now,
   };
+  // R30: the same customer's complaint of the same category within kpi.repeatWithin repeats the first (repeat-of.ts)
+  const repeat = await findRepeatOf(core, ticket, now);
+  if (repeat) ticket.repeatOfId = repeat.id;
   const who = eventActor(input.firstResponder, input.via);
   // R8a: dispatch by address is automatic; the triage queue only holds what matched no area.
   const events: EventDraft[] = [
@@ -166,7 +170,12 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
       fromStatus: null,
       toStatus: 'received',
       note: null,
-      data: JSON.stringify({ source: input.source, ...who.data, ...(input.replyTo ? { replyTo: input.replyTo } : {}) }),
+      data: JSON.stringify({
+        source: input.source,
+        ...who.data,
+        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+        ...(repeat ? { repeatOf: repeat.number } : {}),
+      }),
     },
     ...(route.branchId
       ? [

@@ -3,6 +3,10 @@
  * after a phone call. Satisfied or fairly satisfied closes the ticket; not satisfied reopens it
  * (R30, counted against the branch); not reached counts an attempt, and after the configured
  * number of attempts the callback is recorded as unreachable and the ticket closed.
+ * An attempt counts only when made at least escalation.callbackRetrySpacing (2 h by default) after
+ * the last counted one; a sooner one is refused (callback_retry_too_soon, with when the next one
+ * may count), so three calls in a minute cannot mark an unhappy customer unreachable and drop
+ * them from R28 (docs/kpi.md).
  * A second answer to the same callback is refused (already_answered): a double tap counts once.
  * A resident is told no more than a button of theirs would show: an id that names no callback and
  * someone else's callback are refused alike (not_your_ticket, with nothing about the callback), so
@@ -56,11 +60,19 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
   const agentId = a.actor.startsWith('staff:') ? a.actor.slice(6) : null;
   const settled = Object.values(callbackAlertKeys(cb.id));
   if (!a.reached) {
+    const nextAt = nextAttemptAt(core, cb);
+    if (nextAt && now < nextAt) {
+      throw new AppError('callback_retry_too_soon', `callback ${cb.id}: the next attempt counts from ${nextAt.toISOString()}`, {
+        callbackId: cb.id,
+        nextAt: nextAt.toISOString(),
+        attempts: cb.attempts,
+      });
+    }
     const unreachable = cb.attempts + 1 >= core.org.config.escalation.callbackMaxAttempts;
     const claim: CallbackClaim = {
       id: cb.id,
       attempts: cb.attempts,
-      change: { agentId, comment: a.comment, channel: 'phone', ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
+      change: { agentId, comment: a.comment, channel: 'phone', lastAttemptAt: now, ...(unreachable ? { status: 'unreachable', answeredAt: now } : {}) },
     };
     if (!unreachable) return { callback: await core.stores.tickets.claimCallback(claim), ticket: t, outcome: 'attempt_recorded' };
     const out = await stepOn(
@@ -90,4 +102,10 @@ export async function recordCallback(core: Core, a: CallbackAnswer): Promise<Cal
     { claim, cancelAlertKeys: settled },
   );
   return { callback: out.callback!, ticket: out.ticket, outcome: dissatisfied ? 'reopened' : 'closed' };
+}
+
+/** When the next "not reached" attempt of a callback may count: null when it may now (none counted yet). */
+export function nextAttemptAt(core: Pick<Core, 'org'>, cb: Pick<Callback, 'lastAttemptAt'>): Date | null {
+  if (!cb.lastAttemptAt) return null;
+  return new Date(cb.lastAttemptAt.getTime() + core.org.config.escalation.callbackRetrySpacingMinutes * 60_000);
 }

@@ -18,6 +18,7 @@ import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { followOriginal, ORIGINAL_RESOLVED } from './follow-original.js';
+import { assertAnsweredCallback } from './answered-callback.js';
 import { staffOfActor } from '../staff/can-act.js';
 
 export interface ServiceFormInput {
@@ -274,6 +275,8 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
     });
   }
   nextStatus(t.status, input.action); // refused before anything else is read
+  // R28, R29: a satisfaction comes from an answered callback only (answered-callback.ts)
+  if (input.action === 'close' && input.satisfaction && !cause) await assertAnsweredCallback(core, t, input.satisfaction);
   const original = input.action === 'mark_duplicate' ? await originalFor(core, t, input) : null;
   if (input.action === 'cancel') await refuseWithWaitingDuplicates(core, t);
   const steps = planStep(core.org, loaded, input, now, original);

@@ -8,7 +8,17 @@
  * time is added to one, and how a field of JSON text is read.
  */
 import { PRIMARY_REPAIR_MS, REPAIR_CATEGORIES, SATISFIED_ANSWERS, SECONDARY_ONSITE_MS } from '../../core/kpi/compute-kpis.js';
-import type { ComplaintCounts, KpiPeriod, KpiReads, SuggestionCount, SuggestionRow, SurveyCounts, WithdrawalRow } from '../../core/ports/kpi-reads.js';
+import type {
+  ComplaintCounts,
+  KpiPeriod,
+  KpiReads,
+  RepeatQuery,
+  SuggestionCount,
+  SuggestionRow,
+  SurveyCounts,
+  UnreachableRow,
+  WithdrawalRow,
+} from '../../core/ports/kpi-reads.js';
 import { num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
@@ -38,6 +48,18 @@ const jsonText = (expr: Sql, key: string): Sql => {
     postgresql: sql`(CAST(${expr} AS jsonb) ->> ${sql.raw(`'${key}'`)})`,
   });
 };
+
+/** A string field of an object field of a JSON text column (`before.scope` of a reclassified event). */
+const jsonText2 = (expr: Sql, outer: string, key: string): Sql => {
+  if (!SAFE_KEY.test(outer) || !SAFE_KEY.test(key)) throw new Error(`not a plain JSON key: ${outer}.${key}`);
+  return dialect({
+    sqlite: sql`json_extract(${expr}, ${sql.raw(`'$.${outer}.${key}'`)})`,
+    postgresql: sql`(CAST(${expr} AS jsonb) -> ${sql.raw(`'${outer}'`)} ->> ${sql.raw(`'${key}'`)})`,
+  });
+};
+
+/** The earlier of two DateTime expressions. */
+const earlier = (a: Sql, b: Sql): Sql => sql`CASE WHEN ${a} < ${b} THEN ${a} ELSE ${b} END`;
 
 /** Minutes from one DateTime expression to a later one. */
 const minutesBetween = (from: Sql, until: Sql): Sql =>
@@ -75,17 +97,24 @@ export class SqlKpiReads implements KpiReads {
     const asOf = at(p.asOf);
     const primaryEnd = plus(sql`created`, PRIMARY_REPAIR_MS);
     const secondaryEnd = plus(sql`created`, SECONDARY_ONSITE_MS);
+    // the first reclassification at or after `cutoff` holds, in `before`, the class the ticket had then
+    const classAt = (ticket: Sql, cutoff: Sql) =>
+      sql`(SELECT x."data" FROM "TicketEvent" x WHERE x."ticketId" = ${ticket} AND x."type" = 'reclassified' AND x."at" >= ${cutoff} ORDER BY x."at", x."id" LIMIT 1)`;
     const rows = await this.q.all(sql`
     WITH c AS (
       -- A duplicate (duplicateOfId) is a repair request of its own for R27, timely when its
       -- original was: its repair is the original's, so the times are read from the original (src).
       -- R29 counts the complaint once: the original's row only (dup = 1 is left out below).
+      -- A duplicate marked after the end of the period was a complaint of its own then: the mark's
+      -- event time decides, so marking one later does not rewrite a period already reported.
       SELECT t."id" AS id,
              COALESCE(o."id", t."id") AS src,
              CASE WHEN o."id" IS NULL THEN 0 ELSE 1 END AS dup,
              ${holderAt(p.to)} AS branch,
-             CASE WHEN t."category" IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
-             COALESCE(o."scope", t."scope") AS scope,
+             t."kind" AS kind, t."category" AS category,
+             -- the class at the end of the period: a reclassification after it does not move the ticket
+             ${classAt(sql`t."id"`, to)} AS cls_end,
+             COALESCE(o."scope", t."scope") AS scope_now,
              COALESCE(o."createdAt", t."createdAt") AS created,
              CASE WHEN o."id" IS NULL THEN t."resolvedAt" ELSE o."resolvedAt" END AS resolved,
              CASE WHEN o."id" IS NULL THEN t."closedAt" ELSE o."closedAt" END AS closed,
@@ -93,16 +122,21 @@ export class SqlKpiReads implements KpiReads {
              t."satisfaction" AS satisfaction,
              COALESCE(o."reopenCount", t."reopenCount") AS reopens,
              CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct,
+             CASE WHEN t."repeatOfId" IS NOT NULL THEN 1 ELSE 0 END AS repeat,
              -- R29: the resolve deadline of the generation running at the end of the period (a
              -- reopen or a transfer to another branch after it started the next one; one inside
              -- the branch kept it): at most one row, through the (ticketId, name, generation) key
              r."id" AS deadline, r."dueAt" AS due, r."metAt" AS met, r."missedAt" AS missed
         FROM "Ticket" t
         LEFT JOIN "Ticket" o ON o."id" = t."duplicateOfId"
+                            AND (SELECT MIN(d."at") FROM "TicketEvent" d WHERE d."ticketId" = t."id" AND d."type" = 'duplicate') < ${to}
         LEFT JOIN "Deadline" r ON r."ticketId" = t."id" AND r."name" = 'resolve' AND r."startedAt" < ${to}
                               AND (r."supersededAt" IS NULL OR r."supersededAt" >= ${to})
        WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
-         AND t."kind" = 'complaint' AND t."status" <> 'cancelled'
+         -- a complaint at the end of the period (one reclassified to or from a complaint after it is read below)
+         AND (t."kind" = 'complaint' OR EXISTS (SELECT 1 FROM "TicketEvent" x WHERE x."ticketId" = t."id" AND x."type" = 'reclassified' AND x."at" >= ${to}))
+         -- cancelled after the end of the period: still in that period's figures
+         AND (t."status" <> 'cancelled' OR t."cancelledAt" >= ${to})
          -- a duplicate names its original (marking one requires it); one that names none has no repair to be judged by
          AND (t."status" <> 'duplicate' OR t."duplicateOfId" IS NOT NULL)
     ), e AS MATERIALIZED (
@@ -110,7 +144,13 @@ export class SqlKpiReads implements KpiReads {
       -- after the fact; for the few tickets that had one, the events tell how things stood at
       -- the end of the period. Materialized so that each look-up runs once per ticket, not once
       -- per use below.
-      SELECT branch, dup, repair, scope, created, conduct, deadline, due, met, missed,
+      SELECT branch, dup, created, conduct, repeat, deadline, due, met, missed,
+             COALESCE(${jsonText2(sql`cls_end`, 'before', 'kind')}, kind) AS kind_end,
+             CASE WHEN COALESCE(${jsonText2(sql`cls_end`, 'before', 'category')}, category) IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
+             -- R27 judges the scope the report had when its first hour ended (or the period, if
+             -- sooner): reclassifying a late secondary repair as primary afterwards does not make
+             -- it timely, nor a primary one secondary (docs/kpi.md)
+             COALESCE(${jsonText2(classAt(sql`c.src`, earlier(plus(sql`created`, SECONDARY_ONSITE_MS), to)), 'before', 'scope')}, scope_now) AS scope,
              CASE WHEN reopens > 0
                   THEN (SELECT CASE WHEN x."type" = 'resolved' THEN x."at" END ${ev(`'resolved', 'reopened'`, beforeEnd)} ORDER BY x."at" DESC, x."id" DESC LIMIT 1)
                   WHEN resolved < ${to} THEN resolved
@@ -125,7 +165,7 @@ export class SqlKpiReads implements KpiReads {
              CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened
         FROM c
     ), j AS (
-      SELECT branch, dup, repair, scope, conduct, reopened, answer, finished_at,
+      SELECT branch, dup, repair, scope, conduct, repeat, reopened, answer, finished_at,
              CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
              -- deadlineState (core/deadlines/deadline-rows.ts) of the resolve deadline: met by the
              -- due time (in time) at the end of the period; open, not yet due and not marked
@@ -137,12 +177,13 @@ export class SqlKpiReads implements KpiReads {
              CASE
                WHEN repair = 0 THEN 0
                WHEN scope = 'primary' THEN CASE WHEN finished_at <= ${primaryEnd} THEN 1 ELSE 0 END
+               -- R27: staff on site within the hour; a repair solved on the phone is not a visit
                WHEN arrived < ${to} AND arrived <= ${secondaryEnd} THEN 1
-               WHEN finished_at <= ${secondaryEnd} THEN 1
                ELSE 0
              END AS timely,
              CASE WHEN scope = 'primary' THEN ${primaryEnd} ELSE ${secondaryEnd} END AS window_end
         FROM e
+       WHERE kind_end = 'complaint'
     )
     SELECT branch,
            SUM(repair) AS repairs,
@@ -155,7 +196,8 @@ export class SqlKpiReads implements KpiReads {
            COALESCE(SUM(CASE WHEN dup = 0 THEN wait_minutes END), 0) AS wait_minutes,
            SUM(CASE WHEN dup = 0 AND finished = 1 AND answer IN (${literals(SATISFIED_ANSWERS)}) THEN 1 ELSE 0 END) AS satisfied,
            SUM(CASE WHEN dup = 0 THEN reopened ELSE 0 END) AS reopened,
-           SUM(CASE WHEN dup = 0 THEN conduct ELSE 0 END) AS conduct
+           SUM(CASE WHEN dup = 0 THEN conduct ELSE 0 END) AS conduct,
+           SUM(CASE WHEN dup = 0 THEN repeat ELSE 0 END) AS repeats
       FROM j
      GROUP BY branch`);
     return rows.map((r) => ({
@@ -170,6 +212,7 @@ export class SqlKpiReads implements KpiReads {
       satisfied: num(r.satisfied),
       reopened: num(r.reopened),
       conduct: num(r.conduct),
+      repeats: num(r.repeats),
       waitMinutes: num(r.wait_minutes),
     }));
   }
@@ -190,7 +233,7 @@ export class SqlKpiReads implements KpiReads {
         JOIN "Ticket" t ON t."id" = cb."ticketId"
        -- COALESCE keeps the planner on the answeredAt index (the period) rather than the status one
        WHERE COALESCE(cb."status", '') = 'answered' AND cb."answeredAt" >= ${at(p.from)} AND cb."answeredAt" < ${at(p.to)}
-         AND t."status" NOT IN ('cancelled', 'duplicate')
+         AND t."status" <> 'duplicate' AND (t."status" <> 'cancelled' OR t."cancelledAt" >= ${at(p.to)})
     ), b AS MATERIALIZED (
       SELECT branch, who, MAX(answered) AS last, MAX(CASE WHEN sat = 1 THEN answered END) AS last_sat
         FROM a GROUP BY branch, who
@@ -291,5 +334,69 @@ export class SqlKpiReads implements KpiReads {
         incident: r.type === 'linked' ? str(r.incident) : null,
       })),
     };
+  }
+
+  /**
+   * Through the period's tickets (the createdAt index) that were ever transferred (transferCount),
+   * and their events: tickets belong to the period they were created in, as every count above.
+   */
+  async transfersOut(p: KpiPeriod): Promise<{ branchId: string; count: number }[]> {
+    const rows = await this.q.all(sql`
+    SELECT ${jsonText(sql`e."data"`, 'fromBranchId')} AS branch, COUNT(*) AS n
+      FROM "Ticket" t
+      JOIN "TicketEvent" e ON e."ticketId" = t."id"
+     WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${at(p.to)} AND t."transferCount" > 0
+       AND e."type" = 'transferred' AND e."at" < ${at(p.to)}
+       AND ${jsonText(sql`e."data"`, 'fromBranchId')} IS NOT NULL
+       AND ${jsonText(sql`e."data"`, 'fromBranchId')} <> COALESCE(${jsonText(sql`e."data"`, 'branchId')}, '')
+     GROUP BY 1`);
+    return rows.map((r: Row) => ({ branchId: String(r.branch), count: num(r.n) }));
+  }
+
+  /** Through Callback(answeredAt): an unreachable callback's answeredAt is when the last counted attempt marked it. */
+  async unreachable(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ total: number; rows: UnreachableRow[] }> {
+    const base = sql`
+    SELECT ${holderAt(p.to)} AS branch, t."number" AS number, t."category" AS category, t."contactName" AS name, t."contactPhone" AS phone,
+           cb."attempts" AS attempts, cb."answeredAt" AS at, cb."id" AS id
+      FROM "Callback" cb
+      JOIN "Ticket" t ON t."id" = cb."ticketId"
+     WHERE COALESCE(cb."status", '') = 'unreachable' AND cb."answeredAt" >= ${at(p.from)} AND cb."answeredAt" < ${at(p.to)}`;
+    const onlyBranch = p.branchId ? sql`WHERE branch = ${p.branchId}` : sql``;
+    const items = await this.q.all(
+      sql`SELECT u.*, COUNT(*) OVER () AS total FROM (${base}) u ${onlyBranch} ORDER BY at, id LIMIT ${Math.max(0, Math.trunc(p.limit))}`,
+    );
+    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+    return {
+      total: items.length ? num(items[0].total) : 0,
+      rows: items.map((r: Row) => ({
+        number: String(r.number),
+        branchId: branchOf(r.branch),
+        category: String(r.category),
+        contactName: str(r.name),
+        contactPhone: str(r.phone),
+        attempts: num(r.attempts),
+        at: toDate(r.at)!,
+      })),
+    };
+  }
+
+  /** Through Ticket(customerId, category, createdAt), (residentId, status) or (communityId, createdAt): one customer's few tickets. */
+  async repeatOf(q: RepeatQuery): Promise<{ id: number; number: string } | null> {
+    const who =
+      q.customerId !== null
+        ? sql`t."customerId" = ${q.customerId}`
+        : q.residentId !== null
+          ? sql`t."residentId" = ${q.residentId}`
+          : q.phone && q.communityId
+            ? sql`t."communityId" = ${q.communityId} AND t."contactPhone" = ${q.phone}`
+            : null;
+    if (!who) return null;
+    const r = await this.q.get(sql`
+    SELECT f."id" AS id, f."number" AS number FROM "Ticket" f
+     WHERE f."id" = (SELECT COALESCE(t."repeatOfId", t."id") FROM "Ticket" t
+                      WHERE ${who} AND t."category" = ${q.category} AND t."createdAt" >= ${at(q.since)}
+                        AND t."kind" = 'complaint' AND t."status" NOT IN ('cancelled', 'duplicate')
+                      ORDER BY t."createdAt" DESC, t."id" DESC LIMIT 1)`);
+    return r ? { id: num(r.id), number: String(r.number) } : null;
   }
 }

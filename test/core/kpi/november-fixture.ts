@@ -8,7 +8,7 @@
  *   C  no_heat, secondary   P2  on site after 40 min; resolved; 不满意 (11-08) → reopened; on site again
  *                               (2nd visit after 26 h), resolved; 满意 (11-09)
  *   D  no_heat, primary     P3  resolved after 23 h; callback 基本满意
- *   E  no_heat, primary     P4  resolved after 25 h (late); callback not reached 3 times → unreachable
+ *   E  no_heat, primary     P4  resolved after 25 h (late); callback not reached 3 times, 2 h apart → unreachable
  *   F  billing              P5  never resolved; its deadline passed in November
  *   G  staff_conduct        P6  confirmed conduct complaint; resolved the same day; callback never answered
  *   H  no_heat, secondary   P7  reported in 回民 (c010), transferred to 新城 after 30 min; on site 50 min
@@ -92,7 +92,7 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
   await step('A', '2026-11-05T09:10', 'accept');
   await step('A', '2026-11-05T09:50', 'arrive');
   await open('X2', '2026-11-05T10:00', { contactPhone: PHONES.P1 });
-  await step('X2', '2026-11-05T10:05', 'mark_duplicate', { duplicateOf: numbers.A, note: '同一户重复来电' });
+  await step('X2', '2026-11-05T10:05', 'mark_duplicate', { actor: 'staff:xincheng-coord', duplicateOf: numbers.A, note: '同一户重复来电' });
   await step('A', '2026-11-05T12:00', 'resolve');
   await answer('A', '2026-11-06T10:00', 'satisfied');
 
@@ -120,11 +120,12 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
   await open('E', '2026-11-12T10:00', { scope: 'primary', contactPhone: PHONES.P4 });
   await step('E', '2026-11-12T10:10', 'accept');
   await open('X1', '2026-11-12T11:00', { contactPhone: PHONES.P4 });
-  await step('X1', '2026-11-12T11:30', 'cancel', { note: '用户撤回' });
+  await step('X1', '2026-11-12T11:30', 'cancel', { actor: 'staff:xincheng-coord', note: '用户撤回' });
   await step('E', '2026-11-13T11:00', 'resolve');
+  // attempts count only 2 h apart (escalation.callbackRetrySpacing): 10:00, 12:00, 14:00
   await notReached('E', '2026-11-14T10:00');
-  await notReached('E', '2026-11-14T11:00');
   await notReached('E', '2026-11-14T12:00');
+  await notReached('E', '2026-11-14T14:00');
 
   await open('N', '2026-11-14T10:00', { communityId: 'c010', contactPhone: PHONES.P1 });
   await step('N', '2026-11-14T10:05', 'accept', { actor: 'staff:huimin-field1' });

@@ -105,9 +105,10 @@ describe('the R30 list of withdrawn tickets', () => {
   it('R27 still counts the duplicate as a repair request while R29 counts the complaint once', () => {
     const x = nov.branches.find((b) => b.branchId === 'xincheng')!;
     // 新城's November complaints: A and its duplicate B (no_heat), L (noise) linked; OCT is October's,
-    // LATE cancelled (out of both), AUTO (no_heat, linked by the declaration)
-    expect(x.repairTimeliness.denominator).toBe(4); // A, B, L, AUTO
-    expect(x.complaintCompletion.denominator).toBe(3); // A, L, AUTO: B is A's complaint again
+    // AUTO (no_heat, linked by the declaration), LATE (cancelled on 1 December: November judged as
+    // it stood at its end, when LATE was an open complaint)
+    expect(x.repairTimeliness.denominator).toBe(5); // A, B, L, AUTO, LATE
+    expect(x.complaintCompletion.denominator).toBe(4); // A, L, AUTO, LATE: B is A's complaint again
   });
 });
 
