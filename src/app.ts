@@ -22,6 +22,7 @@ import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { kpiRoutes } from './http/routes/kpi.js';
+import { trainingRoutes } from './http/routes/training.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import type { TrustProxy } from './config.js';
 import { installRateLimits, type RateLimits } from './http/rate-limit.js';
@@ -123,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(ticketRoutes, { core });
     await api.register(incidentRoutes, { core });
     await api.register(customerRoutes, { core });
+    await api.register(trainingRoutes, { core });
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });

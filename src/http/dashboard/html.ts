@@ -48,11 +48,12 @@ export function href(path: string, locale: Locale, params: Record<string, string
 }
 
 /** The menu's items, in their order. */
-const NAV = ['kpi', 'tickets', 'incidents', 'duty', 'suggestions'] as const;
+const NAV = ['kpi', 'tickets', 'incidents', 'duty', 'training', 'suggestions'] as const;
 export type NavItem = (typeof NAV)[number];
 
-/** A menu item's label: the incidents and duty pages keep their words in their own locale files. */
-const navLabel = (locale: Locale, k: NavItem) => (k === 'incidents' || k === 'duty' ? t(locale, `dashboard.${k}.nav`) : t(locale, `kpi.dashboard.nav_${k}`));
+/** A menu item's label: the incidents, duty and training pages keep their words in their own locale files. */
+const navLabel = (locale: Locale, k: NavItem) =>
+  k === 'incidents' || k === 'duty' || k === 'training' ? t(locale, `dashboard.${k}.nav`) : t(locale, `kpi.dashboard.nav_${k}`);
 
 export interface PageFrame {
   locale: Locale;
