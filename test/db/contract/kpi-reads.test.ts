@@ -159,6 +159,7 @@ describe('KPI counts', () => {
       satisfied: 1,
       reopened: 0,
       conduct: 1,
+      repeats: 0,
       // the customer's whole wait: a resolved two hours after the report
       waitMinutes: 120,
     });
@@ -217,5 +218,54 @@ describe('suggestion counts', () => {
     const { counts, rows } = await kpis.suggestions({ from, to, branchId: 'xincheng', limit: 1 });
     expect(counts).toEqual([{ branchId: 'xincheng', topic: '收费窗口', category: null, count: 2, answered: 1 }]);
     expect(rows.map((r) => r.description)).toEqual(['窗口太少']);
+  });
+});
+
+describe('R30 and R28 lists: transfers, unreachable customers, repeats', () => {
+  // January 2027, apart from November's tickets above
+  const jan = (d: number, h = 0) => new Date(Date.UTC(2027, 0, d, h));
+  const period = { from: jan(1), to: new Date(Date.UTC(2027, 1, 1)) };
+
+  it('counts transfers out of a branch to another, done before the end, per branch the ticket left', async () => {
+    const t = await ticket({ branchId: 'yuquan', createdAt: jan(3), transferCount: 3 });
+    const moved = (at: Date, data: object) =>
+      core.db.ticketEvent.create({ data: { ticketId: t.id, at, type: 'transferred', actor: 'staff:li', data: JSON.stringify(data) } });
+    await moved(jan(3, 1), { fromBranchId: 'saihan', branchId: 'jinqiao' });
+    // between units of one branch: not passing the buck to another branch
+    await moved(jan(3, 2), { fromBranchId: 'jinqiao', branchId: 'jinqiao', fromUnitId: 'a', unitId: 'b' });
+    await moved(new Date(Date.UTC(2027, 1, 2)), { fromBranchId: 'jinqiao', branchId: 'yuquan' });
+    expect(await kpis.transfersOut(period)).toEqual([{ branchId: 'saihan', count: 1 }]);
+    // November's transfer of d happened on 2 December: a period through 3 December has it
+    expect(await kpis.transfersOut({ from, to: new Date('2026-12-03T00:00:00Z') })).toEqual([{ branchId: 'xincheng', count: 1 }]);
+  });
+
+  it('lists the callbacks marked unreachable in the period by when, with the branch holding the ticket', async () => {
+    const t = await ticket({ branchId: 'saihan', createdAt: jan(4), contactName: '李四', contactPhone: '13900000009' });
+    await core.db.callback.create({
+      data: { ticketId: t.id, channel: 'phone', status: 'unreachable', attempts: 3, createdAt: jan(5), answeredAt: jan(6), lastAttemptAt: jan(6) },
+    });
+    await core.db.callback.create({
+      data: { ticketId: t.id, channel: 'phone', status: 'answered', result: 'satisfied', createdAt: jan(7), answeredAt: jan(8) },
+    });
+    const all = await kpis.unreachable({ ...period, limit: 10 });
+    expect(all).toEqual({
+      total: 1,
+      rows: [{ number: t.number, branchId: 'saihan', category: 'no_heat', contactName: '李四', contactPhone: '13900000009', attempts: 3, at: jan(6) }],
+    });
+    expect(await kpis.unreachable({ ...period, branchId: 'huimin', limit: 10 })).toEqual({ total: 0, rows: [] });
+  });
+
+  it('finds the first complaint of a repeat chain by account, resident or phone in the community, leaving out cancelled ones', async () => {
+    const first = await ticket({ branchId: 'jinqiao', createdAt: jan(10), contactPhone: '13911110000', communityId: 'c030' });
+    const second = await ticket({ branchId: 'jinqiao', createdAt: jan(12), contactPhone: '13911110000', communityId: 'c030', repeatOfId: first.id });
+    await ticket({ branchId: 'jinqiao', createdAt: jan(13), contactPhone: '13911110000', communityId: 'c030', status: 'cancelled' });
+    const q = { category: 'no_heat', since: jan(9), customerId: null, residentId: null, phone: '13911110000', communityId: 'c030' };
+    expect(await kpis.repeatOf(q)).toEqual({ id: first.id, number: first.number });
+    expect(await kpis.repeatOf({ ...q, category: 'leak' })).toBeNull();
+    expect(await kpis.repeatOf({ ...q, communityId: 'c031' })).toBeNull();
+    // the window starts after the first: the second is the latest, and it names the first
+    expect(await kpis.repeatOf({ ...q, since: jan(11) })).toEqual({ id: first.id, number: first.number });
+    expect(await kpis.repeatOf({ ...q, since: jan(13) })).toBeNull();
+    expect(second.repeatOfId).toBe(first.id);
   });
 });
