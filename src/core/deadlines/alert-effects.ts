@@ -5,6 +5,7 @@
  * (met by a step that raced the alert, or withdrawn) does nothing; whether it runs is read from
  * its row (deadline-rows.ts), the same rule the card and the KPIs use.
  */
+import { escalationOf } from '../org/branch-rules.js';
 import type { Callback, ScheduledAlert } from '../model.js';
 import type { Org } from '../org/org.js';
 import type { AlertDeadline, AlertTicket, DueAlert, FirePlan } from '../ports/alert-store.js';
@@ -58,7 +59,6 @@ export const isDeadlineAlert = (a: Pick<ScheduledAlert, 'kind'>) => !a.kind.star
  */
 export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date, duty: DutyState = rosterOnly(now)): FirePlan {
   const plan = emptyPlan(due.map((d) => d.alert.id));
-  const esc = org.config.escalation;
   const groups = new Map<string, Due[]>();
   const route = new Map<string, { channel: string | undefined; mention: string[] }>();
   for (const { alert, ticket: t, deadline: row } of due) {
@@ -95,6 +95,8 @@ export function planDeadlineAlerts(org: Org, due: readonly DueAlert[], now: Date
       plan.events.push({ ticketId: t.id, at: now, type: 'overdue', actor: 'system', note: deadline, data: JSON.stringify({ deadline, dueAt: data.dueAt }) });
       // the next levels, each a set delay after the deadline (the HQ leader only for major events);
       // after downtime they are due at once and fire on the next sweep
+      // the branch's own delays where it sets them (九: only ever sooner than the company's)
+      const esc = escalationOf(org.config, t.branchId);
       const levels = [{ stage: 'escalate2', after: esc.secondLevelAfterMinutes }];
       if (t.severity === 'major') levels.push({ stage: 'escalate3', after: esc.thirdLevelAfterMinutes });
       for (const n of levels) {

@@ -1,17 +1,19 @@
 /**
  * Office-hours arithmetic for limits that only run while the office is open (billing
- * questions, suggestions): weekdays from the config, minus holidays, plus the weekend
- * days that are worked instead (调休). Works in the company's local time.
+ * questions, suggestions): weekdays and hours from the config (a branch's own, 九, where it
+ * keeps other hours), minus the company's holidays, plus the weekend days that are worked
+ * instead (调休). Works in the company's local time.
  */
 import { localIsoDate, localParts, zonedTimeToUtc } from '../local-time.js';
-import type { OrgConfig } from '../org/types.js';
+import { officeHoursOf } from '../org/branch-rules.js';
+import type { OfficeHours, OrgConfig } from '../org/types.js';
 
-function isWorkday(config: OrgConfig, at: Date): boolean {
+function isWorkday(config: OrgConfig, hours: OfficeHours, at: Date): boolean {
   const iso = localIsoDate(at);
   if (config.workdays.includes(iso)) return true;
   if (config.holidays.includes(iso)) return false;
   const weekday = localParts(at).weekday || 7; // 1 = Monday ... 7 = Sunday
-  return config.officeHours.days.includes(weekday);
+  return hours.days.includes(weekday);
 }
 
 function hm(s: string): { hour: number; minute: number } {
@@ -20,12 +22,12 @@ function hm(s: string): { hour: number; minute: number } {
 }
 
 /** The office window [open, close) of the local day containing `at`. */
-function windowOf(config: OrgConfig, at: Date): { open: Date; close: Date } {
+function windowOf(hours: OfficeHours, at: Date): { open: Date; close: Date } {
   const p = localParts(at);
   const day = { year: p.year, month: p.month, day: p.day };
   return {
-    open: zonedTimeToUtc({ ...day, ...hm(config.officeHours.start) }),
-    close: zonedTimeToUtc({ ...day, ...hm(config.officeHours.end) }),
+    open: zonedTimeToUtc({ ...day, ...hm(hours.start) }),
+    close: zonedTimeToUtc({ ...day, ...hm(hours.end) }),
   };
 }
 
@@ -35,12 +37,14 @@ function nextDay(at: Date): Date {
   return zonedTimeToUtc({ year: p.year, month: p.month, day: p.day + 1, hour: 0, minute: 0 });
 }
 
-export function addOfficeMinutes(config: OrgConfig, start: Date, minutes: number): Date {
+/** `start` plus `minutes` of office time, on the office hours of the branch (the company's for null). */
+export function addOfficeMinutes(config: OrgConfig, start: Date, minutes: number, branchId: string | null = null): Date {
+  const hours = officeHoursOf(config, branchId);
   let remaining = minutes * 60_000;
   let cursor = start;
   for (let guard = 0; guard < 3700; guard++) {
-    if (isWorkday(config, cursor)) {
-      const { open, close } = windowOf(config, cursor);
+    if (isWorkday(config, hours, cursor)) {
+      const { open, close } = windowOf(hours, cursor);
       const from = cursor < open ? open : cursor;
       if (from < close) {
         const available = close.getTime() - from.getTime();

@@ -3,10 +3,13 @@
  * an overdue alert at it. The alerts live in the database so that a restart or a second
  * instance neither loses nor doubles them; the scheduler only wakes up to fire due rows.
  */
+import { escalationOf } from '../org/branch-rules.js';
 import type { OrgConfig } from '../org/types.js';
 
 interface DueTicket {
   id: number;
+  /** the branch whose warning lead applies (九); absent or null: the company's */
+  branchId?: string | null;
   ackDueAt: Date | null;
   arriveDueAt: Date | null;
   resolveDueAt: Date | null;
@@ -22,7 +25,7 @@ export function dueOf(t: DueTicket, d: TicketDeadline): Date | null {
 
 /** The warning and overdue alerts of a ticket's deadlines, as rows. */
 export function alertRows(config: OrgConfig, t: DueTicket, now: Date, generation: string | number = 0) {
-  const lead = config.escalation.warnLeadMinutes * 60_000;
+  const lead = escalationOf(config, t.branchId).warnLeadMinutes * 60_000;
   const rows: { key: string; ticketId: number; kind: string; dueAt: Date; data: string }[] = [];
   for (const d of DEADLINES) {
     const due = dueOf(t, d);

@@ -3,9 +3,10 @@ import { extname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../errors.js';
+import { looserBranchRules } from './branch-limits.js';
 import { orgFileSchema } from './config-schema.js';
 import { rosterIssues, rosterOf } from '../duty/roster-config.js';
-import { OPERATOR_CLIENT, type ApiClient, type OrgConfig, type PriceItem, type TimeLimitRule } from './types.js';
+import { OPERATOR_CLIENT, type ApiClient, type Branch, type OrgConfig, type PriceItem, type TimeLimitRule } from './types.js';
 
 type Raw = any; // the file after schema validation; shapes are checked by orgFileSchema
 
@@ -42,7 +43,11 @@ export function parseOrg(raw: unknown, file = '<inline>'): OrgConfig {
   if (!validateFile(raw)) throw invalid(file, (validateFile.errors ?? []).map(fromAjv));
   const issues = crossCheck(raw as Raw);
   if (issues.length) throw invalid(file, issues);
-  return normalise(raw as Raw);
+  const config = normalise(raw as Raw);
+  // 九: a branch writes its rules under the company's; the file that loosens one is refused
+  const looser = looserBranchRules(config);
+  if (looser.length) throw invalid(file, looser);
+  return config;
 }
 
 function invalid(file: string, issues: ConfigIssue[]): AppError {
@@ -155,10 +160,39 @@ export function durationMinutes(v: string | number | undefined, dayMinutes = 144
   return Math.round(m[2] === 'd' ? n * dayMinutes : m[2] === 'h' ? n * 60 : n);
 }
 
-function officeDayMinutes(raw: Raw): number {
-  const [sh, sm] = (raw.officeHours?.start ?? '08:30').split(':').map(Number);
-  const [eh, em] = (raw.officeHours?.end ?? '17:30').split(':').map(Number);
+/** The length of an office day in minutes ("2d" on the office calendar is two of them). */
+function officeDayMinutes(hours: Raw): number {
+  const [sh, sm] = (hours?.start ?? '08:30').split(':').map(Number);
+  const [eh, em] = (hours?.end ?? '17:30').split(':').map(Number);
   return eh * 60 + em - (sh * 60 + sm);
+}
+
+/**
+ * A branch as the file gives it. Its own rules under the company's (九): time-limit rows, whose
+ * office days are the branch's own when it keeps other office hours, and the basic labour fee,
+ * office hours and escalation delays, absent where the branch follows the company.
+ */
+function branch(b: Raw, companyOfficeDay: number): Branch {
+  const esc = b.escalation;
+  const delays: Branch['escalation'] = esc && {
+    ...(esc.warnLead !== undefined ? { warnLeadMinutes: durationMinutes(esc.warnLead) } : {}),
+    ...(esc.secondLevelAfter !== undefined ? { secondLevelAfterMinutes: durationMinutes(esc.secondLevelAfter) } : {}),
+    ...(esc.thirdLevelAfter !== undefined ? { thirdLevelAfterMinutes: durationMinutes(esc.thirdLevelAfter) } : {}),
+  };
+  const officeDay = b.officeHours ? officeDayMinutes(b.officeHours) : companyOfficeDay;
+  return {
+    id: b.id,
+    name: b.name,
+    nameEn: b.nameEn,
+    channels: b.channels ?? {},
+    units: b.units.map((u: Raw) => ({ ...u })),
+    routing: b.routing ?? {},
+    timeLimits: (b.timeLimits ?? []).map((r: Raw) => rule(r, officeDay)),
+    prices: (b.prices ?? []).map(price),
+    ...(b.basicLabourFee !== undefined ? { basicLabourFeeCents: Math.round(b.basicLabourFee * 100) } : {}),
+    ...(b.officeHours ? { officeHours: { days: [...b.officeHours.days], start: b.officeHours.start, end: b.officeHours.end } } : {}),
+    ...(delays ? { escalation: delays } : {}),
+  };
 }
 
 function rule(r: Raw, officeDay: number): TimeLimitRule {
@@ -181,7 +215,7 @@ function price(p: Raw): PriceItem {
 
 function normalise(raw: Raw): OrgConfig {
   const esc = raw.escalation ?? {};
-  const officeDay = officeDayMinutes(raw);
+  const officeDay = officeDayMinutes(raw.officeHours);
   return {
     company: {
       name: raw.company.name,
@@ -192,16 +226,7 @@ function normalise(raw: Raw): OrgConfig {
       basicLabourFeeCents: Math.round((raw.company.basicLabourFee ?? 30) * 100),
     },
     centre: { channels: raw.centre?.channels ?? {} },
-    branches: raw.branches.map((b: Raw) => ({
-      id: b.id,
-      name: b.name,
-      nameEn: b.nameEn,
-      channels: b.channels ?? {},
-      units: b.units.map((u: Raw) => ({ ...u })),
-      routing: b.routing ?? {},
-      timeLimits: (b.timeLimits ?? []).map((r: Raw) => rule(r, officeDay)),
-      prices: (b.prices ?? []).map(price),
-    })),
+    branches: raw.branches.map((b: Raw) => branch(b, officeDay)),
     communities: raw.communities.map((c: Raw) => ({
       id: c.id,
       name: c.name,

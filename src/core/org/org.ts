@@ -1,5 +1,6 @@
 import { DEFAULT_UNIT_FOR_CATEGORY, type Category, type UnitKind } from '../domain.js';
-import type { ApiClient, Branch, Community, OrgConfig, PriceItem, Staff, Unit } from './types.js';
+import { escalationOf, labourFeeCentsOf, officeHoursOf } from './branch-rules.js';
+import type { ApiClient, Branch, Community, EscalationPolicy, OfficeHours, OrgConfig, PriceItem, Staff, Unit } from './types.js';
 
 /** The organisation with look-ups, built once at start-up and shared read-only. */
 export class Org {
@@ -56,6 +57,21 @@ export class Org {
     const byId = new Map(this.config.prices.map((p) => [p.id, p]));
     for (const p of own) byId.set(p.id, p);
     return [...byId.values()];
+  }
+
+  /** R12 (九): the basic labour fee in cents that customer-supplied-materials work of this branch may charge. */
+  labourFeeCents(branchId?: string | null): number {
+    return labourFeeCentsOf(this.config, branchId);
+  }
+
+  /** (九) The office hours a branch's office-calendar limits run on: its own, else the company's. */
+  officeHoursOf(branchId?: string | null): OfficeHours {
+    return officeHoursOf(this.config, branchId);
+  }
+
+  /** (九) The escalation policy for a ticket of this branch: the company's with the branch's delays. */
+  escalationOf(branchId?: string | null): EscalationPolicy {
+    return escalationOf(this.config, branchId);
   }
 
   /** The people of a branch with a role (centre staff when branchId is null). */
