@@ -27,6 +27,9 @@ import { splitText } from './split-text.js';
 import { callbackByPhoneNow } from '../../core/tickets/callback-by-phone-now.js';
 import { renderStaffReply } from './staff-reply.js';
 import { reportMessageId } from '../../core/tickets/create-ticket.js';
+import { renderSuggestionAnswer } from './suggestion-answer.js';
+import { serviceCardLine } from './service-card.js';
+import { renderQuoteOffer, type QuoteOfferPayload } from './quote-deliveries.js';
 import { renderIncidentNotice, renderIncidentReply, renderLinkedFiled, type IncidentNoticePayload, type IncidentReplyPayload } from './incident-deliveries.js';
 
 export interface TelegramDelivererOptions {
@@ -82,7 +85,11 @@ export class TelegramDeliverer implements Deliverer {
                       ? await renderIncidentNotice(this.o.core, JSON.parse(row.payload) as IncidentNoticePayload)
                       : row.kind === 'incident_reply'
                         ? await renderIncidentReply(this.o.core, JSON.parse(row.payload) as IncidentReplyPayload)
-                        : undefined;
+                        : row.kind === 'suggestion_answer'
+                          ? await renderSuggestionAnswer(this.o.core, payload)
+                          : row.kind === 'quote_offer'
+                            ? await renderQuoteOffer(this.o.core, JSON.parse(row.payload) as QuoteOfferPayload)
+                            : undefined;
     if (rendered === undefined) throw new DeliveryError(`telegram cannot deliver ${row.kind}`, { permanent: true });
     if (rendered === null) return { result: { skipped: true } };
     const parts = splitText(rendered.text);
@@ -197,6 +204,8 @@ export class TelegramDeliverer implements Deliverer {
           .button(tt(locale, 'form.opinion'), cb.formOpinion(ticket.number));
       }
     }
+    // R22: what finishes a ticket for the resident carries the service card (hotline, services)
+    if (event.type === 'resolved' || event.type === 'closed') lines.push(serviceCardLine(core.org, locale));
     return { text: lines.join('\n'), reply_markup, replyTo };
   }
 

@@ -14,6 +14,7 @@ import { routeTicket } from './route-ticket.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { cardRows, incidentReplyKey } from '../incidents/incident-messages.js';
 import { findRepeatOf } from './repeat-of.js';
+import { isConductComplaint } from '../conduct/conduct-route.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -114,9 +115,16 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
         ? await core.stores.residents.byId(input.residentId)
         : null;
   const communityId = input.communityId ?? customer?.communityId ?? resident?.communityId ?? null;
-  const route = input.branchId
+  // R18/R19: HQ answers suggestions, so one stays with the centre unless a branch took it itself (R17)
+  // R31-R33: the centre investigates a complaint about staff, not the accused's branch (conduct-route.ts)
+  const conduct = isConductComplaint(input);
+  const route = conduct
+    ? { branchId: null, unitId: null }
+    : input.branchId
     ? { branchId: input.branchId, unitId: core.org.unitFor(input.branchId, input.category)?.id ?? null }
-    : routeTicket(core.org, communityId, input.category);
+    : input.kind === 'suggestion'
+      ? { branchId: null, unitId: null }
+      : routeTicket(core.org, communityId, input.category);
   const incident = input.incident?.status === 'open' && route.branchId ? input.incident : undefined;
   const cls = {
     kind: input.kind,
@@ -133,7 +141,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   const ticket: TicketDraft = {
     ...cls,
     source: input.source,
-    status: incident ? 'accepted' : route.branchId ? 'dispatched' : 'received',
+    status: incident ? 'accepted' : route.branchId || conduct ? 'dispatched' : 'received',
     description: input.description.trim(),
     topic: input.topic ?? null,
     customerId: customer?.id ?? null,
@@ -153,7 +161,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
     incidentId: incident?.id ?? null,
     ...deadlines.columns,
     createdAt: now,
-    dispatchedAt: route.branchId ? now : null,
+    dispatchedAt: route.branchId || conduct ? now : null,
     ...(incident ? { acceptedAt: now } : {}),
     updatedAt: now,
   };
@@ -177,7 +185,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
         ...(repeat ? { repeatOf: repeat.number } : {}),
       }),
     },
-    ...(route.branchId
+    ...(route.branchId || conduct
       ? [
           {
             at: now,
@@ -186,7 +194,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
             fromStatus: 'received',
             toStatus: 'dispatched',
             note: null,
-            data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId }),
+            data: JSON.stringify({ branchId: route.branchId, unitId: route.unitId, ...(conduct ? { supervision: true } : {}) }),
           },
         ]
       : []),

@@ -2,12 +2,15 @@
 import type { Org } from '../org/org.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import { incidentStandsFor, type LinkedLike } from '../incidents/stands-for.js';
+import { supervisionChannelFor } from '../conduct/conduct-route.js';
 
 interface TicketLike extends LinkedLike {
   id: number;
   branchId: string | null;
   severity: string;
   residentChatId?: string | null;
+  kind?: string;
+  category?: string;
 }
 
 /** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
@@ -17,10 +20,17 @@ export function planMessages(org: Org, t: TicketLike, event: { id: number; type:
   const items: OutboxItem[] = [];
   const payload = { ticketId: t.id, eventId: event.id, event: event.type };
   const branch = t.branchId ? org.branches.get(t.branchId) : undefined;
+  // R31-R33: a conduct complaint's card lives in the centre's supervision channel, never a branch's
+  const supervision = supervisionChannelFor(org, t);
   // a report linked as it was filed has no card of its own (incidents/stands-for.ts): its steps (the
   // resolve at restoration, the close after the rating) go to the incident's card
   if (incidentStandsFor(t)) {
     // no card line; the resident's own updates below still go
+  } else if (!t.branchId && t.kind === 'suggestion' && org.config.centre.channels.suggestions) {
+    // R18/R19: the centre's suggestions queue, one card kept up to date with every step
+    items.push({ key: `sugg:${t.id}:${event.id}`, platform: 'slack', target: org.config.centre.channels.suggestions, kind: 'suggestion_card', payload });
+  } else if (supervision) {
+    items.push({ key: `card:${t.id}:${event.id}`, platform: 'slack', target: supervision, kind: 'ticket_card', payload });
   } else if (branch?.channels.dispatch) {
     items.push({ key: `card:${t.id}:${event.id}`, platform: 'slack', target: branch.channels.dispatch, kind: 'ticket_card', payload });
   } else if (!t.branchId && org.config.centre.channels.triage && (event.type === 'created' || event.type === 'reopened')) {

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('suggestions (R17-R19)', () => {
-  it('/suggest with words stores a suggestion and thanks the resident with its number', async () => {
+  it('/suggest with words stores a suggestion for HQ and thanks the resident with its number (R18, R19)', async () => {
     const u = await bound();
     await h.say(u, '/suggest 希望停暖前能提前一周通知');
     const reply = h.lastText(u);
@@ -29,7 +29,9 @@ describe('suggestions (R17-R19)', () => {
       kind: 'suggestion',
       description: '希望停暖前能提前一周通知',
       source: 'telegram',
-      branchId: 'xincheng',
+      // HQ answers suggestions (R18/R19): held by the centre, the resident's community kept
+      branchId: null,
+      communityId: expect.any(String),
     });
   });
 

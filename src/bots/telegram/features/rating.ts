@@ -14,6 +14,7 @@ import type { BotContext, BotDeps } from '../context.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons } from '../replies.js';
 import { branchName } from '../render.js';
+import { serviceCardLine } from '../service-card.js';
 
 export function ratingFeature({ core, kick }: BotDeps): Composer<BotContext> {
   const c = new Composer<BotContext>();
@@ -37,7 +38,8 @@ export function ratingFeature({ core, kick }: BotDeps): Composer<BotContext> {
     const note =
       outcome.outcome === 'reopened'
         ? ctx.t('rating.recorded_reopened', { answer, number: ticket.number, branch: branchName(core.org, ticket.branchId, ctx.locale) })
-        : ctx.t('rating.recorded_closed', { answer, number: ticket.number });
+        : // R22: the close carries the service card
+          `${ctx.t('rating.recorded_closed', { answer, number: ticket.number })}\n${serviceCardLine(core.org, ctx.locale)}`;
     try {
       await ctx.editMessageText(question ? `${question}\n\n${note}` : note);
     } catch {
