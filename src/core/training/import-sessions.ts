@@ -8,6 +8,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
+import type { TrainingTopic } from '../model.js';
 import { TRAINER_MAX, NOTE_MAX } from './record-session.js';
 import { isFutureDate, isTrainingTopic, readTrainingDate } from './training-dates.js';
 
@@ -51,14 +52,22 @@ interface GoodLine {
 }
 
 interface Group {
-  key: { topic: string; date: string; year: number; trainer: string; branchId: string };
+  key: { topic: TrainingTopic; date: string; year: number; trainer: string; branchId: string };
   lines: GoodLine[];
 }
 
 export async function importTrainingSessions(core: Core, csv: string | Buffer, actor: string): Promise<TrainingImportResult> {
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
-    records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true, max_record_size: 16 * 1024 });
+    // with info: true the parser gives each record with where it ends (its types describe the plain records only)
+    records = parse(csv, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+      max_record_size: 16 * 1024,
+    }) as unknown as typeof records;
   } catch (e) {
     if (e instanceof CsvError) throw new AppError('csv_invalid', `not readable as CSV near line ${e.lines ?? '?'}`, { line: e.lines });
     throw e;
