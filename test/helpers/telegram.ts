@@ -171,9 +171,9 @@ export function productionClassifier(): TextClassifier {
   return trained;
 }
 
-export async function startTelegramHarness(opts: { classifier?: TextClassifier; seed?: boolean; log?: BotLog } = {}): Promise<Harness> {
+export async function startTelegramHarness(opts: { classifier?: TextClassifier; seed?: boolean; log?: BotLog; org?: unknown } = {}): Promise<Harness> {
   const fake = await FakeTelegramApi.start();
-  const core = await makeTestCore();
+  const core = await makeTestCore({ org: opts.org });
   if (opts.seed !== false) await seedDemoCustomers(core);
   const classifier = opts.classifier ?? productionClassifier();
   const bot = createTelegramBot({ core, token: TG_TOKEN, apiRoot: fake.apiRoot, classifier, log: opts.log, retry: false });

@@ -1,5 +1,5 @@
 /**
- * Paid services (R9-R13): the price list of the resident's branch (its own prices replace the
+ * Paid services (R9-R13): the price list of the resident's branch (its own prices and basic labour fee replace the
  * company's, rule 9), the basic labour fee when the resident brings the materials (R12), free advice
  * for those who repair themselves (R13), and a paid visit requested with one tap, choosing
  * company or own materials (R11).
@@ -49,7 +49,7 @@ export async function answerPriceQuestion(ctx: BotContext, deps: BotDeps, text: 
     branchId ? ctx.t('understand.prices.title', { branch: branchName(core.org, branchId, ctx.locale) }) : ctx.t('understand.prices.title_company'),
   ];
   for (const p of items) if (ids.has(p.id)) lines.push(itemLine(ctx, p));
-  lines.push('', ctx.t('prices.own_materials', { fee: yuan(core.org.config.company.basicLabourFeeCents) }));
+  lines.push('', ctx.t('prices.own_materials', { fee: yuan(core.org.labourFeeCents(branchId)) }));
   if (!branchId) lines.push(ctx.t('prices.branch_may_differ'));
   lines.push(ctx.t('understand.prices.more'));
   await replyLong(ctx, lines.join('\n'), { reply_to: replyTo, reply_markup: bookingButtons(ctx) });
@@ -68,7 +68,7 @@ export async function showPriceList(ctx: BotContext, deps: BotDeps, replyTo?: nu
     lines.push('', ctx.t(`prices.group.${g}`));
     for (const p of group) lines.push(itemLine(ctx, p));
   }
-  lines.push('', ctx.t('prices.own_materials', { fee: yuan(core.org.config.company.basicLabourFeeCents) }), ctx.t('prices.advice'), ctx.t('prices.quote_note'));
+  lines.push('', ctx.t('prices.own_materials', { fee: yuan(core.org.labourFeeCents(branchId)) }), ctx.t('prices.advice'), ctx.t('prices.quote_note'));
   if (!branchId) lines.push(ctx.t('prices.branch_may_differ'));
   await replyLong(ctx, lines.join('\n'), { reply_markup: bookingButtons(ctx), ...(replyTo ? { reply_to: replyTo } : {}) });
 }
