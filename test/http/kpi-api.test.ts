@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
-import { buildNovember, REPORT_TIME } from '../core/kpi/november-fixture.js';
+import { buildNovember, PHONES, REPORT_TIME, type NovemberFixture } from '../core/kpi/november-fixture.js';
 
 let app: FastifyInstance;
 let core: TestCore;
+let fx: NovemberFixture;
 
 beforeAll(async () => {
   core = await makeTestCore();
-  await buildNovember(core);
+  fx = await buildNovember(core);
   // Two more suggestions in 新城: one without a topic (grouped by its category), one that looks like a formula.
   for (const [at, topic, description] of [
     ['2026-11-22T09:00:00+08:00', undefined, '小区里的暖气管道保温层破了'],
@@ -99,6 +100,54 @@ describe('GET /api/kpi', () => {
   });
 });
 
+describe('R30 and R28 in the KPI API', () => {
+  it('gives transfers out and repeat complaints per branch (R30): 回民 passed H to 新城 in November', async () => {
+    const body = (await get('/api/kpi?period=2026-11')).json();
+    const row = (id: string) => body.branches.find((b: any) => b.branchId === id);
+    expect([row('huimin').transfersOut, row('xincheng').transfersOut, body.company.transfersOut]).toEqual([1, 0, 1]);
+    expect([row('xincheng').repeats, body.company.repeats]).toEqual([0, 0]);
+    const csv = (await get('/api/kpi.csv?period=2026-11')).rawPayload.subarray(3).toString('utf8').split('\r\n');
+    const huimin = csv.find((l) => l.includes(',回民供热分公司,'))!.split(',');
+    // transfers and repeats stand before the wait, which stays the last column
+    expect(huimin.slice(-3)).toEqual(['1', '0', '120']);
+  });
+
+  it('lists the customers no callback reached (R28): E, three counted attempts, marked at 14:00 on 14 November', async () => {
+    const res = await get('/api/kpi/unreachable?period=2026-11');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.period).toMatchObject({ kind: 'month', label: '2026年11月' });
+    expect(body.total).toBe(1);
+    expect(body.items).toEqual([
+      {
+        number: fx.numbers.E,
+        branchId: 'xincheng',
+        branchName: '新城供热分公司',
+        category: 'no_heat',
+        contactName: null,
+        contactPhone: PHONES.P4,
+        attempts: 3,
+        at: '2026-11-14T06:00:00.000Z',
+      },
+    ]);
+    expect((await get('/api/kpi')).json().unreachable).toEqual({ total: 0, items: [] });
+    expect((await get('/api/kpi?period=2026-11')).json().unreachable.total).toBe(1);
+    expect((await get('/api/kpi/unreachable?period=2026-11&branch=huimin')).json()).toMatchObject({ total: 0, items: [] });
+    const csv = await get('/api/kpi/unreachable.csv?period=2026-11');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="unreachable-2026-11-01_2026-11-30.csv"');
+    const lines = csv.rawPayload.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('工单号,分公司,类别,联系人,电话,联系次数,确认联系不上时间');
+    expect(lines[1]).toBe(`${fx.numbers.E},新城供热分公司,暖气不热,,${PHONES.P4},3,2026-11-14 14:00`);
+  });
+
+  it('answers a bad period or branch with its code, and no token with 401', async () => {
+    expect((await get('/api/kpi/unreachable?branch=mars')).json().code).toBe('unknown_branch');
+    expect((await get('/api/kpi/unreachable?from=2026-11-10&to=2026-11-01')).json().code).toBe('invalid_period');
+    expect((await get('/api/kpi/unreachable', {})).statusCode).toBe(401);
+    expect((await get('/api/kpi/unreachable.csv', {})).statusCode).toBe(401);
+  });
+});
+
 describe('GET /api/kpi.csv', () => {
   it('is UTF-8 with a BOM, CRLF lines and Chinese headers, one line per branch, the centre and the company', async () => {
     const res = await get('/api/kpi.csv?period=2026-11');
@@ -117,7 +166,7 @@ describe('GET /api/kpi.csv', () => {
         '投诉处理及时率,按时办结数,交办总数,投诉处理及时率目标,投诉处理及时率是否达标,投诉处理及时率未到期件数',
         '投诉办结率,办结数,交办总数,投诉办结率目标,投诉办结率是否达标,投诉办结率未到期件数',
         '投诉满意率,满意件数,交办总数,投诉满意率目标,投诉满意率是否达标',
-        '重复投诉（返工）,服务态度投诉（已核实）,平均等待分钟数',
+        '重复投诉（返工）,服务态度投诉（已核实）,转出其他分公司（次）,同类复诉（30天内同一客户）,平均等待分钟数',
       ].join(','),
     );
     expect(lines.slice(1, -1).map((l) => l.split(',')[2])).toEqual([
@@ -130,9 +179,9 @@ describe('GET /api/kpi.csv', () => {
       '全公司',
     ]);
     expect(lines[1]).toBe(
-      '2026-11-01,2026-11-30,新城供热分公司,55.5%,5,9,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1,880',
+      '2026-11-01,2026-11-30,新城供热分公司,55.5%,5,9,100%,否,1,80%,4,5,99%,否,50%,5,10,100%,否,1,60%,6,10,100%,否,1,40%,4,10,100%,否,2,1,0,0,880',
     );
-    expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0,—');
+    expect(lines[3]).toBe('2026-11-01,2026-11-30,玉泉供热分公司,—,0,0,100%,—,0,—,0,0,99%,—,—,0,0,100%,—,0,—,0,0,100%,—,0,—,0,0,100%,—,0,0,0,0,—');
   });
 
   it('speaks English with lang=en', async () => {

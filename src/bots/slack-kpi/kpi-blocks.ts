@@ -52,6 +52,8 @@ function rowSection(locale: Locale, title: string, row: KpiRow): SlackBlock {
     fields: [
       ...RATE_NAMES.map((n) => rateField(locale, n, row[n])),
       mrkdwn(t(locale, 'kpi.slack.counts', { reopened: row.reopened, conduct: row.conductConfirmed, wait: waitText(locale, row.customerWaitMinutes) })),
+      // R30: passing the buck and results that did not hold
+      mrkdwn(t(locale, 'kpi.integrity.counts', { transfers: row.transfersOut, repeats: row.repeats })),
     ],
   };
 }
@@ -85,8 +87,20 @@ export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock
   ];
   const rows = [...report.branches, ...(report.centre ? [report.centre] : [])];
   for (const row of rows) blocks.push({ type: 'divider' }, rowSection(locale, name(row.branchId), row));
+  blocks.push({ type: 'divider' }, unreachableSection(locale, report.unreachable, name));
   blocks.push({ type: 'divider' }, withdrawnSection(core, locale, report.withdrawn));
   return blocks;
+}
+
+/** R28, R30: the customers no callback reached, for the leaders to call themselves. */
+function unreachableSection(locale: Locale, u: KpiReport['unreachable'], name: (id: string | null) => string): SlackBlock {
+  const U = (k: string, v: Record<string, string | number | null> = {}) => t(locale, `kpi.integrity.unreachable.${k}`, v);
+  const lines = u.items
+    .slice(0, WITHDRAWN_LINES)
+    .map((x) => U('line', { number: x.number, branch: name(x.branchId), name: escMd(x.contactName ?? '—'), attempts: x.attempts, at: formatMinute(x.at) }));
+  if (!lines.length) lines.push(U('none'));
+  else if (u.total > lines.length) lines.push(U('more', { count: u.total - lines.length }));
+  return { type: 'section', text: mrkdwn(`${U('heading', { total: u.total })}\n${lines.join('\n')}`.slice(0, 3000)) };
 }
 
 /** The longest R30 list in a Slack answer; the dashboard and the API have the rest. */

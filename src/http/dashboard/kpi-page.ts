@@ -42,6 +42,8 @@ function tableRow(input: KpiPageInput, row: KpiRow, title: string, cls = ''): Ma
     ${RATE_NAMES.map((n) => rateCell(input.locale, n, row))}
     <td class="count" data-count="reopened">${row.reopened}</td>
     <td class="count" data-count="conductConfirmed">${row.conductConfirmed}</td>
+    <td class="count" data-count="transfersOut">${row.transfersOut}</td>
+    <td class="count" data-count="repeats">${row.repeats}</td>
     <td class="count" data-count="customerWaitMinutes">${waitText(input.locale, row.customerWaitMinutes)}</td>
   </tr>`;
 }
@@ -110,6 +112,8 @@ ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       ${RATE_NAMES.map((n) => html`<th>${t(locale, `kpi.rate.${n}`)}<small>${t(locale, 'kpi.target', { target: `${TARGETS[n]}%` })}</small></th>`)}
       <th>${t(locale, 'kpi.count.reopened')}</th>
       <th>${t(locale, 'kpi.count.conductConfirmed')}</th>
+      <th>${t(locale, 'kpi.integrity.transfersOut')}</th>
+      <th>${t(locale, 'kpi.integrity.repeats')}</th>
       <th>${t(locale, 'kpi.count.customerWait')}</th>
     </tr></thead>
     <tbody>

@@ -1,6 +1,6 @@
 /**
- * The assessment over HTTP (八, R18/R19): GET /api/kpi and /api/kpi.csv, GET /api/suggestions
- * and /api/suggestions.csv, for API clients with the read scope (app.ts). Query: period
+ * The assessment over HTTP (八, R18/R19): GET /api/kpi and /api/kpi.csv, GET /api/kpi/unreachable
+ * and /api/kpi/unreachable.csv (R28, R30), GET /api/suggestions and /api/suggestions.csv, for API clients with the read scope (app.ts). Query: period
  * (day|week|month|season|custom|YYYY-MM), from, to (YYYY-MM-DD or an ISO date-time with a zone;
  * to is exclusive), branch, lang (CSV words: zh-CN or en).
  */
@@ -10,6 +10,8 @@ import { computeKpis, type KpiReport, type KpiRow } from '../../core/kpi/compute
 import { resolvePeriod, type Period, type PeriodQuery } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
 import { summarizeSuggestions, type SuggestionSummary } from '../../core/kpi/summarize-suggestions.js';
+import { listUnreachable } from '../../core/kpi/list-unreachable.js';
+import type { UnreachableRow } from '../../core/ports/kpi-reads.js';
 import { formatMinute } from '../../core/local-time.js';
 import type { Org } from '../../core/org/org.js';
 import { asLocale, t, type Locale } from '../../i18n/index.js';
@@ -53,6 +55,8 @@ function rowJson(org: Org, row: KpiRow, locale: Locale, name?: string) {
     ...Object.fromEntries(RATE_NAMES.map((n) => [n, rateJson(row[n])])),
     reopened: row.reopened,
     conductConfirmed: row.conductConfirmed,
+    transfersOut: row.transfersOut,
+    repeats: row.repeats,
     customerWaitMinutes: row.customerWaitMinutes,
   };
 }
@@ -74,7 +78,29 @@ export function kpiJson(org: Org, period: Period, report: KpiReport, locale: Loc
         actorName: actorName(org, locale, w.actor, w.onBehalfOf ?? undefined),
       })),
     },
+    // R28, R30: the customers no callback reached
+    unreachable: unreachableJson(org, report.unreachable, locale),
   };
+}
+
+function unreachableJson(org: Org, list: { total: number; items: UnreachableRow[] }, locale: Locale) {
+  return { total: list.total, items: list.items.map((u) => ({ ...u, branchName: branchName(org, u.branchId, locale) })) };
+}
+
+/** R28, R30: one line per customer not reached, in the order they were marked. */
+export function unreachableCsv(org: Org, list: { items: UnreachableRow[] }, locale: Locale): Buffer {
+  const w = (k: string) => t(locale, `kpi.integrity.unreachable.csv.${k}`);
+  const header = [w('number'), w('branch'), w('category'), w('name'), w('phone'), w('attempts'), w('at')];
+  const lines = list.items.map((u) => [
+    u.number,
+    branchName(org, u.branchId, locale),
+    t(locale, `common.category.${u.category}`),
+    u.contactName ?? '',
+    u.contactPhone ?? '',
+    u.attempts,
+    formatMinute(u.at),
+  ]);
+  return csvBytes([header, ...lines]);
 }
 
 /** One line per branch (then the centre, then the company); for each rate: rate, numerator, denominator, target, met. */
@@ -91,7 +117,13 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
     );
     if (report.company[n].pending !== undefined) header.push(t(locale, 'kpi.csv.pending', { name }));
   }
-  header.push(t(locale, 'kpi.count.reopened'), t(locale, 'kpi.count.conductConfirmed'), t(locale, 'kpi.count.customerWaitMinutes'));
+  header.push(
+    t(locale, 'kpi.count.reopened'),
+    t(locale, 'kpi.count.conductConfirmed'),
+    t(locale, 'kpi.integrity.transfersOut'),
+    t(locale, 'kpi.integrity.repeats'),
+    t(locale, 'kpi.count.customerWaitMinutes'),
+  );
   const rows: KpiRow[] = [...report.branches, ...(report.centre ? [report.centre] : []), report.company];
   const lines = rows.map((row) => {
     const name = row === report.company ? t(locale, 'kpi.company') : branchName(org, row.branchId, locale);
@@ -102,7 +134,7 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
       cells.push(percentText(r.rate), r.numerator, r.denominator, `${TARGETS[n]}%`, met);
       if (r.pending !== undefined) cells.push(r.pending);
     }
-    cells.push(row.reopened, row.conductConfirmed, row.customerWaitMinutes ?? '—');
+    cells.push(row.reopened, row.conductConfirmed, row.transfersOut, row.repeats, row.customerWaitMinutes ?? '—');
     return cells;
   });
   return csvBytes([header, ...lines]);
@@ -179,6 +211,26 @@ export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
   app.get<{ Querystring: KpiQuerystring }>('/api/kpi.csv', { schema: schema('The same as CSV for Excel/WPS (UTF-8 with BOM)') }, async (req, reply) => {
     const { period, report: r } = await report(req.query);
     return sendCsv(reply, `kpi-${period.firstDay}_${period.lastDay}.csv`, kpiCsv(core.org, period, r, asLocale(req.query.lang)));
+  });
+
+  const unreachable = async (q: KpiQuerystring) => {
+    const period = periodOf(core, q);
+    return { period, list: await listUnreachable(core, { from: period.from, to: period.to, branchId: q.branch }) };
+  };
+
+  app.get<{ Querystring: KpiQuerystring }>(
+    '/api/kpi/unreachable',
+    { schema: schema('Customers a callback could not reach in the period, for the leaders (R28, R30)') },
+    async (req) => {
+      const { period, list } = await unreachable(req.query);
+      const locale = asLocale(req.query.lang);
+      return { period: { ...period, label: periodLabel(locale, period) }, ...unreachableJson(core.org, list, locale) };
+    },
+  );
+
+  app.get<{ Querystring: KpiQuerystring }>('/api/kpi/unreachable.csv', { schema: schema('The same as CSV') }, async (req, reply) => {
+    const { period, list } = await unreachable(req.query);
+    return sendCsv(reply, `unreachable-${period.firstDay}_${period.lastDay}.csv`, unreachableCsv(core.org, list, asLocale(req.query.lang)));
   });
 
   app.get<{ Querystring: KpiQuerystring }>('/api/suggestions', { schema: schema('Suggestions and opinions per branch and topic (R18, R19)') }, async (req) => {
