@@ -14,6 +14,10 @@ import { kpiCloseReport } from './kpi-close-report.js';
 import { conductReport } from './conduct-report.js';
 import { suggestionsReport } from './suggestions-report.js';
 import { trainingReport } from './training-report.js';
+import { formsDueBefore } from '../forms/form-due.js';
+
+/** How many numbers of each branch the half-monthly forms report names; /forms lists them all. */
+export const REPORT_NUMBERS_PER_BRANCH = 50;
 
 /** The monthly reports, each in a file of its own: what they send (and, for the close, store) on the 1st. */
 const MONTHLY: Record<'report_kpi_close' | 'report_conduct' | 'report_suggestions' | 'report_training', MonthlyBuilder> = {
@@ -92,13 +96,15 @@ export async function buildReport(core: Pick<Core, 'stores' | 'org' | 'clock'>, 
     const build = MONTHLY[kind];
     items.push(...(await build(core, { key: alert.key, date, month: previousMonth(date) }, now)));
   } else {
-    // R8l: forms go back to HQ within half a month.
-    const cutoff = new Date(now.getTime() - 15 * 86_400_000);
-    const forms = await core.stores.alerts.formsNotBack(cutoff, 2000);
-    const byBranch = new Map<string, string[]>();
-    for (const f of forms) byBranch.set(f.branchId ?? '', [...(byBranch.get(f.branchId ?? '') ?? []), f.ticketNumber]);
-    for (const [branchId, numbers] of byBranch) toBranch(branchId, { report: 'forms', date, branchId, numbers });
-    toLeaders({ report: 'forms', date, branchId: null, count: forms.length, byBranch: Object.fromEntries([...byBranch].map(([b, n]) => [b, n.length])) });
+    // R8l: forms go back to HQ within half a month. Each branch hears its true count and its
+    // oldest numbers (the rest are counted, and listed in full by /forms); the leaders the count per branch.
+    const byBranch = await core.stores.forms.overdueByBranch(formsDueBefore(now), REPORT_NUMBERS_PER_BRANCH);
+    for (const b of byBranch) {
+      const numbers = b.oldest.map((o) => o.ticketNumber);
+      if (b.branchId) toBranch(b.branchId, { report: 'forms', date, branchId: b.branchId, count: b.count, numbers, more: b.count - numbers.length });
+    }
+    const count = byBranch.reduce((n, b) => n + b.count, 0);
+    toLeaders({ report: 'forms', date, branchId: null, count, byBranch: Object.fromEntries(byBranch.map((b) => [b.branchId ?? '', b.count])) });
   }
   const plan = emptyPlan([alert.id]);
   plan.messages = items.map((item) => outboxRow(item, now));

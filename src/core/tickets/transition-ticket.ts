@@ -18,6 +18,7 @@ import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { followOriginal, ORIGINAL_RESOLVED } from './follow-original.js';
+import { checkPaidResolve } from './paid-work.js';
 import { assertAnsweredCallback } from './answered-callback.js';
 import { staffOfActor } from '../staff/can-act.js';
 
@@ -28,6 +29,8 @@ export interface ServiceFormInput {
   effect?: string;
   afterSalesTerms?: string;
   signed?: boolean;
+  /** R12: the reason an own-materials job charges more than the basic labour fee (paid-work.ts) */
+  feeOverCapReason?: string;
 }
 
 export interface StepInput {
@@ -116,7 +119,7 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
     case 'resolve': {
       const result = input.note?.trim();
       need(result, 'note', 'the result is required');
-      return plain({ resolvedAt: now }, ['ack', 'arrive', 'resolve'], { result });
+      return plain({ resolvedAt: now }, ['ack', 'arrive', 'resolve'], { result, ...checkPaidResolve(org, t, input.form) });
     }
     case 'request_callback':
       return plain({});

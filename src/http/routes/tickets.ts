@@ -74,6 +74,7 @@ const transitionBody = {
         effect: { type: 'string', maxLength: 1000 },
         afterSalesTerms: { type: 'string', maxLength: 1000 },
         signed: { type: 'boolean' },
+        feeOverCapReason: { type: 'string', maxLength: 500, description: 'R12: why own-materials work charges more than the basic labour fee' },
       },
     },
   },

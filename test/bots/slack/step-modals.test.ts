@@ -20,7 +20,7 @@ async function accepted(over: Parameters<typeof hotlineComplaint>[0] = {}, arriv
 }
 
 describe('the resolve modal (R8f, R8g)', () => {
-  it('asks for the result, the work done, materials, fees and the signed service form', async () => {
+  it('asks for the result, the work done, its effect, materials, fees and the signed service form (R8f)', async () => {
     const { card } = await accepted();
     await clickOn(h, U.xinchengField, card, 'ticket.resolve');
     const { view } = lastModal(h);
@@ -28,6 +28,7 @@ describe('the resolve modal (R8f, R8g)', () => {
     expect(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.optional])).toEqual([
       ['result', false],
       ['work_done', true],
+      ['effect', true],
       ['materials', true],
       ['fees', true],
       ['signed', true],
@@ -65,7 +66,15 @@ describe('the resolve modal (R8f, R8g)', () => {
       slackViewSubmission(
         U.xinchengField,
         'ticket.resolve',
-        { result: '已更换', work_done: '更换暖气片2组', materials: '钢制暖气片600型 20片', fees: '1860.5', signed: { checked: ['signed'] } },
+        {
+          result: '已更换',
+          work_done: '更换暖气片2组',
+          effect: '不漏水，室温20度',
+          materials: '钢制暖气片600型 20片',
+          fees: '1860.5',
+          after_sales: '暖气片保修一年',
+          signed: { checked: ['signed'] },
+        },
         meta,
         { viewId },
       ),
@@ -73,7 +82,14 @@ describe('the resolve modal (R8f, R8g)', () => {
     expect(ok.body).toBe('');
     const stored = await h.core.db.ticket.findUniqueOrThrow({ where: { id: t.id }, include: { form: true } });
     expect(stored.status).toBe('callback');
-    expect(stored.form).toMatchObject({ workDone: '更换暖气片2组', materials: '钢制暖气片600型 20片', feesCents: 186050, signed: true });
+    expect(stored.form).toMatchObject({
+      workDone: '更换暖气片2组',
+      effect: '不漏水，室温20度',
+      materials: '钢制暖气片600型 20片',
+      feesCents: 186050,
+      afterSalesTerms: '暖气片保修一年',
+      signed: true,
+    });
   });
 
   it('tells the person, and does nothing, when the ticket moved on while the modal was open', async () => {

@@ -130,7 +130,7 @@ export function registerTicketSteps(app: App, d: SlackDeps): void {
     const ctx = renderCtx(d);
     const from = origin(a.view);
     const t = from.n ? await ticketWithEvents(d, from.n) : null;
-    const r = readResolve(ctx, a.view, Boolean(t?.arrivedAt) || t?.status === 'on_site');
+    const r = readResolve(ctx, a.view, t);
     if (!r.ok) return a.ack({ response_action: 'errors', errors: r.errors });
     await a.ack();
     await submitStep(d, a, from, 'resolve', { note: r.value.note, form: r.value.form });

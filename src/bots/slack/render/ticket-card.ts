@@ -10,6 +10,7 @@ import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
 import { branchName, common, communityName, eventActorName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
 import { maskPhone } from './phone.js';
+import { materialsLine } from './prices.js';
 import { reopenReasonBlocks, reopenReasonText } from './reopen-reason.js';
 import { countsText, cutRaw, residentCounts } from './thread.js';
 
@@ -158,8 +159,9 @@ export function ticketFacts(ctx: RenderCtx, t: Ticket): string[] {
   const who = [esc(t.contactName), maskPhone(t.contactPhone)].filter(Boolean).join(' ');
   const handler = [branchName(ctx, t.branchId), unitName(ctx, t.unitId), staffName(ctx, t.assigneeId)].filter(Boolean).join(' · ');
   const severity = common(ctx, `severity.${t.severity}`);
+  const materials = materialsLine(ctx, t);
   return [
-    `*${tr(ctx, 'card.kind')}*\n${common(ctx, `kind.${t.kind}`)} / ${common(ctx, `category.${t.category}`)}`,
+    `*${tr(ctx, 'card.kind')}*\n${common(ctx, `kind.${t.kind}`)} / ${common(ctx, `category.${t.category}`)}${materials ? `\n${materials}` : ''}`,
     `*${tr(ctx, 'card.severity')}*\n${t.severity === 'normal' ? severity : `:rotating_light: ${severity}`}`,
     `*${tr(ctx, 'card.community')}*\n${esc(place) || tr(ctx, 'card.unknown')}`,
     `*${tr(ctx, 'card.address')}*\n${esc(t.address) || tr(ctx, 'card.unknown')}`,
