@@ -29,6 +29,7 @@ import { renderStaffReply } from './staff-reply.js';
 import { reportMessageId } from '../../core/tickets/create-ticket.js';
 import { renderSuggestionAnswer } from './suggestion-answer.js';
 import { serviceCardLine } from './service-card.js';
+import { conductUpdate, isCentreConduct } from './conduct.js';
 import { renderQuoteOffer, type QuoteOfferPayload } from './quote-deliveries.js';
 import { renderIncidentNotice, renderIncidentReply, renderLinkedFiled, type IncidentNoticePayload, type IncidentReplyPayload } from './incident-deliveries.js';
 
@@ -191,6 +192,11 @@ export class TelegramDeliverer implements Deliverer {
       branch: branchName(core.org, data.branchId ?? ticket.branchId, locale),
       note: event.note ?? data.result ?? '',
     };
+    // R31-R33: a complaint about staff is told received and handled, never the finding (conduct.ts)
+    if (isCentreConduct(ticket)) {
+      const said = conductUpdate(core.org, event.type, vars, locale);
+      return said === null ? null : { text: said, replyTo };
+    }
     const lines = [tt(locale, `update.${event.type}`, vars)];
     if (event.type === 'accepted') lines.push(...whoIsComing(core.org, ticket, locale, now));
     if (event.type === 'transferred' || event.type === 'reopened') lines.push(...dueLines(ticket, locale, now));

@@ -9,6 +9,7 @@ import type { TicketWithTimeline } from '../../core/tickets/get-ticket.js';
 import { t, type Locale } from '../../i18n/index.js';
 import type { Ticket } from '../../core/model.js';
 import { tt } from './context.js';
+import { conductFiledLine, conductTimelineResolved, isCentreConduct } from './conduct.js';
 
 export function branchName(org: Org, branchId: string | null | undefined, locale: Locale): string {
   const b = branchId ? org.branches.get(branchId) : undefined;
@@ -77,7 +78,8 @@ export function filedReply(org: Org, ticket: Ticket, locale: Locale, now: Date):
     lines.push(tt(locale, key, { branch, emergencyHotline: hotline.emergencyHotline }), '');
   }
   lines.push(tt(locale, 'report.filed', { number: ticket.number, kind: kindLabel(locale, ticket.kind), category: categoryLabel(locale, ticket.category) }));
-  lines.push(ticket.branchId ? tt(locale, 'report.handled_by', { branch }) : tt(locale, 'report.handled_by_centre'));
+  if (isCentreConduct(ticket)) lines.push(conductFiledLine(locale));
+  else lines.push(ticket.branchId ? tt(locale, 'report.handled_by', { branch }) : tt(locale, 'report.handled_by_centre'));
   lines.push(...dueLines(ticket, locale, now));
   if (!ticket.verified && ticket.kind === 'complaint') lines.push(tt(locale, 'report.unverified'));
   if (ticket.kind === 'complaint' || ticket.kind === 'paid_service') lines.push('', tt(locale, 'report.photo_welcome'));
@@ -108,7 +110,9 @@ export function timelineLines(org: Org, ticket: TicketWithTimeline, locale: Loca
         if (data.unitId) line('routed', { unit: unitName(org, data.unitId, locale) });
         break;
       case 'resolved':
-        if (e.note ?? data.result) line('resolved', { note: e.note ?? data.result });
+        // R31-R33: the reply to a complaint about staff is the centre's finding: never shown to the resident
+        if (isCentreConduct(ticket)) out.push(conductTimelineResolved(locale, time));
+        else if (e.note ?? data.result) line('resolved', { note: e.note ?? data.result });
         else line('resolved_plain');
         break;
       case 'linked':
