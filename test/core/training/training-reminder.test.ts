@@ -3,7 +3,10 @@
  * service staff have had no session this year; the centre's leaders hear the centre's; a place
  * where everyone has been trained hears nothing.
  */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ORG } from '../../../src/config.js';
 import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { ensureReportsScheduled } from '../../../src/core/reports/schedule-reports.js';
 import { recordSession } from '../../../src/core/training/record-session.js';
@@ -47,5 +50,23 @@ describe('the training reminder to branch heads (R23/R24)', () => {
     });
     expect(by.centre.target).toBe('C0LEADER01');
     expect(by.centre.payload.staffIds).toEqual(['agent02', 'agent03', 'agent04']);
+  });
+
+  it("goes to a branch's leaders channel when it has one, and on 1 January speaks of the year that ended", async () => {
+    const doc = parse(readFileSync(DEMO_ORG, 'utf8'));
+    doc.branches.find((b: { id: string }) => b.id === 'xincheng').channels.leaders = 'C1XINCHEL';
+    const c = await makeTestCore({ org: doc, start: '2026-12-01T03:00:00Z' });
+    try {
+      await ensureReportsScheduled(c);
+      c.clock.set('2026-12-20T03:00:00Z');
+      await recordSession(c, { topic: 'regulations', date: '2026-12-15', trainer: '黄海燕', attendees: ['xincheng-coord'], actor: 'staff:xincheng-head' });
+      c.clock.set('2027-01-01T02:00:00Z');
+      await fireDueAlerts(c, 'x');
+      const row = await c.db.outboxMessage.findFirstOrThrow({ where: { key: 'report:report_training:2027-01-01:xincheng' } });
+      expect(row.target).toBe('C1XINCHEL');
+      expect(JSON.parse(row.payload)).toMatchObject({ year: 2026, staffIds: ['xincheng-field1', 'xincheng-field2', 'xincheng-billing'] });
+    } finally {
+      await c.close();
+    }
   });
 });
