@@ -129,6 +129,10 @@ describe('/training in Slack (R23/R24)', () => {
     const summary = { ...lastAnswer(U.xinchengCoord), channel: CH, ts: '1764309600.000100' };
     await clickOn(h, U.xinchengField, summary as never, 'training.add_session');
     expect(toldTo(h, U.xinchengField).at(-1)).toBe('只有客服中心、分公司调度、领导和管理员可以记录培训。');
+    await h.slash(U.xinchengField, '/training', '2025', CH);
+    expect(textOf(lastAnswer(U.xinchengField))).toContain('2025 年度培训 · 新城供热分公司');
+    await h.slash(U.xinchengField, '/training', 'hello', CH);
+    expect(toldTo(h, U.xinchengField).at(-1)).toBe('用法：`/training`（今年）、`/training 2025`（某一年）或 `/training plan`（培训计划）。');
     await h.slash(U.stranger, '/training', '', CH);
     expect(toldTo(h, U.stranger).at(-1)).toBe('你还不在公司人员名单中，不能使用 /training。');
   });

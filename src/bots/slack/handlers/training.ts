@@ -71,7 +71,12 @@ export function registerTraining(app: App, d: SlackDeps): void {
           parts.flatMap((p) => p.blocks),
         );
       }
-      const year = readYear(words || undefined, ctx.now);
+      let year: number;
+      try {
+        year = readYear(words || undefined, ctx.now);
+      } catch {
+        return tell(a.client, d, to, tr(ctx, 'training.error.usage'));
+      }
       const y = await trainingYear(d.core, { year, branchId });
       const m = trainingSummary(ctx, y, { place, mayRecord: canRecordTraining(d.core.org, staff).allowed });
       return tell(a.client, d, to, m.text, m.blocks);
