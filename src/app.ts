@@ -21,6 +21,7 @@ import { orgRoutes } from './http/routes/org.js';
 import { outboxRoutes } from './http/routes/outbox.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { incidentRoutes } from './http/routes/incidents.js';
+import { formRoutes } from './http/routes/forms.js';
 import { kpiRoutes } from './http/routes/kpi.js';
 import { trainingRoutes } from './http/routes/training.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(kpiRoutes, { core });
     await api.register(ticketRoutes, { core });
     await api.register(incidentRoutes, { core });
+    await api.register(formRoutes, { core });
     await api.register(customerRoutes, { core });
     await api.register(trainingRoutes, { core });
     await api.register(outboxRoutes, { core });
