@@ -28,6 +28,7 @@ import { attachment, branchName } from './format.js';
 import { href, html, page, type Markup, type NavItem } from './html.js';
 import { registerDutyPage } from './duty-page.js';
 import { registerTrainingPage } from './training-page.js';
+import { registerConductPage } from './conduct-page.js';
 import { incidentBanner, registerIncidentPages } from './incidents-page.js';
 import { kpiPage } from './kpi-page.js';
 import { loginPage, type LoginProblem, suggestionsPage } from './other-pages.js';
@@ -211,6 +212,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     registerIncidentPages(pages, { core, scopeOf, localeOf, send });
     registerDutyPage(pages, { core, scopeOf, localeOf, send });
     registerTrainingPage(pages, { core, scopeOf, localeOf, send });
+    registerConductPage(pages, { core, scopeOf, localeOf, send });
 
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
       const q = scopedQuery(req);
