@@ -18,13 +18,17 @@ import { registerEscalation } from './handlers/escalation.js';
 import { registerEvents } from './handlers/events.js';
 import { registerHandover } from './handlers/handover.js';
 import { registerIncidents } from './handlers/incidents.js';
+import { registerConduct } from './handlers/conduct.js';
 import { registerForms } from './handlers/forms.js';
 import { registerPrices } from './handlers/prices.js';
+import { registerQuotes } from './handlers/quotes.js';
 import { registerThreadReplies } from './handlers/thread-replies.js';
+import { registerSuggestions } from './handlers/suggestions.js';
 import { registerTicketSteps } from './handlers/ticket-steps.js';
 import { registerTicketTools } from './handlers/ticket-tools.js';
 import { registerTraining } from './handlers/training.js';
 import type { KpiBlocks, SlackDeps } from './kit.js';
+import type { ScopeReader } from './modals/intake-modal.js';
 import { boltLogger, silentLog, type SlackLog } from './logger.js';
 import type { ResidentFiles } from '../../delivery/resident-files.js';
 
@@ -47,6 +51,8 @@ export interface SlackAppOptions {
   kick?: () => void;
   /** answers /kpi when the KPI module is plugged in */
   kpiBlocks?: KpiBlocks;
+  /** reads the scope of an /intake description left without one (main.ts: the trained classifier) */
+  classifier?: ScopeReader;
   /** answer Slack this long after a request at the latest (default 2.5 s; Slack waits 3 s) */
   ackTimeoutMs?: number;
   /** the residents' photos and voice messages for the cards' threads (the Telegram bot's files) */
@@ -95,7 +101,7 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   const app = new App({ receiver, authorize, logger, clientOptions, convoStore: false });
   app.error(async (e) => log.error({ err: e.message, code: e.code }, 'slack listener error'));
 
-  const deps: SlackDeps = { core: o.core, locale, log, kick: o.kick, kpiBlocks: o.kpiBlocks };
+  const deps: SlackDeps = { core: o.core, locale, log, kick: o.kick, kpiBlocks: o.kpiBlocks, classifier: o.classifier };
   registerDedupe(app, deps);
   registerTicketSteps(app, deps);
   registerTicketTools(app, deps);
@@ -105,11 +111,14 @@ export function createSlackApp(o: SlackAppOptions): SlackApp {
   registerHandover(app, deps);
   registerDuty(app, deps);
   registerIncidents(app, deps);
+  registerConduct(app, deps);
   registerForms(app, deps);
   registerPrices(app, deps);
+  registerQuotes(app, deps);
   registerTraining(app, deps);
   registerEvents(app, deps);
   registerThreadReplies(app, deps);
+  registerSuggestions(app, deps);
 
   // the outbox retries failed deliveries itself (obeying Retry-After), so this client fails fast
   const deliveryClient = new webApi.WebClient(o.token, {

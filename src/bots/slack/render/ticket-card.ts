@@ -13,6 +13,8 @@ import { maskPhone } from './phone.js';
 import { materialsLine } from './prices.js';
 import { reopenReasonBlocks, reopenReasonText } from './reopen-reason.js';
 import { countsText, cutRaw, residentCounts } from './thread.js';
+import { QUOTE_EVENTS, quoteEventText } from './quote-lines.js';
+import { conductControls, conductEventText, conductFact } from './conduct.js';
 
 /** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines and photos, as cards and answers show it. */
 export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[]; photos?: TicketPhoto[] };
@@ -37,6 +39,8 @@ export const ACTION = {
   linkIncident: 'ticket.link_incident',
   duplicate: 'ticket.duplicate',
   cancel: 'ticket.cancel',
+  /** R16: price secondary-network or in-building pipe work (handlers/quotes.ts) */
+  quote: 'ticket.quote',
 } as const;
 
 /** Event types shown in the history and the thread; anything else is bookkeeping. */
@@ -57,6 +61,8 @@ const SHOWN = new Set([
   'overdue',
   'escalation_acked',
   'linked',
+  'conduct_named',
+  ...QUOTE_EVENTS,
 ]);
 
 export const isShownEvent = (e: Pick<TicketEvent, 'type'>) => SHOWN.has(e.type);
@@ -127,7 +133,8 @@ export function eventText(ctx: RenderCtx, e: TicketEvent): string {
     alert: d.alert ? tr(ctx, `alert.level.${d.alert}`) : '',
     source: d.source ? common(ctx, `source.${d.source}`) : '',
   };
-  const text = toolEventText(ctx, e.type, d, vars) ?? tr(ctx, `event.${e.type}`, vars);
+  const text =
+    conductEventText(ctx, e, vars.who) ?? toolEventText(ctx, e.type, d, vars) ?? quoteEventText(ctx, e, d, vars.who) ?? tr(ctx, `event.${e.type}`, vars);
   return e.type === 'reopened' ? `${text}\n${reopenReasonText(ctx, e)}` : text;
 }
 
@@ -169,6 +176,7 @@ export function ticketFacts(ctx: RenderCtx, t: Ticket): string[] {
     `*${tr(ctx, 'card.first_responder')}*\n${firstResponderName(ctx, t.firstResponder)}`,
     `*${tr(ctx, 'card.status')}*\n${common(ctx, `status.${t.status}`)}`,
     `*${tr(ctx, 'card.handler')}*\n${handler || tr(ctx, 'card.unassigned')}`,
+    ...[conductFact(ctx, t)].filter((f): f is string => f !== null),
   ];
 }
 
@@ -213,8 +221,9 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
 }
 
 /** The buttons for the steps the status machine allows now (R8 closed loop). */
-function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
-  if (!t.branchId) return [];
+function cardControls(ctx: RenderCtx, t: CardTicket): Block[] {
+  // a conduct complaint is the centre's (R31-R33): its own controls in the supervision channel
+  if (!t.branchId) return conductControls(ctx, t, t.events, ACTION);
   const allowed = allowedActions(t.status);
   const v: CardValue = { n: t.number, s: t.status };
   const out: Block[] = [];
@@ -230,6 +239,7 @@ function cardControls(ctx: RenderCtx, t: Ticket): Block[] {
   }
   if (allowed.includes('transfer')) out.push(button(tr(ctx, 'button.transfer'), ACTION.transfer, v));
   if (t.contactPhone && allowed.length) out.push(button(tr(ctx, 'button.phone'), ACTION.phone, { n: t.number }));
+  if (quotable(t)) out.push(button(tr(ctx, 'quote.button'), ACTION.quote, v));
   const tools = toolsMenu(ctx, t, allowed);
   if (tools) out.push(tools);
   // the resident can be written to while the ticket is open and they came through Telegram
@@ -249,4 +259,12 @@ function toolsMenu(ctx: RenderCtx, t: Ticket, allowed: readonly string[]): Block
   if (allowed.includes('mark_duplicate')) add('duplicate', ACTION.duplicate);
   if (allowed.includes('cancel')) add('cancel', ACTION.cancel);
   return options.length ? { type: 'overflow', action_id: ACTION.tools, options } : null;
+}
+
+/**
+ * R16: an open complaint of the secondary network (in-building pipes, trenches, risers) can be
+ * quoted at settlement prices; the primary network is the company's and is not charged.
+ */
+function quotable(t: Ticket): boolean {
+  return t.kind === 'complaint' && t.scope === 'secondary' && ['dispatched', 'accepted', 'on_site', 'resolved'].includes(t.status);
 }
