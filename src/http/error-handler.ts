@@ -91,7 +91,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       const status = STATUS[err.code] ?? 400;
-      const { issues, allowed, field, reason } = err.context as Record<string, unknown>;
+      const { issues, allowed, field, reason, nextAt } = err.context as Record<string, unknown>;
       return reply.status(status).send({
         code: err.code,
         message: err.message,
@@ -100,6 +100,8 @@ export function installErrorHandler(app: FastifyInstance): void {
         ...(issues ? { issues } : {}),
         // forbidden: why (can-act.ts's refusal: other_branch, leaders_see_only, ...)
         ...(typeof reason === 'string' ? { reason } : {}),
+        // callback_retry_too_soon: when a "not reached" attempt counts again (R28)
+        ...(typeof nextAt === 'string' ? { nextAt } : {}),
       });
     }
     if ((err as FastifyError).validation) {

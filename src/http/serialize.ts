@@ -74,6 +74,7 @@ export function ticketDetail(org: Org, t: TicketWithTimeline) {
       result: c.result,
       comment: c.comment,
       attempts: c.attempts,
+      lastAttemptAt: iso(c.lastAttemptAt),
       createdAt: iso(c.createdAt),
       answeredAt: iso(c.answeredAt),
     })),

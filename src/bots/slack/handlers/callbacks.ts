@@ -5,7 +5,8 @@
  */
 import type { App } from '@slack/bolt';
 import { canAct } from '../../../core/staff/can-act.js';
-import { recordCallback } from '../../../core/tickets/record-callback.js';
+import { nextAttemptAt, recordCallback } from '../../../core/tickets/record-callback.js';
+import { formatMinute } from '../../../core/local-time.js';
 import { actorOf, errorText, refusalText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
 import { CALLBACK_VIEW, callbackModal, readCallback } from '../modals/callback-modal.js';
 import { origin } from '../modals/view-state.js';
@@ -47,8 +48,11 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
     const ctx = renderCtx(d);
     const r = readCallback(ctx, a.view);
     if (!r.ok) return a.ack({ response_action: 'errors', errors: r.errors });
-    await a.ack();
     const from = origin(a.view);
+    // R28: a "not reached" inside the retry spacing would not count; say so in the modal, before it closes
+    const tooSoon = !r.value.reached && from.c ? await retryTooSoon(d, ctx, from.c) : null;
+    if (tooSoon) return a.ack({ response_action: 'errors', errors: { reached: tooSoon } });
+    await a.ack();
     const to = { user: a.body.user.id, channel: from.ch };
     const { c: callbackId, n: number } = from;
     if (!callbackId || !number) return;
@@ -72,5 +76,19 @@ export function registerCallbacks(app: App, d: SlackDeps): void {
         await tell(a.client, d, to, await errorText(d, e, number));
       }
     });
+  });
+}
+
+/** The modal's words when a "not reached" attempt would come sooner than escalation.callbackRetrySpacing after the last counted one. */
+async function retryTooSoon(d: SlackDeps, ctx: ReturnType<typeof renderCtx>, callbackId: number): Promise<string | null> {
+  const cb = await d.core.stores.views.callbackById(callbackId);
+  const next = cb && cb.status === 'pending' ? nextAttemptAt(d.core, cb) : null;
+  if (!cb?.lastAttemptAt || !next || d.core.clock.now() >= next) return null;
+  const spacing = d.core.org.config.escalation.callbackRetrySpacingMinutes;
+  return tr(ctx, 'integrity.retry_too_soon', {
+    last: formatMinute(cb.lastAttemptAt),
+    attempts: cb.attempts,
+    spacing: spacing % 60 === 0 ? tr(ctx, 'integrity.hours', { n: spacing / 60 }) : tr(ctx, 'integrity.minutes', { n: spacing }),
+    at: formatMinute(next),
   });
 }
