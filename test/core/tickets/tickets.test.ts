@@ -201,9 +201,15 @@ describe('the closed loop', () => {
       await transitionTicket(core, { number: t.number, action, actor: 'staff:xincheng-coord', ...extra });
     }
     const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id } });
-    const a1 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
-    const a2 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
-    const a3 = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
+    // attempts count only 2 h apart (escalation.callbackRetrySpacing, R28)
+    const attempt = async () => {
+      const out = await recordCallback(core, { callbackId: cb.id, actor: 'staff:agent01', reached: false });
+      core.clock.advance(2 * 3_600_000);
+      return out;
+    };
+    const a1 = await attempt();
+    const a2 = await attempt();
+    const a3 = await attempt();
     expect([a1.outcome, a2.outcome, a3.outcome]).toEqual(['attempt_recorded', 'attempt_recorded', 'unreachable']);
     expect(a3.callback.status).toBe('unreachable');
     expect(a3.ticket.status).toBe('closed');
