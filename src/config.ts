@@ -65,6 +65,11 @@ export const SETTINGS_SCHEMA = {
     },
     TELEGRAM_MODE: { type: 'string', enum: ['webhook', 'polling'], default: 'webhook', description: 'how updates arrive' },
     TELEGRAM_API_ROOT: { type: 'string', pattern: URL_PATTERN, description: 'another Bot API server (a local one, or a fake in tests)' },
+    HANDBOOK_DIR: {
+      type: 'string',
+      minLength: 1,
+      description: "the bot's /handbook texts (<lang>/handbook.md, commitments.md, regulations.md); unset: config/handbook",
+    },
     SLACK_BOT_TOKEN: { type: 'string', pattern: '^xoxb-', description: 'the staff app bot token (xoxb-...); unset: Slack app off' },
     SLACK_SIGNING_SECRET: { type: 'string', description: 'the staff app signing secret; required with SLACK_BOT_TOKEN' },
     SLACK_APP_TOKEN: { type: 'string', pattern: '^xapp-', description: 'app-level token (xapp-...) for Socket Mode instead of public HTTP URLs' },
@@ -141,6 +146,7 @@ interface Env {
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_MODE: 'webhook' | 'polling';
   TELEGRAM_API_ROOT?: string;
+  HANDBOOK_DIR?: string;
   SLACK_BOT_TOKEN?: string;
   SLACK_SIGNING_SECRET?: string;
   SLACK_APP_TOKEN?: string;
@@ -166,6 +172,8 @@ export interface TelegramSettings {
   /** present in webhook mode (readSettings refuses webhook mode without it) */
   webhookSecret?: string;
   apiRoot?: string;
+  /** HANDBOOK_DIR: the /handbook texts (R20, R22); unset: the shipped config/handbook */
+  handbookDir?: string;
 }
 
 export interface SlackSettings {
@@ -319,7 +327,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demoHistory: e.DEMO_HISTORY === undefined ? orgConfig === DEMO_ORG : e.DEMO_HISTORY === '1' || e.DEMO_HISTORY === 'true',
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          mode: e.TELEGRAM_MODE,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          handbookDir: e.HANDBOOK_DIR ? resolve(e.HANDBOOK_DIR) : undefined,
+        }
       : undefined,
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET

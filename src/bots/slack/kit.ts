@@ -12,6 +12,7 @@ import type { Refusal } from '../../core/staff/can-act.js';
 import { has, type Locale } from '../../i18n/index.js';
 import type { SlackLog } from './logger.js';
 import type { Block } from './render/blocks.js';
+import type { ScopeReader } from './modals/intake-modal.js';
 import { actorName, tr, type RenderCtx } from './render/names.js';
 import { currentState, type CardTicket } from './render/ticket-card.js';
 
@@ -27,6 +28,8 @@ export interface SlackDeps {
   /** called after a change that owes messages, e.g. the outbox worker's kick() */
   kick?: () => void;
   kpiBlocks?: KpiBlocks;
+  /** reads the scope of an /intake description left without one (the service's classifier; keyword rules without) */
+  classifier?: ScopeReader;
 }
 
 export function renderCtx(d: SlackDeps): RenderCtx {

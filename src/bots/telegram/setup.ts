@@ -11,10 +11,13 @@ import { WEBHOOK_PATH } from './webhook.js';
 /** The update kinds the bot acts on; Telegram sends no others. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
-export const COMMANDS = ['report', 'status', 'suggest', 'ask', 'prices', 'bind', 'lang', 'help', 'start'] as const;
+export const COMMANDS = ['report', 'status', 'suggest', 'ask', 'prices', 'handbook', 'bind', 'lang', 'help', 'start'] as const;
+
+/** Commands whose description lives with their feature's words rather than in telegram.commands. */
+const OWN_DESCRIPTION: Partial<Record<(typeof COMMANDS)[number], string>> = { handbook: 'telegram.handbook.command' };
 
 function commandsIn(locale: (typeof LOCALES)[number]) {
-  return COMMANDS.map((command) => ({ command, description: t(locale, `telegram.commands.${command}`) }));
+  return COMMANDS.map((command) => ({ command, description: t(locale, OWN_DESCRIPTION[command] ?? `telegram.commands.${command}`) }));
 }
 
 export interface SetupOptions {

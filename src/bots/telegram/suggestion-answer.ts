@@ -1,6 +1,6 @@
 /**
  * The answer to a resident's suggestion (R19; R17 when the branch that took it answers), owed by
- * core/suggestions/answer-suggestion.ts: "您的建议 S… 已收到总部答复：…", worded at delivery from the
+ * core/suggestions/answer-suggestion.ts ("your suggestion S… has an answer from HQ: …"), worded at delivery from the
  * stored answer, in the resident's language, under their own message, with the service card
  * (R22). Plain text: Telegram shows the staff member's words as written.
  */
@@ -16,7 +16,10 @@ export interface SuggestionAnswerPayload {
   eventId?: number;
 }
 
-export async function renderSuggestionAnswer(core: Core, p: SuggestionAnswerPayload): Promise<{ text: string; replyTo?: number; reply_markup?: undefined } | null> {
+export async function renderSuggestionAnswer(
+  core: Core,
+  p: SuggestionAnswerPayload,
+): Promise<{ text: string; replyTo?: number; reply_markup?: undefined } | null> {
   const view = await core.stores.views.ticketView({ id: p.ticketId });
   if (!view) return null;
   const event = p.eventId ? view.events.find((e) => e.id === p.eventId) : view.events.findLast((e) => e.type === 'resolved');

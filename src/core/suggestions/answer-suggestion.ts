@@ -3,7 +3,7 @@
  * the suggestion is finished at once: resolve, then the close a kind without a callback takes
  * (start-callback.ts), in one transaction. Suggestions are not surveyed for satisfaction (R28
  * counts complaints), so there is no callback. The resident who made it hears the answer in
- * Telegram ("您的建议 S… 已收到总部答复：…"); a suggestion from the box with nobody behind it is
+ * Telegram (locales telegram.suggestions.answer_hq); a suggestion from the box with nobody behind it is
  * answered on the record only. The card in the HQ queue (or the branch's card) shows the answer.
  *
  * Refused, with nothing stored: not a suggestion (not_a_suggestion), someone who may not answer
@@ -44,7 +44,8 @@ export async function answerSuggestion(core: Core, input: AnswerSuggestionInput)
   const t = loaded.ticket;
   if (t.kind !== 'suggestion') throw new AppError('not_a_suggestion', `${t.number} is a ${t.kind}, not a suggestion`, { number: t.number, kind: t.kind });
   const may = canAnswerSuggestion(core.org, input.staff, t);
-  if (!may.allowed) throw new AppError('forbidden', `${input.staff?.id ?? 'unknown'} may not answer ${t.number}: ${may.reason}`, { reason: may.reason, act: 'answer' });
+  if (!may.allowed)
+    throw new AppError('forbidden', `${input.staff?.id ?? 'unknown'} may not answer ${t.number}: ${may.reason}`, { reason: may.reason, act: 'answer' });
   if (!OPEN.includes(t.status) || (input.expectedStatus && input.expectedStatus !== t.status)) {
     throw new AppError('invalid_transition', `suggestion ${t.number} is ${t.status}`, { from: t.status, action: 'answer', stale: true });
   }

@@ -121,10 +121,10 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
   const route = conduct
     ? { branchId: null, unitId: null }
     : input.branchId
-    ? { branchId: input.branchId, unitId: core.org.unitFor(input.branchId, input.category)?.id ?? null }
-    : input.kind === 'suggestion'
-      ? { branchId: null, unitId: null }
-      : routeTicket(core.org, communityId, input.category);
+      ? { branchId: input.branchId, unitId: core.org.unitFor(input.branchId, input.category)?.id ?? null }
+      : input.kind === 'suggestion'
+        ? { branchId: null, unitId: null }
+        : routeTicket(core.org, communityId, input.category);
   const incident = input.incident?.status === 'open' && route.branchId ? input.incident : undefined;
   const cls = {
     kind: input.kind,

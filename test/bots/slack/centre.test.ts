@@ -38,6 +38,8 @@ describe('/intake (R1, R3)', () => {
       'kind',
       'category',
       'source',
+      // R27: the scope, chosen or read from the description (test/bots/slack/intake-scope.test.ts)
+      'scope',
       'severity',
       'contact_name',
       'phone',
@@ -47,7 +49,8 @@ describe('/intake (R1, R3)', () => {
       'description',
     ]);
     const sources = view.blocks.find((b: any) => b.block_id === 'source').element.options.map((o: any) => o.value);
-    expect(sources).toEqual(['hotline', 'letter', 'visit', 'branch_direct']);
+    // R5: the community suggestion boxes' contents are entered here too
+    expect(sources).toEqual(['hotline', 'letter', 'visit', 'branch_direct', 'suggestion_box']);
   });
 
   it('records a complaint by letter with the agent as first responder and dispatches it by community', async () => {
@@ -101,7 +104,7 @@ describe('/intake (R1, R3)', () => {
       branchId: 'yuquan',
       status: 'dispatched',
     });
-    expect(toldTo(h, U.agent).at(-1)).toBe(`已登记工单 ${t.number}，已派至 玉泉供热分公司。您是首位负责人。`);
+    expect(toldTo(h, U.agent).at(-1)).toBe(`已登记工单 ${t.number}，已派至 玉泉供热分公司。您是首位负责人。\n范围（按描述判断）：二次网 / 户内（一户或一个单元）`);
     await h.drain();
     const card = await cardOf(h, t.id);
     expect(card.channel).toBe('C1YUQUAND');

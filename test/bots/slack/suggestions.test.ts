@@ -120,7 +120,13 @@ describe('the HQ suggestions queue (R18, R19)', () => {
     });
     const agent = c.core.org.staff.get('agent01');
     await expect(answerSuggestion(c.core, { number: t.number, staff: agent, text: '好' })).rejects.toMatchObject({ code: 'not_a_suggestion' });
-    const s = await createTicket(c.core, { kind: 'suggestion', category: 'other', source: 'suggestion_box', description: '意见箱：希望多开放热线', firstResponder: 'suggestion_box' });
+    const s = await createTicket(c.core, {
+      kind: 'suggestion',
+      category: 'other',
+      source: 'suggestion_box',
+      description: '意见箱：希望多开放热线',
+      firstResponder: 'suggestion_box',
+    });
     await expect(answerSuggestion(c.core, { number: s.number, staff: agent, text: '   ' })).rejects.toMatchObject({ code: 'validation_failed' });
     expect((await c.core.stores.views.ticketById(s.id))?.status).toBe('received');
     // nobody behind a suggestion-box entry: the answer is kept on record, nothing is owed to Telegram

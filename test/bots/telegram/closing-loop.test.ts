@@ -92,6 +92,8 @@ describe('the resolved message (R8f)', () => {
         '客户服务单',
         '服务内容：清洗进户阀门过滤网',
         '如无异议，请点“确认服务内容”；有意见可以写给我们。',
+        // R22: the service card ends what finishes a ticket
+        '客服热线 0471-96556（24小时）：报修、投诉、咨询、有偿服务、回访。客户手册和服务承诺：/handbook',
       ].join('\n'),
     );
     expect(buttonsOf(h.last(u)).map((b) => b.text)).toEqual(['✅ 确认服务内容', '✍️ 写意见']);

@@ -40,7 +40,9 @@ it('a resident binds, reports no heat in one sentence, follows the ticket and ra
   h.core.clock.advance(20 * MINUTE);
   await transitionTicket(h.core, { number, action: 'resolve', actor: 'staff:xincheng-field1', note: '排气后恢复正常，室温19度' });
   await h.drain();
-  expect(h.botTexts(wang)).toContain(`${number}：已处理完毕（14:55）。\n处理结果：排气后恢复正常，室温19度`);
+  expect(h.botTexts(wang)).toContain(
+    `${number}：已处理完毕（14:55）。\n处理结果：排气后恢复正常，室温19度\n客服热线 0471-96556（24小时）：报修、投诉、咨询、有偿服务、回访。客户手册和服务承诺：/handbook`,
+  );
 
   // two hours on, once the radiators had time to warm up: warm now? then the rating
   h.core.clock.advance(120 * MINUTE);

@@ -52,7 +52,9 @@ describe('the resident hears each step', () => {
     const texts = h.botTexts(u);
     expect(texts.find((x) => x.startsWith(`${number}：工作人员已接单`))).toContain(`${number}：工作人员已接单（14:05）。\n上门师傅：吴娟（工号 1002）`);
     expect(texts).toContain(`${number}：工作人员已到场（14:40）。`);
-    expect(texts).toContain(`${number}：已处理完毕（15:10）。\n处理结果：阀门堵塞，已清洗，室温回升到20度`);
+    expect(texts).toContain(
+      `${number}：已处理完毕（15:10）。\n处理结果：阀门堵塞，已清洗，室温回升到20度\n客服热线 0471-96556（24小时）：报修、投诉、咨询、有偿服务、回访。客户手册和服务承诺：/handbook`,
+    );
     const question = h.last(u);
     expect(question.text).toBe(`${number}：您对这次处理满意吗？请点一下：`);
     expect(buttonsOf(question).map((b) => b.text)).toEqual(['😊 满意', '🙂 基本满意', '☹️ 不满意']);

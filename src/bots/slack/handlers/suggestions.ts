@@ -1,5 +1,5 @@
 /**
- * The suggestions queue (R17-R19): the 答复 button on a suggestion's card opens the answer
+ * The suggestions queue (R17-R19): the Answer button on a suggestion's card opens the answer
  * modal for someone who may answer it (the centre; a branch for a suggestion it holds), and the
  * submitted answer is stored and owed to the resident. Refusals and errors go to the one who
  * clicked only.

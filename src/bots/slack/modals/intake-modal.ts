@@ -1,9 +1,12 @@
 /**
  * /intake: the centre (or a branch, R1.2) records a complaint taken by phone, letter or visit
- * (R3) with the caller's details; whoever records it is the first responder (R1).
+ * (R3) with the caller's details; whoever records it is the first responder (R1). The community
+ * suggestion boxes' contents are entered here too, as source suggestion_box (R5), with or without a
+ * name. The scope (primary: the network the company answers for; secondary: in the building or flat) decides which R27 limit a repair is judged by;
+ * left empty, the classifier's reading of the description fills it in (scopeOf).
  */
 import type { types } from '@slack/bolt';
-import { CATEGORIES, SEVERITIES, TICKET_KINDS, type Category, type Severity, type TicketKind } from '../../../core/domain.js';
+import { CATEGORIES, SCOPES, SEVERITIES, TICKET_KINDS, type Category, type Scope, type Severity, type TicketKind } from '../../../core/domain.js';
 import type { Staff } from '../../../core/org/types.js';
 import { option, type Block } from '../render/blocks.js';
 import { branchName, common, tr, type RenderCtx } from '../render/names.js';
@@ -11,7 +14,7 @@ import { modal, radioInput, selectInput, textInput } from './elements.js';
 import { fieldValue, type ModalOrigin, type ViewLike } from './view-state.js';
 
 export const INTAKE_VIEW = 'ticket.intake';
-export const INTAKE_SOURCES = ['hotline', 'letter', 'visit', 'branch_direct'] as const;
+export const INTAKE_SOURCES = ['hotline', 'letter', 'visit', 'branch_direct', 'suggestion_box'] as const;
 export type IntakeSource = (typeof INTAKE_SOURCES)[number];
 
 export function intakeModal(ctx: RenderCtx, staff: Staff, from: ModalOrigin): types.ModalView {
@@ -39,6 +42,12 @@ export function intakeModal(ctx: RenderCtx, staff: Staff, from: ModalOrigin): ty
       INTAKE_SOURCES.map((s) => option(common(ctx, `source.${s}`), s)),
       { initial: staff.branchId ? 'branch_direct' : 'hotline' },
     ),
+    radioInput(
+      'scope',
+      tr(ctx, 'suggestions.scope.label'),
+      SCOPES.map((s) => option(tr(ctx, `suggestions.scope.${s}`), s)),
+      { optional: true },
+    ),
     selectInput(
       'severity',
       tr(ctx, 'intake.severity'),
@@ -59,6 +68,8 @@ export interface IntakeInput {
   kind: TicketKind;
   category: Category;
   source: IntakeSource;
+  /** unset: the classifier's reading of the description (the handler fills it in) */
+  scope?: Scope;
   severity?: Severity;
   contactName?: string;
   contactPhone?: string;
@@ -74,6 +85,7 @@ export function readIntake(ctx: RenderCtx, view: ViewLike): { ok: true; value: I
   const category = fieldValue(view, 'category') as Category | undefined;
   const source = fieldValue(view, 'source') as IntakeSource | undefined;
   const severity = fieldValue(view, 'severity') as Severity | undefined;
+  const scope = fieldValue(view, 'scope') as Scope | undefined;
   const phone = fieldValue(view, 'phone');
   const account = fieldValue(view, 'account');
   const communityId = fieldValue(view, 'community');
@@ -82,6 +94,7 @@ export function readIntake(ctx: RenderCtx, view: ViewLike): { ok: true; value: I
   if (!category || !CATEGORIES.includes(category)) errors.category = tr(ctx, 'intake.error_choose');
   if (!source || !INTAKE_SOURCES.includes(source)) errors.source = tr(ctx, 'intake.error_choose');
   if (severity && !SEVERITIES.includes(severity)) errors.severity = tr(ctx, 'intake.error_choose');
+  if (scope && !SCOPES.includes(scope)) errors.scope = tr(ctx, 'intake.error_choose');
   if (phone && !/^\+?[\d\s-]{5,20}$/.test(phone)) errors.phone = tr(ctx, 'intake.error_phone');
   if (account && !/^\d{4,20}$/.test(account)) errors.account = tr(ctx, 'intake.error_account');
   if (communityId && !ctx.org.communities.has(communityId)) errors.community = tr(ctx, 'intake.error_choose');
@@ -93,6 +106,7 @@ export function readIntake(ctx: RenderCtx, view: ViewLike): { ok: true; value: I
       kind: kind!,
       category: category!,
       source: source!,
+      scope,
       severity,
       contactName: fieldValue(view, 'contact_name'),
       contactPhone: phone?.replace(/\s/g, ''),
@@ -102,4 +116,14 @@ export function readIntake(ctx: RenderCtx, view: ViewLike): { ok: true; value: I
       description: description!,
     },
   };
+}
+
+/** Reads the scope of a description: the trained classifier of the service, or the keyword rules without one. */
+export interface ScopeReader {
+  classify(text: string): { scope: Scope };
+}
+
+/** The scope staff chose, else the classifier's reading of the description (a burst main phoned in is primary: R27). */
+export function scopeOf(input: Pick<IntakeInput, 'scope' | 'description'>, reader: ScopeReader): { scope: Scope; guessed: boolean } {
+  return input.scope ? { scope: input.scope, guessed: false } : { scope: reader.classify(input.description).scope, guessed: true };
 }

@@ -1,5 +1,5 @@
 /**
- * suggestion.answer: the 答复 button of a suggestion's card opens this modal; what is written in
+ * suggestion.answer: the Answer button of a suggestion's card opens this modal; what is written in
  * it is HQ's answer (core/suggestions/answer-suggestion.ts), stored and sent to the resident.
  */
 import type { types } from '@slack/bolt';
