@@ -104,7 +104,9 @@ describe('/intake (R1, R3)', () => {
       branchId: 'yuquan',
       status: 'dispatched',
     });
-    expect(toldTo(h, U.agent).at(-1)).toBe(`已登记工单 ${t.number}，已派至 玉泉供热分公司。您是首位负责人。\n范围（按描述判断）：二次网 / 户内（一户或一个单元）`);
+    expect(toldTo(h, U.agent).at(-1)).toBe(
+      `已登记工单 ${t.number}，已派至 玉泉供热分公司。您是首位负责人。\n范围（按描述判断）：二次网 / 户内（一户或一个单元）`,
+    );
     await h.drain();
     const card = await cardOf(h, t.id);
     expect(card.channel).toBe('C1YUQUAND');
