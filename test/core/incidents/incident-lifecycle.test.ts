@@ -8,6 +8,7 @@ import { computeKpis } from '../../../src/core/kpi/compute-kpis.js';
 import type { Incident } from '../../../src/core/model.js';
 import { fileResidentReport } from '../../../src/core/residents/file-resident-report.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { recordCallback } from '../../../src/core/tickets/record-callback.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
@@ -200,7 +201,11 @@ describe('changing and restoring an incident', () => {
 
   it("closes a linked report after the resident's rating without a dispatch card of its own", async () => {
     const t = (await core.db.ticket.findFirstOrThrow({ where: { incidentId: station.id, status: 'callback' }, orderBy: { id: 'asc' } }))!;
-    await transitionTicket(core, { number: t.number, action: 'close', actor: 'system', satisfaction: 'satisfied' });
+    // the resident's rating answers the callback, which closes the ticket (a bare close with a satisfaction is refused: R28)
+    const cb = await core.db.callback.findFirstOrThrow({ where: { ticketId: t.id, status: 'pending' } });
+    const actor = t.residentId ? `resident:${t.residentId}` : 'staff:agent01';
+    await recordCallback(core, { callbackId: cb.id, actor, reached: true, satisfaction: 'satisfied' });
+    expect((await core.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('closed');
     expect((await rowsOf(t.id)).filter((m) => m.kind === 'ticket_card')).toEqual([]);
     // still cold after all: reopened, it is the branch's own job again, with its card
     await transitionTicket(core, { number: t.number, action: 'reopen', actor: 'system', note: '还是不热' });
