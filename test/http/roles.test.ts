@@ -68,6 +68,28 @@ describe('the API checks the same roles as Slack (R2)', () => {
     expect(byCoord.json().status).toBe('cancelled');
   });
 
+  it("refuses a branch's staff recording a branch-direct complaint for another branch, as Slack's /intake does (R2, R1.2)", async () => {
+    const intake = { kind: 'complaint', category: 'no_heat', source: 'branch_direct', description: '暖气不热', customerAccount: '1010000000' };
+    const before = await core.db.ticket.count();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { ...intake, firstResponder: 'huimin-coord', branchId: 'xincheng' },
+      headers: auth,
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'forbidden', reason: 'other_branch' });
+    expect(await core.db.ticket.count()).toBe(before);
+    const own = await app.inject({
+      method: 'POST',
+      url: '/api/tickets',
+      payload: { ...intake, firstResponder: 'xincheng-coord', branchId: 'xincheng' },
+      headers: auth,
+    });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(own.json()).toMatchObject({ branchId: 'xincheng', source: 'branch_direct' });
+  });
+
   it('needs a named staff member for every step: a client acting for nobody is refused (R2)', async () => {
     const number = await accepted();
     const before = await eventsOf(number);

@@ -120,7 +120,15 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     { schema: { tags: ['tickets'], summary: 'Record a complaint from the hotline, a letter, a visit or a branch (R1, R3)', body: createBody } },
     async (req, reply) => {
       const { firstResponder, ...rest } = req.body;
-      const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(firstResponder), via: clientActor(req) });
+      const receiver = staffOf(firstResponder);
+      // R1.2 as in Slack's /intake: a branch records what was brought to it, not another branch's complaints
+      if (rest.branchId && receiver.branchId !== null && receiver.branchId !== rest.branchId) {
+        throw new AppError('forbidden', `${receiver.id} may not record a complaint for branch ${rest.branchId}: other_branch`, {
+          reason: 'other_branch',
+          act: 'intake',
+        });
+      }
+      const ticket = await createTicket(core, { ...(rest as any), firstResponder: staffActor(receiver.id), via: clientActor(req) });
       return reply.status(201).send(ticketDetail(core.org, await getTicket(core, ticket.number)));
     },
   );
@@ -215,7 +223,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
     {
       schema: {
         tags: ['tickets'],
-        summary: 'Correct kind, category, scope or severity; deadlines are recomputed (R7, R27)',
+        summary: 'Correct kind, category, scope or severity, with a reason; deadlines are recomputed (R7, R27)',
         params: numberParam,
         body: {
           type: 'object',
@@ -229,6 +237,7 @@ export async function ticketRoutes(app: FastifyInstance, { core }: { core: Core 
             scope: { enum: SCOPES },
             severity: { enum: SEVERITIES },
             note: { type: 'string', maxLength: 2000 },
+            reason: { type: 'string', maxLength: 2000, description: 'why the class changes (required; a note is taken as the reason when no reason is given)' },
           },
         },
       },
