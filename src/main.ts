@@ -66,6 +66,7 @@ async function main() {
         log: log.child({ mod: 'slack' }),
         kick,
         kpiBlocks: (args) => kpiBlocks(core, { ...args, locale: sl.locale }),
+        classifier,
         // residents' photos and voice messages go into the cards' threads
         files: tgToken ? new TelegramFiles({ token: tgToken, apiRoot: tgApiRoot }) : undefined,
       })
@@ -86,6 +87,7 @@ async function main() {
         kick,
         redelivered: !polling,
         pace: telegramPace,
+        handbookDir: settings.telegram?.handbookDir,
       })
     : null;
 

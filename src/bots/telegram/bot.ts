@@ -29,12 +29,14 @@ import { formFeature } from './features/form.js';
 import { incidentFeature } from './features/incident.js';
 import { intakeFeature } from './features/intake.js';
 import { pricesFeature } from './features/prices.js';
+import { quoteFeature } from './features/quote.js';
 import { ratingFeature } from './features/rating.js';
 import { reportFeatures } from './features/report.js';
 import { privateOnly, robustnessFeature } from './features/robustness.js';
 import { startFeature } from './features/start.js';
 import { statusFeature } from './features/status.js';
 import { suggestAskFeature } from './features/suggest-ask.js';
+import { handbookFeature } from './features/handbook.js';
 
 export interface TelegramBotOptions {
   core: Core;
@@ -62,6 +64,8 @@ export interface TelegramBotOptions {
   chatLimit?: ChatLimit;
   /** the bot-wide rate the outbox worker paces Telegram by: the bot's replies take their turns in it, first (pace.ts) */
   pace?: RateGate;
+  /** the /handbook texts (HANDBOOK_DIR); unset: the shipped config/handbook */
+  handbookDir?: string;
 }
 
 export type TelegramBot = Bot<BotContext>;
@@ -92,7 +96,8 @@ export function createTelegramBot(o: TelegramBotOptions): TelegramBot {
     // the question the bot waits an answer to, per chat in the database (a plain message answers it)
     .use(conversationMiddleware(o.core))
     .use(blockedFeature(deps), startFeature(deps), bindFeature(deps), statusFeature(deps), suggestAskFeature(deps), pricesFeature(deps))
-    .use(ratingFeature(deps), incidentFeature(deps), formFeature(deps), report, addressFeature(deps))
+    .use(handbookFeature(deps, { dir: o.handbookDir }))
+    .use(ratingFeature(deps), incidentFeature(deps), quoteFeature(deps), formFeature(deps), report, addressFeature(deps))
     .use(intakeFeature(deps, reportHooks), robustnessFeature(deps));
   // Last resort (a failure outside the boundary, e.g. the receipt could not be stored).
   bot.catch((err) => deps.log.error({ update_id: err.ctx.update.update_id, err: (err.error as Error)?.message }, 'telegram update failed'));
