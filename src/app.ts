@@ -23,6 +23,7 @@ import { ticketRoutes } from './http/routes/tickets.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { formRoutes } from './http/routes/forms.js';
 import { kpiRoutes } from './http/routes/kpi.js';
+import { kpiPeriodRoutes } from './http/routes/kpi-periods.js';
 import { trainingRoutes } from './http/routes/training.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import type { TrustProxy } from './config.js';
@@ -122,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     api.addHook('onResponse', logChange);
     await api.register(orgRoutes, { core });
     await api.register(kpiRoutes, { core });
+    await api.register(kpiPeriodRoutes, { core });
     await api.register(ticketRoutes, { core });
     await api.register(incidentRoutes, { core });
     await api.register(formRoutes, { core });

@@ -86,7 +86,7 @@ describe('API clients', () => {
     const created = await post('/api/tickets', intake, auth);
     expect(created.statusCode).toBe(201);
     const number = created.json().number;
-    await post(`/api/tickets/${number}/classification`, { actor: 'xincheng-coord', severity: 'urgent' }, auth);
+    await post(`/api/tickets/${number}/classification`, { actor: 'xincheng-coord', severity: 'urgent', reason: '有老人，升级' }, auth);
     const timeline = (await get(`/api/tickets/${number}`, auth)).json().timeline;
     expect(timeline.find((e: any) => e.type === 'created').actor).toBe('api:operator');
     expect(timeline.find((e: any) => e.type === 'reclassified')).toMatchObject({ actor: 'api:operator', data: { onBehalfOf: 'staff:xincheng-coord' } });

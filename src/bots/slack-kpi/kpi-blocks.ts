@@ -5,7 +5,9 @@
  */
 import type { Core } from '../../core/context.js';
 import { isAppError } from '../../core/errors.js';
-import { computeKpis, type KpiReport, type KpiRow } from '../../core/kpi/compute-kpis.js';
+import type { KpiReport, KpiRow } from '../../core/kpi/compute-kpis.js';
+import { readKpis } from '../../core/kpi/read-kpis.js';
+import { adjustmentsBlocks, frozenContext } from './frozen-blocks.js';
 import { describePeriod, resolvePeriod, type PeriodQuery } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
 import { formatMinute } from '../../core/local-time.js';
@@ -74,7 +76,9 @@ export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock
     if (isAppError(e)) return usage();
     throw e;
   }
-  const report = await computeKpis(core, { from: period.from, to: period.to });
+  // a closed month is its frozen snapshot, with the adjustments since beside it (read-kpis.ts)
+  const reading = await readKpis(core, period);
+  const report = reading.report;
   const name = (id: string | null) => {
     const b = id ? core.org.branches.get(id) : undefined;
     return b ? (locale === 'en' ? (b.nameEn ?? b.name) : b.name) : (id ?? t(locale, 'kpi.centre'));
@@ -83,12 +87,14 @@ export async function kpiBlocks(core: Core, cmd: KpiCommand): Promise<SlackBlock
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: t(locale, 'kpi.slack.header', { period: label }).slice(0, 150), emoji: true } },
     { type: 'context', elements: [mrkdwn(t(locale, 'kpi.slack.context', { first: period.firstDay, last: period.lastDay, asOf: formatMinute(report.asOf) }))] },
+    ...frozenContext(core, locale, reading),
     rowSection(locale, t(locale, 'kpi.company'), report.company),
   ];
   const rows = [...report.branches, ...(report.centre ? [report.centre] : [])];
   for (const row of rows) blocks.push({ type: 'divider' }, rowSection(locale, name(row.branchId), row));
   blocks.push({ type: 'divider' }, unreachableSection(locale, report.unreachable, name));
   blocks.push({ type: 'divider' }, withdrawnSection(core, locale, report.withdrawn));
+  blocks.push(...adjustmentsBlocks(core, locale, reading));
   return blocks;
 }
 

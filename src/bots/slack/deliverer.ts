@@ -43,6 +43,8 @@ import { esc, section } from './render/blocks.js';
 import { conversationLine, isConversationEvent, residentFile } from './render/thread.js';
 import { DESCRIPTION_MAX } from './render/ticket-card.js';
 import { formsReportMessage } from './render/forms.js';
+import { kpiClosedMessage } from './render/kpi-closed.js';
+import type { KpiClosedPayload } from '../../core/reports/kpi-close-report.js';
 import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
 import { incidentCard, incidentLeadersMessage, proposalMessage, type ProposalView } from './render/incident-card.js';
@@ -116,6 +118,8 @@ export class SlackDeliverer implements Deliverer {
           return await this.incidentProposal(a, payload as unknown as ProposalPayload);
         case 'report':
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
+          if ((payload as { report?: string }).report === 'kpi_closed')
+            return { result: await this.post(a, 'message', row.target, kpiClosedMessage(this.ctx(), payload as unknown as KpiClosedPayload)) };
           if ((payload as { report?: string }).report === 'training')
             return { result: await this.post(a, 'message', row.target, trainingReminder(this.ctx(), payload as unknown as TrainingReminderPayload)) };
           if ((payload as { report?: string }).report === 'forms') return { result: await this.post(a, 'message', row.target, formsReportMessage(this.ctx(), payload as ReportPayload)) };

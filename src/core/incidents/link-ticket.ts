@@ -14,6 +14,7 @@ import { planMessages } from '../tickets/notify-plan.js';
 import type { Status } from '../tickets/status-machine.js';
 import { cardRows } from './incident-messages.js';
 import { loadIncident } from './load-incident.js';
+import { adjustmentFor } from '../kpi/closed-period.js';
 
 export interface TicketLink {
   ticketId: number;
@@ -83,6 +84,14 @@ export async function linkTicket(core: Core, input: TicketLink): Promise<{ incid
     owed: ({ eventId }) => ({
       messages: planMessages(core.org, { ...after, residentChatId: loaded.residentChatId }, { id: eventId, type: 'linked' }),
       alerts: [],
+    }),
+    // a report of a closed month taken over by an incident is recorded beside the frozen figures (closed-period.ts)
+    adjustment: await adjustmentFor(core, t, {
+      action: 'linked_incident',
+      actor: input.actor,
+      reason,
+      before: { status: t.status, scope: t.scope, branchId: t.branchId },
+      after: { status, scope: 'primary', branchId, incident: incident.number },
     }),
   };
   const stored = await core.stores.incidents.link({

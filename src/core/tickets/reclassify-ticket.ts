@@ -15,6 +15,7 @@ import { alertRows, deadlineAlertKinds } from '../deadlines/schedule-alerts.js';
 import { loadForStep } from './transition-ticket.js';
 import { OPEN_STATUSES } from './status-machine.js';
 import { eventActor, type ClientActor } from './event-actor.js';
+import { adjustmentFor } from '../kpi/closed-period.js';
 
 export interface Reclassify {
   number: string;
@@ -26,6 +27,8 @@ export interface Reclassify {
   scope?: Scope;
   severity?: Severity;
   note?: string;
+  /** why the class changes: required, it moves the ticket between the KPI's counts (R27, R29, R30) */
+  reason?: string;
 }
 
 export async function reclassifyTicket(core: Core, input: Reclassify): Promise<Ticket> {
@@ -36,6 +39,9 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   if (input.category && !CATEGORIES.includes(input.category)) bad('category', CATEGORIES);
   if (input.scope && !SCOPES.includes(input.scope)) bad('scope', SCOPES);
   if (input.severity && !SEVERITIES.includes(input.severity)) bad('severity', SEVERITIES);
+  // a note on a reclassification (the field before reasons were required) is its reason
+  const reason = (input.reason ?? input.note)?.trim();
+  if (!reason) throw new AppError('reason_required', 'reason: a reclassification needs a reason', { field: 'reason' });
   const { ticket: t, residentChatId } = await loadForStep(core, input.number);
   if (!OPEN_STATUSES.includes(t.status) || t.status === 'resolved' || t.status === 'callback') {
     throw new AppError('invalid_transition', `ticket ${t.number} is ${t.status}: it can no longer be reclassified`, { from: t.status, action: 'reclassify' });
@@ -66,8 +72,8 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
       actor: who.actor,
       fromStatus: null,
       toStatus: null,
-      note: input.note?.trim() || null,
-      data: { before, after: cls, ...who.data },
+      note: input.note?.trim() || reason,
+      data: { before, after: cls, reason, ...who.data },
     },
     cancelAlertKinds: deadlineAlertKinds(),
     cancelAlertKeys: [],
@@ -76,6 +82,8 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
     openCallback: null,
     deadlines: { meet: [], supersede: gone, open: [], generation: 'current', redue: d.rows },
     owed: ({ eventId }) => ({ messages: planMessages(core.org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
+    // a ticket of a closed month: the new class is recorded beside the frozen figures (closed-period.ts)
+    adjustment: await adjustmentFor(core, t, { action: 'reclassified', actor: input.actor, via: input.via, reason, before, after: cls }),
   };
   const { ticket } = await core.stores.tickets.applyStep({ ticketId: t.id, version: t.version, steps: [step], at: now });
   return ticket;

@@ -7,7 +7,7 @@
 import { AppError } from '../errors.js';
 import { UNIT_KINDS, type Satisfaction, type UnitKind } from '../domain.js';
 import type { Core } from '../context.js';
-import type { Ticket } from '../model.js';
+import type { KpiAdjustmentAction, Ticket } from '../model.js';
 import type { Org } from '../org/org.js';
 import type { AppliedStep, CallbackClaim, DeadlineSteps, NewServiceForm, PlannedStep, TicketForStep, TicketPatch } from '../ports/ticket-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
@@ -18,6 +18,7 @@ import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { followOriginal, ORIGINAL_RESOLVED } from './follow-original.js';
+import { adjustmentFor } from '../kpi/closed-period.js';
 import { checkPaidResolve } from './paid-work.js';
 import { assertAnsweredCallback } from './answered-callback.js';
 import { staffOfActor } from '../staff/can-act.js';
@@ -266,6 +267,15 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
   return input.action === 'resolve' ? [step, planCallbackStep(org, after, residentChatId, now)] : [step];
 }
 
+/** The steps that change a closed month's figures, as the adjustment names them (R29, R30). */
+const ADJUSTED: Partial<Record<Action, KpiAdjustmentAction>> = {
+  cancel: 'cancelled',
+  mark_duplicate: 'duplicate',
+  transfer: 'transferred',
+  reopen: 'reopened',
+  close: 'closed',
+};
+
 /** A step on a ticket already read; `cause` is a callback answer stored with it. */
 export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput, cause?: StepCause): Promise<AppliedStep> {
   const now = core.clock.now();
@@ -282,7 +292,26 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
   if (input.action === 'close' && input.satisfaction && !cause) await assertAnsweredCallback(core, t, input.satisfaction);
   const original = input.action === 'mark_duplicate' ? await originalFor(core, t, input) : null;
   if (input.action === 'cancel') await refuseWithWaitingDuplicates(core, t);
+  // a ticket of a closed month: the change is recorded beside the frozen figures, with its reason
+  // (closed-period.ts); asked before the step is planned, so that a missing reason reads as such
+  const adjusted = ADJUSTED[input.action];
+  const adjustment = adjusted
+    ? await adjustmentFor(core, t, {
+        action: cause ? 'callback' : adjusted,
+        actor: input.actor,
+        via: input.via,
+        reason: cause ? null : input.note,
+        automatic: cause ? 'callback' : undefined,
+        before: { status: t.status, branchId: t.branchId },
+        after: {
+          status: nextStatus(t.status, input.action),
+          branchId: input.action === 'transfer' ? (input.branchId ?? t.branchId) : t.branchId,
+          ...(input.duplicateOf ? { duplicateOf: input.duplicateOf.trim() } : {}),
+        },
+      })
+    : null;
   const steps = planStep(core.org, loaded, input, now, original);
+  if (adjustment) steps[0].adjustment = adjustment;
   if (cause) {
     steps[0].cancelAlertKeys.push(...cause.cancelAlertKeys);
     // the answer meets the callback deadline, before the step ends or restarts the generation

@@ -6,7 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Core } from '../../core/context.js';
-import { computeKpis, type KpiReport, type KpiRow } from '../../core/kpi/compute-kpis.js';
+import type { KpiReport, KpiRow } from '../../core/kpi/compute-kpis.js';
+import { readKpis } from '../../core/kpi/read-kpis.js';
+import { closedCsvLines, closedJson } from './kpi-closed-json.js';
 import { resolvePeriod, type Period, type PeriodQuery } from '../../core/kpi/period.js';
 import { percentFloor, RATE_NAMES, TARGETS, type Rate } from '../../core/kpi/rate.js';
 import { summarizeSuggestions, type SuggestionSummary } from '../../core/kpi/summarize-suggestions.js';
@@ -104,7 +106,7 @@ export function unreachableCsv(org: Org, list: { items: UnreachableRow[] }, loca
 }
 
 /** One line per branch (then the centre, then the company); for each rate: rate, numerator, denominator, target, met. */
-export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Locale): Buffer {
+export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Locale, after: (string | number | null)[][] = []): Buffer {
   const header: string[] = [t(locale, 'kpi.csv.from'), t(locale, 'kpi.csv.to'), t(locale, 'kpi.csv.branch')];
   for (const n of RATE_NAMES) {
     const name = t(locale, `kpi.rate.${n}`);
@@ -137,7 +139,7 @@ export function kpiCsv(org: Org, period: Period, report: KpiReport, locale: Loca
     cells.push(row.reopened, row.conductConfirmed, row.transfersOut, row.repeats, row.customerWaitMinutes ?? '—');
     return cells;
   });
-  return csvBytes([header, ...lines]);
+  return csvBytes([header, ...lines, ...after]);
 }
 
 function topicName(locale: Locale, g: { topic: string | null; category: string | null }): string {
@@ -192,7 +194,9 @@ export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
 
   const report = async (q: KpiQuerystring) => {
     const period = periodOf(core, q);
-    return { period, report: await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch }) };
+    // a closed month is its frozen snapshot, with the adjustments since (read-kpis.ts)
+    const reading = await readKpis(core, period, { branchId: q.branch });
+    return { period, report: reading.report, reading };
   };
   const suggestions = async (q: KpiQuerystring) => {
     const period = periodOf(core, q);
@@ -203,14 +207,16 @@ export async function kpiRoutes(app: FastifyInstance, opts: KpiRoutesOptions) {
     '/api/kpi',
     { schema: schema('Assessment rates per branch and for the company (R27-R30, R32/R33)') },
     async (req) => {
-      const { period, report: r } = await report(req.query);
-      return kpiJson(core.org, period, r, asLocale(req.query.lang));
+      const { period, report: r, reading } = await report(req.query);
+      const locale = asLocale(req.query.lang);
+      return { ...kpiJson(core.org, period, r, locale), ...closedJson(core.org, reading, locale) };
     },
   );
 
   app.get<{ Querystring: KpiQuerystring }>('/api/kpi.csv', { schema: schema('The same as CSV for Excel/WPS (UTF-8 with BOM)') }, async (req, reply) => {
-    const { period, report: r } = await report(req.query);
-    return sendCsv(reply, `kpi-${period.firstDay}_${period.lastDay}.csv`, kpiCsv(core.org, period, r, asLocale(req.query.lang)));
+    const { period, report: r, reading } = await report(req.query);
+    const locale = asLocale(req.query.lang);
+    return sendCsv(reply, `kpi-${period.firstDay}_${period.lastDay}.csv`, kpiCsv(core.org, period, r, locale, closedCsvLines(core.org, reading, locale)));
   });
 
   const unreachable = async (q: KpiQuerystring) => {

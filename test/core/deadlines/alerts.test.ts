@@ -169,7 +169,7 @@ describe('reclassifying a ticket', () => {
     const { reclassifyTicket } = await import('../../../src/core/tickets/reclassify-ticket.js');
     core.clock.set('2026-11-28T06:00:00Z');
     const t = await createTicket(core, hotlineComplaint());
-    await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', category: 'leak', severity: 'urgent' });
+    await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', category: 'leak', severity: 'urgent', reason: '实为漏水' });
     expect(await core.db.outboxMessage.findUnique({ where: { key: `urgent:${t.id}:xincheng` } })).toMatchObject({ target: 'C1XINCHEU' });
   });
 });

@@ -211,7 +211,7 @@ describe('deadline rows written by intake and the steps', () => {
   it('a reclassification gives the running deadlines their new due times and ends a limit the new class lacks (R7)', async () => {
     const t = await file();
     later(5 * MIN);
-    await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', scope: 'primary' });
+    await reclassifyTicket(core, { number: t.number, actor: 'staff:xincheng-coord', scope: 'primary', reason: '一次网故障' });
     const after = await ticketOf(t.id);
     const rows = await byTicket(t.id);
     expect(rows.map((d) => [d.name, d.generation, d.dueAt, d.supersededAt !== null])).toEqual([

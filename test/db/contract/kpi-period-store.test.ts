@@ -48,7 +48,15 @@ describe('the closed-period store (R29, R30)', () => {
     const at = core.clock.now();
     const base = { periodKey: '2026-11', ticketId: 1, actor: 'staff:xincheng-coord', at };
     await s.addAdjustment({ ...base, branchId: 'xincheng', action: 'cancelled', reason: '客户撤诉', data: '{"before":"resolved"}' });
-    await s.addAdjustment({ ...base, ticketId: 2, branchId: 'huimin', action: 'reclassified', reason: '一次网', at: new Date(at.getTime() + 1000), data: null });
+    await s.addAdjustment({
+      ...base,
+      ticketId: 2,
+      branchId: 'huimin',
+      action: 'reclassified',
+      reason: '一次网',
+      at: new Date(at.getTime() + 1000),
+      data: null,
+    });
     const all = await s.adjustments('2026-11');
     expect(all.map((a) => [a.action, a.branchId, a.reason])).toEqual([
       ['cancelled', 'xincheng', '客户撤诉'],
