@@ -15,7 +15,6 @@ import { branchName, tr } from '../render/names.js';
 import { ticketCard } from '../render/ticket-card.js';
 import { viewOnce } from './dedupe.js';
 import { KPI_CLOSE, kpiCloseReply } from './kpi-close.js';
-import { KPI_CLOSE, kpiCloseReply } from './kpi-close.js';
 import type { CommandArgs, ViewArgs } from './types.js';
 
 /** The keyword rules, for a Slack app built without the service's classifier. */
@@ -49,8 +48,6 @@ export function registerCommands(app: App, d: SlackDeps): void {
   on('/kpi', async (a) => {
     const ctx = renderCtx(d);
     const to = { user: a.command.user_id, respond: a.respond };
-    // /kpi close YYYY-MM freezes a month that has ended (leaders and administrators)
-    if (KPI_CLOSE.test(a.command.text.trim())) return tell(a.client, d, to, await kpiCloseReply(d, staffFor(d, a.command.user_id)!, a.command.text.trim()));
     // /kpi close YYYY-MM freezes a month that has ended (leaders and administrators)
     if (KPI_CLOSE.test(a.command.text.trim())) return tell(a.client, d, to, await kpiCloseReply(d, staffFor(d, a.command.user_id)!, a.command.text.trim()));
     if (!d.kpiBlocks) return tell(a.client, d, to, tr(ctx, 'command.kpi_unavailable'));
