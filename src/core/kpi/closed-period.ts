@@ -25,7 +25,8 @@ export function periodKeyOf(at: Date): string {
 export function monthOfKey(key: string): Period {
   const m = KEY.exec(key);
   const [y, mo] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (!m || mo < 1 || mo > 12 || y < 2000 || y > 2100) throw new AppError('invalid_period', `"${key}" is not a month (YYYY-MM)`, { field: 'period', period: key });
+  if (!m || mo < 1 || mo > 12 || y < 2000 || y > 2100)
+    throw new AppError('invalid_period', `"${key}" is not a month (YYYY-MM)`, { field: 'period', period: key });
   return calendarMonth(y, mo);
 }
 

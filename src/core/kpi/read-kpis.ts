@@ -86,7 +86,13 @@ export async function readKpis(core: Core, period: Period, q: { branchId?: strin
   const report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branchId });
   const now = core.clock.now();
   const running = periodKeyOf(now);
-  const keys = [...new Set(monthsIn(period).filter((m) => m.from < now).map((m) => periodKeyOf(m.from)))].filter((k) => k !== running);
+  const keys = [
+    ...new Set(
+      monthsIn(period)
+        .filter((m) => m.from < now)
+        .map((m) => periodKeyOf(m.from)),
+    ),
+  ].filter((k) => k !== running);
   // the running month cannot be closed: a report of this month alone reads nothing more
   const closed = keys.length ? new Set((await s.closed()).map((c) => c.periodKey)) : new Set<string>();
   return { report, frozen: null, overlapsClosed: keys.filter((k) => closed.has(k)) };
