@@ -121,7 +121,8 @@ export class SqlKpiReads implements KpiReads {
              CASE WHEN o."id" IS NULL THEN t."arrivedAt" ELSE o."arrivedAt" END AS arrived,
              t."satisfaction" AS satisfaction,
              COALESCE(o."reopenCount", t."reopenCount") AS reopens,
-             CASE WHEN t."conductConfirmed" THEN 1 ELSE 0 END AS conduct,
+             -- R32/R33 are counted from the findings below (conductFindings), not from the complaint's row
+             0 AS conduct,
              CASE WHEN t."repeatOfId" IS NOT NULL THEN 1 ELSE 0 END AS repeat,
              -- R29: the resolve deadline of the generation running at the end of the period (a
              -- reopen or a transfer to another branch after it started the next one; one inside
@@ -200,7 +201,7 @@ export class SqlKpiReads implements KpiReads {
            SUM(CASE WHEN dup = 0 THEN repeat ELSE 0 END) AS repeats
       FROM j
      GROUP BY branch`);
-    return rows.map((r) => ({
+    const counts = rows.map((r) => ({
       branchId: branchOf(r.branch),
       repairs: num(r.repairs),
       repairsTimely: num(r.repairs_timely),
@@ -215,6 +216,42 @@ export class SqlKpiReads implements KpiReads {
       repeats: num(r.repeats),
       waitMinutes: num(r.wait_minutes),
     }));
+    return this.withConductFindings(counts, p);
+  }
+
+  /**
+   * R32/R33: confirmed conduct complaints count against the branch the staff member worked for
+   * when the finding was recorded, in the period of the finding (ConductFinding), not against the
+   * complaint's holder (the centre investigates them) or the month it was filed in.
+   */
+  private async withConductFindings(counts: ComplaintCounts[], p: KpiPeriod): Promise<ComplaintCounts[]> {
+    const found = await this.q.all(
+      sql`SELECT f."branchId" AS branch, COUNT(*) AS n FROM "ConductFinding" f
+           WHERE f."finding" <> 'not_confirmed' AND f."foundAt" >= ${at(p.from)} AND f."foundAt" < ${at(p.to)}
+           GROUP BY f."branchId"`,
+    );
+    for (const r of found) {
+      const branchId = branchOf(r.branch);
+      const row = counts.find((c) => c.branchId === branchId);
+      if (row) row.conduct = num(r.n);
+      else
+        counts.push({
+          branchId,
+          repairs: 0,
+          repairsTimely: 0,
+          repairsPending: 0,
+          assigned: 0,
+          finished: 0,
+          inTime: 0,
+          pending: 0,
+          satisfied: 0,
+          reopened: 0,
+          conduct: num(r.n),
+          repeats: 0,
+          waitMinutes: 0,
+        });
+    }
+    return counts;
   }
 
   /**

@@ -136,7 +136,26 @@ export async function buildNovember(core: TestCore): Promise<NovemberFixture> {
   await open('F', '2026-11-16T10:00', { category: 'billing', description: '热费多收', contactPhone: PHONES.P5 });
 
   await open('G', '2026-11-17T10:00', { category: 'staff_conduct', description: '维修人员态度恶劣', contactPhone: PHONES.P6 });
-  await core.db.ticket.update({ where: { number: numbers.G }, data: { conductStaffId: 'xincheng-field2', conductConfirmed: true } });
+  // G stands for a conduct complaint the branch held (the intake now gives them to the centre's
+  // supervision, R31): kept at 新城 so that its R29 counts stay the branch's as this fixture's
+  // figures say; R32/R33 count the finding row (ConductFinding), recorded against 新城's worker
+  const g = await core.db.ticket.update({
+    where: { number: numbers.G },
+    data: { branchId: 'xincheng', unitId: 'xincheng-office', conductStaffId: 'xincheng-field2', conductConfirmed: true },
+  });
+  await core.db.conductFinding.create({
+    data: {
+      ticketId: g.id,
+      staffId: 'xincheng-field2',
+      branchId: 'xincheng',
+      finding: 'attitude',
+      consequence: 'allowance',
+      month: '2026-11',
+      evidence: '录音核实',
+      foundBy: 'staff:agent01',
+      foundAt: new Date('2026-11-17T07:00:00Z'),
+    },
+  });
   await step('G', '2026-11-17T10:30', 'accept', { actor: 'staff:xincheng-coord' });
   await step('G', '2026-11-17T15:00', 'resolve', { actor: 'staff:xincheng-coord' });
 

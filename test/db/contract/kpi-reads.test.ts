@@ -82,6 +82,20 @@ beforeAll(async () => {
     resolveDueAt: new Date('2026-12-05T00:00:00Z'),
   });
   await core.db.ticketEvent.create({ data: { ticketId: d.id, at: day(20), type: 'dispatched', actor: 'system', toStatus: 'dispatched' } });
+  // R32/R33 count the finding (ConductFinding), by the branch of the staff member when it was recorded
+  await core.db.conductFinding.create({
+    data: {
+      ticketId: d.id,
+      staffId: 'xincheng-field1',
+      branchId: 'xincheng',
+      finding: 'attitude',
+      consequence: 'allowance',
+      month: '2026-11',
+      evidence: '录音核实',
+      foundBy: 'staff:agent01',
+      foundAt: day(21),
+    },
+  });
   // the transfer to another branch ended the first generation (three days from the report) and started the next
   await resolveDeadline(d.id, 0, day(20), day(23), { supersededAt: new Date('2026-12-02T00:00:00Z') });
   await resolveDeadline(d.id, 1, new Date('2026-12-02T00:00:00Z'), new Date('2026-12-05T00:00:00Z'));
