@@ -11,7 +11,12 @@ const WHOLE_COMMUNITY =
   /小区都|整个小区|全小区|半个小区|整片|这一片|这片都|一片都|好几栋|几栋楼|多栋|附近几栋|几个小区|整条街|所有楼|\b(?:whole|entire) (?:community|neighbou?rhood|estate|compound|area|district)\b|\b(?:several|multiple|many|all the) buildings\b/;
 // The company's own network outside the buildings: 24-hour repair target (R27).
 const PRIMARY_NETWORK =
-  /主管道|主管网|主管线|主干管|一次网|一次管网|一次侧|换热站|热力站|热源|锅炉房|管沟|热力井|地沟|市政管|(?:马路|路面|路上|街上|大街)[^，。,.!！?？]{0,6}(?:冒|喷|涌)|\bmain (?:pipe|line)s?\b|\bmains\b|\bheat(?:ing)? (?:exchange )?station\b|\bsubstation\b|\b(?:street|road)\b/;
+  /主管道|主管网|主管线|主干管|一次网|一次管网|一次侧|换热站|热力站|热源|锅炉房|热力井|市政管|(?:马路|路面|路上|街上|大街)[^，。,.!！?？]{0,6}(?:冒|喷|涌)|\bmain (?:pipe|line)s?\b|\bmains\b|\bheat(?:ing)? (?:exchange )?station\b|\bsubstation\b|\b(?:street|road)\b/;
+
+// Pipe trenches under and beside the buildings, and the building's own mains in them or in the basement, carry the
+// secondary network and in-building pipes outside the flats: on site within the hour (R27), and
+// repaired at engineering settlement prices after a quote (R16), not the company's primary network.
+const BUILDING_MAIN = /(?:楼内|楼里|楼下|楼道|单元|地下室|地沟|管沟)[^，。,.!！?？]{0,8}(?:主管道|主管网|主管线|主干管)/g;
 
 const ELDERLY =
   /老人|老年|老太|老头|老爷子|老母亲|老父亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|[七八九]十多?岁|[七八九]十多了|(?<!\d)[789]\d岁|\belderly\b|\bold (?:man|woman|lady|people|parents?|mother|father)\b|\bgrand(?:ma|pa|mother|father|parents?)\b|\bgranny\b|\bseniors?\b/;
@@ -45,7 +50,7 @@ export function assessUrgency({ text, category, leakWord, temperature }: Urgency
 
   const heatMissing = NO_HEAT.test(text);
   const wholeCommunity = heatMissing && WHOLE_COMMUNITY.test(text);
-  const primaryWord = PRIMARY_NETWORK.test(text);
+  const primaryWord = PRIMARY_NETWORK.test(text.replace(BUILDING_MAIN, ''));
   const scope: Scope = wholeCommunity || primaryWord ? 'primary' : 'secondary';
   if (primaryWord) reasons.push('primary_network_word');
 
