@@ -10,9 +10,10 @@ import { fireDueAlerts } from '../../src/core/deadlines/fire-due-alerts.js';
 import { isAppError } from '../../src/core/errors.js';
 import { ensureReportsScheduled } from '../../src/core/reports/schedule-reports.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
+import { recordCallback } from '../../src/core/tickets/record-callback.js';
 import { reclassifyTicket } from '../../src/core/tickets/reclassify-ticket.js';
 import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
-import { auth } from '../helpers/app.js';
+import { auth, staffSessionCookie } from '../helpers/app.js';
 import { hotlineComplaint } from '../helpers/builders.js';
 import { makeSlackHarness, textOf, toldTo, U, type SlackHarness } from '../helpers/slack.js';
 
@@ -31,10 +32,14 @@ beforeAll(async () => {
   h = await makeSlackHarness({ kpiBlocks: (args) => kpiBlocks(h.core, { text: args.text }) });
   at('2026-11-20T09:00');
   await ensureReportsScheduled(h.core);
-  for (const name of ['CANCEL', 'NOREASON', 'RECLASS', 'LATER']) {
+  for (const name of ['CANCEL', 'NOREASON', 'RECLASS', 'CALLBACK']) {
     const t = await createTicket(h.core, hotlineComplaint({ description: `暖气不热（${name}）` }));
     n[name] = t.number;
   }
+  // resolved in November, its callback answered in December
+  at('2026-11-20T10:00');
+  await transitionTicket(h.core, { number: n.CALLBACK, action: 'accept', actor: 'staff:xincheng-coord' });
+  await transitionTicket(h.core, { number: n.CALLBACK, action: 'resolve', actor: 'staff:xincheng-coord', note: '更换阀门，已恢复' });
   // the report of the 1st at 00:10 (and the daily ones before it) fire
   at('2026-12-01T00:10');
   await fireDueAlerts(h.core, 'test');
@@ -46,11 +51,11 @@ describe('closing a month (R29, R30)', () => {
   it('freezes the month that ended at 00:10 on the 1st and tells the leaders "11月考核数据已封存"', async () => {
     const snap = await h.core.db.kpiSnapshot.findUniqueOrThrow({ where: { periodKey: '2026-11' } });
     expect(snap).toMatchObject({ closedBy: 'system', closedAt: new Date('2026-11-30T16:10:00Z'), from: new Date('2026-10-31T16:00:00Z') });
-    expect(JSON.parse(snap.data).company.complaintCompletion).toMatchObject({ numerator: 0, denominator: 4 });
+    expect(JSON.parse(snap.data).company.complaintCompletion).toMatchObject({ numerator: 1, denominator: 4 });
     await h.drain();
     const told = h.fake.channelMessages('C0LEADER01').map(textOf);
     const line = told.find((x) => x.includes('2026年11月考核数据已封存'));
-    expect(line).toContain('投诉办结率 0% (0/4)');
+    expect(line).toContain('投诉办结率 25% (1/4)');
     expect(novemberBefore.frozen).toMatchObject({ periodKey: '2026-11', closedBy: 'system', closedByName: expect.any(String), adjustments: [] });
   });
 
@@ -153,6 +158,17 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(timeline.find((e: any) => e.type === 'reclassified')).toMatchObject({ note: '现场确认为一次网故障' });
   });
 
+  it('a callback answered after the close is recorded as an adjustment without a typed reason (R28, R29)', async () => {
+    at('2026-12-02T11:00');
+    const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number: n.CALLBACK } });
+    const cb = await h.core.db.callback.findFirstOrThrow({ where: { ticketId: t.id, status: 'pending' } });
+    const out = await recordCallback(h.core, { callbackId: cb.id, actor: 'staff:agent01', reached: true, satisfaction: 'satisfied' });
+    expect(out.outcome).toBe('closed');
+    const [adj] = await adjustmentsOf(n.CALLBACK);
+    expect(adj).toMatchObject({ periodKey: '2026-11', action: 'callback', actor: 'staff:agent01', reason: 'auto:callback' });
+    expect(JSON.parse(adj.data!)).toMatchObject({ before: { status: 'callback' }, after: { status: 'closed' } });
+  });
+
   it('a ticket of the running month needs no reason beyond what each step already asks, and owes no adjustment', async () => {
     at('2026-12-03T09:00');
     const t = await createTicket(h.core, hotlineComplaint({ description: '暖气不热（十二月）' }));
@@ -172,6 +188,19 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(monthly).toContain('已封存');
     expect(monthly).toContain(`${n.CANCEL} · 撤销 · 周静`);
     expect(monthly).toContain(`${n.RECLASS} · 更改分类 · 周静：现场确认为一次网故障`);
+  });
+
+  it('the dashboard shows the closed month frozen, with the adjustments beside the table, and its CSV too', async () => {
+    const cookie = await staffSessionCookie(h.core, 'hq-leader');
+    const page = await h.app.inject({ method: 'GET', url: '/dashboard?period=2026-11', headers: { cookie } });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.body).toMatch(/<p class="frozen" id="frozen" role="note">已封存：2026-12-01 00:10 由 [^<]+ 封存/);
+    const adjustments = page.body.slice(page.body.indexOf('id="adjustments"'));
+    expect(adjustments).toContain(`>${n.CANCEL}</a>`);
+    expect(adjustments).toContain('住户撤诉，已自行修复');
+    expect(adjustments).toContain('现场确认为一次网故障');
+    const csv = await h.app.inject({ method: 'GET', url: '/dashboard/kpi.csv?period=2026-11', headers: { cookie } });
+    expect(csv.body).toContain('封存后的调整（R30）');
   });
 
   it('a custom range over a closed month is computed live and says so', async () => {

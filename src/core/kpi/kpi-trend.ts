@@ -1,6 +1,7 @@
 /** The assessment month by month over a heating season (or any period), for trend charts. */
 import type { Core } from '../context.js';
-import { computeKpis, type KpiReport } from './compute-kpis.js';
+import type { KpiReport } from './compute-kpis.js';
+import { readKpis } from './read-kpis.js';
 import { monthsIn, type Period } from './period.js';
 
 export interface TrendPoint {
@@ -14,8 +15,8 @@ export async function kpiTrend(core: Core, span: Period, branchId?: string): Pro
   const points: TrendPoint[] = [];
   for (const month of monthsIn(span)) {
     if (month.from > now) break;
-    // a chart draws the rates only: no R30 list per month
-    points.push({ period: month, report: await computeKpis(core, { from: month.from, to: month.to, branchId, withdrawnLimit: 0 }) });
+    // a chart draws the rates only: no R30 list per month; a closed month draws its frozen figures
+    points.push({ period: month, report: (await readKpis(core, month, { branchId, withdrawnLimit: 0 })).report });
   }
   return points;
 }

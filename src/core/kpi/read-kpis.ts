@@ -57,7 +57,7 @@ function forBranch(r: KpiReport, branchId: string): KpiReport {
   return { ...r, ...lists, branches: rows, centre: null } as KpiReport;
 }
 
-export async function readKpis(core: Core, period: Period, q: { branchId?: string } = {}): Promise<KpiReading> {
+export async function readKpis(core: Core, period: Period, q: { branchId?: string; withdrawnLimit?: number } = {}): Promise<KpiReading> {
   if (q.branchId && !core.org.branches.has(q.branchId)) {
     throw new AppError('unknown_branch', `no branch ${q.branchId}`, { branch: q.branchId, field: 'branch' });
   }
@@ -83,7 +83,7 @@ export async function readKpis(core: Core, period: Period, q: { branchId?: strin
       };
     }
   }
-  const report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branchId });
+  const report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branchId, withdrawnLimit: q.withdrawnLimit });
   const now = core.clock.now();
   const running = periodKeyOf(now);
   const keys = [

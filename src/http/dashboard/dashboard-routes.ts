@@ -14,7 +14,8 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { AppError, isAppError } from '../../core/errors.js';
-import { computeKpis } from '../../core/kpi/compute-kpis.js';
+import { readKpis, type KpiReading } from '../../core/kpi/read-kpis.js';
+import { closedCsvLines } from '../routes/kpi-closed-json.js';
 import { kpiTrend, type TrendPoint } from '../../core/kpi/kpi-trend.js';
 import { monthOf, seasonOf, type Period, type PeriodQuery } from '../../core/kpi/period.js';
 import { summarizeSuggestions } from '../../core/kpi/summarize-suggestions.js';
@@ -177,17 +178,18 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
       const q = scopedQuery(req);
       let period: Period;
       let error: string | undefined;
-      let report: Awaited<ReturnType<typeof computeKpis>> | undefined;
+      let reading: KpiReading | undefined;
       try {
         period = periodOf(core, q);
-        report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
+        // a closed month is its frozen snapshot, with the adjustments since (read-kpis.ts)
+        reading = await readKpis(core, period, { branchId: q.branch });
       } catch (e) {
         if (!isAppError(e, 'invalid_date') && !isAppError(e, 'invalid_period') && !isAppError(e, 'unknown_branch')) throw e;
         error = t(locale, `kpi.dashboard.error_${e.code}`);
         reply.status(e.code === 'unknown_branch' ? 422 : 400);
         period = monthOf(core.clock.now());
         q.branch = branchShown(scope, undefined);
-        report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
+        reading = await readKpis(core, period, { branchId: q.branch });
       }
       const trend = await trendOf(seasonOf(period.from, core.org.config.company.heatingSeason), q.branch);
       return send(
@@ -200,7 +202,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
           locale,
           query: q,
           period,
-          report,
+          report: reading.report,
+          reading,
           trend,
           error,
           branches: branchesVisible(core.org, scope),
@@ -217,11 +220,11 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     pages.get('/dashboard/kpi.csv', { schema: { hide: true } }, async (req, reply) => {
       const q = scopedQuery(req);
       const period = periodOf(core, q);
-      const report = await computeKpis(core, { from: period.from, to: period.to, branchId: q.branch });
+      const reading = await readKpis(core, period, { branchId: q.branch });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', attachment(`kpi-${period.firstDay}_${period.lastDay}.csv`))
-        .send(kpiCsv(core.org, period, report, localeOf(req)));
+        .send(kpiCsv(core.org, period, reading.report, localeOf(req), closedCsvLines(core.org, reading, localeOf(req))));
     });
 
     pages.get('/dashboard/tickets', { schema: { hide: true } }, async (req, reply) => {

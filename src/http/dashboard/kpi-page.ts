@@ -9,6 +9,8 @@ import { t, waitText, type Locale } from '../../i18n/index.js';
 import { branchName, percentText, periodLabel } from './format.js';
 import { href, html, jsonScript, type Markup } from './html.js';
 import { actorName } from './ticket-pages.js';
+import type { KpiReading } from '../../core/kpi/read-kpis.js';
+import { adjustmentsSection, frozenNote } from './kpi-closed-section.js';
 
 export interface KpiPageInput {
   org: Org;
@@ -23,6 +25,8 @@ export interface KpiPageInput {
   branches: string[];
   /** whether the person may choose every branch at once */
   allBranches: boolean;
+  /** a closed month's frozen state and adjustments, or the closed months a live range overlaps */
+  reading?: KpiReading;
 }
 
 function rateCell(locale: Locale, name: RateName, row: KpiRow): Markup {
@@ -104,6 +108,7 @@ ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
 <section>
   <h1 id="period-label">${t(locale, 'kpi.title')} · ${periodLabel(locale, period)}</h1>
   <p class="muted">${period.firstDay} – ${period.lastDay} · ${t(locale, 'kpi.as_of', { time: formatMinute(report.asOf) })} · <a href="${csv}" id="csv-link">${L('download_csv')}</a></p>
+  ${frozenNote(org, locale, input.reading)}
   <h2>${L('table_title')}</h2>
   <div class="table-wrap">
   <table class="kpi" id="kpi-table">
@@ -125,6 +130,7 @@ ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
   </div>
 </section>
 ${withdrawnSection(input)}
+${adjustmentsSection(org, locale, input.reading)}
 <section>
   <h2>${L('trend_title')}</h2>
   <div class="charts">${RATE_NAMES.map((n) => html`<figure class="chart"><canvas id="chart-${n}" aria-label="${t(locale, `kpi.rate.${n}`)}" role="img"></canvas></figure>`)}</div>
