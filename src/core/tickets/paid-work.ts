@@ -10,8 +10,7 @@ import type { Org } from '../org/org.js';
 
 /** The basic labour fee of a branch (its own, under the company's, section 9 of the measures), else the company's. */
 export function labourFeeCents(org: Org, branchId: string | null): number {
-  const own = branchId ? org.branches.get(branchId)?.basicLabourFeeCents : undefined;
-  return own ?? org.config.company.basicLabourFeeCents;
+  return org.labourFeeCents(branchId);
 }
 
 export interface PaidFormInput {

@@ -3,7 +3,10 @@
  * real database. The clock is 2026-12-06 10:00 company time; a form is overdue when its service
  * date is more than 15 days back.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEMO_ORG } from '../../../src/config.js';
 import { AppError } from '../../../src/core/errors.js';
 import { listForms } from '../../../src/core/forms/list-forms.js';
 import { markFormReturned } from '../../../src/core/forms/mark-form-returned.js';
@@ -191,5 +194,21 @@ describe('resolving paid work (R12, R14/R15)', () => {
     const company = await paidOnSite('company');
     await resolve(company.number, { workDone: '更换阀门', effect: '不漏水', afterSalesTerms: '保修一年', feesCents: 50000 });
     for (const t of [own, company]) expect((await core.db.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('callback');
+  });
+
+  it("holds own-materials work to the branch's own basic labour fee where the branch sets one (R12)", async () => {
+    const doc = parse(readFileSync(DEMO_ORG, 'utf8'));
+    doc.branches.find((b: { id: string }) => b.id === 'xincheng').basicLabourFee = 20;
+    const branchCore = await makeTestCore({ org: doc, start: '2026-12-06T02:00:00Z' });
+    try {
+      await seedDemoCustomers(branchCore);
+      const t = await createTicket(branchCore, hotlineComplaint({ kind: 'paid_service', category: 'other', paidMaterials: 'own' }));
+      await transitionTicket(branchCore, { number: t.number, action: 'accept', actor: 'staff:xincheng-coord' });
+      const form = { workDone: '更换阀门', effect: '不漏水', afterSalesTerms: '人工保修三个月', feesCents: 2500 };
+      const e = await refusal(transitionTicket(branchCore, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field1', note: '已更换', form }));
+      expect(e).toMatchObject({ code: 'labour_fee_exceeded', context: { capCents: 2000, feesCents: 2500 } });
+    } finally {
+      await branchCore.close();
+    }
   });
 });
