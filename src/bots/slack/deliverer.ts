@@ -40,6 +40,7 @@ import {
 import { branchName, type RenderCtx } from './render/names.js';
 import { eventLine, isShownEvent, ticketCard, type CardTicket } from './render/ticket-card.js';
 import { esc, section } from './render/blocks.js';
+import { conductReportMessage, type ConductReportPayload } from './render/conduct.js';
 import { conversationLine, isConversationEvent, residentFile } from './render/thread.js';
 import { DESCRIPTION_MAX } from './render/ticket-card.js';
 import { formsReportMessage } from './render/forms.js';
@@ -47,6 +48,9 @@ import { kpiClosedMessage } from './render/kpi-closed.js';
 import type { KpiClosedPayload } from '../../core/reports/kpi-close-report.js';
 import type { ResidentFile, ResidentFiles } from '../../delivery/resident-files.js';
 import { slackErrorCode, toDeliveryError } from './slack-errors.js';
+import { suggestionCard } from './render/suggestion-card.js';
+import { suggestionsReportMessage } from './render/suggestions-report.js';
+import type { SuggestionsReportPayload } from '../../core/reports/suggestions-report.js';
 import { incidentCard, incidentLeadersMessage, proposalMessage, type ProposalView } from './render/incident-card.js';
 import { trainingReminder } from './render/training.js';
 import type { TrainingReminderPayload } from '../../core/reports/training-report.js';
@@ -116,13 +120,20 @@ export class SlackDeliverer implements Deliverer {
           return await this.incidentLeaders(a, payload as unknown as { incidentId: number; event: 'declared' | 'updated' | 'restored' });
         case 'incident_proposal':
           return await this.incidentProposal(a, payload as unknown as ProposalPayload);
+        case 'suggestion_card':
+          return await this.suggestionCard(a, payload);
         case 'report':
+          if ((payload as { report?: string }).report === 'suggestions')
+            return { result: await this.post(a, 'message', row.target, suggestionsReportMessage(this.ctx(), payload as unknown as SuggestionsReportPayload)) };
+          if ((payload as { report?: string }).report === 'conduct')
+            return { result: await this.post(a, 'message', row.target, conductReportMessage(this.ctx(), payload as unknown as ConductReportPayload)) };
           if ((payload as { report?: string }).report === 'monthly_kpi') return { result: await this.monthlyKpi(a, payload as unknown as { month: string }) };
           if ((payload as { report?: string }).report === 'kpi_closed')
             return { result: await this.post(a, 'message', row.target, kpiClosedMessage(this.ctx(), payload as unknown as KpiClosedPayload)) };
           if ((payload as { report?: string }).report === 'training')
             return { result: await this.post(a, 'message', row.target, trainingReminder(this.ctx(), payload as unknown as TrainingReminderPayload)) };
-          if ((payload as { report?: string }).report === 'forms') return { result: await this.post(a, 'message', row.target, formsReportMessage(this.ctx(), payload as ReportPayload)) };
+          if ((payload as { report?: string }).report === 'forms')
+            return { result: await this.post(a, 'message', row.target, formsReportMessage(this.ctx(), payload as ReportPayload)) };
           return { result: await this.post(a, 'message', row.target, reportMessage(this.ctx(), payload as ReportPayload)) };
         default:
           throw new DeliveryError(`the Slack app does not deliver ${row.kind}`, { permanent: true });
@@ -261,6 +272,17 @@ export class SlackDeliverer implements Deliverer {
     if (line) await this.post(a, 'line', at.channel, threadLine(line), { thread_ts: at.ts });
     const file = event && residentFile(event);
     if (file) await this.attach(a, at, file);
+    return { result: at };
+  }
+
+  /** A suggestion's card in the centre's suggestions channel (R18/R19): posted once, then kept up to date. */
+  private async suggestionCard(a: Attempt, p: TicketPayload): Promise<DeliveryResult> {
+    const t = await this.ticket(p.ticketId);
+    const m = suggestionCard(this.ctx(), t);
+    const card = await this.o.core.stores.outbox.cardOf(t.id, 'suggestion');
+    if (card) return { result: await this.update(a, t.id, 'suggestion', card, m) };
+    const at = await this.post(a, 'card', a.row.target, m);
+    await this.keep(t.id, 'suggestion', at);
     return { result: at };
   }
 
