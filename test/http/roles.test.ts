@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
+import { reclassifyTicket } from '../../src/core/tickets/reclassify-ticket.js';
 import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
 import { hotlineComplaint } from '../helpers/builders.js';
 import { auth, makeTestApp } from '../helpers/app.js';
@@ -96,6 +97,35 @@ describe('the API checks the same roles as Slack (R2)', () => {
     const res = await step(number, { action: 'arrive' });
     expect(res.statusCode).toBe(400);
     expect(await eventsOf(number)).toBe(before);
+  });
+});
+
+describe('the core refuses the same, whatever transport asks (R2)', () => {
+  it('refuses the centre recording an arrival, and field staff cancelling, marking a duplicate or reclassifying', async () => {
+    const number = await accepted();
+    const refused = async (p: Promise<unknown>) => {
+      const e = await p.then(
+        () => null,
+        (x: { code: string; context: { reason: string } }) => x,
+      );
+      return e && [e.code, e.context.reason];
+    };
+    expect(await refused(transitionTicket(core, { number, action: 'arrive', actor: 'staff:agent02' }))).toEqual(['forbidden', 'branch_on_site']);
+    expect(await refused(transitionTicket(core, { number, action: 'cancel', actor: 'staff:xincheng-field2', note: '误报' }))).toEqual([
+      'forbidden',
+      'coordinators_only',
+    ]);
+    const other = await accepted();
+    expect(
+      await refused(transitionTicket(core, { number, action: 'mark_duplicate', actor: 'staff:xincheng-field2', duplicateOf: other, note: '重复' })),
+    ).toEqual(['forbidden', 'coordinators_only']);
+    expect(await refused(reclassifyTicket(core, { number, actor: 'staff:xincheng-field2', scope: 'primary', reason: '一网故障' }))).toEqual([
+      'forbidden',
+      'coordinators_only',
+    ]);
+    expect((await core.db.ticket.findUniqueOrThrow({ where: { number } })).status).toBe('accepted');
+    const { ticket } = await transitionTicket(core, { number, action: 'arrive', actor: 'staff:xincheng-field2' });
+    expect(ticket.status).toBe('on_site');
   });
 });
 

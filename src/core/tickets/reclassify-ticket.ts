@@ -3,6 +3,7 @@
  * the field team finds the fault is on the primary network. Its deadlines are recomputed from
  * when it was received (R7, R27), its pending alerts replaced, and the change is in the log.
  */
+import { assertCanAct, staffOfActor } from '../staff/can-act.js';
 import type { Core } from '../context.js';
 import { AppError } from '../errors.js';
 import { CATEGORIES, SCOPES, SEVERITIES, TICKET_KINDS, type Category, type Scope, type Severity, type TicketKind } from '../domain.js';
@@ -43,6 +44,8 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   const reason = (input.reason ?? input.note)?.trim();
   if (!reason) throw new AppError('reason_required', 'reason: a reclassification needs a reason', { field: 'reason' });
   const { ticket: t, residentChatId } = await loadForStep(core, input.number);
+  // R2: the centre or the branch's coordinators move a ticket to another time limit (can-act.ts)
+  if (input.actor.startsWith('staff:')) assertCanAct(core.org, staffOfActor(core.org, input.actor), t, 'amend');
   if (!OPEN_STATUSES.includes(t.status) || t.status === 'resolved' || t.status === 'callback') {
     throw new AppError('invalid_transition', `ticket ${t.number} is ${t.status}: it can no longer be reclassified`, { from: t.status, action: 'reclassify' });
   }

@@ -18,10 +18,10 @@ import { planMessages } from './notify-plan.js';
 import { planCallbackStep } from './start-callback.js';
 import { eventActor, type ClientActor } from './event-actor.js';
 import { followOriginal, ORIGINAL_RESOLVED } from './follow-original.js';
-import { adjustmentFor } from '../kpi/closed-period.js';
 import { checkPaidResolve } from './paid-work.js';
+import { adjustmentFor } from '../kpi/closed-period.js';
 import { assertAnsweredCallback } from './answered-callback.js';
-import { staffOfActor } from '../staff/can-act.js';
+import { assertCanAct, staffOfActor } from '../staff/can-act.js';
 
 export interface ServiceFormInput {
   workDone: string;
@@ -239,7 +239,7 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
     Object.assign(deadlines, { supersede: [...DEADLINE_NAMES], open: g.rows, generation: 'next' });
     // a new generation of alerts: the keys of the ones already fired stay taken
     cancelAlertKinds = deadlineAlertKinds();
-    alerts = alertRows(org.config, { id: t.id, ...g.columns }, now, `${input.action}${t.version + 1}`);
+    alerts = alertRows(org.config, { id: t.id, branchId: patch.branchId ?? t.branchId, ...g.columns }, now, `${input.action}${t.version + 1}`);
   }
   const after: Ticket = { ...t, ...patch, status };
   const type = EVENT_TYPE[input.action];
@@ -288,6 +288,10 @@ export async function stepOn(core: Core, loaded: TicketForStep, input: StepInput
     });
   }
   nextStatus(t.status, input.action); // refused before anything else is read
+  // R2 whichever transport the step comes through: only the branch records its visit; only the
+  // centre or the branch's coordinators withdraw a ticket from the figures (can-act.ts)
+  const narrow = input.action === 'arrive' ? 'on_site' : input.action === 'cancel' || input.action === 'mark_duplicate' ? 'amend' : null;
+  if (narrow && input.actor.startsWith('staff:')) assertCanAct(core.org, staffOfActor(core.org, input.actor), t, narrow);
   // R28, R29: a satisfaction comes from an answered callback only (answered-callback.ts)
   if (input.action === 'close' && input.satisfaction && !cause) await assertAnsweredCallback(core, t, input.satisfaction);
   const original = input.action === 'mark_duplicate' ? await originalFor(core, t, input) : null;
