@@ -76,7 +76,8 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
       fromStatus: null,
       toStatus: null,
       note: input.note?.trim() || reason,
-      data: { before, after: cls, reason, ...who.data },
+      // the reason is the note unless both were given
+      data: { before, after: cls, ...(reason !== input.note?.trim() ? { reason } : {}), ...who.data },
     },
     cancelAlertKinds: deadlineAlertKinds(),
     cancelAlertKeys: [],
