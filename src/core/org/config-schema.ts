@@ -16,7 +16,9 @@ const duration = {
 const channels = {
   type: 'object',
   additionalProperties: false,
-  properties: Object.fromEntries(['dispatch', 'urgent', 'leaders', 'triage', 'callbacks', 'reports', 'supervision', 'suggestions'].map((k) => [k, { type: 'string', minLength: 1 }])),
+  properties: Object.fromEntries(
+    ['dispatch', 'urgent', 'leaders', 'triage', 'callbacks', 'reports', 'supervision', 'suggestions'].map((k) => [k, { type: 'string', minLength: 1 }]),
+  ),
 };
 const timeLimitRule = {
   type: 'object',
