@@ -12,6 +12,7 @@ import { branchName, common, communityName, eventActorName, firstResponderName, 
 import { maskPhone } from './phone.js';
 import { materialsLine } from './prices.js';
 import { reopenReasonBlocks, reopenReasonText } from './reopen-reason.js';
+import { repeatLine } from './repeat-line.js';
 import { countsText, cutRaw, residentCounts } from './thread.js';
 import { QUOTE_EVENTS, quoteEventText } from './quote-lines.js';
 import { conductControls, conductEventText, conductFact } from './conduct.js';
@@ -199,6 +200,8 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
   ];
   const counts = countsText(ctx, residentCounts(t.events, t.photos));
   if (counts) blocks.push(context([counts]));
+  const repeat = repeatLine(ctx, t);
+  if (repeat) blocks.push(context([repeat]));
   blocks.push(...reopenReasonBlocks(ctx, t));
   const deadline = currentDeadline(t);
   const deadlines: string[] = [];
@@ -263,8 +266,9 @@ function toolsMenu(ctx: RenderCtx, t: Ticket, allowed: readonly string[]): Block
 
 /**
  * R16: an open complaint of the secondary network (in-building pipes, trenches, risers) can be
- * quoted at settlement prices; the primary network is the company's and is not charged.
+ * quoted at settlement prices once someone has taken it (the price follows a look at the fault);
+ * the primary network is the company's and is not charged.
  */
 function quotable(t: Ticket): boolean {
-  return t.kind === 'complaint' && t.scope === 'secondary' && ['dispatched', 'accepted', 'on_site', 'resolved'].includes(t.status);
+  return t.kind === 'complaint' && t.scope === 'secondary' && ['accepted', 'on_site', 'resolved'].includes(t.status);
 }
