@@ -12,8 +12,8 @@ import { whoText } from '../../slack-kpi/frozen-blocks.js';
 import { actorOf, renderCtx, type SlackDeps } from '../kit.js';
 import { tr } from '../render/names.js';
 
-/** `close 2026-11` (or 封存 2026-11) after /kpi. */
-export const KPI_CLOSE = /^(close|封存)(\s+|$)/i;
+/** `close 2026-11` after /kpi. */
+export const KPI_CLOSE = /^close(\s+|$)/i;
 
 /** Who may close a month: the company's leaders (no branch) and administrators. */
 export function mayClosePeriods(staff: Staff): boolean {
