@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cb } from '../../src/bots/telegram/callback-data.js';
 import { ACTION } from '../../src/bots/slack/render/ticket-card.js';
 import { QUOTE_VIEW } from '../../src/bots/slack/modals/quote-modal.js';
+import { PHONE_ANSWER } from '../../src/bots/slack/handlers/quotes.js';
 import type { Ticket } from '../../src/core/model.js';
 import { startConversation, type Conversation } from '../helpers/conversation.js';
 import { findElement, signed, SIGNING_SECRET, slackButton, slackViewSubmission, textOf, U, type FieldValue } from '../helpers/slack.js';
@@ -29,8 +30,16 @@ async function residentWithTicket(account: string): Promise<{ u: TgUser; ticket:
   return { u, ticket };
 }
 
+/** The branch takes the ticket: the card's Quote button comes with someone having it (R16). */
+async function accepted(ticket: Ticket) {
+  const card = await c.card(ticket.id);
+  expect(findElement(card.blocks, ACTION.quote)).toBeFalsy();
+  await c.slackInteraction(slackButton(U.xinchengField, ACTION.accept, findElement(card.blocks, ACTION.accept).value, { channel: card.channel, ts: card.ts }));
+}
+
 /** Staff click Quote on the ticket's card and submit the modal with these lines. */
 async function quoteFromCard(user: string, ticket: Ticket, lines: Record<string, FieldValue>) {
+  await accepted(ticket);
   const card = await c.card(ticket.id);
   const el = findElement(card.blocks, ACTION.quote);
   expect(el, 'a Quote button on the card').toBeTruthy();
@@ -146,6 +155,7 @@ describe('declined, expired and absurd quotes (R16)', () => {
 
   it('absurd amounts come back onto their line in words, and nothing is stored or sent', async () => {
     const { u, ticket } = await residentWithTicket('1010997920');
+    await accepted(ticket);
     const card = await c.card(ticket.id);
     await c.slackInteraction(slackButton(U.xinchengField, ACTION.quote, findElement(card.blocks, ACTION.quote).value, { channel: card.channel, ts: card.ts }));
     const meta = c.slack.callsTo('views.open').at(-1)!.view.private_metadata;
@@ -167,8 +177,28 @@ describe('declined, expired and absurd quotes (R16)', () => {
     expect(c.tg.botMessages(u.id)).toHaveLength(said);
   });
 
+  it('staff record the answer a resident gave on the phone with the buttons under the quote: accepted is scheduled as paid work (R16, R9)', async () => {
+    const { ticket } = await residentWithTicket('1011663200');
+    await quoteFromCard(U.xinchengCoord, ticket, { item1: '楼内地沟管道 | 米 | 4 | 150' });
+    const told = c.slack.ephemeralsFor(U.xinchengCoord).at(-1)!;
+    expect(textOf(told)).toContain('住户若电话答复，可用下方按钮记录');
+    const yes = findElement(told.blocks, PHONE_ANSWER);
+    expect(yes.text.text).toBe('住户电话接受');
+    // another branch's staff cannot answer for the resident
+    await c.slackInteraction(slackButton(U.huiminField, PHONE_ANSWER, yes.value));
+    expect((await c.core.stores.quotes.ofTicket(ticket.id))[0].status).toBe('sent');
+    await c.slackInteraction(slackButton(U.xinchengCoord, PHONE_ANSWER, yes.value));
+    const [quote] = await c.core.stores.quotes.ofTicket(ticket.id);
+    expect(quote).toMatchObject({ status: 'accepted', answeredBy: 'staff:xincheng-coord' });
+    const paid = (await c.core.stores.views.ticketById(quote.paidTicketId!))!;
+    expect(textOf(c.slack.ephemeralsFor(U.xinchengCoord).at(-1)!)).toBe(`已记录：住户接受报价 ${quote.number}，已安排为有偿服务工单 ${paid.number}。`);
+    await c.slackInteraction(slackButton(U.xinchengCoord, PHONE_ANSWER, yes.value));
+    expect(textOf(c.slack.ephemeralsFor(U.xinchengCoord).at(-1)!)).toBe(`报价 ${quote.number} 已有答复，或已被新的报价取代。`);
+  });
+
   it('a branch that does not have the ticket cannot quote it: no modal (R16, R2)', async () => {
     const { ticket } = await residentWithTicket('1011330560');
+    await accepted(ticket);
     const card = await c.card(ticket.id);
     const opened = c.slack.callsTo('views.open').length;
     await c.slackInteraction(slackButton(U.huiminField, ACTION.quote, findElement(card.blocks, ACTION.quote).value, { channel: card.channel, ts: card.ts }));
