@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kpiBlocks } from '../../src/bots/slack-kpi/kpi-blocks.js';
 import { fireDueAlerts } from '../../src/core/deadlines/fire-due-alerts.js';
+import { declareIncident } from '../../src/core/incidents/declare-incident.js';
+import { linkTicket } from '../../src/core/incidents/link-ticket.js';
 import { isAppError } from '../../src/core/errors.js';
 import { ensureReportsScheduled } from '../../src/core/reports/schedule-reports.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
@@ -48,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('closing a month (R29, R30)', () => {
-  it('freezes the month that ended at 00:10 on the 1st and tells the leaders "11月考核数据已封存"', async () => {
+  it('freezes the month that ended at 00:10 on the 1st and tells the leaders "11月考核数据已封存" (R29)', async () => {
     const snap = await h.core.db.kpiSnapshot.findUniqueOrThrow({ where: { periodKey: '2026-11' } });
     expect(snap).toMatchObject({ closedBy: 'system', closedAt: new Date('2026-11-30T16:10:00Z'), from: new Date('2026-10-31T16:00:00Z') });
     expect(JSON.parse(snap.data).company.complaintCompletion).toMatchObject({ numerator: 1, denominator: 4 });
@@ -67,7 +69,7 @@ describe('closing a month (R29, R30)', () => {
     expect(await h.core.db.kpiSnapshot.count()).toBe(1);
   });
 
-  it('refuses to close the running month through the API: 409 period_not_ended, nothing stored', async () => {
+  it('refuses to close the running month through the API: 409 period_not_ended, nothing stored (R29)', async () => {
     const res = await post('/api/kpi/periods/2026-12/close');
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'period_not_ended' });
@@ -129,7 +131,7 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(slack).toContain(`${n.CANCEL} · 撤销 · 周静：住户撤诉，已自行修复`);
   });
 
-  it('refuses the same change without a reason (reason_required) and stores nothing', async () => {
+  it('refuses the same change without a reason (reason_required) and stores nothing (R30)', async () => {
     const before = await h.core.db.ticket.findUniqueOrThrow({ where: { number: n.NOREASON } });
     const refused = await transitionTicket(h.core, { number: n.NOREASON, action: 'cancel', actor: 'staff:agent01' }).catch((e) => e);
     expect(isAppError(refused, 'reason_required')).toBe(true);
@@ -141,7 +143,7 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(await h.core.db.ticketEvent.count({ where: { ticketId: before.id, type: { in: ['cancelled', 'transferred'] } } })).toBe(0);
   });
 
-  it('refuses a reclassification without a reason, and records one with its reason beside the frozen month', async () => {
+  it('refuses a reclassification without a reason, and records one with its reason beside the frozen month (R27, R30)', async () => {
     const res = await post(`/api/tickets/${n.RECLASS}/classification`, { actor: 'xincheng-coord', scope: 'primary' });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'reason_required' });
@@ -169,7 +171,18 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(JSON.parse(adj.data!)).toMatchObject({ before: { status: 'callback' }, after: { status: 'closed' } });
   });
 
-  it('a ticket of the running month needs no reason beyond what each step already asks, and owes no adjustment', async () => {
+  it("a report of November linked to an incident in December is recorded beside the frozen month with the link's reason (R27, R30)", async () => {
+    at('2026-12-02T12:00');
+    const { incident } = await declareIncident(h.core, { communityIds: ['c001'], scope: 'community', cause: '一次网主管道抢修', actor: 'staff:agent01' });
+    const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number: n.NOREASON } });
+    expect(t.incidentId).toBeNull();
+    await linkTicket(h.core, { ticketId: t.id, incidentId: incident.id, actor: 'staff:agent02', reason: '同一主管道停热' });
+    const [adj] = await adjustmentsOf(n.NOREASON);
+    expect(adj).toMatchObject({ periodKey: '2026-11', action: 'linked_incident', actor: 'staff:agent02', reason: '同一主管道停热', branchId: 'xincheng' });
+    expect(JSON.parse(adj.data!)).toMatchObject({ after: { incident: incident.number, scope: 'primary' } });
+  });
+
+  it('a ticket of the running month needs no reason beyond what each step already asks, and owes no adjustment (R29)', async () => {
     at('2026-12-03T09:00');
     const t = await createTicket(h.core, hotlineComplaint({ description: '暖气不热（十二月）' }));
     await transitionTicket(h.core, { number: t.number, action: 'accept', actor: 'staff:xincheng-coord' });
@@ -177,7 +190,7 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(await adjustmentsOf(t.number)).toEqual([]);
   });
 
-  it('the monthly report of 08:30, rendered when it is delivered, shows the frozen figures and the adjustments', async () => {
+  it('the monthly report of 08:30, rendered when it is delivered, shows the frozen figures and the adjustments (R25-R30)', async () => {
     // the report was due on the 1st; it fires now, after the changes above
     await fireDueAlerts(h.core, 'test');
     await h.drain();
@@ -190,7 +203,7 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(monthly).toContain(`${n.RECLASS} · 更改分类 · 周静：现场确认为一次网故障`);
   });
 
-  it('the dashboard shows the closed month frozen, with the adjustments beside the table, and its CSV too', async () => {
+  it('the dashboard shows the closed month frozen, with the adjustments beside the table, and its CSV too (R29, R30)', async () => {
     const cookie = await staffSessionCookie(h.core, 'hq-leader');
     const page = await h.app.inject({ method: 'GET', url: '/dashboard?period=2026-11', headers: { cookie } });
     expect(page.statusCode, page.body).toBe(200);
@@ -203,7 +216,7 @@ describe('a change to a closed month (R29, R30)', () => {
     expect(csv.body).toContain('封存后的调整（R30）');
   });
 
-  it('a custom range over a closed month is computed live and says so', async () => {
+  it('a custom range over a closed month is computed live and says so (R29)', async () => {
     const body = (await get('/api/kpi?period=custom&from=2026-11-15&to=2026-12-02')).json();
     expect(body.frozen).toBeNull();
     expect(body.overlapsClosed).toEqual(['2026-11']);
