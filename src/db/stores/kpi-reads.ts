@@ -113,7 +113,8 @@ export class SqlKpiReads implements KpiReads {
              ${holderAt(p.to)} AS branch,
              t."kind" AS kind, t."category" AS category,
              -- the class at the end of the period: a reclassification after it does not move the ticket
-             ${classAt(sql`t."id"`, to)} AS cls_end,
+             -- (only a ticket changed after the end can have been reclassified after it)
+             CASE WHEN t."updatedAt" >= ${to} THEN ${classAt(sql`t."id"`, to)} END AS cls_end,
              COALESCE(o."scope", t."scope") AS scope_now,
              COALESCE(o."createdAt", t."createdAt") AS created,
              CASE WHEN o."id" IS NULL THEN t."resolvedAt" ELSE o."resolvedAt" END AS resolved,
@@ -135,7 +136,8 @@ export class SqlKpiReads implements KpiReads {
                               AND (r."supersededAt" IS NULL OR r."supersededAt" >= ${to})
        WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${to}
          -- a complaint at the end of the period (one reclassified to or from a complaint after it is read below)
-         AND (t."kind" = 'complaint' OR EXISTS (SELECT 1 FROM "TicketEvent" x WHERE x."ticketId" = t."id" AND x."type" = 'reclassified' AND x."at" >= ${to}))
+         AND (t."kind" = 'complaint'
+              OR t."updatedAt" >= ${to} AND EXISTS (SELECT 1 FROM "TicketEvent" x WHERE x."ticketId" = t."id" AND x."type" = 'reclassified' AND x."at" >= ${to}))
          -- cancelled after the end of the period: still in that period's figures
          AND (t."status" <> 'cancelled' OR t."cancelledAt" >= ${to})
          -- a duplicate names its original (marking one requires it); one that names none has no repair to be judged by
@@ -145,13 +147,9 @@ export class SqlKpiReads implements KpiReads {
       -- after the fact; for the few tickets that had one, the events tell how things stood at
       -- the end of the period. Materialized so that each look-up runs once per ticket, not once
       -- per use below.
-      SELECT branch, dup, created, conduct, repeat, deadline, due, met, missed,
+      SELECT branch, dup, src, created, scope_now, conduct, repeat, deadline, due, met, missed,
              COALESCE(${jsonText2(sql`cls_end`, 'before', 'kind')}, kind) AS kind_end,
              CASE WHEN COALESCE(${jsonText2(sql`cls_end`, 'before', 'category')}, category) IN (${literals(REPAIR_CATEGORIES)}) THEN 1 ELSE 0 END AS repair,
-             -- R27 judges the scope the report had when its first hour ended (or the period, if
-             -- sooner): reclassifying a late secondary repair as primary afterwards does not make
-             -- it timely, nor a primary one secondary (docs/kpi.md)
-             COALESCE(${jsonText2(classAt(sql`c.src`, earlier(plus(sql`created`, SECONDARY_ONSITE_MS), to)), 'before', 'scope')}, scope_now) AS scope,
              CASE WHEN reopens > 0
                   THEN (SELECT CASE WHEN x."type" = 'resolved' THEN x."at" END ${ev(`'resolved', 'reopened'`, beforeEnd)} ORDER BY x."at" DESC, x."id" DESC LIMIT 1)
                   WHEN resolved < ${to} THEN resolved
@@ -165,6 +163,19 @@ export class SqlKpiReads implements KpiReads {
              END AS answer,
              CASE WHEN reopens > 0 AND EXISTS (SELECT 1 ${ev(`'reopened'`, beforeEnd)}) THEN 1 ELSE 0 END AS reopened
         FROM c
+    ), s AS (
+      -- R27 judges the scope the report had when its first hour ended (or the period, if sooner):
+      -- reclassifying a late secondary repair as primary afterwards does not make it timely, nor a
+      -- primary one secondary (docs/kpi.md). The events are read only for the few repairs whose
+      -- verdict the scope decides (timely by one rule and not by the other, or pending by one).
+      SELECT e.*,
+             CASE WHEN repair = 1
+                   AND (CASE WHEN finished_at <= ${primaryEnd} THEN 1 ELSE 0 END <> CASE WHEN arrived < ${to} AND arrived <= ${secondaryEnd} THEN 1 ELSE 0 END
+                        OR CASE WHEN ${primaryEnd} >= ${asOf} THEN 1 ELSE 0 END <> CASE WHEN ${secondaryEnd} >= ${asOf} THEN 1 ELSE 0 END)
+                  THEN COALESCE(${jsonText2(classAt(sql`src`, earlier(plus(sql`created`, SECONDARY_ONSITE_MS), to)), 'before', 'scope')}, scope_now)
+                  ELSE scope_now
+             END AS scope
+        FROM e
     ), j AS (
       SELECT branch, dup, repair, scope, conduct, repeat, reopened, answer, finished_at,
              CASE WHEN finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
@@ -183,7 +194,7 @@ export class SqlKpiReads implements KpiReads {
                ELSE 0
              END AS timely,
              CASE WHEN scope = 'primary' THEN ${primaryEnd} ELSE ${secondaryEnd} END AS window_end
-        FROM e
+        FROM s
        WHERE kind_end = 'complaint'
     )
     SELECT branch,
