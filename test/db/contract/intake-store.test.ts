@@ -137,6 +137,15 @@ describe('the intake store', () => {
     expect(t).toMatchObject({ version: 0, transferCount: 0, reopenCount: 0, conductConfirmed: false, assigneeId: null, satisfaction: null, verified: true });
   });
 
+  it('stores the first complaint a repeat complaint repeats (R30), and reads it back', async () => {
+    const first = await core.stores.intake.file(filing());
+    expect(first.repeatOfId).toBeNull();
+    const again = await core.stores.intake.file(filing({ ticket: draft({ repeatOfId: first.id }) }));
+    expect(again.repeatOfId).toBe(first.id);
+    expect((await core.db.ticket.findUniqueOrThrow({ where: { id: again.id } })).repeatOfId).toBe(first.id);
+    expect((await core.stores.tickets.forStep({ id: again.id }))?.ticket.repeatOfId).toBe(first.id);
+  });
+
   it('stores the events, photos, messages and alerts, keyed by the ids the rows got', async () => {
     const dispatched: EventDraft = { ...created(), type: 'dispatched', actor: 'system', fromStatus: 'received', toStatus: 'dispatched' };
     let seen: { ticketId: number; eventIds: number[] } | undefined;
