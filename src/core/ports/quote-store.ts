@@ -43,6 +43,11 @@ export interface QuoteStore {
   answer(a: QuoteAnswer): Promise<Quote>;
   /** The paid-service ticket an accepted quote was scheduled as, with its timeline line and messages. */
   linkPaid(l: { id: number; paidTicketId: number; event: EventDraft; owes(eventId: number): OutboxRow[] }): Promise<Quote>;
+  /**
+   * The paid-service ticket filed for an accepted quote whose link was never stored (the process
+   * stopped in between): the one whose description starts with the quote's number. null if none.
+   */
+  paidTicketFiledFor(quoteNumber: string): Promise<number | null>;
   byId(id: number): Promise<Quote | null>;
   byNumber(number: string): Promise<Quote | null>;
   /** a ticket's quotes, oldest first */

@@ -7,7 +7,7 @@
  * description names the quote and the ticket it came from; the original's card says so.
  */
 import type { Core } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Quote, Ticket } from '../model.js';
 import { assertCanAct, staffOfActor } from '../staff/can-act.js';
 import { createTicket } from '../tickets/create-ticket.js';
@@ -49,6 +49,8 @@ export async function answerQuote(core: Core, a: QuoteAnswerInput): Promise<Quot
   } else if (a.actor.startsWith('staff:')) {
     assertCanAct(core.org, staffOfActor(core.org, a.actor), ticket, 'quote');
   } else throw new AppError('validation_failed', 'actor: must be resident:<id> or staff:<id>', { field: 'actor' });
+  // accepted, but the process stopped before the paid work was scheduled: accepting again finishes it
+  if (quote.status === 'accepted' && quote.paidTicketId === null && a.accept) return schedulePaidWork(core, quote, ticket, quote.answeredBy ?? a.actor);
   if (quote.status !== 'sent')
     throw new AppError('quote_already_answered', `quote ${quote.number} is ${quote.status}`, { number: quote.number, status: quote.status });
 
@@ -90,30 +92,7 @@ function paidDescription(quote: Quote, ticket: Ticket): string {
 
 /** R9, R16: the accepted quote becomes paid work of the same branch, and the original's card names it. */
 async function schedulePaidWork(core: Core, quote: Quote, ticket: Ticket, actor: string): Promise<QuoteAnswerOutcome> {
-  const customer = ticket.customerId ? await core.stores.customers.byId(ticket.customerId) : null;
-  const byResident = actor.startsWith('resident:');
-  const paid = await createTicket(core, {
-    kind: 'paid_service',
-    category: ticket.category,
-    scope: 'secondary',
-    severity: 'normal',
-    source: byResident ? 'telegram' : 'hotline',
-    description: paidDescription(quote, ticket),
-    firstResponder: byResident ? 'telegram' : actor,
-    ...(customer ? { customerAccount: customer.account, known: { customer } } : {}),
-    ...(ticket.residentId !== null ? { residentId: ticket.residentId } : {}),
-    ...(ticket.communityId ? { communityId: ticket.communityId } : {}),
-    ...(ticket.address ? { address: ticket.address } : {}),
-    ...(ticket.building ? { building: ticket.building } : {}),
-    ...(ticket.unit ? { unit: ticket.unit } : {}),
-    ...(ticket.room ? { room: ticket.room } : {}),
-    ...(ticket.contactName ? { contactName: ticket.contactName } : {}),
-    ...(ticket.contactPhone ? { contactPhone: ticket.contactPhone } : {}),
-    branchId: quote.branchId,
-    paidMaterials: 'company',
-    verified: ticket.verified,
-    onceKeys: [paidWorkKey(quote.id)],
-  });
+  const paid = await filePaidWork(core, quote, ticket, actor);
   const now = core.clock.now();
   const linked = await core.stores.quotes.linkPaid({
     id: quote.id,
@@ -130,4 +109,40 @@ async function schedulePaidWork(core: Core, quote: Quote, ticket: Ticket, actor:
     owes: (eventId) => quoteCardRows(core.org, ticket, eventId, now),
   });
   return { quote: linked, ticket, paid };
+}
+
+/** Files the paid-service ticket once (its once-key); filed already by an attempt that stopped before the link: that one. */
+async function filePaidWork(core: Core, quote: Quote, ticket: Ticket, actor: string): Promise<Ticket> {
+  const customer = ticket.customerId ? await core.stores.customers.byId(ticket.customerId) : null;
+  const byResident = actor.startsWith('resident:');
+  try {
+    return await createTicket(core, {
+      kind: 'paid_service',
+      category: ticket.category,
+      scope: 'secondary',
+      severity: 'normal',
+      source: byResident ? 'telegram' : 'hotline',
+      description: paidDescription(quote, ticket),
+      firstResponder: byResident ? 'telegram' : actor,
+      ...(customer ? { customerAccount: customer.account, known: { customer } } : {}),
+      ...(ticket.residentId !== null ? { residentId: ticket.residentId } : {}),
+      ...(ticket.communityId ? { communityId: ticket.communityId } : {}),
+      ...(ticket.address ? { address: ticket.address } : {}),
+      ...(ticket.building ? { building: ticket.building } : {}),
+      ...(ticket.unit ? { unit: ticket.unit } : {}),
+      ...(ticket.room ? { room: ticket.room } : {}),
+      ...(ticket.contactName ? { contactName: ticket.contactName } : {}),
+      ...(ticket.contactPhone ? { contactPhone: ticket.contactPhone } : {}),
+      branchId: quote.branchId,
+      paidMaterials: 'company',
+      verified: ticket.verified,
+      onceKeys: [paidWorkKey(quote.id)],
+    });
+  } catch (e) {
+    if (!isAppError(e, 'already_filed')) throw e;
+    const id = await core.stores.quotes.paidTicketFiledFor(quote.number);
+    const filed = id === null ? null : await core.stores.views.ticketById(id);
+    if (!filed) throw e;
+    return filed;
+  }
 }

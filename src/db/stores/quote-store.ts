@@ -66,6 +66,14 @@ export class SqlQuoteStore implements QuoteStore {
     });
   }
 
+  async paidTicketFiledFor(quoteNumber: string): Promise<number | null> {
+    // the number is letters, digits and dashes (Q-T20261207-0001-1): nothing in it is a LIKE wildcard
+    const r = await this.q.get<{ id: unknown }>(
+      sql`SELECT "id" FROM "Ticket" WHERE "kind" = 'paid_service' AND "description" LIKE ${`${quoteNumber} %`} ORDER BY "id" LIMIT 1`,
+    );
+    return r ? num(r.id) : null;
+  }
+
   async byId(id: number): Promise<Quote | null> {
     const r = await this.q.get(sql`SELECT * FROM "Quote" WHERE "id" = ${id}`);
     return r ? quoteOf(r) : null;

@@ -3,7 +3,8 @@
  * one becomes (R9), through the core on the real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerQuote } from '../../../src/core/quotes/answer-quote.js';
+import { answerQuote, paidWorkKey } from '../../../src/core/quotes/answer-quote.js';
+import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { createQuote } from '../../../src/core/quotes/create-quote.js';
 import { listQuotes } from '../../../src/core/quotes/list-quotes.js';
 import type { Ticket } from '../../../src/core/model.js';
@@ -126,6 +127,48 @@ describe('a quote at engineering settlement prices (R16)', () => {
     const out = await answerQuote(core, { quote: q.number, accept: true, actor: 'staff:agent01' });
     expect(out.quote.answeredBy).toBe('staff:agent01');
     expect(out.paid).toMatchObject({ kind: 'paid_service', firstResponder: 'staff:agent01', source: 'hotline' });
+  });
+});
+
+describe('an accept whose paid work was not scheduled (the process stopped in between) (R16, R9)', () => {
+  const acceptedOnly = async (residentId: number, quoteId: number) =>
+    core.stores.quotes.answer({
+      id: quoteId,
+      status: 'accepted',
+      at: core.clock.now(),
+      by: `resident:${residentId}`,
+      event: { at: core.clock.now(), type: 'quote_accepted', actor: `resident:${residentId}`, fromStatus: null, toStatus: null, note: null, data: null },
+      owes: () => [],
+    });
+
+  it('accepting again schedules it, once', async () => {
+    const { ticket, residentId } = await residentTicket();
+    const q = await createQuote(core, { ticketNumber: ticket.number, actor: 'staff:xincheng-coord', items: pipeWork });
+    await acceptedOnly(residentId, q.id);
+    const out = await answerQuote(core, { quote: q.id, accept: true, actor: `resident:${residentId}` });
+    expect(out.paid).toMatchObject({ kind: 'paid_service' });
+    expect(out.quote.paidTicketId).toBe(out.paid!.id);
+    await expect(answerQuote(core, { quote: q.id, accept: true, actor: `resident:${residentId}` })).rejects.toMatchObject({ code: 'quote_already_answered' });
+    expect(await core.db.ticket.count({ where: { kind: 'paid_service', description: { startsWith: `${q.number} ` } } })).toBe(1);
+  });
+
+  it('a paid ticket filed but not linked is linked, not filed twice', async () => {
+    const { ticket, residentId } = await residentTicket();
+    const q = await createQuote(core, { ticketNumber: ticket.number, actor: 'staff:xincheng-coord', items: pipeWork });
+    await acceptedOnly(residentId, q.id);
+    const filed = await createTicket(core, {
+      kind: 'paid_service',
+      category: 'leak',
+      source: 'telegram',
+      description: `${q.number} ← ${ticket.number}`,
+      firstResponder: 'telegram',
+      branchId: 'xincheng',
+      onceKeys: [paidWorkKey(q.id)],
+    });
+    const out = await answerQuote(core, { quote: q.number, accept: true, actor: `resident:${residentId}` });
+    expect(out.paid!.id).toBe(filed.id);
+    expect(out.quote.paidTicketId).toBe(filed.id);
+    expect(await core.db.ticket.count({ where: { kind: 'paid_service', description: { startsWith: `${q.number} ` } } })).toBe(1);
   });
 });
 

@@ -86,6 +86,23 @@ describe('the quote store (R16)', () => {
     });
   });
 
+  it('finds a paid-service ticket filed for a quote by the number its description starts with', async () => {
+    const s = core.stores.quotes;
+    const q = await s.create(newQuote());
+    expect(await s.paidTicketFiledFor(q.number)).toBeNull();
+    const paid = await createTicket(core, {
+      kind: 'paid_service',
+      category: 'leak',
+      source: 'hotline',
+      description: `${q.number} ← ${ticket.number}`,
+      firstResponder: 'staff:agent01',
+      communityId: 'c001',
+    });
+    expect(await s.paidTicketFiledFor(q.number)).toBe(paid.id);
+    // Q-…-1 is not Q-…-10
+    expect(await s.paidTicketFiledFor(`${q.number}0`)).toBeNull();
+  });
+
   it('links the paid ticket once', async () => {
     const s = core.stores.quotes;
     const q = await s.create(newQuote());
