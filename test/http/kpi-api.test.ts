@@ -208,7 +208,7 @@ describe('the suggestions summary (R18, R19)', () => {
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.rawPayload.subarray(3).toString('utf8').split('\r\n');
     expect(lines[0]).toBe('分公司,主题,本主题件数,工单号,受理时间,来源,状态,已答复,内容');
-    expect(lines[1]).toMatch(/^新城供热分公司,收费窗口,2,S20261119-\d{4},2026-11-19 10:00,意见箱,已派单,否,希望延长收费窗口时间$/);
+    expect(lines[1]).toMatch(/^新城供热分公司,收费窗口,2,S20261119-\d{4},2026-11-19 10:00,意见箱,已受理（待分派）,否,希望延长收费窗口时间$/);
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://x"",""点我"")"`);
     expect(lines[3]).toMatch(/^新城供热分公司,其他,1,/);
   });

@@ -41,6 +41,8 @@ export interface SuggestionRow {
   createdAt: Date;
   /** the branch holding it at the end of the period; null: the centre */
   branchId: string | null;
+  /** the resident's community, which tells the branch a suggestion HQ holds concerns */
+  communityId: string | null;
   /** trimmed; null when none was given */
   topic: string | null;
   category: string;
@@ -54,6 +56,8 @@ export interface SuggestionRow {
 /** Suggestions of a branch and topic (or, without a topic, of a category). */
 export interface SuggestionCount {
   branchId: string | null;
+  /** set only when no branch holds them (HQ answers suggestions): their community */
+  communityId: string | null;
   topic: string | null;
   /** set only when there is no topic */
   category: string | null;
@@ -125,7 +129,9 @@ export interface KpiReads {
    * branch: the counts per branch and topic, and up to `limit` of the suggestions ordered by
    * branch, topic, category, time and number.
    */
-  suggestions(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }>;
+  suggestions(
+    p: KpiPeriod & { branchId?: string; communityIds?: readonly string[]; limit: number },
+  ): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }>;
   /**
    * R30: the withdrawals of tickets created in [from, to), done before `to`, optionally of one
    * branch: how many, and up to `limit` of them in the order they were done.

@@ -302,9 +302,11 @@ export class SqlKpiReads implements KpiReads {
     return { branches, company };
   }
 
-  async suggestions(p: KpiPeriod & { branchId?: string; limit: number }): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }> {
+  async suggestions(
+    p: KpiPeriod & { branchId?: string; communityIds?: readonly string[]; limit: number },
+  ): Promise<{ counts: SuggestionCount[]; rows: SuggestionRow[] }> {
     const base = sql`
-    SELECT ${holderAt(p.to)} AS branch,
+    SELECT ${holderAt(p.to)} AS branch, t."communityId" AS community,
            NULLIF(TRIM(t."topic"), '') AS topic,
            t."category" AS category,
            t."number" AS number, t."createdAt" AS created, t."status" AS status, t."source" AS source, t."description" AS description,
@@ -312,12 +314,18 @@ export class SqlKpiReads implements KpiReads {
       FROM "Ticket" t
      WHERE t."createdAt" >= ${at(p.from)} AND t."createdAt" < ${at(p.to)}
        AND t."kind" = 'suggestion' AND t."status" NOT IN ('cancelled', 'duplicate')`;
-    const onlyBranch = p.branchId ? sql`WHERE branch = ${p.branchId}` : sql``;
+    // a branch's own, and those HQ holds from its communities
+    const onlyBranch = !p.branchId
+      ? sql``
+      : p.communityIds?.length
+        ? sql`WHERE branch = ${p.branchId} OR (branch IS NULL AND community IN ${sql.list(p.communityIds)})`
+        : sql`WHERE branch = ${p.branchId}`;
     const [groups, items] = await Promise.all([
       this.q.all(sql`
-      SELECT branch, topic, CASE WHEN topic IS NULL THEN category END AS category, COUNT(*) AS n, SUM(answered) AS answered
+      SELECT branch, CASE WHEN branch IS NULL THEN community END AS community, topic, CASE WHEN topic IS NULL THEN category END AS category,
+             COUNT(*) AS n, SUM(answered) AS answered
         FROM (${base}) s ${onlyBranch}
-       GROUP BY 1, 2, 3`),
+       GROUP BY 1, 2, 3, 4`),
       this.q.all(sql`
       SELECT * FROM (${base}) s ${onlyBranch}
        ORDER BY branch, topic, category, created, number
@@ -326,6 +334,7 @@ export class SqlKpiReads implements KpiReads {
     return {
       counts: groups.map((r: Row) => ({
         branchId: branchOf(r.branch),
+        communityId: branchOf(r.community),
         topic: (r.topic as string | null) ?? null,
         category: (r.category as string | null) ?? null,
         count: num(r.n),
@@ -335,6 +344,7 @@ export class SqlKpiReads implements KpiReads {
         number: String(r.number),
         createdAt: toDate(r.created)!,
         branchId: branchOf(r.branch),
+        communityId: branchOf(r.community),
         topic: (r.topic as string | null) ?? null,
         category: String(r.category),
         status: String(r.status),

@@ -217,8 +217,8 @@ describe('suggestion counts', () => {
   it('groups suggestions by branch and trimmed topic, or category without one, and lists them', async () => {
     const { counts, rows } = await kpis.suggestions({ from, to, limit: 10 });
     expect(counts.sort((a, b) => String(a.branchId).localeCompare(String(b.branchId)))).toEqual([
-      { branchId: 'huimin', topic: null, category: 'billing', count: 1, answered: 0 },
-      { branchId: 'xincheng', topic: '收费窗口', category: null, count: 2, answered: 1 },
+      { branchId: 'huimin', communityId: null, topic: null, category: 'billing', count: 1, answered: 0 },
+      { branchId: 'xincheng', communityId: null, topic: '收费窗口', category: null, count: 2, answered: 1 },
     ]);
     expect(rows.map((r) => [r.branchId, r.topic, r.description, r.answered])).toEqual([
       ['huimin', null, '线上缴费', false],
@@ -230,8 +230,36 @@ describe('suggestion counts', () => {
 
   it('keeps to one branch and to the limit', async () => {
     const { counts, rows } = await kpis.suggestions({ from, to, branchId: 'xincheng', limit: 1 });
-    expect(counts).toEqual([{ branchId: 'xincheng', topic: '收费窗口', category: null, count: 2, answered: 1 }]);
+    expect(counts).toEqual([{ branchId: 'xincheng', communityId: null, topic: '收费窗口', category: null, count: 2, answered: 1 }]);
     expect(rows.map((r) => r.description)).toEqual(['窗口太少']);
+  });
+
+  it('groups the suggestions HQ holds by their community, and a branch filter with its communities takes them in (R18, R19)', async () => {
+    // December 2026, apart from November's tickets above
+    const dec = { from: new Date(Date.UTC(2026, 11, 1)), to: new Date(Date.UTC(2027, 0, 1)) };
+    const at = new Date(Date.UTC(2026, 11, 5));
+    await ticket({ kind: 'suggestion', category: 'other', status: 'received', communityId: 'c019', topic: '热线', createdAt: at, description: '热线等太久' });
+    await ticket({
+      kind: 'suggestion',
+      category: 'other',
+      status: 'closed',
+      communityId: 'c019',
+      topic: '热线',
+      createdAt: at,
+      resolvedAt: at,
+      closedAt: at,
+      description: '热线多开几条',
+    });
+    await ticket({ kind: 'suggestion', category: 'other', status: 'received', createdAt: at, description: '无小区' });
+    const all = await kpis.suggestions({ ...dec, limit: 10 });
+    expect(all.counts.sort((a, b) => String(a.communityId).localeCompare(String(b.communityId)))).toEqual([
+      { branchId: null, communityId: 'c019', topic: '热线', category: null, count: 2, answered: 1 },
+      { branchId: null, communityId: null, topic: null, category: 'other', count: 1, answered: 0 },
+    ]);
+    expect(all.rows.map((r) => r.communityId).sort()).toEqual(['c019', 'c019', null].sort());
+    const yuquan = await kpis.suggestions({ ...dec, branchId: 'yuquan', communityIds: ['c019', 'c020'], limit: 10 });
+    expect(yuquan.counts).toEqual([{ branchId: null, communityId: 'c019', topic: '热线', category: null, count: 2, answered: 1 }]);
+    expect(yuquan.rows.map((r) => r.description).sort()).toEqual(['热线多开几条', '热线等太久'].sort());
   });
 });
 
