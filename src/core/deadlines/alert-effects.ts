@@ -14,10 +14,11 @@ import { deadlineRunning } from './deadline-rows.js';
 import type { ALERT_STAGES, TicketDeadline } from './schedule-alerts.js';
 import { botTimeoutAlert, LATER_RATING, WARM_CHECK } from '../tickets/start-callback.js';
 import { dutyAt, rosterOnly, type DutyState } from '../duty/duty-at.js';
+import { supervisionChannelFor } from '../conduct/conduct-route.js';
 
 type Stage = (typeof ALERT_STAGES)[number];
 
-type Placed = Pick<AlertTicket, 'branchId' | 'unitId' | 'assigneeId'>;
+type Placed = Pick<AlertTicket, 'branchId' | 'unitId' | 'assigneeId' | 'kind' | 'category'>;
 
 /**
  * Who is urged at each level: the assignee (or whoever is on duty for the unit now: duty-at.ts),
@@ -41,7 +42,8 @@ function recipients(org: Org, t: Placed, level: number, duty: DutyState): string
 function channelFor(org: Org, t: Placed, level: number): string | undefined {
   const c = org.config;
   if (level >= 3) return c.centre.channels.leaders;
-  if (!t.branchId) return c.centre.channels.triage;
+  // a conduct complaint is urged where the centre investigates it, never in a branch's channel (R31)
+  if (!t.branchId) return supervisionChannelFor(org, t) ?? c.centre.channels.triage;
   const branch = org.branches.get(t.branchId);
   const unitChannel = t.unitId ? org.units.get(t.unitId)?.channel : undefined;
   return (level === 0 ? unitChannel : undefined) ?? branch?.channels.dispatch;

@@ -8,9 +8,11 @@ import type { Deadline, ScheduledAlert, Ticket, TicketEvent } from '../model.js'
 import type { OutboxRow } from '../outbox/enqueue.js';
 
 /** What a deadline alert reads of its ticket, and the chat of the resident who reported it (none when Telegram refuses them). */
-export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'> & {
-  residentChatId?: string | null;
-};
+export type AlertTicket = Pick<Ticket, 'id' | 'status' | 'acceptedAt' | 'arrivedAt' | 'resolvedAt' | 'branchId' | 'unitId' | 'assigneeId' | 'severity'> &
+  /** what it is about: a conduct complaint is urged in the centre's supervision channel (R31) */
+  Partial<Pick<Ticket, 'kind' | 'category'>> & {
+    residentChatId?: string | null;
+  };
 
 /** A due alert as a sweep holds it (leased to the sweep's owner), with its ticket when it has one that still exists. */
 export interface DueAlert {

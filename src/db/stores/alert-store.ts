@@ -26,6 +26,8 @@ const TICKET_FIELDS = [
   'unitId',
   'assigneeId',
   'severity',
+  'kind',
+  'category',
 ] as const satisfies readonly (keyof AlertTicket)[];
 const TICKET_COLUMNS = sql.join(TICKET_FIELDS.map((c) => sql`t.${sql.ident(c)} AS ${sql.ident(`t_${c}`)}`));
 const ALERT_FIELDS = ['id', 'key', 'ticketId', 'kind', 'dueAt', 'data'] as const satisfies readonly (keyof ScheduledAlert)[];

@@ -5,6 +5,8 @@
  * and nothing is stored.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HOUR } from '../../../src/core/clock.js';
+import { fireDueAlerts } from '../../../src/core/deadlines/fire-due-alerts.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { conductReport } from '../../../src/core/reports/conduct-report.js';
 import { hotlineComplaint } from '../../helpers/builders.js';
@@ -53,6 +55,24 @@ describe('a conduct complaint is routed to the centre’s supervision channel (R
     expect(findElement(card.blocks, 'conduct.name')).toBeDefined();
     expect(findElement(card.blocks, 'conduct.finding')).toBeDefined();
     expect(findElement(card.blocks, 'ticket.transfer')).toBeUndefined();
+  });
+});
+
+describe('the time limits of a conduct complaint (R7, R31)', () => {
+  it('urges the centre in the supervision channel when nobody takes it on in time, never the triage or branch channels', async () => {
+    const { t } = await conductComplaint();
+    const before = branchChannels().map((c) => h.fake.channelMessages(c).length);
+    // the company's limit for a complaint to be taken on counts office hours: Monday morning here
+    h.core.clock.set(new Date(t.ackDueAt!.getTime() + HOUR));
+    await fireDueAlerts(h.core, 'test-sweep');
+    await h.drain();
+    const alerts = await h.core.db.outboxMessage.findMany({ where: { kind: 'staff_alert', key: { startsWith: `alert:ticket:${t.id}:` } } });
+    expect(alerts.map((a) => [a.key.split(':')[3], a.target, a.state])).toEqual([
+      ['ack_warn', SUPERVISION, 'sent'],
+      ['ack_overdue', SUPERVISION, 'sent'],
+    ]);
+    expect(h.fake.channelMessages('C0CENTRE01').filter((m) => textOf(m).includes(t.number))).toEqual([]);
+    expect(branchChannels().map((c) => h.fake.channelMessages(c).length)).toEqual(before);
   });
 });
 
