@@ -23,7 +23,10 @@ export interface SuggestionSummary {
   truncated: boolean;
 }
 
-export async function summarizeSuggestions(core: Core, q: { from: Date; to: Date; branchId?: string; itemLimit?: number }): Promise<SuggestionSummary> {
+export async function summarizeSuggestions(
+  core: Pick<Core, 'stores' | 'org'>,
+  q: { from: Date; to: Date; branchId?: string; itemLimit?: number },
+): Promise<SuggestionSummary> {
   if (!(q.from.getTime() < q.to.getTime())) throw new AppError('invalid_period', 'from must be before to', { field: 'from' });
   if (q.branchId && !core.org.branches.has(q.branchId)) {
     throw new AppError('unknown_branch', `no branch ${q.branchId}`, { branch: q.branchId, field: 'branch' });
