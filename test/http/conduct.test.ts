@@ -90,3 +90,28 @@ describe('GET /api/conduct (R31-R33)', () => {
     expect((await app.inject({ method: 'GET', url: '/api/conduct' })).statusCode).toBe(401);
   });
 });
+
+describe('a conduct complaint filed through the API (R31)', () => {
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as never, headers: auth });
+
+  it('is held by the centre, its card owed to the supervision channel only, and cannot be transferred to a branch', async () => {
+    const res = await post('/api/tickets', {
+      kind: 'complaint',
+      category: 'staff_conduct',
+      source: 'hotline',
+      description: '收费员索要好处费',
+      firstResponder: 'agent01',
+      customerAccount: '1010000000',
+    });
+    expect(res.statusCode).toBe(201);
+    const t = res.json();
+    expect(t).toMatchObject({ branchId: null, unitId: null, status: 'dispatched' });
+    const stored = await core.db.ticket.findUniqueOrThrow({ where: { number: t.number } });
+    const owed = await core.db.outboxMessage.findMany({ where: { platform: 'slack', key: { contains: `:${stored.id}:` } } });
+    expect(owed.map((m) => [m.kind, m.target])).toEqual([['ticket_card', 'C0SUPERV01']]);
+    const moved = await post(`/api/tickets/${t.number}/transitions`, { action: 'transfer', actor: 'agent01', branchId: 'xincheng', note: '转分公司' });
+    expect(moved.statusCode).toBe(409);
+    expect(moved.json()).toMatchObject({ code: 'invalid_transition' });
+    expect((await core.db.ticket.findUniqueOrThrow({ where: { id: stored.id } })).branchId).toBeNull();
+  });
+});

@@ -22,6 +22,7 @@ import { checkPaidResolve } from './paid-work.js';
 import { adjustmentFor } from '../kpi/closed-period.js';
 import { assertAnsweredCallback } from './answered-callback.js';
 import { assertCanAct, staffOfActor } from '../staff/can-act.js';
+import { isConductComplaint } from '../conduct/conduct-route.js';
 
 export interface ServiceFormInput {
   workDone: string;
@@ -148,6 +149,14 @@ function effects(org: Org, t: Ticket, input: StepInput, now: Date, original: Tic
         restart: true,
       };
     case 'transfer': {
+      // R31: a complaint about staff stays with the centre; handing it to a branch would show it to the accused's colleagues
+      if (isConductComplaint(t) && t.branchId === null) {
+        throw new AppError('invalid_transition', `ticket ${t.number} is a conduct complaint the centre investigates`, {
+          from: t.status,
+          action: 'transfer',
+          reason: 'conduct_stays_with_centre',
+        });
+      }
       const reason = input.note?.trim();
       need(reason, 'note', 'a reason for the transfer is required');
       const branchId = input.branchId ?? t.branchId;
