@@ -58,6 +58,33 @@ describe('a conduct complaint is routed to the centre’s supervision channel (R
   });
 });
 
+describe('a conduct complaint taken with /intake (R31, R1.2)', () => {
+  it('goes to the centre even when a branch coordinator takes it directly at the branch, and no branch channel sees it', async () => {
+    const before = branchChannels().map((c) => h.fake.channelMessages(c).length);
+    await h.slash(U.xinchengCoord, '/intake', '', 'C0XINCHE01');
+    const { meta } = lastModal(h);
+    await h.submit(
+      slackViewSubmission(
+        U.xinchengCoord,
+        'ticket.intake',
+        {
+          kind: { option: 'complaint' },
+          category: { option: 'staff_conduct' },
+          source: { option: 'branch_direct' },
+          account: '1010000000',
+          description: '居民来分公司投诉抄表员态度恶劣',
+        },
+        meta,
+      ),
+    );
+    const t = await h.core.db.ticket.findFirstOrThrow({ where: { category: 'staff_conduct', source: 'branch_direct' }, orderBy: { id: 'desc' } });
+    expect(t).toMatchObject({ branchId: null, firstResponder: 'staff:xincheng-coord' });
+    await h.drain();
+    expect((await cardOf(h, t.id)).channel).toBe(SUPERVISION);
+    expect(branchChannels().map((c) => h.fake.channelMessages(c).length)).toEqual(before);
+  });
+});
+
 describe('the time limits of a conduct complaint (R7, R31)', () => {
   it('urges the centre in the supervision channel when nobody takes it on in time, never the triage or branch channels', async () => {
     const { t } = await conductComplaint();

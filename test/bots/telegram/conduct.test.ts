@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/core/clock.js';
 import { nameConductStaff } from '../../../src/core/conduct/name-conduct-staff.js';
 import { recordConductFinding } from '../../../src/core/conduct/record-conduct-finding.js';
+import { recordCallback } from '../../../src/core/tickets/record-callback.js';
 import { bindByPhone, startTelegramHarness, telegramUser, type Harness, type TgUser } from '../../helpers/telegram.js';
 
 let h: Harness;
@@ -63,5 +64,16 @@ describe('the resident of a conduct complaint (R31-R33)', () => {
       expect(all).not.toContain(secret);
       expect(status).not.toContain(secret);
     }
+  });
+
+  it('hears from the bot that it was closed when the centre called back by phone, without the finding (R8h, R32)', async () => {
+    const { u, number } = await complained();
+    await recordConductFinding(h.core, { number, actor: 'staff:agent01', finding: 'favours', evidence: EVIDENCE, staffId: 'xincheng-field1' });
+    const t = await h.core.db.ticket.findUniqueOrThrow({ where: { number } });
+    const cb = await h.core.db.callback.findFirstOrThrow({ where: { ticketId: t.id, status: 'pending' } });
+    await recordCallback(h.core, { callbackId: cb.id, actor: 'staff:agent02', reached: true, satisfaction: 'satisfied' });
+    await h.drain();
+    expect(h.lastText(u)).toContain(`${number}：您对工作人员的投诉已处理办结`);
+    expect(h.botTexts(u).join('\n')).not.toMatch(/吴娟|辞退|吃拿卡要|录音/);
   });
 });
