@@ -99,6 +99,8 @@ interface PlannedTicket {
   deadlines: Row[];
   callbacks: Row[];
   form?: Row;
+  /** R32/R33: the finding recorded about the staff member (ConductFinding) */
+  conduct?: Row;
 }
 
 interface PlannedIncident {
@@ -427,8 +429,25 @@ function handle(org: Org, rng: Rng, row: Row, end: Date, agents: string[]): Plan
   if (due.resolveDueAt) deadlines.push(deadline('resolve', 0, created, due.resolveDueAt, resolved));
 
   // R32/R33: some conduct complaints are confirmed against the member of staff
-  if (row.category === 'staff_conduct' && rng.chance(0.4)) Object.assign(row, { conductStaffId: worker.slice('staff:'.length), conductConfirmed: true });
+  const confirmed = row.category === 'staff_conduct' && rng.chance(0.4);
+  if (confirmed) Object.assign(row, { conductStaffId: worker.slice('staff:'.length), conductConfirmed: true });
   const planned: PlannedTicket = { row, events, deadlines, callbacks: [] };
+  // the finding the KPIs count (kpi-reads: by the staff member's branch and the finding's month)
+  if (confirmed) {
+    // no draw of its own: the random stream, and so the rest of the seeded history, stays as it was
+    const finding = String(row.number).endsWith('7') ? 'favours' : 'attitude';
+    const p = localParts(resolved);
+    planned.conduct = {
+      staffId: worker.slice('staff:'.length),
+      branchId: row.branchId,
+      finding,
+      consequence: finding === 'attitude' ? 'allowance' : 'dismissal',
+      month: `${p.year}-${String(p.month).padStart(2, '0')}`,
+      evidence: '回访核实',
+      foundBy: 'staff:agent01',
+      foundAt: resolved,
+    };
+  }
   if (arrived && (row.kind === 'paid_service' || rng.chance(0.45))) planned.form = form(rng, row, resolved, end, worker);
 
   let finished = resolved;
@@ -773,6 +792,8 @@ async function store(tx: Runner, plan: Plan): Promise<void> {
   if (callbacks.length) await insertAll(tx, 'Callback', callbacks);
   const forms = withId((tk) => (tk.form ? [tk.form] : []));
   if (forms.length) await insertAll(tx, 'ServiceForm', forms);
+  const findings = withId((tk) => (tk.conduct ? [tk.conduct] : []));
+  if (findings.length) await insertAll(tx, 'ConductFinding', findings);
   await insertAll(
     tx,
     'TicketCounter',
