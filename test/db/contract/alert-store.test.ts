@@ -73,6 +73,9 @@ describe('the alert store', () => {
       unitId: 'xincheng-field',
       assigneeId: null,
       severity: 'normal',
+      // what it is about: a conduct complaint's alerts go to the centre's supervision channel (R31)
+      kind: 'complaint',
+      category: 'no_heat',
       residentChatId: null, // a hotline ticket: no resident to tell when it is late
     });
     expect(await core.stores.alerts.claimDue('b', NOW, LEASE, 100)).toEqual([]);
