@@ -183,6 +183,8 @@ export class TelegramDeliverer implements Deliverer {
     const { ticket, form } = view;
     const replyTo = reportMessageId(view.events.find((e) => e.type === 'created')?.data ?? null);
     if (event.actor === `resident:${ticket.residentId}`) return null;
+    // a suggestion's resolve is its answer (R17-R19): worded as one, whoever gave it
+    if (ticket.kind === 'suggestion' && event.type === 'resolved') return renderSuggestionAnswer(core, { ticketId: ticket.id, eventId: event.id });
     const locale = await this.locale(ticket.residentId);
     const now = core.clock.now();
     const data = event.data ? (JSON.parse(event.data) as Record<string, string>) : {};

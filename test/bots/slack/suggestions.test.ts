@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUGGESTION_ACTION } from '../../../src/bots/slack/render/suggestion-card.js';
 import { answerSuggestion } from '../../../src/core/suggestions/answer-suggestion.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
+import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import type { Ticket } from '../../../src/core/model.js';
 import { startConversation, type Conversation } from '../../helpers/conversation.js';
 import { findElement, slackButton, slackViewSubmission, textOf, U } from '../../helpers/slack.js';
@@ -108,6 +109,29 @@ describe('the HQ suggestions queue (R18, R19)', () => {
     });
     const r = await answerSuggestion(c.core, { number: t.number, staff: c.core.org.staff.get('xincheng-coord'), text: '已与物业商定，下周起共用。' });
     expect(r.ticket.status).toBe('closed');
+  });
+
+  it("a branch's answer on its own card reaches the resident as the answer to their suggestion (R17, R22)", async () => {
+    const u = telegramUser(8604, { firstName: '孙女士' });
+    const customer = await c.core.stores.customers.byAccount('1010000000');
+    await c.resident(telegramContact(u, customer!.phone));
+    const resident = await c.core.db.resident.findFirstOrThrow({ where: { telegramUserId: String(u.id) } });
+    const t = await createTicket(c.core, {
+      kind: 'suggestion',
+      category: 'other',
+      source: 'branch_direct',
+      description: '建议冬季前检查楼道暖气',
+      firstResponder: 'staff:xincheng-coord',
+      branchId: 'xincheng',
+      residentId: resident.id,
+    });
+    await transitionTicket(c.core, { number: t.number, action: 'accept', actor: 'staff:xincheng-coord' });
+    await transitionTicket(c.core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-coord', note: '已安排十月底前逐楼检查。' });
+    await c.drain();
+    const said = c.chat(u).at(-1)!;
+    expect(said).toContain(`您的建议 ${t.number} 已收到新城供热分公司的答复：\n已安排十月底前逐楼检查。`);
+    expect(said).toContain('客服热线 0471-96556');
+    expect((await c.core.stores.views.ticketById(t.id))?.status).toBe('closed');
   });
 
   it('bad input is refused with a code and stores nothing: not a suggestion, empty words (R19)', async () => {
