@@ -48,13 +48,13 @@ export function readQuote(ctx: RenderCtx, view: ViewLike): Read<QuoteForm> {
   for (let n = 1; n <= QUOTE_ROWS; n++) {
     const raw = fieldValue(view, row(n));
     if (!raw) continue;
-    const parts = raw.split(/[|｜]/).map((p) => p.trim());
+    const parts = raw.split(/[|\uFF5C]/).map((p) => p.trim());
     if (parts.length !== 4) {
       errors[row(n)] = tr(ctx, 'quote.modal.error_format');
       continue;
     }
     const [name, unit, quantity, unitPrice] = parts;
-    items.push({ name, unit, quantity: quantity.replace(/[,，]/g, ''), unitPrice: unitPrice.replace(/[¥￥,，\s]/g, '') });
+    items.push({ name, unit, quantity: quantity.replace(/[,\uFF0C]/g, ''), unitPrice: unitPrice.replace(/[\u00A5\uFFE5,\uFF0C\s]/g, '') });
     rows.push(n);
   }
   if (!items.length && !Object.keys(errors).length) errors[row(1)] = tr(ctx, 'quote.modal.error_first');
