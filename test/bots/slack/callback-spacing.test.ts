@@ -32,6 +32,8 @@ describe('the phone callback modal (R28)', () => {
 
     h.core.clock.set('2026-11-28T14:00:00+08:00');
     expect((await notReached()).body).toBe('');
+    // the task says how many calls counted and from when the next one counts
+    expect(textOf(h.fake.message(task.channel, task.ts)!)).toContain('已拨打 1 次（最多 3 次） · 下一次“未联系上”须在 2026-11-28 16:00 之后才计入');
     h.core.clock.advance(40 * MINUTE);
     const refused = await notReached();
     expect(refused.json().errors.reached).toBe(

@@ -4,6 +4,7 @@
  * (issue 5's staff_alert, rendered from whatever its payload gives, and its digest of many tickets).
  */
 import { formatMinute } from '../../../core/local-time.js';
+import { nextAttemptAt } from '../../../core/tickets/record-callback.js';
 import type { Callback, Ticket, TicketEvent } from '../../../core/model.js';
 import { dutyAt, rosterOnly } from '../../../core/duty/duty-at.js';
 import type { Staff } from '../../../core/org/types.js';
@@ -96,7 +97,12 @@ export function callbackTask(ctx: RenderCtx, t: CardTicket, cb: Callback): Messa
   const blocks: Block[] = [header(title), fields(ticketFacts(ctx, t))];
   if (resolved) blocks.push(section(`*${tr(ctx, 'callback.result')}*\n${eventLine(ctx, resolved)}`));
   if (cb.status === 'pending') {
-    if (cb.attempts > 0) blocks.push(context([tr(ctx, 'callback.attempts', { n: cb.attempts, max: ctx.org.config.escalation.callbackMaxAttempts })]));
+    if (cb.attempts > 0) {
+      const attempts = tr(ctx, 'callback.attempts', { n: cb.attempts, max: ctx.org.config.escalation.callbackMaxAttempts });
+      // R28: a "not reached" counts only when spaced (record-callback.ts)
+      const next = nextAttemptAt(ctx, cb);
+      blocks.push(context([next ? `${attempts} · ${tr(ctx, 'integrity.next_attempt', { at: formatMinute(next) })}` : attempts]));
+    }
     const controls = [button(tr(ctx, 'button.callback_record'), ACTION.callbackRecord, { n: t.number, c: cb.id }, 'primary')];
     if (t.contactPhone) controls.push(button(tr(ctx, 'button.phone'), ACTION.phone, { n: t.number }));
     blocks.push(actions(`callback:${cb.id}`, controls));
