@@ -42,6 +42,8 @@ export const cb = {
   bindAnswer: (attemptId: number, allow: boolean) => `ba:${attemptId}:${allow ? 'y' : 'n'}`,
   /** under the heat-back notice of incident `incidentId`: is the heating back (h) or still cold (c) */
   restoreCheck: (incidentId: number, hot: boolean) => `ir:${incidentId}:${hot ? 'h' : 'c'}`,
+  /** under a quote (R16): accept (y) or decline (n) quote `quoteId` */
+  quoteAnswer: (quoteId: number, accept: boolean) => `qa:${quoteId}:${accept ? 'y' : 'n'}`,
 } as const;
 
 export function checkCallbackData(data: string): string {
