@@ -350,7 +350,16 @@ export interface KpiSnapshot {
   closedBy: string;
 }
 
-export type KpiAdjustmentAction = 'cancelled' | 'duplicate' | 'reclassified' | 'transferred' | 'reopened' | 'callback' | 'closed' | 'conduct_finding' | 'linked_incident';
+export type KpiAdjustmentAction =
+  | 'cancelled'
+  | 'duplicate'
+  | 'reclassified'
+  | 'transferred'
+  | 'reopened'
+  | 'callback'
+  | 'closed'
+  | 'conduct_finding'
+  | 'linked_incident';
 
 /** A change after a period closed that would have altered its figures: shown beside them, never rewriting them. */
 export interface KpiAdjustment {

@@ -9,14 +9,7 @@
 import type { Core } from '../context.js';
 import { localParts, zonedTimeToUtc } from '../local-time.js';
 
-export type ReportKind =
-  | 'report_daily'
-  | 'report_forms'
-  | 'report_monthly'
-  | 'report_kpi_close'
-  | 'report_conduct'
-  | 'report_suggestions'
-  | 'report_training';
+export type ReportKind = 'report_daily' | 'report_forms' | 'report_monthly' | 'report_kpi_close' | 'report_conduct' | 'report_suggestions' | 'report_training';
 
 /**
  * When each report fires, company time: every day, or on these days of the month.

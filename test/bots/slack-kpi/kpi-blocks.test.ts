@@ -35,7 +35,9 @@ describe('/kpi in Slack', () => {
     expect(sections[1].fields[5].text).toBe('*重复投诉* 2 件 · *服务态度投诉（已核实）* 1 件 · *平均等待* 14 小时 40 分');
     expect(sections[2].fields[6].text).toBe('转出 1 次 · 同类复诉 0 件'); // 回民 passed H to 新城
     // before R30's list: the customers no callback reached (R28), E after three spaced attempts
-    expect(blocks.at(-3).text.text).toMatch(/^\*回访未联系上的客户（R28）\* · 共 1 位\nT\d{8}-\d{4} · 新城供热分公司 · — · 联系 3 次，最后一次 2026-11-14 14:00$/);
+    expect(blocks.at(-3).text.text).toMatch(
+      /^\*回访未联系上的客户（R28）\* · 共 1 位\nT\d{8}-\d{4} · 新城供热分公司 · — · 联系 3 次，最后一次 2026-11-14 14:00$/,
+    );
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(kpiFallbackText('zh-CN', blocks)).toBe('考核指标 · 2026年11月');
   });

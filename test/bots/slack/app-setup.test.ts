@@ -17,7 +17,10 @@ describe('the Slack app manifest', () => {
   it('points slash commands, interactivity and events at PUBLIC_URL/slack/events', () => {
     const m = slackManifest({ publicUrl: 'https://heating.example.com/' }) as any;
     expect(m.features.slash_commands.map((c: any) => [c.command, c.url])).toEqual(
-      ['/ticket', '/intake', '/duty', '/handover', '/kpi', '/incident', '/training', '/forms', '/prices'].map((c) => [c, 'https://heating.example.com/slack/events']),
+      ['/ticket', '/intake', '/duty', '/handover', '/kpi', '/incident', '/training', '/forms', '/prices'].map((c) => [
+        c,
+        'https://heating.example.com/slack/events',
+      ]),
     );
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://heating.example.com/slack/events' });
     expect(m.settings.event_subscriptions).toEqual({
