@@ -55,7 +55,7 @@ describe('Slack words every core error code (R8, R12, R14/R15, R19, R29, R31)', 
     });
 
   it('a leader closing a month that has not ended reads why, and a change to a closed month asks for a reason (R29, R30)', async () => {
-    expect(await errorText(deps('zh-CN'), new AppError('period_not_ended', 'x', {}))).toBe('该月份尚未结束，不能关账。');
+    expect(await errorText(deps('zh-CN'), new AppError('period_not_ended', 'x', {}))).toBe('该月份尚未结束，不能封存。');
     expect(await errorText(deps('en'), new AppError('reason_required', 'x', {}))).toBe('The ticket belongs to a closed month; give a reason to change it.');
   });
 });
