@@ -275,7 +275,7 @@ const NOTHING = new Set(LOCALES.flatMap((l) => tt(l, 'loop.form.nothing').split(
  * The service form (R8f) as the resident reads it: a line only for what has a value. A fee of
  * nothing is said ("free of charge") only for paid work, where the resident expects a bill.
  */
-export function formLines(f: Pick<ServiceForm, 'workDone' | 'materials' | 'feesCents' | 'effect'>, kind: string, locale: Locale): string[] {
+export function formLines(f: Pick<ServiceForm, 'workDone' | 'materials' | 'feesCents' | 'effect' | 'afterSalesTerms'>, kind: string, locale: Locale): string[] {
   const has = (v: string | null | undefined): v is string => Boolean(v?.trim()) && !NOTHING.has(v!.trim().toLowerCase());
   const lines = [tt(locale, 'loop.form.title')];
   if (has(f.workDone)) lines.push(tt(locale, 'loop.form.work', { work: f.workDone.trim() }));
@@ -283,6 +283,8 @@ export function formLines(f: Pick<ServiceForm, 'workDone' | 'materials' | 'feesC
   if (f.feesCents > 0) lines.push(tt(locale, 'loop.form.fee', { yuan: yuan(f.feesCents) }));
   else if (kind === 'paid_service') lines.push(tt(locale, 'loop.form.free'));
   if (has(f.effect)) lines.push(tt(locale, 'loop.form.effect', { effect: f.effect.trim() }));
+  // R14/R15: the customer signs the after-sales terms, so their copy states them
+  if (has(f.afterSalesTerms)) lines.push(tt(locale, 'aftersales.terms', { terms: f.afterSalesTerms.trim() }));
   lines.push(tt(locale, 'loop.form.ask'));
   return lines;
 }
