@@ -62,7 +62,8 @@ function monthDay(mmdd: string, locale: Locale): string {
   );
 }
 
-export function faqAnswer(org: Org, id: FaqId, locale: Locale): string {
+/** An FAQ entry's answer; the basic labour fee is the resident's branch's when the bot knows the branch (R12), else the company's. */
+export function faqAnswer(org: Org, id: FaqId, locale: Locale, branchId: string | null = null): string {
   const c = org.config.company;
   return [
     tt(locale, keyOf(id, 'title')),
@@ -71,7 +72,7 @@ export function faqAnswer(org: Org, id: FaqId, locale: Locale): string {
       seasonEnd: monthDay(c.heatingSeason.end, locale),
       hotline: c.hotline,
       emergencyHotline: c.emergencyHotline,
-      basicLabourFee: yuan(c.basicLabourFeeCents),
+      basicLabourFee: yuan(org.labourFeeCents(branchId)),
     }),
   ].join('\n');
 }

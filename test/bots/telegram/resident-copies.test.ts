@@ -1,9 +1,12 @@
 /**
  * What the resident reads in Telegram of issue 17's additions: /help names /handbook (R20), and
  * the resident's copy of the service form states the effect and the after-sales terms they sign
- * (R14/R15).
+ * (R14/R15), and the FAQ on paid repairs quotes the basic labour fee of the resident's branch (R12).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEMO_ORG } from '../../../src/config.js';
 import { MINUTE } from '../../../src/core/clock.js';
 import { transitionTicket } from '../../../src/core/tickets/transition-ticket.js';
 import { bindByPhone, startTelegramHarness, telegramUser, type Harness } from '../../helpers/telegram.js';
@@ -69,5 +72,27 @@ describe("the resident's copy of the service form (R14/R15)", () => {
     await h.drain();
     expect(h.lastText(u)).toContain('服务内容：排气');
     expect(h.lastText(u)).not.toContain('售后条款');
+  });
+});
+
+describe('the FAQ on paid repairs (R12)', () => {
+  let b: Harness;
+  beforeAll(async () => {
+    const doc = parse(readFileSync(DEMO_ORG, 'utf8'));
+    doc.branches.find((x: { id: string }) => x.id === 'jinqiao').basicLabourFee = 25;
+    b = await startTelegramHarness({ org: doc });
+  });
+  afterAll(() => b.close());
+
+  it("quotes the basic labour fee of the resident's branch, the company's to a resident the bot cannot place (R12)", async () => {
+    const jinqiao = telegramUser(7311);
+    await bindByPhone(b, jinqiao, '1010269280');
+    await b.say(jinqiao, '/ask');
+    await b.tap(jinqiao, '🔧 有偿维修服务');
+    expect(b.lastText(jinqiao)).toContain('自备材料的只收基本人工费 25 元');
+    const stranger = telegramUser(7312);
+    await b.say(stranger, '/ask');
+    await b.tap(stranger, '🔧 有偿维修服务');
+    expect(b.lastText(stranger)).toContain('自备材料的只收基本人工费 30 元');
   });
 });

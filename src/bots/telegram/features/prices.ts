@@ -20,7 +20,8 @@ function bookingButtons(ctx: BotContext): Buttons {
   return new Buttons().button(ctx.t('prices.request_company'), cb.paid('company')).row().button(ctx.t('prices.request_own'), cb.paid('own'));
 }
 
-function residentBranch(core: BotDeps['core'], ctx: BotContext): string | null {
+/** The branch of the resident's community, when the bot knows it. */
+export function residentBranch(core: BotDeps['core'], ctx: BotContext): string | null {
   const communityId = ctx.resident.communityId;
   return (communityId && core.org.communities.get(communityId)?.branchId) || null;
 }

@@ -25,7 +25,7 @@ import { categoryLabel, kindLabel } from '../render.js';
 import { categoryFromLabel, fileOnce, fileOrAskAddress, type Draft } from './filing.js';
 import type { ReportHooks } from './intake.js';
 import { incidentAnswers } from './incident.js';
-import { answerPriceQuestion } from './prices.js';
+import { answerPriceQuestion, residentBranch } from './prices.js';
 
 /** The categories of a fault in the home: stated as a fact, they make a message a repair. */
 const REPAIR_CATEGORIES: Category[] = ['no_heat', 'leak', 'noise_pressure'];
@@ -170,7 +170,10 @@ export function reportFeatures(deps: BotDeps): { report: Composer<BotContext> } 
     if (await answerPriceQuestion(ctx, deps, text, messageId, cls.kind === 'paid_service')) return true;
     const faq = scoreFaqQuestion(text);
     if (!faq || !takesFaq({ faqScore: faq.score, faultStated: false, kind: cls.kind, kindConfidence: cls.confidence?.kind ?? 1 })) return false;
-    await replyLong(ctx, faqAnswer(core.org, faq.id, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
+    await replyLong(ctx, faqAnswer(core.org, faq.id, ctx.locale, residentBranch(core, ctx)), {
+      reply_to: messageId,
+      reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre),
+    });
     return true;
   }
 

@@ -8,6 +8,7 @@ import type { Message } from 'grammy/types';
 import { Buttons, cb } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { FAQ_IDS, faqAnswer, faqKey, matchFaq, type FaqId } from '../faq.js';
+import { residentBranch } from './prices.js';
 import { answers, answerText } from '../prompt-filter.js';
 import { askFor, dropButtons, firstAction, labels, replyLong } from '../replies.js';
 import { when } from '../render.js';
@@ -34,7 +35,10 @@ export function suggestAskFeature(deps: BotDeps): Composer<BotContext> {
   async function answer(ctx: BotContext, question: string, messageId: number) {
     const id = matchFaq(question);
     if (!id) return forward(ctx, question, messageId);
-    await replyLong(ctx, faqAnswer(core.org, id, ctx.locale), { reply_to: messageId, reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre) });
+    await replyLong(ctx, faqAnswer(core.org, id, ctx.locale, residentBranch(core, ctx)), {
+      reply_to: messageId,
+      reply_markup: new Buttons().button(ctx.t('ask.more'), cb.askCentre),
+    });
   }
 
   async function topics(ctx: BotContext) {
@@ -75,7 +79,7 @@ export function suggestAskFeature(deps: BotDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const id = ctx.match[1] as FaqId;
     if (!FAQ_IDS.includes(id)) return;
-    await replyLong(ctx, faqAnswer(core.org, id, ctx.locale));
+    await replyLong(ctx, faqAnswer(core.org, id, ctx.locale, residentBranch(core, ctx)));
   });
 
   // "Still need help": the question this answer replies to goes to the centre.
