@@ -14,14 +14,14 @@ import type { Org } from '../../core/org/org.js';
 import type { DashboardScope } from '../../core/staff/dashboard-scope.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { branchName } from './format.js';
-import { href, html, type Markup } from './html.js';
+import { href, html, type Markup, type NavItem } from './html.js';
 
 /** What the routes hand in from dashboard-routes.ts. */
 export interface ConductPageView {
   core: Core;
   scopeOf(req: FastifyRequest): DashboardScope;
   localeOf(req: FastifyRequest): Locale;
-  send(req: FastifyRequest, reply: FastifyReply, locale: Locale, f: { title: string }, body: Markup): FastifyReply;
+  send(req: FastifyRequest, reply: FastifyReply, locale: Locale, f: { title: string; current?: NavItem }, body: Markup): FastifyReply;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -36,7 +36,13 @@ export function registerConductPage(pages: FastifyInstance, v: ConductPageView):
     const L = (k: string) => t(locale, `dashboard.conduct.${k}`);
     const scope = v.scopeOf(req);
     if (!mayReadConduct(scope))
-      return v.send(req, reply.status(403), locale, { title: L('title') }, html`<p class="error" role="alert" id="conduct-refused">${L('refused')}</p>`);
+      return v.send(
+        req,
+        reply.status(403),
+        locale,
+        { title: L('title'), current: 'conduct' },
+        html`<p class="error" role="alert" id="conduct-refused">${L('refused')}</p>`,
+      );
     const q = req.query as Query;
     let record: ConductRecord;
     let error: string | undefined;
@@ -48,7 +54,7 @@ export function registerConductPage(pages: FastifyInstance, v: ConductPageView):
       error = L('error_month');
       record = await conductRecord(v.core, scope, { staffId: one(q.staff) });
     }
-    return v.send(req, reply, locale, { title: L('title') }, conductPage(v.core.org, locale, record, error));
+    return v.send(req, reply, locale, { title: L('title'), current: 'conduct' }, conductPage(v.core.org, locale, record, error));
   });
 }
 

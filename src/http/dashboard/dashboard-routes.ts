@@ -29,6 +29,7 @@ import { attachment, branchName } from './format.js';
 import { href, html, page, type Markup, type NavItem } from './html.js';
 import { registerDutyPage } from './duty-page.js';
 import { registerTrainingPage } from './training-page.js';
+import { mayReadConduct } from '../../core/conduct/conduct-record.js';
 import { registerConductPage } from './conduct-page.js';
 import { incidentBanner, registerIncidentPages } from './incidents-page.js';
 import { kpiPage } from './kpi-page.js';
@@ -123,6 +124,11 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     else u.searchParams.set('lang', 'en');
     return u.pathname + u.search;
   };
+  /** Whether the signed-in person may read the conduct records: the menu shows the link only to them (R31-R33). */
+  const mayReadConductHere = (req: FastifyRequest): boolean => {
+    const scope = signedIn.get(req)?.scope;
+    return Boolean(scope && mayReadConduct(scope));
+  };
   /** Who is signed in, for the page's header. */
   const whoOf = (req: FastifyRequest, locale: Locale): string | undefined => {
     const scope = signedIn.get(req)?.scope;
@@ -141,7 +147,12 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page({ locale, company: company(locale), otherLanguage: otherLanguage(req, locale), who: whoOf(req, locale), ...f }, body));
+      .send(
+        page(
+          { locale, company: company(locale), otherLanguage: otherLanguage(req, locale), who: whoOf(req, locale), conduct: mayReadConductHere(req), ...f },
+          body,
+        ),
+      );
   const signInForm = (req: FastifyRequest, reply: FastifyReply, locale: Locale, status: number, problem?: LoginProblem) =>
     send(req, reply.status(status), locale, { title: t(locale, 'kpi.dashboard.login_title') }, loginPage(locale, { problem, slack: Boolean(slack) }));
 

@@ -48,12 +48,15 @@ export function href(path: string, locale: Locale, params: Record<string, string
 }
 
 /** The menu's items, in their order. */
-const NAV = ['kpi', 'tickets', 'incidents', 'duty', 'training', 'suggestions'] as const;
+const NAV = ['kpi', 'tickets', 'incidents', 'duty', 'training', 'suggestions', 'conduct'] as const;
 export type NavItem = (typeof NAV)[number];
 
-/** A menu item's label: the incidents, duty and training pages keep their words in their own locale files. */
+/** The items shown only to those who may open them (PageFrame.conduct). */
+const RESTRICTED: ReadonlySet<NavItem> = new Set(['conduct']);
+
+/** A menu item's label: the incidents, duty, training and conduct pages keep their words in their own locale files. */
 const navLabel = (locale: Locale, k: NavItem) =>
-  k === 'incidents' || k === 'duty' || k === 'training' ? t(locale, `dashboard.${k}.nav`) : t(locale, `kpi.dashboard.nav_${k}`);
+  k === 'incidents' || k === 'duty' || k === 'training' || k === 'conduct' ? t(locale, `dashboard.${k}.nav`) : t(locale, `kpi.dashboard.nav_${k}`);
 
 export interface PageFrame {
   locale: Locale;
@@ -68,12 +71,14 @@ export interface PageFrame {
   who?: string;
   /** a same-site address to move on to at once (after Sign in with Slack) */
   refresh?: string;
+  /** whether the signed-in person may read the conduct records (R31-R33; core/conduct/conduct-record.ts mayReadConduct): the menu links the page only then */
+  conduct?: boolean;
 }
 
 export function page(f: PageFrame, body: Markup): string {
   const L = (k: string) => t(f.locale, `kpi.dashboard.${k}`);
   const nav = f.current
-    ? html`<nav>${NAV.map(
+    ? html`<nav>${NAV.filter((k) => !RESTRICTED.has(k) || (k === 'conduct' && f.conduct)).map(
         (k) =>
           html`<a href="${href(k === 'kpi' ? '/dashboard' : `/dashboard/${k}`, f.locale)}" class="${k === f.current ? 'current' : ''}">${navLabel(f.locale, k)}</a>`,
       )}</nav>
