@@ -27,6 +27,7 @@ import { kpiRoutes } from './http/routes/kpi.js';
 import { kpiPeriodRoutes } from './http/routes/kpi-periods.js';
 import { trainingRoutes } from './http/routes/training.js';
 import { conductRoutes } from './http/routes/conduct.js';
+import { suggestionRoutes } from './http/routes/suggestions.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import type { TrustProxy } from './config.js';
 import { installRateLimits, type RateLimits } from './http/rate-limit.js';
@@ -133,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(customerRoutes, { core });
     await api.register(trainingRoutes, { core });
     await api.register(conductRoutes, { core });
+    await api.register(suggestionRoutes, { core });
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });

@@ -47,6 +47,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   quote_already_answered: 409,
   period_not_ended: 409,
   reason_required: 422,
+  not_a_suggestion: 422,
+  reply_too_long: 422,
 };
 
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */

@@ -18,6 +18,7 @@ import type { Staff } from '../org/types.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import type { PlannedStep } from '../ports/ticket-store.js';
 import { deadlineAlertKinds } from '../deadlines/schedule-alerts.js';
+import { eventActor, type ClientActor } from '../tickets/event-actor.js';
 import { planCallbackStep } from '../tickets/start-callback.js';
 import { REPLY_MAX_CHARS } from '../tickets/reply-to-resident.js';
 import type { Status } from '../tickets/status-machine.js';
@@ -32,6 +33,8 @@ export interface AnswerSuggestionInput {
   text: string;
   /** the status the caller saw (the card's button); an answer given meanwhile is not overwritten */
   expectedStatus?: Status;
+  /** the API client answering for the staff member (the event names it, with the staff member as onBehalfOf) */
+  via?: ClientActor;
 }
 
 /** The outbox key of a suggestion's answer to its resident: one answer per suggestion. */
@@ -56,6 +59,7 @@ export async function answerSuggestion(core: Core, input: AnswerSuggestionInput)
 
   const now = core.clock.now();
   const staff = input.staff!;
+  const who = eventActor(`staff:${staff.id}`, input.via);
   const after: Ticket = { ...t, status: 'resolved', resolvedAt: now, assigneeId: t.assigneeId ?? staff.id };
   const queue = core.org.config.centre.channels.suggestions;
   const dispatch = t.branchId ? core.org.branches.get(t.branchId)?.channels.dispatch : undefined;
@@ -65,11 +69,11 @@ export async function answerSuggestion(core: Core, input: AnswerSuggestionInput)
     patch: { resolvedAt: now, assigneeId: after.assigneeId },
     event: {
       type: 'resolved',
-      actor: `staff:${staff.id}`,
+      actor: who.actor,
       fromStatus: t.status,
       toStatus: 'resolved',
       note: text,
-      data: { result: text, answer: staff.branchId === null ? 'hq' : 'branch' },
+      data: { result: text, answer: staff.branchId === null ? 'hq' : 'branch', ...who.data },
     },
     cancelAlertKinds: deadlineAlertKinds(['ack', 'arrive', 'resolve']),
     cancelAlertKeys: [],
