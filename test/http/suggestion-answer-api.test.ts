@@ -4,10 +4,11 @@
  * itself); the suggestion is finished and the resident reads the answer in Telegram. Bad input is
  * refused with a code and nothing is stored.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import type { Ticket } from '../../src/core/model.js';
-import { auth } from '../helpers/app.js';
+import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
 import { startConversation, type Conversation } from '../helpers/conversation.js';
 import { telegramContact, telegramUser, type TgUser } from '../helpers/telegram.js';
 
@@ -89,5 +90,38 @@ describe('POST /api/tickets/{number}/answer (R17-R19)', () => {
     const doc = (await c.app.inject({ method: 'GET', url: '/docs/json', headers: auth })).json();
     const op = doc.paths['/api/tickets/{number}/answer'].post;
     expect(op.requestBody.content['application/json'].schema.required).toEqual(['actor', 'answer']);
+  });
+
+  it('needs the write scope: a read-only client is refused with 403 insufficient_scope and nothing is stored (R19)', async () => {
+    const BI = 'bi-token-0123456789-abcdefghijklmnopq';
+    const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+    const { app } = await makeTestApp(
+      {
+        apiClients: [
+          { id: 'operator', name: 'operator', scopes: ['read', 'write'], sha256: sha(TEST_TOKEN) },
+          { id: 'bi', name: 'BI', scopes: ['read'], sha256: sha(BI) },
+        ],
+      },
+      c.core,
+    );
+    try {
+      const s = await createTicket(c.core, {
+        kind: 'suggestion',
+        category: 'other',
+        source: 'suggestion_box',
+        description: '意见箱：希望公布维修进度',
+        firstResponder: 'suggestion_box',
+      });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/tickets/${s.number}/answer`,
+        headers: { authorization: `Bearer ${BI}` },
+        payload: { actor: 'agent01', answer: '好' },
+      });
+      expect([res.statusCode, res.json().code]).toEqual([403, 'insufficient_scope']);
+      expect((await c.core.stores.views.ticketById(s.id))?.status).toBe('received');
+    } finally {
+      await app.close();
+    }
   });
 });
