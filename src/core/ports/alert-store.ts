@@ -59,7 +59,13 @@ export interface BranchCounts {
   newTickets: number;
   finished: number;
   overdueOpen: number;
-  suggestions: number;
+}
+
+/** Suggestions of the period by holder and community: HQ holds most, and they count for the community's branch. */
+export interface SuggestionCount {
+  branchId: string | null;
+  communityId: string | null;
+  n: number;
 }
 
 /** An answered callback of the period, with its ticket's branch. */
@@ -90,7 +96,7 @@ export interface AlertStore {
   /** Stores a report's occurrence unless one of its kind is already waiting (several instances start at once). */
   scheduleReport(next: NewAlert): Promise<void>;
   /** A daily report's numbers: tickets per branch in [from, to), and the callbacks answered then. */
-  dailyCounts(from: Date, to: Date): Promise<{ branches: BranchCounts[]; callbacks: AnsweredCallback[] }>;
+  dailyCounts(from: Date, to: Date): Promise<{ branches: BranchCounts[]; callbacks: AnsweredCallback[]; suggestions: SuggestionCount[] }>;
   /** Service forms of services before `before` not yet back at HQ, oldest first, at most `limit`. */
   formsNotBack(before: Date, limit: number): Promise<FormNotBack[]>;
 }

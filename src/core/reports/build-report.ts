@@ -43,7 +43,10 @@ export interface DailyNumbers {
 }
 
 async function daily(core: Pick<Core, 'stores' | 'org'>, from: Date, to: Date) {
-  const { branches: counts, callbacks } = await core.stores.alerts.dailyCounts(from, to);
+  const { branches: counts, callbacks, suggestions } = await core.stores.alerts.dailyCounts(from, to);
+  // HQ holds suggestions (R18, R19); each counts for the branch it concerns, as the monthly summary counts them
+  const concerned = (s: { branchId: string | null; communityId: string | null }) =>
+    s.branchId ?? (s.communityId ? (core.org.communities.get(s.communityId)?.branchId ?? null) : null);
   const numbers = (b: string | null): DailyNumbers => {
     const c = counts.find((x) => x.branchId === b);
     const cbs = callbacks.filter((x) => x.branchId === b);
@@ -53,7 +56,7 @@ async function daily(core: Pick<Core, 'stores' | 'org'>, from: Date, to: Date) {
       overdueOpen: c?.overdueOpen ?? 0,
       callbacksDone: cbs.length,
       satisfied: cbs.filter((x) => x.result === 'satisfied' || x.result === 'fairly').length,
-      suggestions: c?.suggestions ?? 0,
+      suggestions: suggestions.filter((s) => concerned(s) === b).reduce((n, s) => n + s.n, 0),
     };
   };
   const branches = [...core.org.branches.keys()].map((id) => ({ branchId: id, ...numbers(id) }));

@@ -4,6 +4,7 @@ import type {
   AlertStore,
   AlertTicket,
   AnsweredCallback,
+  SuggestionCount,
   BranchCounts,
   DueAlert,
   FirePlan,
@@ -135,26 +136,35 @@ export class SqlAlertStore implements AlertStore {
     await this.q.run(scheduleReportSql(next));
   }
 
-  async dailyCounts(from: Date, to: Date): Promise<{ branches: BranchCounts[]; callbacks: AnsweredCallback[] }> {
-    const [counts, callbacks] = await Promise.all([
+  async dailyCounts(from: Date, to: Date): Promise<{ branches: BranchCounts[]; callbacks: AnsweredCallback[]; suggestions: SuggestionCount[] }> {
+    const [counts, callbacks, suggestions] = await Promise.all([
       this.q.all(sql`SELECT 'newTickets' AS "what", "branchId", COUNT(*) AS "n" FROM "Ticket" WHERE "createdAt" >= ${from} AND "createdAt" < ${to} GROUP BY "branchId"
         UNION ALL SELECT 'finished', "branchId", COUNT(*) FROM "Ticket" WHERE "resolvedAt" >= ${from} AND "resolvedAt" < ${to} GROUP BY "branchId"
-        UNION ALL SELECT 'overdueOpen', "branchId", COUNT(*) FROM "Ticket" WHERE "overdueAt" IS NOT NULL AND "status" IN ${sql.list(OPEN)} GROUP BY "branchId"
-        UNION ALL SELECT 'suggestions', "branchId", COUNT(*) FROM "Ticket" WHERE "createdAt" >= ${from} AND "createdAt" < ${to} AND "kind" = 'suggestion' GROUP BY "branchId"`),
+        UNION ALL SELECT 'overdueOpen', "branchId", COUNT(*) FROM "Ticket" WHERE "overdueAt" IS NOT NULL AND "status" IN ${sql.list(OPEN)} GROUP BY "branchId"`),
       this.q.all<AnsweredCallback>(sql`SELECT t."branchId", c."result" FROM "Callback" c JOIN "Ticket" t ON t."id" = c."ticketId"
         WHERE c."answeredAt" >= ${from} AND c."answeredAt" < ${to} AND c."status" = 'answered'`),
+      this.q.all(sql`SELECT "branchId", "communityId", COUNT(*) AS "n" FROM "Ticket"
+        WHERE "createdAt" >= ${from} AND "createdAt" < ${to} AND "kind" = 'suggestion' GROUP BY "branchId", "communityId"`),
     ]);
     const byBranch = new Map<string | null, BranchCounts>();
     for (const r of counts) {
       const branchId = (r.branchId as string | null) ?? null;
       let b = byBranch.get(branchId);
       if (!b) {
-        b = { branchId, newTickets: 0, finished: 0, overdueOpen: 0, suggestions: 0 };
+        b = { branchId, newTickets: 0, finished: 0, overdueOpen: 0 };
         byBranch.set(branchId, b);
       }
       b[r.what as Exclude<keyof BranchCounts, 'branchId'>] = num(r.n);
     }
-    return { branches: [...byBranch.values()], callbacks: callbacks.map((c) => ({ branchId: c.branchId ?? null, result: c.result ?? null })) };
+    return {
+      branches: [...byBranch.values()],
+      callbacks: callbacks.map((c) => ({ branchId: c.branchId ?? null, result: c.result ?? null })),
+      suggestions: suggestions.map((r) => ({
+        branchId: (r.branchId as string | null) ?? null,
+        communityId: (r.communityId as string | null) ?? null,
+        n: num(r.n),
+      })),
+    };
   }
 
   async formsNotBack(before: Date, limit: number): Promise<FormNotBack[]> {

@@ -237,11 +237,13 @@ describe('the alert store', () => {
       data: { ticketId: ticket.id, workDone: '换阀门', serviceDate: new Date(NOW.getTime() - 20 * 86_400_000), createdBy: 'staff:x', createdAt: NOW },
     });
     const day = { from: new Date('2026-11-27T16:00:00Z'), to: new Date('2026-11-28T16:00:00Z') };
-    const { branches, callbacks } = await core.stores.alerts.dailyCounts(day.from, day.to);
+    const { branches, callbacks, suggestions } = await core.stores.alerts.dailyCounts(day.from, day.to);
     expect(branches.sort((x, y) => String(x.branchId).localeCompare(String(y.branchId)))).toEqual([
-      { branchId: null, newTickets: 1, finished: 1, overdueOpen: 0, suggestions: 1 },
-      { branchId: 'xincheng', newTickets: 1, finished: 0, overdueOpen: 1, suggestions: 0 },
+      { branchId: null, newTickets: 1, finished: 1, overdueOpen: 0 },
+      { branchId: 'xincheng', newTickets: 1, finished: 0, overdueOpen: 1 },
     ]);
+    // the suggestion HQ holds, with its community, so the report counts it for the branch it concerns
+    expect(suggestions).toEqual([{ branchId: null, communityId: null, n: 1 }]);
     expect(callbacks).toEqual([{ branchId: 'xincheng', result: 'fairly' }]);
     expect(await core.stores.alerts.formsNotBack(new Date(NOW.getTime() - 15 * 86_400_000), 10)).toEqual([
       { ticketNumber: ticket.number, branchId: 'xincheng', serviceDate: new Date(NOW.getTime() - 20 * 86_400_000) },
