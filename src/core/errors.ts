@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'callback_not_answered'
   | 'not_a_suggestion'
   | 'finding_exists'
+  | 'conduct_category_fixed'
   | 'not_conduct_complaint'
   | 'conduct_staff_required'
   | 'invalid_quote'

@@ -39,6 +39,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   callback_retry_too_soon: 409,
   callback_not_answered: 409,
   finding_exists: 409,
+  conduct_category_fixed: 409,
   not_conduct_complaint: 422,
   conduct_staff_required: 422,
   invalid_quote: 422,

@@ -49,6 +49,14 @@ export async function reclassifyTicket(core: Core, input: Reclassify): Promise<T
   if (!OPEN_STATUSES.includes(t.status) || t.status === 'resolved' || t.status === 'callback') {
     throw new AppError('invalid_transition', `ticket ${t.number} is ${t.status}: it can no longer be reclassified`, { from: t.status, action: 'reclassify' });
   }
+  // R31-R33: the centre holds a conduct complaint so that the accused's branch never sees it; moving a
+  // ticket into or out of that category would leave it with the wrong holder, so it is filed anew instead
+  if (input.category && input.category !== t.category && (input.category === 'staff_conduct' || t.category === 'staff_conduct')) {
+    throw new AppError('conduct_category_fixed', `ticket ${t.number}: a conduct complaint is filed as one with the centre, not reclassified`, {
+      from: t.category,
+      to: input.category,
+    });
+  }
   const cls = {
     kind: input.kind ?? t.kind,
     category: input.category ?? t.category,

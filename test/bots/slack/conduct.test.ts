@@ -238,3 +238,22 @@ describe('the leaders’ monthly list (R31-R33)', () => {
     expect(text).toContain('尚在调查中');
   });
 });
+
+describe('a conduct complaint keeps its category and its holder (R31)', () => {
+  it('refuses to reclassify a repair into a conduct complaint, or a conduct complaint into a repair, storing nothing', async () => {
+    const { reclassifyTicket } = await import('../../../src/core/tickets/reclassify-ticket.js');
+    const repair = await createTicket(h.core, hotlineComplaint({ category: 'no_heat', description: '暖气不热，师傅来了也不管' }));
+    const { t: conduct } = await conductComplaint();
+    await expect(
+      reclassifyTicket(h.core, { number: repair.number, actor: 'staff:agent01', category: 'staff_conduct', reason: '其实是投诉师傅' }),
+    ).rejects.toMatchObject({ code: 'conduct_category_fixed' });
+    await expect(
+      reclassifyTicket(h.core, { number: conduct.number, actor: 'staff:agent01', category: 'no_heat', reason: '其实是暖气问题' }),
+    ).rejects.toMatchObject({
+      code: 'conduct_category_fixed',
+    });
+    expect(await stored(repair.id)).toMatchObject({ category: 'no_heat', branchId: 'xincheng' });
+    expect(await stored(conduct.id)).toMatchObject({ category: 'staff_conduct', branchId: null });
+    expect((await stored(conduct.id)).events.map((e) => e.type)).not.toContain('reclassified');
+  });
+});
