@@ -55,7 +55,7 @@ describe('GET /api/kpi', () => {
     expect(xc.customerWaitMinutes).toBe(880);
     expect(body.branches.find((b: any) => b.branchId === 'yuquan').customerWaitMinutes).toBeNull();
     expect(body.branches.find((b: any) => b.branchId === 'yuquan').repairTimeliness).toMatchObject({ rate: null, percent: null, met: null });
-    expect(body.centre).toMatchObject({ branchId: null, branchName: '客户服务中心（未分派）' });
+    expect(body.centre).toMatchObject({ branchId: null, branchName: '客户服务中心（未分派及督办投诉）' });
     expect(body.company).toMatchObject({ branchName: '全公司', complaintCompletion: { numerator: 7, denominator: 13 } });
   });
 
@@ -175,7 +175,7 @@ describe('GET /api/kpi.csv', () => {
       '玉泉供热分公司',
       '赛罕供热分公司',
       '金桥供热分公司',
-      '客户服务中心（未分派）',
+      '客户服务中心（未分派及督办投诉）',
       '全公司',
     ]);
     expect(lines[1]).toBe(

@@ -10,7 +10,7 @@ export function percentText(rate: number | null): string {
   return p === null ? '—' : `${p}%`;
 }
 
-/** A branch by name in the reader's language; null is the centre (not yet dispatched). */
+/** A branch by name in the reader's language; null is the centre (not yet dispatched, or a conduct complaint it investigates). */
 export function branchName(org: Org, branchId: string | null, locale: Locale): string {
   if (branchId === null) return t(locale, 'kpi.centre');
   const b = org.branches.get(branchId);

@@ -28,7 +28,7 @@ describe('/kpi in Slack', () => {
       '*玉泉供热分公司*',
       '*赛罕供热分公司*',
       '*金桥供热分公司*',
-      '*客户服务中心（未分派）*',
+      '*客户服务中心（未分派及督办投诉）*',
     ]);
     // five rates, the counts, and R30's transfers out and repeat complaints
     expect(sections.every((s) => s.fields.length === 7)).toBe(true);
