@@ -16,11 +16,11 @@ import { has } from '../../../i18n/index.js';
 import { actorOf, errorText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
 import { CONDUCT_FINDING_VIEW, CONDUCT_NAME_VIEW, findingModal, nameModal, readFinding, readName } from '../modals/conduct-modal.js';
 import { origin, type ModalOrigin } from '../modals/view-state.js';
-import { readValue } from '../render/blocks.js';
 import { CONDUCT_ACTION, staffWithBranch } from '../render/conduct.js';
 import { tr, type RenderCtx } from '../render/names.js';
-import { currentState, type CardTicket } from '../render/ticket-card.js';
-import { whereClicked, type ActionArgs, type ViewArgs } from './types.js';
+import type { CardTicket } from '../render/ticket-card.js';
+import type { ActionArgs, ViewArgs } from './types.js';
+import { allowedClick } from './card-click.js';
 
 /** Why someone may not act on a conduct complaint, in their words. */
 function refusal(ctx: RenderCtx, reason: string): string {
@@ -49,17 +49,9 @@ function fieldError(ctx: RenderCtx, e: AppError): Record<string, string> | null 
 
 export function registerConduct(app: App, d: SlackDeps): void {
   const open = async (a: ActionArgs, which: 'name' | 'finding') => {
-    await a.ack();
-    const v = readValue(a.action.value);
-    if (!v?.n) return;
-    const ctx = renderCtx(d);
-    const where = whereClicked(a.body);
-    const to = { user: a.body.user.id, channel: where.ch };
-    const t = await ticketWithEvents(d, v.n);
-    if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
-    const may = canAct(d.core.org, staffFor(d, a.body.user.id), t, 'conduct_finding');
-    if (!may.allowed) return tell(a.client, d, to, refusal(ctx, may.reason));
-    if (v.s !== undefined && v.s !== t.status) return tell(a.client, d, to, `${tr(ctx, 'error.stale')}\n${currentState(ctx, t)}`);
+    const click = await allowedClick(a, d, { may: (staff, t) => canAct(d.core.org, staff, t, 'conduct_finding'), refusal });
+    if (!click) return;
+    const { ctx, ticket: t, where } = click;
     const view = which === 'name' ? nameModal(ctx, t, where) : findingModal(ctx, t, where);
     await a.client.views.open({ trigger_id: a.body.trigger_id!, view });
   };

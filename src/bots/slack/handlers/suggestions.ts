@@ -8,33 +8,27 @@ import type { App } from '@slack/bolt';
 import type { Status } from '../../../core/tickets/status-machine.js';
 import { canAnswerSuggestion } from '../../../core/suggestions/can-answer.js';
 import { answerSuggestion } from '../../../core/suggestions/answer-suggestion.js';
-import { errorText, refusalText, renderCtx, staffFor, tell, ticketWithEvents, type SlackDeps } from '../kit.js';
+import { errorText, refusalText, renderCtx, staffFor, tell, type SlackDeps } from '../kit.js';
 import { readSuggestionAnswer, SUGGESTION_ANSWER_VIEW, suggestionAnswerModal } from '../modals/suggestion-answer-modal.js';
 import { origin } from '../modals/view-state.js';
-import { readValue } from '../render/blocks.js';
 import { tr } from '../render/names.js';
-import { currentState } from '../render/ticket-card.js';
 import { SUGGESTION_ACTION } from '../render/suggestion-card.js';
 import { viewOnce } from './dedupe.js';
-import { whereClicked, type ActionArgs, type ViewArgs } from './types.js';
+import { allowedClick } from './card-click.js';
+import type { ActionArgs, ViewArgs } from './types.js';
 
 const OPEN = new Set(['received', 'dispatched', 'accepted', 'on_site']);
 
 export function registerSuggestions(app: App, d: SlackDeps): void {
   app.action(SUGGESTION_ACTION.answer, async (args) => {
     const a = args as unknown as ActionArgs;
-    await a.ack();
-    const ctx = renderCtx(d);
-    const where = whereClicked(a.body);
-    const to = { user: a.body.user.id, channel: where.ch };
-    const v = readValue(a.action.value);
-    if (!v?.n) return;
-    const t = await ticketWithEvents(d, v.n);
-    if (!t) return tell(a.client, d, to, tr(ctx, 'error.ticket_not_found'));
-    const may = canAnswerSuggestion(d.core.org, staffFor(d, a.body.user.id), t);
-    if (!may.allowed) return tell(a.client, d, to, refusalText(ctx, may.reason));
-    if (!OPEN.has(t.status) || (v.s && v.s !== t.status)) return tell(a.client, d, to, `${tr(ctx, 'error.stale')}\n${currentState(ctx, t)}`);
-    await a.client.views.open({ trigger_id: a.body.trigger_id!, view: suggestionAnswerModal(ctx, t, where) });
+    const click = await allowedClick(a, d, {
+      may: (staff, t) => canAnswerSuggestion(d.core.org, staff, t),
+      refusal: refusalText,
+      takes: (status) => OPEN.has(status),
+    });
+    if (!click) return;
+    await a.client.views.open({ trigger_id: a.body.trigger_id!, view: suggestionAnswerModal(click.ctx, click.ticket, click.where) });
   });
 
   app.view(SUGGESTION_ANSWER_VIEW, async (args) => {
