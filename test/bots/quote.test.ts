@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cb } from '../../src/bots/telegram/callback-data.js';
+import { fireDueAlerts } from '../../src/core/deadlines/fire-due-alerts.js';
 import { ACTION } from '../../src/bots/slack/render/ticket-card.js';
 import { QUOTE_VIEW } from '../../src/bots/slack/modals/quote-modal.js';
 import { PHONE_ANSWER } from '../../src/bots/slack/handlers/quotes.js';
@@ -203,5 +204,68 @@ describe('declined, expired and absurd quotes (R16)', () => {
     const opened = c.slack.callsTo('views.open').length;
     await c.slackInteraction(slackButton(U.huiminField, ACTION.quote, findElement(card.blocks, ACTION.quote).value, { channel: card.channel, ts: card.ts }));
     expect(c.slack.callsTo('views.open')).toHaveLength(opened);
+  });
+});
+
+describe('the sweep expires a quote at the end of its validity, without anyone acting (R16)', () => {
+  const sweep = () => fireDueAlerts(c.core, 'quote-sweep-a');
+
+  it('past validUntil the quote is marked expired, the card thread says so and the resident’s quote message loses its buttons and says to ask again: once, with two instances sweeping (R16)', async () => {
+    const { u, ticket } = await residentWithTicket('1011995840');
+    await quoteFromCard(U.xinchengField, ticket, { item1: '楼内立管 DN20 | 米 | 2 | 95' });
+    const [sent] = await c.core.stores.quotes.ofTicket(ticket.id);
+    // its expiry was stored with it, due at the end of its validity
+    const expiry = await c.core.db.scheduledAlert.findFirstOrThrow({ where: { ticketId: ticket.id, kind: 'quote_expiry' } });
+    expect(expiry.dueAt.getTime()).toBe(sent.validUntil.getTime());
+    // a minute before the end nothing happens
+    c.core.clock.set(new Date(sent.validUntil.getTime() - 60_000));
+    await sweep();
+    await c.drain();
+    expect((await c.core.stores.quotes.byId(sent.id))!.status).toBe('sent');
+    expect((quoteMessage(u)!.reply_markup?.inline_keyboard ?? []).flat()).toHaveLength(2);
+
+    c.core.clock.set(new Date(sent.validUntil.getTime() + 60_000));
+    // two instances sweep at the same moment
+    await Promise.all([sweep(), fireDueAlerts(c.core, 'quote-sweep-b')]);
+    await c.drain();
+    await sweep();
+    await c.drain();
+    const quote = (await c.core.stores.quotes.byId(sent.id))!;
+    expect(quote).toMatchObject({ status: 'expired', answeredBy: null, paidTicketId: null });
+    expect(await c.core.stores.tickets.events(ticket.id, 'quote_expired')).toHaveLength(1);
+    const thread = await c.thread(ticket.id);
+    expect(thread.filter((l) => l.includes(`报价 ${quote.number} 已过期`))).toHaveLength(1);
+    // the resident's quote message: the offer as they read it, now saying it expired, without buttons
+    const messages = c.tg.botMessages(u.id).filter((m) => (m.text ?? '').includes(quote.number));
+    expect(messages).toHaveLength(1);
+    const m = messages[0];
+    expect(m.text).toContain(`报价单 ${quote.number}（工单 ${ticket.number}）`);
+    expect(m.text).toContain(`⌛ 报价 ${quote.number} 已于`);
+    expect(m.text).toContain('请联系我们重新报价');
+    expect(m.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    expect(await c.core.db.outboxMessage.count({ where: { kind: 'quote_expired', key: `quote:${quote.id}:expired` } })).toBe(1);
+    expect(await c.core.db.ticket.count({ where: { kind: 'paid_service', description: { contains: quote.number } } })).toBe(0);
+  });
+
+  it('a quote answered before its validity ended is not touched by the sweep (R16)', async () => {
+    const { u, ticket } = await residentWithTicket('1012328480');
+    await quoteFromCard(U.xinchengCoord, ticket, { item1: '管沟内阀门 | 个 | 1 | 180' });
+    await c.tap(u, '不接受');
+    const [refused] = await c.core.stores.quotes.ofTicket(ticket.id);
+    expect(refused.status).toBe('refused');
+    const shown = quoteMessage(u)!.text;
+    const lines = (await c.thread(ticket.id)).length;
+    c.core.clock.set(new Date(refused.validUntil.getTime() + 60_000));
+    await sweep();
+    await c.drain();
+    expect((await c.core.stores.quotes.byId(refused.id))!).toMatchObject({ status: 'refused', answeredAt: refused.answeredAt });
+    expect(await c.core.stores.tickets.events(ticket.id, 'quote_expired')).toEqual([]);
+    expect((await c.thread(ticket.id)).join('\n')).not.toContain('已过期');
+    expect((await c.thread(ticket.id)).length).toBeGreaterThanOrEqual(lines);
+    expect(quoteMessage(u)!.text).toBe(shown);
+    expect(await c.core.db.outboxMessage.count({ where: { kind: 'quote_expired', key: `quote:${refused.id}:expired` } })).toBe(0);
+    // its expiry alert fired and did nothing
+    const expiry = await c.core.db.scheduledAlert.findFirstOrThrow({ where: { ticketId: ticket.id, kind: 'quote_expiry' } });
+    expect(expiry.firedAt).not.toBeNull();
   });
 });

@@ -30,7 +30,7 @@ import { reportMessageId } from '../../core/tickets/create-ticket.js';
 import { renderSuggestionAnswer } from './suggestion-answer.js';
 import { serviceCardLine } from './service-card.js';
 import { conductUpdate, isCentreConduct } from './conduct.js';
-import { renderQuoteOffer, type QuoteOfferPayload } from './quote-deliveries.js';
+import { deliverQuoteExpired, renderQuoteOffer, type QuoteExpiredPayload, type QuoteOfferPayload } from './quote-deliveries.js';
 import { renderIncidentNotice, renderIncidentReply, renderLinkedFiled, type IncidentNoticePayload, type IncidentReplyPayload } from './incident-deliveries.js';
 
 export interface TelegramDelivererOptions {
@@ -66,6 +66,7 @@ export class TelegramDeliverer implements Deliverer {
       await this.callbackByPhone(row);
       return { result: { skipped: 'unreachable' } };
     }
+    if (row.kind === 'quote_expired') return this.quoteExpired(row);
     const payload = JSON.parse(row.payload) as { ticketId: number; eventId?: number; callbackId?: number; replyTo?: number; locale?: string };
     const rendered =
       row.kind === 'ticket_filed'
@@ -114,6 +115,21 @@ export class TelegramDeliverer implements Deliverer {
       if (e instanceof GrammyError && e.error_code === 403) await this.unreachable(row);
       throw toDeliveryError(e);
     }
+  }
+
+  /** R16: the quote's message says it expired, without its buttons (edited, or the notice under it). */
+  private async quoteExpired(row: OutboxMessage): Promise<DeliveryResult> {
+    let out: Awaited<ReturnType<typeof deliverQuoteExpired>>;
+    try {
+      out = await deliverQuoteExpired(this.o.core, this.api, row.target, JSON.parse(row.payload) as QuoteExpiredPayload);
+    } catch (e) {
+      if (e instanceof GrammyError && e.error_code === 403) await this.unreachable(row);
+      throw toDeliveryError(e);
+    }
+    if (out === null) return { result: { skipped: true } };
+    if ('edited' in out) return { result: { messageId: out.edited, edited: true } };
+    const sent = await this.send(row, out.text, undefined, out.replyTo);
+    return { result: { messageId: sent.message_id } };
   }
 
   /**

@@ -3,17 +3,21 @@
  * at engineering settlement and purchase prices, not the price list), its items, total, note and
  * validity, with [accept] [decline]. Sent as plain text (no parse mode), so staff's words in
  * the items can never become markup. Worded at delivery from the quote as it stands: one answered,
- * withdrawn or expired before it went out is not sent.
+ * withdrawn or expired before it went out is not sent. When its validity ends unanswered (the
+ * sweep: core/quotes/expire-quote.ts), the message is edited to say so, without its buttons.
  */
+import { GrammyError, type Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Core } from '../../core/context.js';
 import type { Quote, Ticket } from '../../core/model.js';
 import type { Org } from '../../core/org/org.js';
+import { formatMinute } from '../../core/local-time.js';
 import { quoteItems, quoteState } from '../../core/quotes/quote-items.js';
 import { asLocale, type Locale } from '../../i18n/index.js';
 import { Buttons, cb } from './callback-data.js';
 import { tt } from './context.js';
 import { when } from './render.js';
+import { splitText } from './split-text.js';
 
 export interface QuoteOfferPayload {
   quoteId: number;
@@ -65,4 +69,56 @@ export async function renderQuoteOffer(
   if (!ticket) return null;
   const locale = asLocale(p.locale);
   return { text: quoteText(core.org, quote, ticket, locale, now), reply_markup: quoteButtons(quote.id, locale) };
+}
+
+export interface QuoteExpiredPayload {
+  quoteId: number;
+  /** the key of the quote_offer row whose message this edits */
+  offerKey: string;
+  locale?: string;
+}
+
+/** A Telegram refusal that means the message cannot be edited (gone, too old, never editable): the notice goes as a message instead. */
+const notEditable = (e: unknown) => e instanceof GrammyError && e.error_code === 400 && !/not modified/i.test(e.description);
+const notModified = (e: unknown) => e instanceof GrammyError && e.error_code === 400 && /not modified/i.test(e.description);
+
+/**
+ * R16: the outbox's quote_expired row. The resident's quote message is edited to its text with the
+ * expiry notice (expired at, ask again, the hotline) and without its buttons. A message that
+ * cannot be edited (split into parts, deleted) loses its buttons where it can, and the notice
+ * goes as a message under it. Nothing when the offer never reached the chat (it expired before
+ * it went out) or the quote is not expired. Other refusals are thrown for the deliverer.
+ */
+export async function deliverQuoteExpired(
+  core: Core,
+  api: Api,
+  chatId: string,
+  p: QuoteExpiredPayload,
+): Promise<{ edited: number } | { text: string; replyTo: number } | null> {
+  const quote = Number.isSafeInteger(p.quoteId) ? await core.stores.quotes.byId(p.quoteId) : null;
+  if (quote?.status !== 'expired') return null;
+  const sent = await core.stores.outbox.sentResult(p.offerKey);
+  const messageId = sent ? (JSON.parse(sent) as { messageId?: unknown }).messageId : undefined;
+  if (typeof messageId !== 'number') return null;
+  const ticket = await core.stores.views.ticketById(quote.ticketId);
+  if (!ticket) return null;
+  const locale = asLocale(p.locale);
+  const note = tt(locale, 'quote.expired', { quote: quote.number, time: formatMinute(quote.validUntil), hotline: core.org.config.company.hotline });
+  // the offer as the resident read it (worded when it was made), with the notice under it
+  const text = `${quoteText(core.org, quote, ticket, locale, quote.createdAt)}\n\n${note}`;
+  if (splitText(text).length === 1) {
+    try {
+      await api.editMessageText(chatId, messageId, text);
+      return { edited: messageId };
+    } catch (e) {
+      if (notModified(e)) return { edited: messageId };
+      if (!notEditable(e)) throw e;
+    }
+  }
+  try {
+    await api.editMessageReplyMarkup(chatId, messageId);
+  } catch (e) {
+    if (!notEditable(e) && !notModified(e)) throw e;
+  }
+  return { text: note, replyTo: messageId };
 }

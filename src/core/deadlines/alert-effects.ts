@@ -52,7 +52,8 @@ function channelFor(org: Org, t: Placed, level: number): string | undefined {
 /** A plan that only marks the alerts fired. */
 export const emptyPlan = (alertIds: number[]): FirePlan => ({ alertIds, overdue: [], missed: [], events: [], alerts: [], reports: [], messages: [] });
 
-export const isDeadlineAlert = (a: Pick<ScheduledAlert, 'kind'>) => !a.kind.startsWith('callback_') && !a.kind.startsWith('report_');
+export const isDeadlineAlert = (a: Pick<ScheduledAlert, 'kind'>) =>
+  !a.kind.startsWith('callback_') && !a.kind.startsWith('report_') && !a.kind.startsWith('quote_');
 
 /**
  * What a batch of deadline alerts does (a cold snap makes thousands due at once): every alert

@@ -1,6 +1,6 @@
 /**
  * Fires the stored alerts that are due (deadline warnings, overdue, escalation, callback
- * time-outs, scheduled reports). Exactly once across restarts and instances: a sweep claims due
+ * time-outs, scheduled reports, quote expiries). Exactly once across restarts and instances: a sweep claims due
  * rows with a lease, decides what firing them means, and stores that in the transaction that
  * marks them fired, on the condition that they are still unfired and its own. A killed
  * instance's claimed rows fire after the lease. The claim reads only due rows through the
@@ -11,6 +11,7 @@ import type { DueAlert } from '../ports/alert-store.js';
 import { isDeadlineAlert, planCallbackAlert, planDeadlineAlerts } from './alert-effects.js';
 import { buildReport } from '../reports/build-report.js';
 import { readDutyState } from '../duty/on-duty-now.js';
+import { expireQuote } from '../quotes/expire-quote.js';
 
 export interface SweepResult {
   fired: number;
@@ -44,6 +45,8 @@ export async function fireDueAlerts(core: SweepCore, owner: string, opts: { batc
 
 async function planOne(core: SweepCore, { alert, ticket, deadline }: DueAlert, now: Date) {
   if (alert.kind.startsWith('report_')) return buildReport(core, alert, now);
+  // R16: a quote's validity ended
+  if (alert.kind.startsWith('quote_')) return expireQuote(core, alert, now);
   if (alert.kind.startsWith('callback_')) {
     const { callbackId } = JSON.parse(alert.data ?? '{}') as { callbackId: number };
     const duty = alert.kind === 'callback_overdue' ? await readDutyState(core, [null], now) : undefined;

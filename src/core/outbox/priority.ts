@@ -25,6 +25,7 @@ const OF_KIND: Record<OutboxKind, number> = {
   incident_reply: PRIORITY.resident,
   suggestion_answer: PRIORITY.resident,
   quote_offer: PRIORITY.resident,
+  quote_expired: PRIORITY.resident,
   ticket_card: PRIORITY.staff,
   triage: PRIORITY.staff,
   callback_task: PRIORITY.staff,

@@ -47,6 +47,8 @@ export interface OutboxStore {
   deliveredElsewhere(key: string, at: Date): Promise<boolean>;
   /** A pending message owed for later is due at `now` instead (the other way failed). */
   dueNow(key: string, now: Date): Promise<void>;
+  /** What delivering the message with this key gave (its `result`, e.g. the Telegram message id), once it is sent; null otherwise. */
+  sentResult(key: string): Promise<string | null>;
   /** `result` is JSON text (e.g. the Slack message ts) or null. */
   markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void>;
   markFailed(id: number, f: DeliveryFailure): Promise<void>;

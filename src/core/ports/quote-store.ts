@@ -5,6 +5,7 @@
  */
 import type { Quote } from '../model.js';
 import type { OutboxRow } from '../outbox/enqueue.js';
+import type { NewAlert } from './alert-store.js';
 import type { EventDraft } from './intake-store.js';
 
 /** The columns a quote's creation decides; its number is drawn by the store. */
@@ -18,6 +19,8 @@ export interface NewQuote {
   event(quote: Quote): EventDraft;
   /** what the quote owes once it and its event have ids (the card's thread line, the resident's message) */
   owes(quote: Quote, eventId: number): OutboxRow[];
+  /** the alerts the quote schedules (its expiry at validUntil, R16); one whose key is stored is left as it is */
+  alerts?(quote: Quote): NewAlert[];
 }
 
 export interface QuoteAnswer {

@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import type { Quote } from '../model.js';
 import { assertCanAct, staffOfActor } from '../staff/can-act.js';
 import { priceItems, quoteNote, type QuoteItemInput } from './quote-items.js';
+import { quoteExpiryAlert } from './expire-quote.js';
 import { quoteCardRows, quoteOfferRow } from './quote-messages.js';
 
 export interface NewQuoteInput {
@@ -59,5 +60,7 @@ export async function createQuote(core: Core, input: NewQuoteInput): Promise<Quo
       data: JSON.stringify({ quote: quote.number, totalCents, items, validUntil: validUntil.toISOString() }),
     }),
     owes: (quote, eventId) => [...quoteCardRows(core.org, ticket, eventId, now), ...(reachable ? [quoteOfferRow(quote, reachable, now)] : [])],
+    // it expires at the end of its validity without anyone acting (expire-quote.ts)
+    alerts: (quote) => [quoteExpiryAlert(quote)],
   });
 }

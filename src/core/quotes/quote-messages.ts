@@ -19,3 +19,17 @@ export function quoteOfferRow(quote: Pick<Quote, 'id'>, resident: { chatId: stri
     now,
   );
 }
+
+/** R16: the quote's validity ended unanswered: the resident's quote message loses its buttons and they are told how to ask again. */
+export function quoteExpiredRow(quote: Pick<Quote, 'id'>, resident: { chatId: string; locale: string }, now: Date): OutboxRow {
+  return outboxRow(
+    {
+      key: `quote:${quote.id}:expired`,
+      platform: 'telegram',
+      target: resident.chatId,
+      kind: 'quote_expired',
+      payload: { quoteId: quote.id, offerKey: `quote:${quote.id}`, locale: resident.locale },
+    },
+    now,
+  );
+}

@@ -160,6 +160,11 @@ export class SqlOutboxStore implements OutboxStore {
     await this.q.run(sql`UPDATE "OutboxMessage" SET "nextAt" = ${now} WHERE "key" = ${key} AND "state" = 'pending' AND "nextAt" > ${now}`);
   }
 
+  async sentResult(key: string): Promise<string | null> {
+    const r = await this.q.get<{ result: unknown }>(sql`SELECT "result" FROM "OutboxMessage" WHERE "key" = ${key} AND "state" = 'sent'`);
+    return r && typeof r.result === 'string' ? r.result : null;
+  }
+
   async markSent(id: number, o: { at: Date; attempts: number; result: string | null }): Promise<void> {
     await this.q.run(
       sql`UPDATE "OutboxMessage" SET "state" = 'sent', "sentAt" = ${o.at}, "attempts" = ${o.attempts}, "lastError" = NULL,

@@ -5,6 +5,7 @@ import type { NewQuote, QuoteAnswer, QuoteStore } from '../../core/ports/quote-s
 import type { OutboxRow } from '../../core/outbox/enqueue.js';
 import { decodeRow, num, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
+import { insertRowSet } from '../row-set.js';
 import { insertSql, sql } from '../statement.js';
 import { oweSql } from './outbox-store.js';
 
@@ -35,6 +36,8 @@ export class SqlQuoteStore implements QuoteStore {
       );
       const quote = quoteOf(row!);
       await eventAndMessages(tx, d.ticketId, n.event(quote), (eventId) => n.owes(quote, eventId));
+      const alerts = n.alerts?.(quote) ?? [];
+      if (alerts.length) await tx.run(insertRowSet(tx.dialect, 'ScheduledAlert', alerts, 'key'));
       return quote;
     });
   }
