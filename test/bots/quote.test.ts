@@ -247,6 +247,27 @@ describe('the sweep expires a quote at the end of its validity, without anyone a
     expect(await c.core.db.ticket.count({ where: { kind: 'paid_service', description: { contains: quote.number } } })).toBe(0);
   });
 
+  it('a quote message Telegram will not edit loses its buttons, and the notice that it expired goes under it (R16)', async () => {
+    const { u, ticket } = await residentWithTicket('1012661120');
+    await quoteFromCard(U.xinchengField, ticket, { item1: '楼内支管 | 米 | 1 | 60' });
+    const [sent] = await c.core.stores.quotes.ofTicket(ticket.id);
+    const offer = quoteMessage(u)!;
+    c.tg.failNext('editMessageText', { status: 400, description: "Bad Request: message can't be edited" });
+    c.core.clock.set(new Date(sent.validUntil.getTime() + 60_000));
+    await sweep();
+    await c.drain();
+    expect((await c.core.stores.quotes.byId(sent.id))!.status).toBe('expired');
+    const shown = c.tg.message(u.id, offer.message_id)!;
+    expect(shown.text).toBe(offer.text);
+    expect(shown.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    const notices = c.tg.botMessages(u.id).filter((m) => (m.text ?? '').includes(`⌛ 报价 ${sent.number}`));
+    expect(notices).toHaveLength(1);
+    const notice = notices[0];
+    expect(notice.text).toContain(`⌛ 报价 ${sent.number} 已于`);
+    expect(notice.text).toContain('请联系我们重新报价');
+    expect(notice.reply_to_message?.message_id).toBe(offer.message_id);
+  });
+
   it('a quote answered before its validity ended is not touched by the sweep (R16)', async () => {
     const { u, ticket } = await residentWithTicket('1012328480');
     await quoteFromCard(U.xinchengCoord, ticket, { item1: '管沟内阀门 | 个 | 1 | 180' });

@@ -214,6 +214,17 @@ describe('the outbox store', () => {
     expect(await outbox.countDue(['slack'], at(3))).toBe(0);
   });
 
+  it('reads what a message produced by its key once it is sent, nothing before (the quote message an expiry edits, R16)', async () => {
+    await clearDue();
+    await outbox.owe([item('sr1', 'CSR', 'telegram')], now);
+    expect(await outbox.sentResult('sr1')).toBeNull();
+    const [row] = await claim('w1', { platforms: ['telegram'] });
+    expect(await outbox.sentResult('sr1')).toBeNull();
+    await outbox.markSent(row.id, { at: at(1), attempts: 1, result: '{"messageId":42}' });
+    expect(await outbox.sentResult('sr1')).toBe('{"messageId":42}');
+    expect(await outbox.sentResult('no-such-key')).toBeNull();
+  });
+
   it('marks a message held in reserve delivered by another way, unless a worker has taken it; or makes it due at once', async () => {
     await clearDue();
     // one chat each: an earlier row to a chat holds back the later ones

@@ -113,4 +113,25 @@ describe('the quote store (R16)', () => {
     });
     expect(await core.stores.tickets.events(ticket.id, 'quote_scheduled')).toHaveLength(1);
   });
+
+  it('stores the alerts a quote schedules with it, a key stored already kept as it is (R16)', async () => {
+    const s = core.stores.quotes;
+    const due = new Date(core.clock.now().getTime() + 86_400_000);
+    const alert = (q: { id: number }, key = `test:quote:${q.id}:expiry`) => ({
+      key,
+      ticketId: ticket.id,
+      kind: 'quote_expiry',
+      dueAt: due,
+      data: JSON.stringify({ quoteId: q.id }),
+    });
+    const q = await s.create({ ...newQuote(), alerts: (quote) => [alert(quote)] });
+    const stored = await core.db.scheduledAlert.findFirstOrThrow({ where: { key: `test:quote:${q.id}:expiry` } });
+    expect(stored).toMatchObject({ kind: 'quote_expiry', ticketId: ticket.id, firedAt: null, data: JSON.stringify({ quoteId: q.id }) });
+    expect(stored.dueAt.getTime()).toBe(due.getTime());
+    // a second quote naming the same key stores its quote, and leaves the alert as it was
+    await s.create({ ...newQuote(), alerts: () => [{ ...alert(q), dueAt: new Date(due.getTime() + 1) }] });
+    const again = await core.db.scheduledAlert.findMany({ where: { key: `test:quote:${q.id}:expiry` } });
+    expect(again).toHaveLength(1);
+    expect(again[0].dueAt.getTime()).toBe(due.getTime());
+  });
 });
