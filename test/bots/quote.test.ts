@@ -245,6 +245,15 @@ describe('the sweep expires a quote at the end of its validity, without anyone a
     expect(m.reply_markup?.inline_keyboard ?? []).toEqual([]);
     expect(await c.core.db.outboxMessage.count({ where: { kind: 'quote_expired', key: `quote:${quote.id}:expired` } })).toBe(1);
     expect(await c.core.db.ticket.count({ where: { kind: 'paid_service', description: { contains: quote.number } } })).toBe(0);
+    // staff recording a phone answer afterwards are told it expired, not that it was answered
+    const yes = c.slack
+      .ephemeralsFor(U.xinchengField)
+      .map((e) => findElement(e.blocks, PHONE_ANSWER))
+      .filter((el) => el && String(el.value).includes(quote.number))
+      .at(-1);
+    await c.slackInteraction(slackButton(U.xinchengField, PHONE_ANSWER, yes.value));
+    expect(textOf(c.slack.ephemeralsFor(U.xinchengField).at(-1)!)).toBe(`报价 ${quote.number} 已过期，不能再接受；如仍需维修请重新报价。`);
+    expect((await c.core.stores.quotes.byId(sent.id))!.status).toBe('expired');
   });
 
   it('a quote message Telegram will not edit loses its buttons, and the notice that it expired goes under it (R16)', async () => {

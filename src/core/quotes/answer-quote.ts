@@ -51,6 +51,12 @@ export async function answerQuote(core: Core, a: QuoteAnswerInput): Promise<Quot
   } else throw new AppError('validation_failed', 'actor: must be resident:<id> or staff:<id>', { field: 'actor' });
   // accepted, but the process stopped before the paid work was scheduled: accepting again finishes it
   if (quote.status === 'accepted' && quote.paidTicketId === null && a.accept) return schedulePaidWork(core, quote, ticket, quote.answeredBy ?? a.actor);
+  // expired by the sweep at the end of its validity (expire-quote.ts): told as expired, not as answered
+  if (quote.status === 'expired')
+    throw new AppError('quote_expired', `quote ${quote.number} stood until ${quote.validUntil.toISOString()}`, {
+      number: quote.number,
+      validUntil: quote.validUntil.toISOString(),
+    });
   if (quote.status !== 'sent')
     throw new AppError('quote_already_answered', `quote ${quote.number} is ${quote.status}`, { number: quote.number, status: quote.status });
 

@@ -21,6 +21,8 @@ export function quoteFeature(deps: BotDeps): Composer<BotContext> {
     const shown = message && 'text' in message ? message.text : '';
     const hotline = core.org.config.company.hotline;
     const receipt = async (note: string) => {
+      // the message says so already (the sweep edited it, R16): only the buttons go
+      if (shown?.includes(note)) return dropButtons(ctx).catch(() => undefined);
       try {
         await ctx.editMessageText(shown ? `${shown}\n\n${note}` : note);
       } catch {
