@@ -85,6 +85,24 @@ const telegramSent = () =>
     .callsOf('sendMessage')
     .filter((c) => c.status === 200)
     .map((c) => `${c.params.chat_id}:${c.params.text}`);
+/** Each claim the worker made, in the order it began: the keys it took and whether the test had owed update:2 by then. */
+let claims: { startedAfterOwe: boolean; keys: string[] }[] = [];
+let owedAt = Number.POSITIVE_INFINITY;
+/** The real outbox store, with each claim's rows written down (which rows the worker held, and when). */
+function recordingClaims(): typeof core.stores.outbox {
+  claims = [];
+  owedAt = Number.POSITIVE_INFINITY;
+  const store = core.stores.outbox;
+  return Object.assign(Object.create(store), {
+    claim: async (o: Parameters<typeof store.claim>[0]) => {
+      const claim = { startedAfterOwe: claims.length >= owedAt, keys: [] as string[] };
+      claims.push(claim);
+      const rows = await store.claim(o);
+      claim.keys = rows.map((row) => row.key);
+      return rows;
+    },
+  });
+}
 /** Each test starts with nothing owed. */
 const clearDue = async () => {
   await core.db.outboxMessage.updateMany({ where: { state: 'pending' }, data: { state: 'sent', leaseOwner: null, leaseUntil: null } });
@@ -171,7 +189,7 @@ describe('the outbox under the platforms’ limits', () => {
     tg.clearCalls();
     await owe(range(500).map((i) => item(`notice:${i}`, 'telegram', String(910_000 + i), 'incident_notice')));
     await owe([item('update:1', 'telegram', '920001', 'resident_update')]);
-    const w = worker();
+    const w = worker({ outbox: recordingClaims() });
     w.start();
     await until(() => telegramSent().length >= 30);
     // the first turns of the bot's rate go out together (a burst of 5): the update is among them
@@ -179,11 +197,23 @@ describe('the outbox under the platforms’ limits', () => {
 
     const before = telegramSent().length;
     await owe([item('update:2', 'telegram', '920002', 'resident_update')]);
+    owedAt = claims.length;
     void w.kick();
     await until(() => telegramSent().includes('920002:update:2'));
     await w.stop();
-    // notices already given their turn may go before it; at 25 a second that is a few
-    expect(telegramSent().indexOf('920002:update:2') - before).toBeLessThanOrEqual(8);
+    // it is taken no later than the first claim that began after it was owed, first of that claim's rows
+    const claimOf = (key: string) => claims.findIndex((c) => c.keys.includes(key));
+    const firstAfter = claims.findIndex((c) => c.startedAfterOwe && c.keys.length > 0);
+    expect(claimOf('update:2')).toBeGreaterThanOrEqual(0);
+    expect(claimOf('update:2')).toBeLessThanOrEqual(firstAfter);
+    expect(claims[claimOf('update:2')].keys[0]).toBe('update:2');
+    // only notices claimed before it or with it (already given their turn: at most one claim's batch)
+    // may go before it, however slow the database is at that moment; none claimed after it overtakes it
+    const overtook = telegramSent()
+      .slice(before, telegramSent().indexOf('920002:update:2'))
+      .map((sent) => sent.split(':').slice(1).join(':'));
+    expect(overtook.length).toBeLessThanOrEqual(50);
+    for (const key of overtook) expect(claimOf(key)).toBeLessThanOrEqual(claimOf('update:2'));
     expect(tg.rateLimited).toBe(0);
   });
 
