@@ -26,7 +26,7 @@
  *   repeat an earlier one of the same customer and category (tickets/repeat-of.ts).
  */
 import type { Core } from '../context.js';
-import type { ComplaintCounts, UnreachableRow, WithdrawalRow } from '../ports/kpi-reads.js';
+import { noComplaintCounts, type ComplaintCounts, type UnreachableRow, type WithdrawalRow } from '../ports/kpi-reads.js';
 import { AppError } from '../errors.js';
 import { HOUR } from '../clock.js';
 import { makeRate, type Rate } from './rate.js';
@@ -97,23 +97,8 @@ export const WITHDRAWN_LIMIT = 100;
 /** A branch's counts: its complaints' (the store's) and its customers' survey (R28). */
 type Counts = Omit<ComplaintCounts, 'branchId'> & { surveyed: number; surveyedSatisfied: number; transfersOut: number };
 
-const ZERO: Counts = {
-  repairs: 0,
-  repairsTimely: 0,
-  repairsPending: 0,
-  assigned: 0,
-  finished: 0,
-  inTime: 0,
-  pending: 0,
-  satisfied: 0,
-  reopened: 0,
-  conduct: 0,
-  repeats: 0,
-  waitMinutes: 0,
-  transfersOut: 0,
-  surveyed: 0,
-  surveyedSatisfied: 0,
-};
+const { branchId: _none, ...NO_COMPLAINTS } = noComplaintCounts(null);
+const ZERO: Counts = { ...NO_COMPLAINTS, transfersOut: 0, surveyed: 0, surveyedSatisfied: 0 };
 
 function toRow(branchId: string | null, c: Counts): KpiRow {
   return {

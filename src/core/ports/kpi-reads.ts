@@ -29,6 +29,25 @@ export interface ComplaintCounts {
   waitMinutes: number;
 }
 
+/** A branch with nothing counted yet (a branch the period's complaints never reached). */
+export function noComplaintCounts(branchId: string | null): ComplaintCounts {
+  return {
+    branchId,
+    repairs: 0,
+    repairsTimely: 0,
+    repairsPending: 0,
+    assigned: 0,
+    finished: 0,
+    inTime: 0,
+    pending: 0,
+    satisfied: 0,
+    reopened: 0,
+    conduct: 0,
+    repeats: 0,
+    waitMinutes: 0,
+  };
+}
+
 /** R28: customers surveyed (each once) and those whose latest answer was satisfied. */
 export interface SurveyCounts {
   surveyed: number;

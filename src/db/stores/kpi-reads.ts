@@ -19,6 +19,7 @@ import type {
   UnreachableRow,
   WithdrawalRow,
 } from '../../core/ports/kpi-reads.js';
+import { noComplaintCounts } from '../../core/ports/kpi-reads.js';
 import { num, toDate, type Row } from '../codec.js';
 import type { Runner } from '../runner.js';
 import { dialect, sql, type Sql } from '../statement.js';
@@ -245,22 +246,7 @@ export class SqlKpiReads implements KpiReads {
       const branchId = branchOf(r.branch);
       const row = counts.find((c) => c.branchId === branchId);
       if (row) row.conduct = num(r.n);
-      else
-        counts.push({
-          branchId,
-          repairs: 0,
-          repairsTimely: 0,
-          repairsPending: 0,
-          assigned: 0,
-          finished: 0,
-          inTime: 0,
-          pending: 0,
-          satisfied: 0,
-          reopened: 0,
-          conduct: num(r.n),
-          repeats: 0,
-          waitMinutes: 0,
-        });
+      else counts.push({ ...noComplaintCounts(branchId), conduct: num(r.n) });
     }
     return counts;
   }
