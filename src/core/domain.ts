@@ -13,7 +13,7 @@ export type Scope = (typeof SCOPES)[number];
 export const SEVERITIES = ['normal', 'urgent', 'major'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const SOURCES = ['telegram', 'hotline', 'letter', 'visit', 'branch_direct', 'suggestion_box', 'slack'] as const;
+export const SOURCES = ['telegram', 'hotline', 'letter', 'visit', 'branch_direct', 'suggestion_box', 'slack', 'city_platform'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export const UNIT_KINDS = ['service_office', 'field_team', 'billing_office', 'department'] as const;

@@ -242,7 +242,8 @@ export interface ScheduledAlert {
   data: string | null;
 }
 
-export type Platform = 'telegram' | 'slack';
+/** where an outbox row goes: a chat, a channel, or an API client's webhook (its target is the client id) */
+export type Platform = 'telegram' | 'slack' | 'webhook';
 
 export interface OutboxMessage {
   id: number;
@@ -458,4 +459,28 @@ export interface Quote {
   answeredAt: Date | null;
   answeredBy: string | null;
   paidTicketId: number | null;
+}
+
+/**
+ * What a city platform (an Open311 GeoReport v2 client: the 12345 hotline's gateway) sent with a
+ * request beyond the ticket's own fields, kept as sent (core/open311).
+ */
+export interface CityRequest {
+  id: number;
+  ticketId: number;
+  /** the API client that filed it; the ticket's first responder is api:<clientId> */
+  clientId: string;
+  serviceCode: string;
+  addressString: string | null;
+  /** the heating account it named as address_id */
+  addressId: string | null;
+  lat: number | null;
+  long: number | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  mediaUrl: string | null;
+  /** JSON: { code: value | [values] }, as the service definition validated them */
+  attributes: string;
+  createdAt: Date;
 }

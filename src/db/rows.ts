@@ -35,6 +35,7 @@ export const schemaMatchesCore: {
   TrainingSession: Same<core.TrainingSession, prisma.TrainingSession>;
   TrainingAttendance: Same<core.TrainingAttendance, prisma.TrainingAttendance>;
   Quote: Same<core.Quote, prisma.Quote>;
+  CityRequest: Same<core.CityRequest, prisma.CityRequest>;
 } = {
   Customer: true,
   Resident: true,
@@ -60,4 +61,5 @@ export const schemaMatchesCore: {
   TrainingSession: true,
   TrainingAttendance: true,
   Quote: true,
+  CityRequest: true,
 };

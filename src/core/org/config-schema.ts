@@ -66,6 +66,16 @@ const apiClient = {
     scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: API_SCOPES } },
     tokenEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,127}$' },
     tokenSha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    // Open311: where the client is told that a request it filed closed (signed with the secret in secretEnv)
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'secretEnv'],
+      properties: {
+        url: { type: 'string', pattern: '^https?://[^\\s]{1,2000}$' },
+        secretEnv: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,127}$' },
+      },
+    },
   },
 };
 const localDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
@@ -220,6 +230,16 @@ export const orgFileSchema = {
     },
     prices: { type: 'array', items: price },
     apiClients: { type: 'array', items: apiClient },
+    open311: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        // a lat/long farther than this from every community with coordinates is outside the service area
+        serviceAreaKm: { type: 'number', exclusiveMinimum: 0, maximum: 200 },
+        // GET requests and updates without a key answer a view with nothing personal; false: a read key is needed
+        publicReads: { type: 'boolean' },
+      },
+    },
     incidents: {
       type: 'object',
       additionalProperties: false,

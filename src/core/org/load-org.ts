@@ -145,6 +145,7 @@ function apiClient(c: Raw): ApiClient {
     name: c.name ?? c.id,
     scopes: [...c.scopes],
     token: c.tokenEnv !== undefined ? { env: c.tokenEnv } : { sha256: c.tokenSha256.toLowerCase() },
+    ...(c.webhook ? { webhook: { url: c.webhook.url, secretEnv: c.webhook.secretEnv } } : {}),
   };
 }
 
@@ -261,6 +262,7 @@ function normalise(raw: Raw): OrgConfig {
     },
     kpi: { repeatWithinMinutes: durationMinutes(raw.kpi?.repeatWithin) ?? 30 * 24 * 60 },
     quotes: { validForMinutes: durationMinutes(raw.quotes?.validFor) ?? 7 * 24 * 60 },
+    open311: { serviceAreaKm: raw.open311?.serviceAreaKm ?? 5, publicReads: raw.open311?.publicReads ?? true },
     prices: (raw.prices ?? []).map(price),
     apiClients: (raw.apiClients ?? []).map(apiClient),
     incidents: {

@@ -125,6 +125,11 @@ export interface ApiClient {
   name: string;
   scopes: ApiScope[];
   token: { env: string } | { sha256: string };
+  /**
+   * Open311: where the client is told that a request it filed closed, as a signed POST retried
+   * through the outbox; the signing secret is in the environment variable `secretEnv`.
+   */
+  webhook?: { url: string; secretEnv: string };
 }
 
 /** A client as the API knows it at run time: the SHA-256 of its token, wherever the file said the token is. */
@@ -134,6 +139,14 @@ export interface ApiClientKey {
   scopes: readonly ApiScope[];
   /** hex */
   sha256: string;
+}
+
+/** How the Open311 API (core/open311) treats locations and readers without a key. */
+export interface Open311Policy {
+  /** a lat/long farther than this from every community with coordinates is outside the service area (5 km) */
+  serviceAreaKm: number;
+  /** GET requests and the updates feed answer callers without a key, with nothing personal (true) */
+  publicReads: boolean;
 }
 
 /** The client id the environment's API_TOKEN acts as (every scope); no file entry may take it. */
@@ -160,6 +173,8 @@ export interface OrgConfig {
   escalation: EscalationPolicy;
   prices: PriceItem[];
   apiClients: ApiClient[];
+  /** the Open311 GeoReport v2 API (core/open311) */
+  open311: Open311Policy;
   incidents: IncidentPolicy;
   /** R30: a complaint of the same customer and category within this many minutes repeats the first (30 days) */
   kpi: { repeatWithinMinutes: number };
