@@ -3,7 +3,7 @@
  * (the outbox). Rows name a domain message, not display text: the platform adapters render them
  * from the ticket's state when they deliver. Keys make a replayed change harmless.
  */
-import type { OutboxMessage } from '../model.js';
+import type { OutboxMessage, Platform } from '../model.js';
 import { priorityOf } from './priority.js';
 
 export type OutboxKind =
@@ -37,7 +37,7 @@ export type OutboxKind =
 
 export interface OutboxItem {
   key: string;
-  platform: 'slack' | 'telegram';
+  platform: Platform;
   target: string;
   kind: OutboxKind;
   payload: Record<string, unknown>;
