@@ -60,7 +60,13 @@ export type ErrorCode =
   | 'quote_expired'
   | 'quote_already_answered'
   | 'period_not_ended'
-  | 'reason_required';
+  | 'reason_required'
+  // Open311 filing (core/open311/file-city-request.ts)
+  | 'unknown_service'
+  | 'location_required'
+  | 'outside_service_area'
+  | 'attribute_required'
+  | 'invalid_attribute';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {
