@@ -66,7 +66,9 @@ export type ErrorCode =
   | 'location_required'
   | 'outside_service_area'
   | 'attribute_required'
-  | 'invalid_attribute';
+  | 'invalid_attribute'
+  // Open311 reads (core/open311/list-city-requests.ts)
+  | 'too_many_ids';
 
 /** The one error class of the domain: a code, a developer-facing message and its context. */
 export class AppError extends Error {

@@ -34,6 +34,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   form_not_found: 404,
   form_already_returned: 409,
   invalid_range: 400,
+  too_many_ids: 400,
   after_sales_required: 422,
   labour_fee_exceeded: 422,
   callback_retry_too_soon: 409,
