@@ -33,7 +33,8 @@ export type OutboxKind =
   | 'suggestion_answer' // R19: HQ's (or the taking branch's, R17) answer to the resident who made the suggestion
   | 'quote_offer' // R16: a quote for secondary-network or in-building pipe work, with the buttons accept and refuse
   | 'quote_expired' // R16: the quote's validity ended unanswered: its message loses its buttons, and the resident is told to ask again
-  | 'incident_reply'; // a resident's report linked to an open incident: what is known, when the bot's own answer was refused
+  | 'incident_reply' // a resident's report linked to an open incident: what is known, when the bot's own answer was refused
+  | 'city_request_closed'; // Open311: the API client that filed a request is told it closed, by a signed POST to its webhook
 
 export interface OutboxItem {
   key: string;

@@ -26,6 +26,8 @@ const OF_KIND: Record<OutboxKind, number> = {
   suggestion_answer: PRIORITY.resident,
   quote_offer: PRIORITY.resident,
   quote_expired: PRIORITY.resident,
+  // the city platform scores the company on it, as the resident's own update
+  city_request_closed: PRIORITY.resident,
   ticket_card: PRIORITY.staff,
   triage: PRIORITY.staff,
   callback_task: PRIORITY.staff,

@@ -3,6 +3,8 @@ import type { Org } from '../org/org.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import { incidentStandsFor, type LinkedLike } from '../incidents/stands-for.js';
 import { supervisionChannelFor } from '../conduct/conduct-route.js';
+import { closedWebhookItems } from '../open311/closed-webhook.js';
+import type { Status } from './status-machine.js';
 
 interface TicketLike extends LinkedLike {
   id: number;
@@ -11,12 +13,17 @@ interface TicketLike extends LinkedLike {
   residentChatId?: string | null;
   kind?: string;
   category?: string;
+  /** with number, status (after the event) and the event's `from`: whether a city platform is told its request closed */
+  number?: string;
+  status?: Status;
+  firstResponder?: string;
 }
 
 /** Event types a resident is told about (issue 4: accept, arrive, resolve, transfer). */
 const RESIDENT_EVENTS = new Set(['created', 'accepted', 'arrived', 'resolved', 'transferred', 'reopened', 'closed', 'cancelled', 'duplicate']);
 
-export function planMessages(org: Org, t: TicketLike, event: { id: number; type: string }): OutboxItem[] {
+/** `event.from`: the status before the event, when it changed it (a step of the status machine). */
+export function planMessages(org: Org, t: TicketLike, event: { id: number; type: string; from?: Status }): OutboxItem[] {
   const items: OutboxItem[] = [];
   const payload = { ticketId: t.id, eventId: event.id, event: event.type };
   const branch = t.branchId ? org.branches.get(t.branchId) : undefined;
@@ -46,5 +53,7 @@ export function planMessages(org: Org, t: TicketLike, event: { id: number; type:
   if (t.residentChatId && RESIDENT_EVENTS.has(event.type) && event.type !== 'created') {
     items.push({ key: `tg:${t.id}:${event.id}`, platform: 'telegram', target: t.residentChatId, kind: 'resident_update', payload });
   }
+  // Open311: the API client that filed it hears that it closed (open311/closed-webhook.ts)
+  items.push(...closedWebhookItems(org, t, event));
   return items;
 }
