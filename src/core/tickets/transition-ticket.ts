@@ -271,7 +271,7 @@ export function planStep(org: Org, loaded: TicketForStep, input: StepInput, now:
     form: serviceForm(input, now),
     openCallback: null,
     deadlines,
-    owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId }, { id: eventId, type }), alerts: [] }),
+    owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId }, { id: eventId, type, from: t.status }), alerts: [] }),
   };
   return input.action === 'resolve' ? [step, planCallbackStep(org, after, residentChatId, now)] : [step];
 }
