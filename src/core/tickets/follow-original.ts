@@ -64,7 +64,11 @@ export function planFollow(org: Org, dup: TicketForStep, original: OriginalOutco
     alerts: [],
     form,
     openCallback: null,
-    owed: ({ eventId }) => ({ messages: planMessages(org, { ...after, residentChatId: dup.residentChatId }, { id: eventId, type: 'resolved' }), alerts: [] }),
+    // from a duplicate (closed for a city platform, told so when it was marked): no second webhook call
+    owed: ({ eventId }) => ({
+      messages: planMessages(org, { ...after, residentChatId: dup.residentChatId }, { id: eventId, type: 'resolved', from: t.status }),
+      alerts: [],
+    }),
   };
   return [step, planCallbackStep(org, after, dup.residentChatId, now)];
 }
