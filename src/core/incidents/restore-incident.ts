@@ -18,6 +18,7 @@ import { incidentStandsFor } from './stands-for.js';
 import { cardRows, leadersRows, noticeRows } from './incident-messages.js';
 import { loadIncident } from './load-incident.js';
 import { NOTE_MAX } from './update-incident.js';
+import { CITY_REQUEST_CLOSED } from '../open311/closed-webhook.js';
 
 export interface IncidentRestoration {
   id: number | string;
@@ -112,7 +113,8 @@ function linkedResolve(step: PlannedStep, incidentId: number, hasCard: boolean):
   return {
     ...step,
     event: { ...step.event, data: { ...step.event.data, incidentId } },
-    owed: (ids) => ({ messages: hasCard ? step.owed(ids).messages.filter((m) => m.kind === 'ticket_card') : [], alerts: [] }),
+    // a city platform that filed it is told it closed all the same (open311/closed-webhook.ts)
+    owed: (ids) => ({ messages: step.owed(ids).messages.filter((m) => (hasCard && m.kind === 'ticket_card') || m.kind === CITY_REQUEST_CLOSED), alerts: [] }),
   };
 }
 
