@@ -23,6 +23,7 @@ import { planCallbackStep } from '../tickets/start-callback.js';
 import { REPLY_MAX_CHARS } from '../tickets/reply-to-resident.js';
 import type { Status } from '../tickets/status-machine.js';
 import { canAnswerSuggestion } from './can-answer.js';
+import { closedWebhookItems } from '../open311/closed-webhook.js';
 
 /** The statuses a suggestion can be answered in: not yet resolved, not withdrawn. */
 const OPEN: readonly Status[] = ['received', 'dispatched', 'accepted', 'on_site'];
@@ -87,6 +88,8 @@ export async function answerSuggestion(core: Core, input: AnswerSuggestionInput)
       if (dispatch) messages.push({ key: `card:${t.id}:${eventId}`, platform: 'slack', target: dispatch, kind: 'ticket_card', payload });
       else if (queue) messages.push({ key: `sugg:${t.id}:${eventId}`, platform: 'slack', target: queue, kind: 'suggestion_card', payload });
       if (chat) messages.push({ key: answerKey(t.id), platform: 'telegram', target: chat, kind: 'suggestion_answer', payload });
+      // a suggestion a city platform filed through Open311: it hears that it closed
+      messages.push(...closedWebhookItems(core.org, after, { id: eventId, from: t.status }));
       return { messages, alerts: [] };
     },
   };
