@@ -1,6 +1,6 @@
 import type { OutboxRow } from '../outbox/enqueue.js';
 import type { NewDeadline } from '../deadlines/deadline-rows.js';
-import type { ScheduledAlert, Ticket, TicketEvent, TicketPhoto } from '../model.js';
+import type { CityRequest, ScheduledAlert, Ticket, TicketEvent, TicketPhoto } from '../model.js';
 import type { Status } from '../tickets/status-machine.js';
 
 /**
@@ -65,6 +65,8 @@ export interface Filing {
    * filing. Restored meanwhile: nothing is stored, concurrent_update with `incidentRestored`.
    */
   incidentId?: number;
+  /** What a city platform sent through Open311 beyond the ticket (one CityRequest row), stored with the ticket or not at all. */
+  cityRequest?: Omit<CityRequest, 'id' | 'ticketId'>;
 }
 
 /** A resident's note on their ticket, with what it owes. */

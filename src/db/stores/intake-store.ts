@@ -15,7 +15,7 @@ const drawSql = (counter: string) =>
   sql`INSERT INTO "TicketCounter" ("key", "value") VALUES (${counter}, 1)
       ON CONFLICT ("key") DO UPDATE SET "value" = "TicketCounter"."value" + 1 RETURNING "value"`;
 
-/** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, and the receipts of the requests that file it, in one transaction; the per-resident flood count. */
+/** Filing a ticket: the day's number, the ticket with its events, photos, alerts and messages, what a city platform sent, and the receipts of the requests that file it, in one transaction; the per-resident flood count. */
 export class SqlIntakeStore implements IntakeStore {
   constructor(private readonly q: Runner) {}
 
@@ -63,6 +63,7 @@ export class SqlIntakeStore implements IntakeStore {
             f.photos.map((p) => ({ ...p, ticketId: ticket.id })),
           ),
         );
+      if (f.cityRequest) await tx.run(insertSql('CityRequest', [{ ...f.cityRequest, ticketId: ticket.id }]));
       const { messages, alerts } = f.owes({ ticketId: ticket.id, eventIds });
       for (const s of oweSql(tx.dialect, messages)) await tx.run(s);
       if (alerts.length) await tx.run(insertSql('ScheduledAlert', alerts, { onConflictDoNothing: 'key' }));
@@ -135,6 +136,7 @@ export class SqlIntakeStore implements IntakeStore {
       f.photos.map((p) => ({ ticketId, ...p })),
     );
     rowSet('d', 'Deadline', deadlineRows(ticketId, f));
+    rowSet('q', 'CityRequest', f.cityRequest ? [{ ticketId, ...f.cityRequest }] : []);
     rowSet('m', 'OutboxMessage', messages, 'key');
     rowSet('a', 'ScheduledAlert', alerts, 'key');
     const row = await this.q.get(sql`WITH ${sql.join(parts)} SELECT * FROM "t"`);
