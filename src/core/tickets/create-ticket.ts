@@ -2,7 +2,7 @@
 import { AppError, isAppError } from '../errors.js';
 import { CATEGORIES, SCOPES, SEVERITIES, SOURCES, TICKET_KINDS, type Category, type Scope, type Severity, type Source, type TicketKind } from '../domain.js';
 import type { Core } from '../context.js';
-import type { Customer, Incident, Resident, Ticket } from '../model.js';
+import type { CityRequest, Customer, Incident, Resident, Ticket } from '../model.js';
 import type { EventDraft, Filing, TicketDraft } from '../ports/intake-store.js';
 import { computeDeadlines } from '../deadlines/time-limits.js';
 import { generationOf } from '../deadlines/deadline-rows.js';
@@ -15,6 +15,7 @@ import { eventActor, type ClientActor } from './event-actor.js';
 import { cardRows, incidentReplyKey } from '../incidents/incident-messages.js';
 import { findRepeatOf } from './repeat-of.js';
 import { isConductComplaint } from '../conduct/conduct-route.js';
+import { OPERATOR_CLIENT } from '../org/types.js';
 
 export interface NewTicket {
   kind: TicketKind;
@@ -71,6 +72,8 @@ export interface NewTicket {
    * resident is answered with what is known about the repair instead of the filed message.
    */
   incident?: Incident;
+  /** What a city platform sent through Open311 beyond the ticket, stored with it in its transaction. */
+  cityRequest?: Omit<CityRequest, 'id' | 'ticketId'>;
 }
 
 function check(input: NewTicket, core: Core): void {
@@ -87,7 +90,11 @@ function check(input: NewTicket, core: Core): void {
   const fr = input.firstResponder;
   if (fr.startsWith('staff:')) {
     if (!core.org.staff.has(fr.slice(6))) throw new AppError('unknown_staff', `first responder ${fr} is not in the organisation`, { staff: fr });
-  } else if (fr !== 'telegram' && fr !== 'suggestion_box') bad('firstResponder', 'must be staff:<id>, telegram or suggestion_box');
+  } else if (fr.startsWith('api:')) {
+    // a city platform filing through Open311 (core/open311/file-city-request.ts): the client is the first responder
+    const client = fr.slice(4);
+    if (client !== OPERATOR_CLIENT && !core.org.apiClients.has(client)) bad('firstResponder', `${fr} is not a known API client`);
+  } else if (fr !== 'telegram' && fr !== 'suggestion_box') bad('firstResponder', 'must be staff:<id>, api:<client>, telegram or suggestion_box');
   if (input.communityId && !core.org.communities.has(input.communityId)) {
     throw new AppError('unknown_community', `community ${input.communityId} is not in the organisation`, { community: input.communityId });
   }
@@ -238,6 +245,7 @@ export async function createTicket(core: Core, input: NewTicket): Promise<Ticket
           },
     onceKeys: input.onceKeys,
     ...(incident ? { incidentId: incident.id } : {}),
+    ...(input.cityRequest ? { cityRequest: input.cityRequest } : {}),
   };
   try {
     return await core.stores.intake.file(filing);
