@@ -430,3 +430,41 @@ export function apiClientKeys(clients: readonly ApiClient[], apiToken: string, e
   if (problems.length) throw settingsError(problems);
   return keys;
 }
+
+/** An API client's webhook as the outbox calls it: where, and the secret it signs with. */
+export interface ClientWebhook {
+  clientId: string;
+  url: string;
+  /** HMAC-SHA256 key of X-Open311-Signature (at least MIN_SECRET_LENGTH characters) */
+  secret: string;
+}
+
+/**
+ * The webhooks of the organisation file's API clients (Open311: told when a request they filed
+ * closes), each with its signing secret read from the variable `secretEnv` here. A variable unset
+ * or shorter than 32 characters stops the start naming the variable, never the value; so does a
+ * URL that is not https (the body names a resident's address and phone), except plain http to
+ * this machine (a receiver beside the service, or a test's).
+ */
+export function apiClientWebhooks(clients: readonly ApiClient[], env: NodeJS.ProcessEnv = process.env): ClientWebhook[] {
+  const hooks: ClientWebhook[] = [];
+  const problems: Problem[] = [];
+  for (const c of clients) {
+    if (!c.webhook) continue;
+    const { url, secretEnv: variable } = c.webhook;
+    const target = URL.canParse(url) ? new URL(url) : undefined;
+    if (!target || (target.protocol !== 'https:' && !(target.protocol === 'http:' && LOOPBACK.has(target.hostname)))) {
+      problems.push({
+        variable: `apiClients ${c.id} webhook.url`,
+        message: 'must be https (plain http only for a receiver on this machine: 127.0.0.1, localhost, [::1])',
+      });
+    }
+    const secret = env[variable]?.trim();
+    if (!secret) problems.push({ variable, message: `is not set (the webhook signing secret of API client "${c.id}" in the organisation file)` });
+    else if (secret.length < MIN_SECRET_LENGTH)
+      problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters (the webhook signing secret of API client "${c.id}")` });
+    else if (target) hooks.push({ clientId: c.id, url, secret });
+  }
+  if (problems.length) throw settingsError(problems);
+  return hooks;
+}
