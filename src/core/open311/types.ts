@@ -47,6 +47,8 @@ export interface StatusNote {
   code: string;
   /** the branch it names, when the step has one */
   branchId?: string | null;
+  /** linked: the outage incident's number (I...) */
+  incidentNumber?: string | null;
   at: Date;
 }
 
