@@ -13,6 +13,7 @@ import type { Org } from '../org/org.js';
 import type { OutboxItem } from '../outbox/enqueue.js';
 import { clientIdOf } from '../tickets/event-actor.js';
 import type { Status } from '../tickets/status-machine.js';
+import { open311StatusOf } from './open311-status.js';
 
 /** The outbox kind of the webhook call. */
 export const CITY_REQUEST_CLOSED = 'city_request_closed' as const;
@@ -20,13 +21,7 @@ export const CITY_REQUEST_CLOSED = 'city_request_closed' as const;
 /** The outbox key of one closing: the receiver deduplicates by it (X-Open311-Delivery). */
 export const closedWebhookKey = (ticketId: number, eventId: number) => `open311-closed:${ticketId}:${eventId}`;
 
-/**
- * The ticket statuses a city platform reads as closed: the branch has replied with its result (or
- * the request was withdrawn); the company's own callback to the resident follows on its side.
- */
-// the same list as open311StatusOf (core/open311/open311-status.ts), kept here until that lands
-const CLOSED: readonly Status[] = ['resolved', 'callback', 'closed', 'cancelled', 'duplicate'];
-const isClosed = (s: Status) => CLOSED.includes(s);
+const isClosed = (s: Status) => open311StatusOf(s) === 'closed';
 
 /** What the webhook row carries: the deliverer reads the request's current view by number. */
 export interface ClosedWebhookPayload {
