@@ -22,6 +22,7 @@ import type { TrainingStore } from './training-store.js';
 import type { QuoteStore } from './quote-store.js';
 import type { KpiPeriodStore } from './kpi-period-store.js';
 import type { ConductStore } from './conduct-store.js';
+import type { CityRequestReads } from './city-request-reads.js';
 
 export interface Stores {
   tickets: TicketStore;
@@ -43,4 +44,5 @@ export interface Stores {
   quotes: QuoteStore;
   kpiPeriods: KpiPeriodStore;
   conduct: ConductStore;
+  cityRequests: CityRequestReads;
 }

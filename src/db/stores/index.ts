@@ -21,6 +21,7 @@ import { SqlTrainingStore } from './training-store.js';
 import { SqlQuoteStore } from './quote-store.js';
 import { SqlKpiPeriodStore } from './kpi-period-store.js';
 import { SqlConductStore } from './conduct-store.js';
+import { SqlCityRequestReads } from './city-request-reads.js';
 
 export function openStores(db: Db): Stores {
   const q = runnerOf(db);
@@ -44,5 +45,6 @@ export function openStores(db: Db): Stores {
     quotes: new SqlQuoteStore(q),
     kpiPeriods: new SqlKpiPeriodStore(q),
     conduct: new SqlConductStore(q),
+    cityRequests: new SqlCityRequestReads(q),
   };
 }
