@@ -53,6 +53,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   reply_too_long: 422,
 };
 
+/** The HTTP status the API answers a refusal with (400 for a code the map does not name); the Open311 routes start from it too. */
+export function statusOfCode(code: ErrorCode): number {
+  return STATUS[code] ?? 400;
+}
+
 /** Driver and Prisma codes of a database that is there but cannot take the request now. */
 const UNAVAILABLE = new Set([
   'SQLITE_BUSY',
@@ -94,7 +99,7 @@ export const DATABASE_UNAVAILABLE = { code: 'database_unavailable', message: 'th
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      const status = STATUS[err.code] ?? 400;
+      const status = statusOfCode(err.code);
       const { issues, allowed, field, reason, nextAt } = err.context as Record<string, unknown>;
       return reply.status(status).send({
         code: err.code,
