@@ -83,11 +83,19 @@ export function clientActor(req: FastifyRequest): ClientActor {
 /** Query parameters that would carry a credential in the URL (compared without case). */
 export const QUERY_TOKEN_NAMES = ['token', 'access_token', 'api_key', 'apikey'] as const;
 
-/** An onRequest hook for every route: a credential in the query string is refused, whatever its value. */
+/** The query parameters of a request that would carry a credential (none: an empty list). */
+export function queryTokenNames(query: unknown): string[] {
+  if (!query || typeof query !== 'object') return [];
+  return Object.keys(query).filter((k) => (QUERY_TOKEN_NAMES as readonly string[]).includes(k.toLowerCase()));
+}
+
+/**
+ * An onRequest hook for every route: a credential in the query string is refused, whatever its
+ * value. The Open311 API (/open311/) makes the same check itself, to refuse in its own format.
+ */
 export async function refuseQueryTokens(req: FastifyRequest, reply: FastifyReply) {
-  const query = req.query;
-  if (!query || typeof query !== 'object') return;
-  const names = Object.keys(query).filter((k) => (QUERY_TOKEN_NAMES as readonly string[]).includes(k.toLowerCase()));
+  if (req.url.startsWith('/open311/')) return;
+  const names = queryTokenNames(req.query);
   if (names.length) {
     return reply.status(400).send({
       code: 'token_in_query',
