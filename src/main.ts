@@ -3,13 +3,14 @@ import { RateGate, TELEGRAM_PER_SECOND } from './delivery/pacing.js';
 import pino from 'pino';
 import { buildApp, loggerOptions } from './app.js';
 import { openCore } from './bootstrap.js';
-import { apiClientKeys, apiClientTokens, readSettings } from './config.js';
+import { apiClientKeys, apiClientTokens, apiClientWebhooks, readSettings } from './config.js';
 import { LogScrubber, secretsIn } from './log/scrub.js';
 import { createClassifier } from './core/classify/index.js';
 import { isAppError } from './core/errors.js';
 import { seedDemoCustomers } from './db/seed-demo.js';
 import { seedHistoryAtStart } from './db/seed-history.js';
 import { OutboxWorker } from './delivery/outbox-worker.js';
+import { WebhookDeliverer } from './delivery/webhook-deliverer.js';
 import { DeadlineScheduler } from './scheduler/deadline-scheduler.js';
 import { createSlackApp } from './bots/slack/index.js';
 import { createTelegramBot, setupTelegram, startTelegramPolling, telegramWebhookPlugin, TelegramDeliverer, TelegramFiles } from './bots/telegram/index.js';
@@ -27,6 +28,9 @@ async function main() {
   scrubber.add(apiClientTokens(core.org.config.apiClients));
   // each API client's token, from the environment where the organisation file says so: a missing one stops the start
   const apiClients = apiClientKeys(core.org.config.apiClients, settings.apiToken);
+  // Open311: the webhooks of the clients told when their requests close, each with its signing secret
+  const webhooks = apiClientWebhooks(core.org.config.apiClients);
+  scrubber.add(webhooks.map((h) => h.secret));
   if (core.applied.length) log.info({ migrations: core.applied }, 'database migrated');
   const checkpointer = core.startCheckpointer({ onError: (err) => log.warn({ err }, 'SQLite checkpoint failed') });
   log.info(
@@ -133,10 +137,12 @@ async function main() {
     deliverers: {
       ...(slack ? { slack: slack.deliverer } : {}),
       ...(tgToken ? { telegram: new TelegramDeliverer({ core, token: tgToken, apiRoot: tgApiRoot }) } : {}),
+      ...(webhooks.length ? { webhook: new WebhookDeliverer({ core, webhooks }) } : {}),
     },
     log,
-    // about one message a second per chat (Telegram) and per channel (Slack's chat.postMessage)
-    perTargetGapMs: 1000,
+    // about one message a second per chat (Telegram) and per channel (Slack's chat.postMessage);
+    // a city platform's webhook takes its calls as they come
+    perTargetGapMs: { telegram: 1000, slack: 1000 },
     gates: { telegram: telegramPace },
     maxAttempts: settings.outbox.maxAttempts,
     maxBackoffMs: settings.outbox.maxBackoffMs,
