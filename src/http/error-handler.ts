@@ -51,6 +51,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   reason_required: 422,
   not_a_suggestion: 422,
   reply_too_long: 422,
+  // Open311 filing: GeoReport v2 answers a request it cannot take with 400
+  unknown_service: 400,
+  location_required: 400,
+  outside_service_area: 400,
+  attribute_required: 400,
+  invalid_attribute: 400,
 };
 
 /** The HTTP status the API answers a refusal with (400 for a code the map does not name); the Open311 routes start from it too. */
