@@ -2,18 +2,21 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { apiClientWebhooks, DEMO_ORG } from '../../src/config.js';
 import { declareIncident } from '../../src/core/incidents/declare-incident.js';
 import { linkTicket } from '../../src/core/incidents/link-ticket.js';
 import { restoreIncident } from '../../src/core/incidents/restore-incident.js';
+import { answerSuggestion } from '../../src/core/suggestions/answer-suggestion.js';
 import type { Ticket } from '../../src/core/model.js';
 import { createTicket, type NewTicket } from '../../src/core/tickets/create-ticket.js';
 import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { WebhookDeliverer } from '../../src/delivery/webhook-deliverer.js';
+import { auth, makeTestApp } from '../helpers/app.js';
 import { hotlineComplaint } from '../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
@@ -83,11 +86,13 @@ const log = {
   error: (obj: object, msg: string) => void logged.push(JSON.stringify({ ...obj, msg })),
 };
 let core: TestCore;
+let app: FastifyInstance;
 let worker: OutboxWorker;
 beforeAll(async () => {
   const url = await receiver.listen();
   core = await makeTestCore({ org: orgFile(url) });
   await seedDemoCustomers(core);
+  ({ app } = await makeTestApp({}, core));
   const webhooks = apiClientWebhooks(core.org.config.apiClients, { [SECRET_ENV]: SECRET });
   worker = new OutboxWorker({
     outbox: core.stores.outbox,
@@ -100,6 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await receiver.close();
+  await app?.close();
   await core?.close();
 });
 
@@ -202,6 +208,19 @@ describe('a city platform is told when its request closes', () => {
     await worker.drain();
   });
 
+  it('answering a suggestion a city platform filed tells it the suggestion closed', async () => {
+    const t = await createTicket(core, cityRequest({ kind: 'suggestion', category: 'other', description: '建议小区增设公告栏，提前通知停热' }));
+    await answerSuggestion(core, { number: t.number, staff: core.org.staff.get('agent01'), text: '已转物业，下月安装。' });
+    expect((await webhookRows(t.id)).map((r) => r.kind)).toEqual(['city_request_closed']);
+    const before = receiver.received.length;
+    expect(await worker.drain()).toBe(1);
+    expect(JSON.parse(receiver.received[before].body).service_request).toMatchObject({
+      service_request_id: t.number,
+      service_code: 'suggestion',
+      status: 'closed',
+    });
+  });
+
   it('a request of a client without a webhook, a hotline ticket and a Telegram ticket owe no call', async () => {
     const erp = await createTicket(core, cityRequest({ firstResponder: 'api:erp' }));
     const hotline = await createTicket(core, hotlineComplaint());
@@ -268,6 +287,11 @@ describe('the webhook call fails', () => {
     core.clock.advance(3_600_000);
     await worker.drain();
     expect(receiver.received.length - before).toBe(1);
+    // the admins' dead letters list it, to send again once the platform is fixed
+    const listed = (await app.inject({ method: 'GET', url: '/api/outbox?state=dead', headers: auth })).json();
+    expect(listed.items).toContainEqual(
+      expect.objectContaining({ key: row.key, platform: 'webhook', target: 'city', kind: 'city_request_closed', state: 'dead' }),
+    );
   });
 
   it('neither the secret nor a signature reaches the log or a stored error', async () => {
