@@ -29,6 +29,7 @@ import { trainingRoutes } from './http/routes/training.js';
 import { conductRoutes } from './http/routes/conduct.js';
 import { suggestionRoutes } from './http/routes/suggestions.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
+import { open311Routes } from './http/open311/open311-routes.js';
 import type { TrustProxy } from './config.js';
 import { installRateLimits, type RateLimits } from './http/rate-limit.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, serverTimeouts, type HttpTimeouts } from './http/timeouts.js';
@@ -138,6 +139,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(outboxRoutes, { core });
     if (opts.classifier) await api.register(classifyRoutes, { core, classifier: opts.classifier });
   });
+  // Open311 GeoReport v2 for city platforms: outside /api's bearer hook, its own keys and error format
+  await app.register(open311Routes, { prefix: '/open311/v2', core, clients });
   // the dashboard: its own cookie login, helmet and CSP
   await app.register(dashboardRoutes, { core, apiToken: opts.apiToken, ...opts.dashboard });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
