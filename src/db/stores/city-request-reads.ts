@@ -60,7 +60,7 @@ const isStep = (e: string): Sql =>
   );
 
 /** Complaints about a staff member's conduct (R31-R33): never shown to the public. */
-const NOT_CONDUCT = sql`t."category" <> 'staff_conduct' AND t."conductStaffId" IS NULL`;
+const isConduct = (t: string): Sql => sql.raw(`(${t}."category" = 'staff_conduct' OR ${t}."conductStaffId" IS NOT NULL)`);
 
 export class SqlCityRequestReads implements CityRequestReads {
   constructor(private readonly q: Runner) {}
@@ -75,7 +75,7 @@ export class SqlCityRequestReads implements CityRequestReads {
     if (f.from) and.push(sql`t."createdAt" >= ${f.from}`);
     if (f.to) and.push(sql`t."createdAt" <= ${f.to}`);
     if (f.statuses) and.push(f.statuses.length ? sql`t."status" IN ${sql.list(f.statuses)}` : sql`1 = 0`);
-    if (f.hideConduct) and.push(NOT_CONDUCT);
+    if (f.hideConduct) and.push(sql`NOT ${isConduct('t')}`);
     const where = and.length ? sql.join(and, ' AND ') : sql`1 = 1`;
     const rows = await this.q.all(
       sql`SELECT ${SELECT_TICKET}, c."account" AS "c_account", ${SELECT_CITY}
@@ -107,13 +107,18 @@ export class SqlCityRequestReads implements CityRequestReads {
   }
 
   async steps(f: StepFilter): Promise<StepRow[]> {
-    const and: Sql[] = [sql`e."at" >= ${f.from}`, sql`e."at" <= ${f.to}`, isStep('e')];
+    // a poll by cursor reads what was stored since: the primary key drives it (on SQLite the
+    // unary plus keeps the planner off the TicketEvent(at) index, whose window is then 90 days wide)
+    const atCol = f.after === undefined ? sql`e."at"` : dialect({ sqlite: sql`+e."at"`, postgresql: sql`e."at"` });
+    const and: Sql[] = [sql`${atCol} >= ${f.from}`, sql`${atCol} <= ${f.to}`, isStep('e')];
     if (f.after !== undefined) and.push(sql`e."id" > ${f.after}`);
-    if (f.hideConduct) and.push(NOT_CONDUCT);
+    if (f.hideConduct) and.push(sql`NOT EXISTS (SELECT 1 FROM "Ticket" c WHERE c."id" = e."ticketId" AND ${isConduct('c')})`);
+    // the page of events first, then their tickets: joined directly, SQLite's planner builds a Bloom
+    // filter over the whole Ticket table for every poll (a scan that grows with the table)
     const rows = await this.q.all(
       sql`SELECT e.*, t."number" AS "t_number", t."kind" AS "t_kind", t."category" AS "t_category", t."branchId" AS "t_branchId"
-        FROM "TicketEvent" e JOIN "Ticket" t ON t."id" = e."ticketId"
-        WHERE ${sql.join(and, ' AND ')} ORDER BY e."id" LIMIT ${f.limit}`,
+        FROM (SELECT e.* FROM "TicketEvent" e WHERE ${sql.join(and, ' AND ')} ORDER BY e."id" LIMIT ${f.limit}) e
+        JOIN "Ticket" t ON t."id" = e."ticketId" ORDER BY e."id"`,
     );
     return rows.map((r) => ({
       event: eventOf(r),
