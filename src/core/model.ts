@@ -482,5 +482,7 @@ export interface CityRequest {
   mediaUrl: string | null;
   /** JSON: { code: value | [values] }, as the service definition validated them */
   attributes: string;
+  /** the client's Idempotency-Key (unique per client): a repeat is answered with this request's ticket */
+  onceKey?: string | null;
   createdAt: Date;
 }
