@@ -97,4 +97,6 @@ export interface IntakeStore {
   attachPhoto(p: { residentId: number; statuses: readonly Status[]; since: Date; fileId: string; at: Date }): Promise<string | null>;
   /** Stores the note (its photos, the callback comment) with its messages; the note's event id. */
   addNote(n: ResidentNote): Promise<number>;
+  /** The number of the ticket an API client filed through Open311 with this Idempotency-Key, or null. */
+  cityRequestNumber(clientId: string, onceKey: string): Promise<string | null>;
 }

@@ -185,6 +185,13 @@ export class SqlIntakeStore implements IntakeStore {
       return eventId;
     });
   }
+
+  async cityRequestNumber(clientId: string, onceKey: string): Promise<string | null> {
+    const r = await this.q.get<{ number: string }>(
+      sql`SELECT t."number" FROM "CityRequest" c JOIN "Ticket" t ON t."id" = c."ticketId" WHERE c."clientId" = ${clientId} AND c."onceKey" = ${onceKey}`,
+    );
+    return r?.number ?? null;
+  }
 }
 
 /** One more report linked to an incident (its card shows the count), while it is open. */

@@ -65,6 +65,7 @@ function sent(over: Partial<CityRequest> = {}): Omit<CityRequest, 'id' | 'ticket
     lastName: '张',
     mediaUrl: 'https://example.cn/p/1.jpg',
     attributes: JSON.stringify({ water_running: 'yes', leak_place: 'stairwell' }),
+    onceKey: null,
     createdAt: core.clock.now(),
     ...over,
   };
@@ -113,6 +114,21 @@ describe('the intake store with a city request', () => {
     );
     expect(await counts()).toEqual(before);
     expect(await core.db.cityRequest.count({ where: { addressString: '再一次' } })).toBe(0);
+  });
+
+  it('names the ticket a client filed with an Idempotency-Key, that client’s only', async () => {
+    const t = await core.stores.intake.file(filing({ cityRequest: sent({ onceKey: 'k-7' }) }));
+    await core.stores.intake.file(filing({ cityRequest: sent({ clientId: 'other', onceKey: 'k-8' }) }));
+    expect(await core.stores.intake.cityRequestNumber('city', 'k-7')).toBe(t.number);
+    expect(await core.stores.intake.cityRequestNumber('other', 'k-7')).toBeNull();
+    expect(await core.stores.intake.cityRequestNumber('city', 'k-8')).toBeNull();
+  });
+
+  it('one key of one client is one CityRequest row: a second fails and stores nothing, receipt or not', async () => {
+    await core.stores.intake.file(filing({ cityRequest: sent({ onceKey: 'k-9' }) }));
+    const before = await counts();
+    expect(await codeOf(core.stores.intake.file(filing({ cityRequest: sent({ onceKey: 'k-9' }) })))).toBe('failed');
+    expect(await counts()).toEqual(before);
   });
 
   it('a CityRequest row the database refuses takes the ticket and its number with it', async () => {
