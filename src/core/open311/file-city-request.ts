@@ -7,7 +7,7 @@
  * media URL) is one CityRequest row stored in the ticket's own transaction.
  */
 import type { Core } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Ticket } from '../model.js';
 import { openIncidentFor } from '../incidents/open-incident-for.js';
 import { createTicket } from '../tickets/create-ticket.js';
@@ -34,7 +34,7 @@ export interface CityRequestInput {
   mediaUrl?: string;
   /** attribute[code]=value; a multivaluelist's values as a list */
   attributes: Record<string, string | string[]>;
-  /** the client's Idempotency-Key: a repeat is refused with already_filed (its context's keys name it) */
+  /** the client's Idempotency-Key: a repeat is refused with already_filed, its context naming the receipt (`keys`) and the first ticket (`number`) */
   onceKey?: string;
 }
 
@@ -63,6 +63,11 @@ export function cityRequestOnceKey(clientId: string, onceKey: string): string {
 }
 
 export async function fileCityRequest(core: Core, input: CityRequestInput): Promise<FiledCityRequest> {
+  // a key filed before is answered with its ticket, whatever the repeat says (and after its receipt was pruned)
+  if (input.onceKey) {
+    const number = await core.stores.intake.cityRequestNumber(input.clientId, input.onceKey);
+    if (number) throw repeated(input, number);
+  }
   const service = serviceByCode(input.serviceCode);
   if (!service) throw new AppError('unknown_service', `no service ${input.serviceCode}`, { service: input.serviceCode });
   checkFields(input);
@@ -103,10 +108,29 @@ export async function fileCityRequest(core: Core, input: CityRequestInput): Prom
       lastName: input.lastName ?? null,
       mediaUrl: input.mediaUrl ?? null,
       attributes: JSON.stringify(answers),
+      onceKey: input.onceKey ?? null,
       createdAt: now,
     },
+  }).catch(async (e: unknown) => {
+    throw await withFirstNumber(core, input, e);
   });
   return { ticket, notice: noticeOf(service, ticket), account: place.customer?.account ?? null };
+}
+
+/**
+ * A repeated Idempotency-Key: already_filed, its context naming the receipt (`keys`) and the
+ * ticket the key filed first (`number`), so the platform can be answered with that ticket again.
+ */
+async function withFirstNumber(core: Core, input: CityRequestInput, e: unknown): Promise<unknown> {
+  // the receipt refused it: a repeat sent while the first was being filed
+  if (!input.onceKey || !isAppError(e, 'already_filed')) return e;
+  const number = await core.stores.intake.cityRequestNumber(input.clientId, input.onceKey);
+  return number ? repeated(input, number) : e;
+}
+
+function repeated(input: CityRequestInput, number: string): AppError {
+  const key = cityRequestOnceKey(input.clientId, input.onceKey!);
+  return new AppError('already_filed', `${key} filed already: ticket ${number}`, { keys: [key], number });
 }
 
 /** The free-text fields' shapes and sizes: a description is required, and nothing oversized is read further. */

@@ -216,11 +216,34 @@ describe('filing a city request', () => {
     const before = await core.db.ticket.count();
     const first = await fileCityRequest(core, cityRequest({ onceKey: 'req-42' }));
     const again = await refusal(cityRequest({ onceKey: 'req-42', description: '又报一次' }));
-    expect(again).toEqual({ code: 'already_filed', context: { keys: ['open311:city:req-42'] } });
+    expect(again).toEqual({ code: 'already_filed', context: { keys: ['open311:city:req-42'], number: first.ticket.number } });
     expect(await core.db.ticket.count()).toBe(before + 1);
     const other = await fileCityRequest(core, cityRequest({ clientId: 'gateway', onceKey: 'req-42' }));
     expect(other.ticket.number).not.toBe(first.ticket.number);
     expect(other.ticket.firstResponder).toBe('api:gateway');
+  });
+
+  it('two requests with one key at once: one ticket, and the other is told its number', async () => {
+    const before = await stored();
+    const both = await Promise.allSettled([0, 1].map(() => fileCityRequest(core, cityRequest({ onceKey: 'burst-1' }))));
+    expect(await stored()).toEqual({ tickets: before.tickets + 1, cityRequests: before.cityRequests + 1 });
+    const filed = both.find((r) => r.status === 'fulfilled')?.value;
+    const refused = both.find((r) => r.status === 'rejected')?.reason;
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'already_filed', context: { number: filed?.ticket.number } });
+  });
+
+  it('a key repeated after its receipt was pruned (housekeeping) is still answered with the first ticket', async () => {
+    const first = await fileCityRequest(core, cityRequest({ onceKey: 'old-key' }));
+    await core.db.inboundReceipt.delete({ where: { key: 'open311:city:old-key' } });
+    expect(await refusal(cityRequest({ onceKey: 'old-key' }))).toMatchObject({ code: 'already_filed', context: { number: first.ticket.number } });
+  });
+
+  it('a refused request does not use up its key: sent again put right, it is filed', async () => {
+    expect((await refusal(cityRequest({ onceKey: 'fix-1', serviceCode: 'leak' }))).code).toBe('attribute_required');
+    expect(await core.db.inboundReceipt.count({ where: { key: 'open311:city:fix-1' } })).toBe(0);
+    const { ticket } = await fileCityRequest(core, cityRequest({ onceKey: 'fix-1', serviceCode: 'leak', attributes: { water_running: 'yes' } }));
+    expect(await core.db.cityRequest.findUniqueOrThrow({ where: { ticketId: ticket.id } })).toMatchObject({ onceKey: 'fix-1' });
   });
 
   it('the operator’s API_TOKEN may file; a client the organisation does not know may not', async () => {
