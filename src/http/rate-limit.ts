@@ -51,7 +51,7 @@ export function routeGroup(method: string, url: string | undefined): Group | nul
   if (url.startsWith('/telegram/') || url.startsWith('/slack/')) return 'webhooks';
   if (url.startsWith('/dashboard/auth') || (url === '/dashboard/login' && method === 'POST')) return 'sign_in';
   if (url.startsWith('/dashboard/assets')) return null;
-  if (url.startsWith('/api/') || url === '/api' || url.startsWith('/docs') || url.startsWith('/dashboard')) return 'api';
+  if (url.startsWith('/api/') || url === '/api' || url.startsWith('/docs') || url.startsWith('/dashboard') || url.startsWith('/open311/')) return 'api';
   return null;
 }
 
