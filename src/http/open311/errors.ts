@@ -10,7 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../../core/errors.js';
 import { has, type Locale, t } from '../../i18n/index.js';
 import { isDatabaseUnavailable, statusOfCode } from '../error-handler.js';
-import { type Format, formatOf, sendAs } from './format.js';
+import { CONTENT_TYPE, type Format, formatOf, sendAs, toXml } from './format.js';
 import { localeOf } from './locale.js';
 
 /** A refusal the routes make themselves (auth, parameters), before or beside core. */
@@ -63,6 +63,19 @@ function varsOf(context: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of ['field', 'attribute'] as const) if (typeof context[k] === 'string') out[k] = context[k] as string;
   return out;
+}
+
+/**
+ * An onSend hook: the app's refused-credentials limit (rate-limit.ts) answers a flood of wrong
+ * keys 429 in the API's JSON before any route runs; here that answer is put in Open311's shape
+ * and the format the path asks for. Answers the routes wrote themselves pass as they are.
+ */
+export async function open311TooMany(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (reply.statusCode !== 429 || typeof payload !== 'string' || !payload.startsWith('{')) return payload;
+  const format = answerFormat(req);
+  reply.header('content-type', CONTENT_TYPE[format]);
+  const body = [{ code: 429, description: describe(localeOf(req), 'rate_limited') }];
+  return format === 'json' ? JSON.stringify(body) : toXml('errors', body);
 }
 
 /** The plugin's error and not-found handlers: every answer of /open311 is Open311-shaped. */

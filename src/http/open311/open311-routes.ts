@@ -16,7 +16,7 @@ import { listRequestUpdates } from '../../core/open311/list-request-updates.js';
 import { SERVICES, serviceByCode } from '../../core/open311/service-catalogue.js';
 import type { ApiClients } from '../auth.js';
 import { readerView, refuseQueryCredentials, writer } from './access.js';
-import { installOpen311Errors, Open311Refusal } from './errors.js';
+import { installOpen311Errors, Open311Refusal, open311TooMany } from './errors.js';
 import { readFilingForm } from './filing-form.js';
 import { type Format, formatOf, sendAs } from './format.js';
 import { localeOf } from './locale.js';
@@ -54,6 +54,7 @@ export const open311Routes: FastifyPluginAsync<Open311Options> = async (app, { c
   installOpen311Errors(app);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody, { bodyLimit: OPEN311_BODY_LIMIT });
   app.addHook('onRequest', refuseQueryCredentials);
+  app.addHook('onSend', open311TooMany);
 
   app.get('/services.:format', { schema: open311Schemas.services }, async (req, reply) => {
     const format = formatParam(req);
