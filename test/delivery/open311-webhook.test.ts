@@ -9,15 +9,16 @@ import { apiClientWebhooks, DEMO_ORG } from '../../src/config.js';
 import { declareIncident } from '../../src/core/incidents/declare-incident.js';
 import { linkTicket } from '../../src/core/incidents/link-ticket.js';
 import { restoreIncident } from '../../src/core/incidents/restore-incident.js';
+import { type CityRequestInput, fileCityRequest } from '../../src/core/open311/file-city-request.js';
 import { answerSuggestion } from '../../src/core/suggestions/answer-suggestion.js';
 import type { Ticket } from '../../src/core/model.js';
-import { createTicket, type NewTicket } from '../../src/core/tickets/create-ticket.js';
+import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { WebhookDeliverer } from '../../src/delivery/webhook-deliverer.js';
 import { auth, makeTestApp } from '../helpers/app.js';
-import { hotlineComplaint } from '../helpers/builders.js';
+import { DEMO_CUSTOMER, hotlineComplaint } from '../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 const SECRET = 'city-webhook-secret-0123456789-abcdefgh';
@@ -74,9 +75,11 @@ function orgFile(url: string) {
   return doc;
 }
 
-/** A no-heat request a city platform filed for a demo customer (幸福家园, the 新城 branch). */
-const cityRequest = (over: Partial<NewTicket> = {}): NewTicket =>
-  hotlineComplaint({ source: 'city_platform', firstResponder: 'api:city', description: '市民来电：暖气不热', ...over });
+/** A no-heat request the city platform filed through Open311 for a demo customer's heating account (幸福家园, the 新城 branch). */
+async function filed(over: Partial<CityRequestInput> = {}): Promise<Ticket> {
+  const input = { clientId: 'city', serviceCode: 'no_heat', addressId: DEMO_CUSTOMER.account, description: '市民来电：暖气不热', attributes: {}, ...over };
+  return (await fileCityRequest(core, input)).ticket;
+}
 
 const receiver = cityReceiver();
 /** Everything the worker logged, as it would reach a log line before any scrubbing. */
@@ -128,7 +131,7 @@ const sign = (timestamp: string, body: string) => `sha256=${createHmac('sha256',
 
 describe('a city platform is told when its request closes', () => {
   it('resolving a city request owes one signed POST, delivered by the outbox with the request as closed', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     expect(await webhookRows(t.id)).toEqual([]);
     await resolve(t);
     const rows = await webhookRows(t.id);
@@ -168,7 +171,7 @@ describe('a city platform is told when its request closes', () => {
   });
 
   it('a request reopened and resolved again is told again, under a new delivery id; its close after the callback owes nothing', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     await resolve(t);
     await transitionTicket(core, { number: t.number, action: 'reopen', actor: 'staff:agent01', note: '居民回访仍不热' });
     await resolve(t);
@@ -182,12 +185,12 @@ describe('a city platform is told when its request closes', () => {
   });
 
   it('cancelling a city request tells the platform; a duplicate told when marked is not told again when it follows its original', async () => {
-    const cancelled = await createTicket(core, cityRequest());
+    const cancelled = await filed();
     await transitionTicket(core, { number: cancelled.number, action: 'cancel', actor: 'staff:agent01', note: '市民撤回' });
     expect(await webhookRows(cancelled.id)).toHaveLength(1);
 
     const original = await createTicket(core, hotlineComplaint());
-    const dup = await createTicket(core, cityRequest());
+    const dup = await filed();
     await transitionTicket(core, { number: dup.number, action: 'mark_duplicate', actor: 'staff:agent01', duplicateOf: original.number, note: '同一户' });
     expect((await webhookRows(dup.id)).map((r) => r.key)).toEqual([`open311-closed:${dup.id}:${await eventId(dup, 'duplicate')}`]);
     await resolve(original);
@@ -197,7 +200,7 @@ describe('a city platform is told when its request closes', () => {
   });
 
   it('an outage restored resolves a linked city request, and the platform is told', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     const { incident } = await declareIncident(core, { communityIds: ['c001'], scope: 'community', cause: '管网抢修', actor: 'staff:xincheng-coord' });
     const linked = await core.db.ticket.findUniqueOrThrow({ where: { id: t.id } });
     if (linked.incidentId === null) await linkTicket(core, { ticketId: t.id, incidentId: incident.id, actor: 'staff:xincheng-coord', reason: '同一小区' });
@@ -209,7 +212,7 @@ describe('a city platform is told when its request closes', () => {
   });
 
   it('answering a suggestion a city platform filed tells it the suggestion closed', async () => {
-    const t = await createTicket(core, cityRequest({ kind: 'suggestion', category: 'other', description: '建议小区增设公告栏，提前通知停热' }));
+    const t = await filed({ serviceCode: 'suggestion', description: '建议小区增设公告栏，提前通知停热' });
     await answerSuggestion(core, { number: t.number, staff: core.org.staff.get('agent01'), text: '已转物业，下月安装。' });
     expect((await webhookRows(t.id)).map((r) => r.kind)).toEqual(['city_request_closed']);
     const before = receiver.received.length;
@@ -222,7 +225,7 @@ describe('a city platform is told when its request closes', () => {
   });
 
   it('a request of a client without a webhook, a hotline ticket and a Telegram ticket owe no call', async () => {
-    const erp = await createTicket(core, cityRequest({ firstResponder: 'api:erp' }));
+    const erp = await filed({ clientId: 'erp' });
     const hotline = await createTicket(core, hotlineComplaint());
     const telegram = await createTicket(core, hotlineComplaint({ source: 'telegram', firstResponder: 'telegram' }));
     for (const t of [erp, hotline, telegram]) await resolve(t);
@@ -232,7 +235,7 @@ describe('a city platform is told when its request closes', () => {
 
 describe('the webhook call fails', () => {
   it('a receiver answering 500 is tried again after the backoff, with the same delivery id, and then it is delivered', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     await resolve(t);
     const [row] = await webhookRows(t.id);
     receiver.answer(500);
@@ -249,7 +252,7 @@ describe('the webhook call fails', () => {
   });
 
   it('a 429 waits its Retry-After', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     await resolve(t);
     const [row] = await webhookRows(t.id);
     receiver.answer(429);
@@ -262,7 +265,7 @@ describe('the webhook call fails', () => {
   });
 
   it('a receiver that does not answer in time may have taken it: retried, marked outcome unknown', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     await resolve(t);
     const [row] = await webhookRows(t.id);
     receiver.answer('hang');
@@ -275,7 +278,7 @@ describe('the webhook call fails', () => {
   });
 
   it('a 410 is final: the row is dead, with the receiver’s words, and not tried again', async () => {
-    const t = await createTicket(core, cityRequest());
+    const t = await filed();
     await resolve(t);
     const [row] = await webhookRows(t.id);
     receiver.answer(410);
