@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { apiClientWebhooks, DEMO_ORG } from '../../src/config.js';
+import { apiClientKeys, apiClientWebhooks, DEMO_ORG } from '../../src/config.js';
 import { declareIncident } from '../../src/core/incidents/declare-incident.js';
 import { linkTicket } from '../../src/core/incidents/link-ticket.js';
 import { restoreIncident } from '../../src/core/incidents/restore-incident.js';
@@ -17,12 +17,13 @@ import { transitionTicket } from '../../src/core/tickets/transition-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { OutboxWorker } from '../../src/delivery/outbox-worker.js';
 import { WebhookDeliverer } from '../../src/delivery/webhook-deliverer.js';
-import { auth, makeTestApp } from '../helpers/app.js';
+import { auth, makeTestApp, TEST_TOKEN } from '../helpers/app.js';
 import { DEMO_CUSTOMER, hotlineComplaint } from '../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 const SECRET = 'city-webhook-secret-0123456789-abcdefgh';
 const SECRET_ENV = 'API_CLIENT_CITY_WEBHOOK_SECRET';
+const CITY_TOKEN = 'city-token-0123456789-abcdefghijklmno';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -67,7 +68,7 @@ function orgFile(url: string) {
       id: 'city',
       name: '12345 市民服务热线',
       scopes: ['read', 'write'],
-      tokenSha256: 'a'.repeat(64),
+      tokenSha256: createHash('sha256').update(CITY_TOKEN).digest('hex'),
       webhook: { url: `${url}/open311/closed`, secretEnv: SECRET_ENV },
     },
     { id: 'erp', name: 'ERP', scopes: ['read', 'write'], tokenSha256: 'b'.repeat(64) },
@@ -95,7 +96,7 @@ beforeAll(async () => {
   const url = await receiver.listen();
   core = await makeTestCore({ org: orgFile(url) });
   await seedDemoCustomers(core);
-  ({ app } = await makeTestApp({}, core));
+  ({ app } = await makeTestApp({ apiClients: apiClientKeys(core.org.config.apiClients, TEST_TOKEN, {}) }, core));
   const webhooks = apiClientWebhooks(core.org.config.apiClients, { [SECRET_ENV]: SECRET });
   worker = new OutboxWorker({
     outbox: core.stores.outbox,
@@ -121,7 +122,7 @@ async function eventId(t: Ticket, type: string): Promise<number> {
 }
 
 /** Takes a dispatched ticket to resolved as the 新城 branch does it. */
-async function resolve(t: Ticket): Promise<void> {
+async function resolve(t: Pick<Ticket, 'number'>): Promise<void> {
   await transitionTicket(core, { number: t.number, action: 'accept', actor: 'staff:xincheng-field1' });
   await transitionTicket(core, { number: t.number, action: 'arrive', actor: 'staff:xincheng-field1' });
   await transitionTicket(core, { number: t.number, action: 'resolve', actor: 'staff:xincheng-field1', note: '已排气，暖气恢复' });
@@ -160,6 +161,26 @@ describe('a city platform is told when its request closes', () => {
       agency_responsible: core.org.branches.get('xincheng')!.name,
     });
     expect(await core.db.outboxMessage.findUniqueOrThrow({ where: { key: rows[0].key } })).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('a request filed at /open311/v2 and resolved: the webhook sends what GET requests answers the platform', async () => {
+    const fields = new URLSearchParams({ api_key: CITY_TOKEN, service_code: 'no_heat', address_id: DEMO_CUSTOMER.account, description: '暖气片冰凉' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      payload: fields.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.statusCode).toBe(200);
+    const number = res.json()[0].service_request_id as string;
+    const t = await core.db.ticket.findUniqueOrThrow({ where: { number } });
+    await resolve(t);
+    const before = receiver.received.length;
+    expect(await worker.drain()).toBe(1);
+    const sent = JSON.parse(receiver.received[before].body).service_request;
+    const read = await app.inject({ method: 'GET', url: `/open311/v2/requests/${number}.json`, headers: { authorization: `Bearer ${CITY_TOKEN}` } });
+    expect(sent).toEqual(read.json()[0]);
+    expect(sent).toMatchObject({ service_request_id: number, status: 'closed', description: '暖气片冰凉' });
   });
 
   it('a signature made with another secret, or over another body, does not verify', async () => {
