@@ -2,7 +2,8 @@
  * Open311 reads benchmark: ~20,000 tickets filed over 90 days (about 5 status steps each, one in
  * ten from a city platform, one in five with a customer), then the median time of the reads a
  * city platform makes: GET requests (the default 90-day window, the 1,000 newest), GET requests
- * with 1,000 ids, and an updates poll over the last hour (by time, and by cursor). On a temporary
+ * with 1,000 ids, and an updates poll over the last hour (by time, and by cursor), and the first page
+ * of a backfill (the last day, 89 days, everything after cursor 0). On a temporary
  * SQLite file, and on PostgreSQL when TEST_DATABASE_URL is set (a schema of its own, dropped
  * after). Prints medians; writes nothing to the repo.
  *
@@ -112,7 +113,16 @@ async function seed(q: Runner, count: number): Promise<void> {
     // a note now and then: not a step a platform follows
     if (i % 3 === 0) events.push({ ticketId, at: new Date(p.created + 20 * 60_000), type: 'note', actor: 'system', fromStatus: null, toStatus: null });
     if (p.city)
-      city.push({ ticketId, clientId: 'city12345', serviceCode: 'no_heat', addressString: '幸福家园5号楼', lat: 40.844, long: 111.69, attributes: '{}', createdAt: new Date(p.created) });
+      city.push({
+        ticketId,
+        clientId: 'city12345',
+        serviceCode: 'no_heat',
+        addressString: '幸福家园5号楼',
+        lat: 40.844,
+        long: 111.69,
+        attributes: '{}',
+        createdAt: new Date(p.created),
+      });
   });
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
   for (let i = 0; i < events.length; i += 5000) await q.run(insertRowSet(q.dialect, 'TicketEvent', events.slice(i, i + 5000)));
@@ -155,9 +165,16 @@ async function bench(label: string, url: string, count: number): Promise<void> {
       'GET requests with 1,000 ids': await timed(() => listCityRequests(core, { numbers, publicView: false })),
       'updates: start_date = an hour ago': await timed(() => listRequestUpdates(core, { start: hourAgo, publicView: true })),
       'updates: after = the cursor of an hour ago': await timed(() => listRequestUpdates(core, { after: cursor, publicView: true })),
+      'updates: the last day (default), first 1,000': await timed(() => listRequestUpdates(core, { publicView: true })),
+      'updates: start_date = 89 days ago, first 1,000': await timed(() =>
+        listRequestUpdates(core, { start: new Date(NOW.getTime() - 89 * DAY), publicView: true }),
+      ),
+      'updates: after = 0, first 1,000': await timed(() => listRequestUpdates(core, { after: 0, publicView: true })),
     };
-    console.log(`\n${label}: ${tickets.toLocaleString('en')} tickets, ${events.toLocaleString('en')} events (seeded in ${(seeded / 1000).toFixed(1)} s); median of ${RUNS}`);
-    for (const [name, r] of Object.entries(results)) console.log(`  ${name.padEnd(44)} ${r.medianMs.toFixed(1).padStart(7)} ms  (${r.size} rows)`);
+    console.log(
+      `\n${label}: ${tickets.toLocaleString('en')} tickets, ${events.toLocaleString('en')} events (seeded in ${(seeded / 1000).toFixed(1)} s); median of ${RUNS}`,
+    );
+    for (const [name, r] of Object.entries(results)) console.log(`  ${name.padEnd(48)} ${r.medianMs.toFixed(1).padStart(7)} ms  (${r.size} rows)`);
   } finally {
     await db.$disconnect();
   }

@@ -86,8 +86,8 @@ export interface CityRequestReads {
   /** Newest first (created, then id), at most `limit`. */
   requests(f: RequestFilter): Promise<RequestRow[]>;
   /**
-   * The steps a city platform follows (isStatusStep) in a time window, in the order they were
-   * stored (id), at most `limit`.
+   * The steps a city platform follows (isStatusStep) in a time window, at most `limit`, oldest
+   * first: by time then id, or with a cursor by id (the order they were stored, which a cursor pages through).
    */
   steps(f: StepFilter): Promise<StepRow[]>;
 }

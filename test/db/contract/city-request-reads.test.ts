@@ -1,7 +1,7 @@
 /**
  * The Open311 reads on the database under test (SQLite file, or PostgreSQL when TEST_DATABASE_URL
- * is set): the same rows give the same pages and feed on both, a page costs the same two
- * statements however many tickets it holds, and the feed one.
+ * is set): the same rows give the same pages and feed on both, and a page or a poll costs the same
+ * two statements however many tickets it holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CityRequestReads } from '../../../src/core/ports/city-request-reads.js';
@@ -111,12 +111,15 @@ describe('a page of requests', () => {
     const other = [{ kind: 'complaint', category: 'other' }, { kind: 'paid_service' }] as const;
     expect(numbersOf(await reads.requests({ services: other, hideConduct: false, limit: 10 }))).toEqual(['T-5', 'T-4']);
     expect(numbersOf(await reads.requests({ statuses: ['resolved'], hideConduct: false, limit: 10 }))).toEqual(['T-2']);
+    // open statuses are read by their index, the window checked row by row: the same answer
+    expect(numbersOf(await reads.requests({ statuses: ['dispatched'], from: at(0), to: at(6), hideConduct: false, limit: 10 }))).toEqual(['T-3', 'T-1']);
+    expect(numbersOf(await reads.requests({ statuses: ['dispatched'], from: at(1), to: at(7), hideConduct: false, limit: 10 }))).toEqual(['T-4', 'T-3']);
     expect(numbersOf(await reads.requests({ from: at(5), to: at(7), hideConduct: false, limit: 10 }))).toEqual(['T-4', 'T-3', 'T-2']);
     expect(numbersOf(await reads.requests({ hideConduct: true, limit: 10 }))).toEqual(['T-5', 'T-2', 'T-1']);
     expect(numbersOf(await reads.requests({ hideConduct: false, limit: 2 }))).toEqual(['T-5', 'T-4']);
   });
 
-  it('costs two statements for a page of 300 as for a page of one', async () => {
+  it('costs two statements for a page of 300 as for a page of one, and so does the feed', async () => {
     const base = { kind: 'complaint', category: 'no_heat', source: 'hotline', status: 'received', description: 'x', firstResponder: 'staff:agent01' };
     await core.db.ticket.createMany({ data: Array.from({ length: 300 }, (_, i) => ({ ...base, number: `B-${i}`, createdAt: at(-100 - i) })) });
     const made = await core.db.ticket.findMany({ where: { number: { startsWith: 'B-' } }, select: { id: true, createdAt: true } });
@@ -132,16 +135,29 @@ describe('a page of requests', () => {
     await r.requests({ numbers: ['T-1'], hideConduct: true, limit: 1 });
     expect(counted.statements()).toBe(4);
     await r.steps({ from: at(-1000), to: at(100), hideConduct: true, limit: 1000 });
-    expect(counted.statements()).toBe(5);
+    expect(counted.statements()).toBe(6);
     await core.db.ticketEvent.deleteMany({ where: { ticketId: { in: made.map((t) => t.id) } } });
     await core.db.ticket.deleteMany({ where: { number: { startsWith: 'B-' } } });
   });
 });
 
 describe('the steps of a window', () => {
-  it('reads the status steps in the order they were stored, with the ticket they changed', async () => {
+  it('reads the status steps oldest first (by time, then id), with the ticket they changed; by cursor in the order they were stored', async () => {
     const rows = await reads.steps({ from: at(0), to: at(30), hideConduct: false, limit: 100 });
     expect(rows.map((r) => `${r.ticket.number} ${r.event.type}`)).toEqual([
+      'T-1 created',
+      'T-1 dispatched',
+      'T-2 created',
+      'T-3 created',
+      'T-3 dispatched',
+      'T-4 created',
+      'T-1 transferred',
+      'T-2 resolved',
+    ]);
+    expect(rows[6].ticket).toEqual({ number: 'T-1', kind: 'complaint', category: 'no_heat', branchId: 'xincheng' });
+    expect(rows[6].event.at.toISOString()).toBe(at(10).toISOString());
+    const stored = await reads.steps({ from: at(0), to: at(30), after: 0, hideConduct: false, limit: 100 });
+    expect(stored.map((r) => `${r.ticket.number} ${r.event.type}`)).toEqual([
       'T-1 created',
       'T-1 dispatched',
       'T-1 transferred',
@@ -151,14 +167,18 @@ describe('the steps of a window', () => {
       'T-3 dispatched',
       'T-4 created',
     ]);
-    expect(rows[2].ticket).toEqual({ number: 'T-1', kind: 'complaint', category: 'no_heat', branchId: 'xincheng' });
-    expect(rows[2].event.at.toISOString()).toBe(at(10).toISOString());
-    expect(rows[2].event.id).toBeGreaterThan(rows[1].event.id);
+    expect(stored.map((r) => r.event.id)).toEqual([...stored.map((r) => r.event.id)].sort((a, b) => a - b));
   });
 
   it('takes the window inclusive at both ends, a cursor, a limit, and leaves conduct out when asked', async () => {
-    const all = await reads.steps({ from: at(0), to: at(30), hideConduct: false, limit: 100 });
+    const all = await reads.steps({ from: at(0), to: at(30), after: 0, hideConduct: false, limit: 100 });
     expect((await reads.steps({ from: at(6), to: at(10), hideConduct: false, limit: 100 })).map((r) => r.event.type)).toEqual([
+      'created',
+      'dispatched',
+      'created',
+      'transferred',
+    ]);
+    expect((await reads.steps({ from: at(6), to: at(10), after: 0, hideConduct: false, limit: 100 })).map((r) => r.event.type)).toEqual([
       'transferred',
       'created',
       'dispatched',
@@ -171,7 +191,14 @@ describe('the steps of a window', () => {
     expect((await reads.steps({ from: at(0), to: at(30), after, hideConduct: false, limit: 2 })).map((r) => r.event.id)).toEqual(
       all.slice(4, 6).map((r) => r.event.id),
     );
-    expect((await reads.steps({ from: at(0), to: at(30), hideConduct: true, limit: 100 })).map((r) => r.ticket.number)).toEqual([
+    expect((await reads.steps({ from: at(0), to: at(30), hideConduct: true, limit: 100 })).map((r) => `${r.ticket.number} ${r.event.type}`)).toEqual([
+      'T-1 created',
+      'T-1 dispatched',
+      'T-2 created',
+      'T-1 transferred',
+      'T-2 resolved',
+    ]);
+    expect((await reads.steps({ from: at(0), to: at(30), after: 0, hideConduct: true, limit: 100 })).map((r) => r.ticket.number)).toEqual([
       'T-1',
       'T-1',
       'T-1',
