@@ -14,6 +14,7 @@ import { apiClientKeys } from './config.js';
 import type { ApiClientKey } from './core/org/types.js';
 import { LogScrubber } from './log/scrub.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { classifyRoutes } from './http/routes/classify.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -90,6 +91,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // a request Node cannot read: Fastify's answers, Open311-shaped on /open311 (client-error.ts)
+    clientErrorHandler,
     // a hop count as a function: Fastify takes a number at run time, but its types list none
     trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     ...serverTimeouts({ ...DEFAULT_TIMEOUTS, ...opts.limits?.timeouts }),

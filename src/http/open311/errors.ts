@@ -111,3 +111,18 @@ export function installOpen311Errors(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, 'not_found'));
 }
+
+/**
+ * Node refuses a request head over its 16 KB limit (10,000 service_request_id values in one
+ * URL) with 431 before any route or hook runs. On /open311 that refusal is put in Open311's
+ * shape, in the path's format, with the code request_too_large, so a client can tell it from a
+ * network fault (src/http/client-error.ts calls this). The limit itself stays: raising it would
+ * let every connection of every route hold more header memory. Null: not an /open311 request.
+ */
+export function open311HeadTooLarge(rawHead: string): { contentType: string; body: Buffer } | null {
+  const path = /^[A-Z]+ (\/open311\/[^ ?]*)/.exec(rawHead)?.[1];
+  if (!path) return null;
+  const format = formatOf(path) ?? 'json';
+  const errors = [{ code: 431, description: describe('zh-CN', 'request_too_large') }];
+  return { contentType: CONTENT_TYPE[format], body: Buffer.from(format === 'json' ? JSON.stringify(errors) : toXml('errors', errors), 'utf8') };
+}

@@ -215,9 +215,20 @@ describe('many ids in one query, over real HTTP', () => {
     expect(xmlError(await res.text()).description.startsWith('too_many_ids: ')).toBe(true);
   });
 
-  it('10,000 ids (150 KB of URL) are refused by Node before the app: 431, not Open311-shaped', async () => {
+  it('10,000 ids (150 KB of URL, over Node’s 16 KB head) are refused 431 request_too_large, still in Open311 format', async () => {
     const res = await fetch(`${base}/requests.json?service_request_id=${ids(10_000)}`);
     expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const [error] = (await res.json()) as { code: number; description: string }[];
+    expect(error.code).toBe(431);
+    expect(error.description).toMatch(/^request_too_large: .*1000/);
+    const xml = await fetch(`${base}/requests.xml?service_request_id=${ids(10_000)}`);
+    expect(xml.status).toBe(431);
+    expect(xmlError(await xml.text()).description.startsWith('request_too_large: ')).toBe(true);
+    // other paths keep Fastify's own answer
+    const api = await fetch(`${base.replace('/open311/v2', '')}/api/tickets?q=${'x'.repeat(20_000)}`);
+    expect(api.status).toBe(431);
+    expect(await api.json()).toMatchObject({ statusCode: 431 });
     expect(await serverCore.db.ticket.count()).toBe(0);
   });
 });
