@@ -23,7 +23,13 @@ export function clientErrorHandler(err: ConnectionError, socket: Socket): void {
     const raw: unknown = err.rawPacket;
     const open311 = open311HeadTooLarge(Buffer.isBuffer(raw) ? raw.subarray(0, 512).toString('latin1') : '');
     if (open311) answer(socket, 431, open311.contentType, open311.body);
-    else answer(socket, 431, 'application/json', Buffer.from('{"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP header size","statusCode":431}'));
+    else
+      answer(
+        socket,
+        431,
+        'application/json',
+        Buffer.from('{"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP header size","statusCode":431}'),
+      );
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     answer(socket, 408, 'application/json', Buffer.from('{"error":"Request Timeout","message":"Client Timeout","statusCode":408}'));
   } else {
