@@ -15,6 +15,13 @@ import type { CityRequestUpdate } from './types.js';
 export const MAX_UPDATES = 1000;
 const DEFAULT_HOURS = 24;
 const HOUR_MS = 60 * 60 * 1000;
+/**
+ * A poll by cursor reads only steps at least this old. Event ids are drawn when a step is
+ * written but become visible when its transaction commits, so on PostgreSQL a step with a lower
+ * id can appear after one with a higher id: a platform that moved its cursor past the higher one
+ * would never see the lower. Commits take far less than this; the step comes on the next poll.
+ */
+export const CURSOR_SETTLE_MS = 5000;
 
 export interface RequestUpdateQuery {
   start?: Date;
@@ -32,7 +39,10 @@ export async function listRequestUpdates(core: Core, q: RequestUpdateQuery): Pro
   const end = q.end ?? (q.start ? undefined : now);
   const back = q.after === undefined ? DEFAULT_HOURS * HOUR_MS : MAX_RANGE_DAYS * 24 * HOUR_MS;
   const start = q.start ?? new Date((end ?? now).getTime() - back);
-  const { from, to } = requestWindow(now, start, end, MAX_RANGE_DAYS);
+  const window = requestWindow(now, start, end, MAX_RANGE_DAYS);
+  const from = window.from;
+  const to = q.after === undefined ? window.to : new Date(Math.min(window.to.getTime(), now.getTime() - CURSOR_SETTLE_MS));
+  if (to < from) return [];
   const limit = q.limit !== undefined && Number.isFinite(q.limit) ? Math.max(1, Math.min(Math.trunc(q.limit), MAX_UPDATES)) : MAX_UPDATES;
   const rows = await core.stores.cityRequests.steps({ from, to, after: q.after, hideConduct: q.publicView, limit });
   return rows.map(({ event: e, ticket: t }) => {

@@ -9,7 +9,7 @@ import { HOUR, MINUTE } from '../../../src/core/clock.js';
 import { AppError } from '../../../src/core/errors.js';
 import { getCityRequest } from '../../../src/core/open311/get-city-request.js';
 import { listCityRequests } from '../../../src/core/open311/list-city-requests.js';
-import { listRequestUpdates } from '../../../src/core/open311/list-request-updates.js';
+import { CURSOR_SETTLE_MS, listRequestUpdates } from '../../../src/core/open311/list-request-updates.js';
 import { statusNoteOf } from '../../../src/core/open311/open311-status.js';
 import { ticketsOfServices } from '../../../src/core/open311/request-view.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
@@ -322,6 +322,10 @@ describe('the updates feed', () => {
     await step(core, b.number, 'accept');
     await step(core, a.number, 'resolve', { note: '已修好' });
     const cursor = seen[seen.length - 1].id;
+    // steps younger than the settle time wait for the next poll by cursor (a lower id may still be committing)
+    const settled = await listRequestUpdates(core, { after: cursor, publicView: false });
+    expect(settled.map((u) => `${u.number} ${u.note.code}`)).toEqual([`${a.number} accepted`]);
+    core.clock.advance(CURSOR_SETTLE_MS);
     const next = await listRequestUpdates(core, { after: cursor, publicView: false });
     expect(next.map((u) => `${u.number} ${u.note.code} ${u.status}`)).toEqual([
       `${a.number} accepted open`,
