@@ -5,24 +5,11 @@
  * account_id are accepted and not used. What the values mean is core's to judge
  * (file-city-request.ts); here only their form.
  */
+import type { CityRequestInput } from '../../core/open311/file-city-request.js';
 import { Open311Refusal } from './errors.js';
 
-/** The filing as HTTP read it, without the client and the Idempotency-Key. */
-export interface FilingForm {
-  apiKey?: string;
-  serviceCode: string;
-  addressString?: string;
-  lat?: number;
-  long?: number;
-  addressId?: string;
-  description?: string;
-  firstName?: string;
-  lastName?: string;
-  phone?: string;
-  email?: string;
-  mediaUrl?: string;
-  attributes: Record<string, string | string[]>;
-}
+/** The filing as HTTP read it: what core files (file-city-request.ts) without the client and the Idempotency-Key, and the key. */
+export type FilingForm = Omit<CityRequestInput, 'clientId' | 'onceKey'> & { apiKey?: string };
 
 const TEXT_FIELDS = {
   api_key: 'apiKey',
