@@ -3,7 +3,7 @@
  * as few statements as the view allows. Reads only; nothing here changes a row.
  */
 import type { Category, TicketKind } from '../domain.js';
-import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../model.js';
+import type { Callback, CityRequest, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../model.js';
 import type { Status } from '../tickets/status-machine.js';
 
 /** A ticket with everything its Slack card, dashboard page and resident status show. */
@@ -17,6 +17,8 @@ export interface TicketView {
   callbacks: Callback[];
   /** every generation's deadlines, oldest generation first: the running ones are those not superseded */
   deadlines: Deadline[];
+  /** what a city platform sent beyond the ticket's fields (its answers, media URL, e-mail, point, address text); null for a ticket from another channel */
+  cityRequest: CityRequest | null;
 }
 
 /** Which tickets a list shows; every field given narrows it. */

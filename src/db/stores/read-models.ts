@@ -1,10 +1,13 @@
-import type { Callback, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
+import type { Callback, CityRequest, Deadline, ServiceForm, Ticket, TicketEvent, TicketPhoto } from '../../core/model.js';
 import type { FaultReportDigest, ReadModels, TicketListFilter, TicketView } from '../../core/ports/read-models.js';
 import { decodeRow, num, toDate, type Row } from '../codec.js';
+import { COLUMNS } from '../generated/columns.js';
 import type { Runner } from '../runner.js';
 import { sql, type Sql } from '../statement.js';
 
 const ticketRow = (r: Row) => decodeRow<Ticket>('Ticket', r);
+/** A city request's columns in the card's statement, aliased "r_<column>" beside the ticket's. */
+const SELECT_CITY = sql.raw(Object.keys(COLUMNS.CityRequest).map((c) => `r."${c}" AS "r_${c}"`).join(', '));
 
 /** What the bots and pages show: a ticket with its events, photos, form and callbacks (the card and status views), lists and pages of tickets. */
 export class SqlReadModels implements ReadModels {
@@ -27,7 +30,8 @@ export class SqlReadModels implements ReadModels {
   }
 
   /**
-   * The card is rendered on every Slack step: the ticket with its form (one join), and its
+   * The card is rendered on every Slack step: the ticket with its form and its city request (two
+   * joins, each on a unique ticketId; a ticket has at most one of each), and its
    * events, photos, callbacks and deadlines, each statement naming the ticket the same way so that all four
    * go out at once (PostgreSQL runs them side by side on the pool; on SQLite each is a prepared
    * statement of a few microseconds).
@@ -39,8 +43,9 @@ export class SqlReadModels implements ReadModels {
       this.q.get(sql`SELECT t.*, f."id" AS "f_id", f."ticketId" AS "f_ticketId", f."workDone" AS "f_workDone", f."materials" AS "f_materials",
           f."feesCents" AS "f_feesCents", f."effect" AS "f_effect", f."afterSalesTerms" AS "f_afterSalesTerms", f."signed" AS "f_signed",
           f."customerConfirmed" AS "f_customerConfirmed", f."customerOpinion" AS "f_customerOpinion", f."confirmedAt" AS "f_confirmedAt",
-          f."serviceDate" AS "f_serviceDate", f."hqReturnedAt" AS "f_hqReturnedAt", f."createdBy" AS "f_createdBy", f."createdAt" AS "f_createdAt"
-        FROM "Ticket" t LEFT JOIN "ServiceForm" f ON f."ticketId" = t."id" WHERE ${head}`),
+          f."serviceDate" AS "f_serviceDate", f."hqReturnedAt" AS "f_hqReturnedAt", f."createdBy" AS "f_createdBy", f."createdAt" AS "f_createdAt",
+          ${SELECT_CITY}
+        FROM "Ticket" t LEFT JOIN "ServiceForm" f ON f."ticketId" = t."id" LEFT JOIN "CityRequest" r ON r."ticketId" = t."id" WHERE ${head}`),
       this.q.all(sql`SELECT * FROM "TicketEvent" WHERE "ticketId" = ${where} ORDER BY "at", "id"`),
       this.q.all(sql`SELECT * FROM "TicketPhoto" WHERE "ticketId" = ${where} ORDER BY "id"`),
       this.q.all(sql`SELECT * FROM "Callback" WHERE "ticketId" = ${where} ORDER BY "id"`),
@@ -49,10 +54,11 @@ export class SqlReadModels implements ReadModels {
     if (!top) return null;
     const ticket = decodeRow<Ticket>(
       'Ticket',
-      pick(top, (k) => !k.startsWith('f_')),
+      pick(top, (k) => !k.startsWith('f_') && !k.startsWith('r_')),
       '',
     );
     const form = top.f_id === null || top.f_id === undefined ? null : decodeRow<ServiceForm>('ServiceForm', top, 'f_');
+    const cityRequest = top.r_id === null || top.r_id === undefined ? null : decodeRow<CityRequest>('CityRequest', top, 'r_');
     return {
       ticket,
       events: events.map((r) => decodeRow<TicketEvent>('TicketEvent', r)),
@@ -60,6 +66,7 @@ export class SqlReadModels implements ReadModels {
       form,
       callbacks: callbacks.map((r) => decodeRow<Callback>('Callback', r)),
       deadlines: deadlines.map((r) => decodeRow<Deadline>('Deadline', r)),
+      cityRequest,
     };
   }
 

@@ -106,6 +106,44 @@ describe('read models', () => {
     expect(v!.events.map((e) => e.type)).toEqual(['created']);
   });
 
+  it('reads the city request a platform filed with its ticket, its point and instant in their types; null for another channel', async () => {
+    const base = { kind: 'complaint', category: 'leak', source: 'city_platform', description: '楼道跑水', firstResponder: 'api:city', createdAt: t0 };
+    const c = await core.db.ticket.create({ data: { ...base, number: 'T20261128-0003', status: 'received' } });
+    await core.db.cityRequest.create({
+      data: {
+        ticketId: c.id,
+        clientId: 'city',
+        serviceCode: 'leak',
+        addressString: '幸福家园3号楼',
+        lat: 36.6512,
+        long: 117.1201,
+        email: 'zhangwei@example.cn',
+        mediaUrl: 'https://12345.example.gov.cn/m/1.jpg',
+        attributes: '{"water_running":"yes","leak_place":"stairwell"}',
+        createdAt: later(1),
+      },
+    });
+    const v = await views.ticketView({ id: c.id });
+    expect(v!.ticket).toEqual(await views.ticketById(c.id));
+    expect(v!.cityRequest).toMatchObject({
+      ticketId: c.id,
+      clientId: 'city',
+      serviceCode: 'leak',
+      addressString: '幸福家园3号楼',
+      addressId: null,
+      lat: 36.6512,
+      long: 117.1201,
+      email: 'zhangwei@example.cn',
+      firstName: null,
+      mediaUrl: 'https://12345.example.gov.cn/m/1.jpg',
+      attributes: '{"water_running":"yes","leak_place":"stairwell"}',
+    });
+    expect(v!.cityRequest!.createdAt.toISOString()).toBe(later(1).toISOString());
+    expect(await views.ticketView({ number: 'T20261128-0003' })).toEqual(v);
+    expect((await views.ticketView({ id: withAll }))!.cityRequest).toBeNull();
+    expect((await views.ticketView({ number: 'T20261128-0002' }))!.cityRequest).toBeNull();
+  });
+
   it('reads one event and one callback by id', async () => {
     const v = await views.ticketView({ id: withAll });
     expect(await views.eventById(v!.events[2].id)).toEqual(v!.events[2]);
