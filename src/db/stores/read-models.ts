@@ -7,7 +7,11 @@ import { sql, type Sql } from '../statement.js';
 
 const ticketRow = (r: Row) => decodeRow<Ticket>('Ticket', r);
 /** A city request's columns in the card's statement, aliased "r_<column>" beside the ticket's. */
-const SELECT_CITY = sql.raw(Object.keys(COLUMNS.CityRequest).map((c) => `r."${c}" AS "r_${c}"`).join(', '));
+const SELECT_CITY = sql.raw(
+  Object.keys(COLUMNS.CityRequest)
+    .map((c) => `r."${c}" AS "r_${c}"`)
+    .join(', '),
+);
 
 /** What the bots and pages show: a ticket with its events, photos, form and callbacks (the card and status views), lists and pages of tickets. */
 export class SqlReadModels implements ReadModels {
