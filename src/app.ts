@@ -31,6 +31,7 @@ import { conductRoutes } from './http/routes/conduct.js';
 import { suggestionRoutes } from './http/routes/suggestions.js';
 import { dashboardRoutes, type DashboardOptions } from './http/dashboard/dashboard-routes.js';
 import { open311Routes } from './http/open311/open311-routes.js';
+import { open311DiscoveryRoutes } from './http/open311/discovery-routes.js';
 import type { TrustProxy } from './config.js';
 import { installRateLimits, type RateLimits } from './http/rate-limit.js';
 import { DEFAULT_TIMEOUTS, installBodyDeadline, serverTimeouts, type HttpTimeouts } from './http/timeouts.js';
@@ -144,6 +145,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   // Open311 GeoReport v2 for city platforms: outside /api's bearer hook, its own keys and error format
   await app.register(open311Routes, { prefix: '/open311/v2', core, clients });
+  // Open311 Service Discovery: the address a platform keeps, naming the v2 endpoint at PUBLIC_URL (else the request's host)
+  await app.register(open311DiscoveryRoutes, { prefix: '/open311', core, publicUrl: opts.dashboard?.publicUrl });
   // the dashboard: its own cookie login, helmet and CSP
   await app.register(dashboardRoutes, { core, apiToken: opts.apiToken, ...opts.dashboard });
   for (const p of opts.plugins ?? []) await app.register(p.plugin, p.options ?? {});
