@@ -203,12 +203,13 @@ export interface SlackHarness {
 /**
  * `slackTsFromClock`: the fake's message ts follow the test clock, as Slack's follow real time,
  * so that reading a channel's history back from a time (the outbox's look before posting again)
- * finds them; by default they are a fixed day that tests can name.
+ * finds them; by default they are a fixed day that tests can name. `org`: an organisation
+ * document in place of the demo one (e.g. with an API client, for a city platform's tickets).
  */
-export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: boolean; slackTsFromClock?: boolean } = {}): Promise<SlackHarness> {
+export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: boolean; slackTsFromClock?: boolean; org?: unknown } = {}): Promise<SlackHarness> {
   let clockNow: (() => number) | undefined;
   const fake = await FakeSlackApi.start(o.slackTsFromClock ? { now: () => clockNow!() } : {});
-  const core = await makeTestCore();
+  const core = await makeTestCore(o.org ? { org: o.org } : {});
   clockNow = () => core.clock.now().getTime();
   if (o.seed !== false) await seedDemoCustomers(core);
   const slack = createSlackApp({ core, token: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.url, ...o });
