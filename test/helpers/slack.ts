@@ -206,7 +206,9 @@ export interface SlackHarness {
  * finds them; by default they are a fixed day that tests can name. `org`: an organisation
  * document in place of the demo one (e.g. with an API client, for a city platform's tickets).
  */
-export async function makeSlackHarness(o: Partial<SlackAppOptions> & { seed?: boolean; slackTsFromClock?: boolean; org?: unknown } = {}): Promise<SlackHarness> {
+export async function makeSlackHarness(
+  o: Partial<SlackAppOptions> & { seed?: boolean; slackTsFromClock?: boolean; org?: unknown } = {},
+): Promise<SlackHarness> {
   let clockNow: (() => number) | undefined;
   const fake = await FakeSlackApi.start(o.slackTsFromClock ? { now: () => clockNow!() } : {});
   const core = await makeTestCore(o.org ? { org: o.org } : {});
