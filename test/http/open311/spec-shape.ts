@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 const DIR = resolve(import.meta.dirname, '../../fixtures/open311');
-const LISTS = new Set(['service', 'attribute', 'value', 'request', 'request_update', 'error']);
+const LISTS = new Set(['service', 'attribute', 'value', 'request', 'request_update', 'error', 'endpoint', 'format']);
 
 export const fixture = (name: string) => readFileSync(resolve(DIR, name), 'utf8');
 
