@@ -5,7 +5,7 @@
  */
 import { formatMinute } from '../../../core/local-time.js';
 import { deadlineState } from '../../../core/deadlines/deadline-rows.js';
-import type { Deadline, Ticket, TicketEvent, TicketPhoto } from '../../../core/model.js';
+import type { CityRequest, Deadline, Ticket, TicketEvent, TicketPhoto } from '../../../core/model.js';
 import { allowedActions } from '../../../core/tickets/status-machine.js';
 import { actions, button, context, esc, fields, header, option, section, staticSelect, type Block, type CardValue } from './blocks.js';
 import { branchName, common, communityName, eventActorName, firstResponderName, staffName, tr, unitName, type RenderCtx } from './names.js';
@@ -16,9 +16,13 @@ import { repeatLine } from './repeat-line.js';
 import { countsText, cutRaw, residentCounts } from './thread.js';
 import { QUOTE_EVENTS, quoteEventText } from './quote-lines.js';
 import { conductControls, conductEventText, conductFact } from './conduct.js';
+import { cityRequestBlocks } from './city-request.js';
 
-/** A ticket with its timeline (oldest first) and, where it was read with them, its deadlines and photos, as cards and answers show it. */
-export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[]; photos?: TicketPhoto[] };
+/**
+ * A ticket with its timeline (oldest first) and, where it was read with them, its deadlines,
+ * photos and what a city platform sent with it, as cards and answers show it.
+ */
+export type CardTicket = Ticket & { events: TicketEvent[]; deadlines?: Deadline[]; photos?: TicketPhoto[]; cityRequest?: CityRequest | null };
 
 /** The longest description on a card, in characters of the raw text; the full text goes into the thread. */
 export const DESCRIPTION_MAX = 600;
@@ -197,6 +201,7 @@ export function ticketCard(ctx: RenderCtx, t: CardTicket, o: CardOptions = {}): 
     fields(ticketFacts(ctx, t)),
     // cut on the raw words, before escaping: a cut after it could split an &amp; in two
     section(`*${tr(ctx, 'card.description')}*\n>${esc(cutRaw(ctx, t.description, DESCRIPTION_MAX).text).replace(/\n/g, '\n>')}`),
+    ...cityRequestBlocks(ctx, t, t.cityRequest),
   ];
   const counts = countsText(ctx, residentCounts(t.events, t.photos));
   if (counts) blocks.push(context([counts]));

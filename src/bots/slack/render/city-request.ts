@@ -1,0 +1,93 @@
+/**
+ * What a city platform sent with a ticket (Open311: core/open311/file-city-request.ts), on the
+ * card: its answers to the service's questions in words, the citizen's photo or attachment as a
+ * link, the point on a map, the e-mail, and the platform's own address text when the ticket's
+ * address says something else. The questions and value names are the Open311 API's own
+ * (open311.attribute.*, open311.value.*), so the branch reads what the platform's form asked.
+ *
+ * The platform's free text (address text, e-mail, a text answer) goes out as plain_text: Slack
+ * neither formats it (`*bold*`), nor turns it into mentions (`<!channel>`) or links. mrkdwn has
+ * no escape for its formatting marks, so escaping alone would still let `*words*` turn bold.
+ */
+import type { CityRequest, Ticket } from '../../../core/model.js';
+import { serviceByCode } from '../../../core/open311/service-catalogue.js';
+import type { ServiceAttribute } from '../../../core/open311/types.js';
+import { t } from '../../../i18n/index.js';
+import { context, esc, section, type Block } from './blocks.js';
+import { cutRaw } from './thread.js';
+import { tr, type RenderCtx } from './names.js';
+
+/** The longest piece of platform text on a card, in characters of the raw text. */
+const TEXT_MAX = 300;
+
+type Answer = string | number | string[];
+
+/** The stored answers; a row written by hand that is not JSON shows none rather than breaking the card. */
+function answersOf(cr: CityRequest): Record<string, Answer> {
+  try {
+    const v = JSON.parse(cr.attributes) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Answer>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A list's value by its name in locales; a number as written. Undefined: the platform's own words (a text or date answer). */
+function wordedValue(ctx: RenderCtx, a: ServiceAttribute | undefined, v: Answer): string | undefined {
+  if (typeof v === 'number') return String(v);
+  const list = Array.isArray(v) ? v : [v];
+  if (!a?.values || !list.every((x) => a.values!.includes(x))) return undefined;
+  return list.map((x) => t(ctx.locale, `open311.value.${a.code}.${x}`)).join(tr(ctx, 'city.separator'));
+}
+
+/** An http(s) link as Slack's `<url|label>` wants it: the parsed form (no `<`, `>` or spaces), `|` encoded, `&` escaped; undefined for anything else. */
+export function slackUrl(raw: string | null): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    return esc(u.href.replace(/\|/g, '%7C'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The point on OpenStreetMap, as the thread shows a resident's shared location. */
+export function mapUrl(lat: number | null, long: number | null): string | undefined {
+  if (lat === null || long === null || !Number.isFinite(lat) || !Number.isFinite(long)) return undefined;
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${long}#map=17/${lat}/${long}`;
+}
+
+const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
+
+/** The card's city-platform section: none for a ticket from any other channel. */
+export function cityRequestBlocks(ctx: RenderCtx, ticket: Pick<Ticket, 'address'>, cr: CityRequest | null | undefined): Block[] {
+  if (!cr) return [];
+  const client = ctx.org.apiClients.get(cr.clientId)?.name ?? cr.clientId;
+  const questions = serviceByCode(cr.serviceCode)?.attributes ?? [];
+  const answers = answersOf(cr);
+  const order = (code: string) => questions.find((a) => a.code === code)?.order ?? Number.MAX_SAFE_INTEGER;
+  const worded: string[] = [];
+  const plain: string[] = [];
+  for (const code of Object.keys(answers).sort((x, y) => order(x) - order(y))) {
+    const a = questions.find((q) => q.code === code);
+    const question = a ? t(ctx.locale, `open311.attribute.${code}.description`) : code;
+    const value = wordedValue(ctx, a, answers[code]);
+    if (value !== undefined) worded.push(tr(ctx, 'city.answer', { question: esc(question), answer: esc(value) }));
+    else plain.push(tr(ctx, 'city.answer', { question, answer: cutRaw(ctx, String(answers[code]), TEXT_MAX).text }));
+  }
+  const links: string[] = [];
+  const media = slackUrl(cr.mediaUrl);
+  if (media) links.push(`:paperclip: <${media}|${tr(ctx, 'city.media')}>`);
+  const map = mapUrl(cr.lat, cr.long);
+  if (map) links.push(`:round_pushpin: <${map}|${tr(ctx, 'city.map')}>`);
+  if (cr.email) plain.push(tr(ctx, 'city.email', { email: cr.email }));
+  const platformAddress = cr.addressString?.trim();
+  if (platformAddress && platformAddress !== ticket.address?.trim())
+    plain.push(tr(ctx, 'city.address', { address: cutRaw(ctx, platformAddress, TEXT_MAX).text }));
+  const head = [`*${esc(tr(ctx, 'city.title', { client }))}*`, ...worded, links.join('   ')].filter(Boolean).join('\n');
+  const blocks: Block[] = [section(head)];
+  // context() wraps its items as mrkdwn; the platform's words stay plain text
+  if (plain.length) blocks.push({ ...context([]), elements: plain.slice(0, 10).map(plainText) });
+  return blocks;
+}
