@@ -149,7 +149,7 @@ export class SlackDeliverer implements Deliverer {
   private async ticket(id: number): Promise<CardTicket> {
     const view = await this.o.core.stores.views.ticketView({ id });
     if (!view) throw new DeliveryError(`no ticket ${id}`, { permanent: true });
-    return { ...view.ticket, events: view.events, deadlines: view.deadlines, photos: view.photos };
+    return { ...view.ticket, events: view.events, deadlines: view.deadlines, photos: view.photos, cityRequest: view.cityRequest };
   }
 
   /** R25-R30 for the month that ended, as the leaders' monthly report (the same blocks as /kpi YYYY-MM). */
