@@ -47,7 +47,7 @@ export function actorOf(staff: Staff): string {
 /** A ticket with its timeline, as cards and answers need it. */
 export async function ticketWithEvents(d: SlackDeps, number: string): Promise<CardTicket | null> {
   const view = await d.core.stores.views.ticketView({ number });
-  return view && { ...view.ticket, events: view.events, deadlines: view.deadlines };
+  return view && { ...view.ticket, events: view.events, deadlines: view.deadlines, cityRequest: view.cityRequest };
 }
 
 /** Where to answer one person: an ephemeral in the channel they acted in, else a direct message. */
