@@ -10,8 +10,7 @@
  * no escape for its formatting marks, so escaping alone would still let `*words*` turn bold.
  */
 import type { CityRequest, Ticket } from '../../../core/model.js';
-import { serviceByCode } from '../../../core/open311/service-catalogue.js';
-import type { ServiceAttribute } from '../../../core/open311/types.js';
+import { cityAnswers, isListedAnswer, type CityAnswer } from '../../../core/open311/city-answers.js';
 import { t } from '../../../i18n/index.js';
 import { context, esc, section, type Block } from './blocks.js';
 import { cutRaw } from './thread.js';
@@ -20,24 +19,11 @@ import { tr, type RenderCtx } from './names.js';
 /** The longest piece of platform text on a card, in characters of the raw text. */
 const TEXT_MAX = 300;
 
-type Answer = string | number | string[];
-
-/** The stored answers; a row written by hand that is not JSON shows none rather than breaking the card. */
-function answersOf(cr: CityRequest): Record<string, Answer> {
-  try {
-    const v = JSON.parse(cr.attributes) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Answer>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** A list's value by its name in locales; a number as written. Undefined: the platform's own words (a text or date answer). */
-function wordedValue(ctx: RenderCtx, a: ServiceAttribute | undefined, v: Answer): string | undefined {
-  if (typeof v === 'number') return String(v);
-  const list = Array.isArray(v) ? v : [v];
-  if (!a?.values || !list.every((x) => a.values!.includes(x))) return undefined;
-  return list.map((x) => t(ctx.locale, `open311.value.${a.code}.${x}`)).join(tr(ctx, 'city.separator'));
+/** A list's values by their names in locales; a number as written; the platform's own words (a text or date answer) as they came. */
+function answerText(ctx: RenderCtx, a: CityAnswer): string {
+  if (!isListedAnswer(a) || typeof a.value === 'number') return String(a.value);
+  const list = Array.isArray(a.value) ? a.value : [a.value];
+  return list.map((v) => t(ctx.locale, `open311.value.${a.code}.${v}`)).join(tr(ctx, 'city.separator'));
 }
 
 /** An http(s) link as Slack's `<url|label>` wants it: the parsed form (no `<`, `>` or spaces), `|` encoded, `&` escaped; undefined for anything else. */
@@ -64,17 +50,12 @@ const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji:
 export function cityRequestBlocks(ctx: RenderCtx, ticket: Pick<Ticket, 'address'>, cr: CityRequest | null | undefined): Block[] {
   if (!cr) return [];
   const client = ctx.org.apiClients.get(cr.clientId)?.name ?? cr.clientId;
-  const questions = serviceByCode(cr.serviceCode)?.attributes ?? [];
-  const answers = answersOf(cr);
-  const order = (code: string) => questions.find((a) => a.code === code)?.order ?? Number.MAX_SAFE_INTEGER;
   const worded: string[] = [];
   const plain: string[] = [];
-  for (const code of Object.keys(answers).sort((x, y) => order(x) - order(y))) {
-    const a = questions.find((q) => q.code === code);
-    const question = a ? t(ctx.locale, `open311.attribute.${code}.description`) : code;
-    const value = wordedValue(ctx, a, answers[code]);
-    if (value !== undefined) worded.push(tr(ctx, 'city.answer', { question: esc(question), answer: esc(value) }));
-    else plain.push(tr(ctx, 'city.answer', { question, answer: cutRaw(ctx, String(answers[code]), TEXT_MAX).text }));
+  for (const a of cityAnswers(cr)) {
+    const question = a.attribute ? t(ctx.locale, `open311.attribute.${a.code}.description`) : a.code;
+    if (isListedAnswer(a)) worded.push(tr(ctx, 'city.answer', { question: esc(question), answer: esc(answerText(ctx, a)) }));
+    else plain.push(tr(ctx, 'city.answer', { question, answer: cutRaw(ctx, answerText(ctx, a), TEXT_MAX).text }));
   }
   const links: string[] = [];
   const media = slackUrl(cr.mediaUrl);
