@@ -6,6 +6,7 @@ import { OPERATOR_CLIENT } from '../../core/org/types.js';
 import { clientIdOf, onBehalfOf } from '../../core/tickets/event-actor.js';
 import type { Ticket } from '../../core/model.js';
 import { t, type Locale } from '../../i18n/index.js';
+import { cityRequestFacts } from './city-request-facts.js';
 import { branchName } from './format.js';
 import { href, html, type Markup } from './html.js';
 
@@ -89,6 +90,7 @@ export function ticketPage(org: Org, locale: Locale, tk: TicketWithTimeline): Ma
   <dt>${L('col_due')}</dt><dd>${when(tk.resolveDueAt)}</dd>
   <dt>${L('col_address')}</dt><dd>${tk.address ?? '—'}</dd>
   <dt>${L('description')}</dt><dd>${tk.description}</dd>
+  ${cityRequestFacts(org, locale, tk, tk.cityRequest)}
 </dl>
 <h2>${L('timeline')}</h2>
 <ol class="timeline" id="timeline">${tk.events.map(
