@@ -32,7 +32,11 @@ export const SETTINGS_SCHEMA = {
     HOST: { type: 'string', default: '0.0.0.0', description: 'address the HTTP server listens on' },
     TZ: { type: 'string', description: 'company time zone (IANA name) for display, office hours and daily ticket numbers; unset: Asia/Shanghai' },
     LOG_LEVEL: { type: 'string', enum: LOG_LEVELS, default: 'info', description: 'pino log level' },
-    PUBLIC_URL: { type: 'string', pattern: URL_PATTERN, description: 'where the service is reachable from the internet (Telegram webhook, Slack URLs, Open311 discovery)' },
+    PUBLIC_URL: {
+      type: 'string',
+      pattern: URL_PATTERN,
+      description: 'where the service is reachable from the internet (Telegram webhook, Slack URLs, Open311 discovery)',
+    },
     API_TOKEN: {
       type: 'string',
       description:
