@@ -10,11 +10,11 @@ import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORG } from '../../src/config.js';
-import { fileCityRequest, type CityRequestInput } from '../../src/core/open311/file-city-request.js';
+import { fileCityRequest } from '../../src/core/open311/file-city-request.js';
 import { createTicket } from '../../src/core/tickets/create-ticket.js';
 import { seedDemoCustomers } from '../../src/db/seed-demo.js';
 import { makeTestApp, staffSessionCookie } from '../helpers/app.js';
-import { hotlineComplaint } from '../helpers/builders.js';
+import { hotlineComplaint, cityRequestInput } from '../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../helpers/core.js';
 
 let app: FastifyInstance;
@@ -36,21 +36,6 @@ afterAll(async () => {
   await app?.close();
   await core?.close();
 });
-
-/** A request as the 12345 platform sends it: 幸福家园 (新城 branch), a named caller. */
-function cityRequest(over: Partial<CityRequestInput>): CityRequestInput {
-  return {
-    clientId: 'city',
-    serviceCode: 'no_heat',
-    addressString: '幸福家园3号楼2单元501室',
-    description: '暖气不热，家里很冷',
-    firstName: '伟',
-    lastName: '张',
-    phone: '13800138000',
-    attributes: {},
-    ...over,
-  };
-}
 
 async function ticketPage(number: string, lang = ''): Promise<string> {
   const res = await fetch(`${base}/dashboard/tickets/${number}${lang ? `?lang=${lang}` : ''}`, { headers: { cookie } });
@@ -75,7 +60,7 @@ describe('the ticket page of a city platform’s request', () => {
   it('shows the platform, its answers in words, the photo as a link with no opener or referrer, the e-mail and the point on a map', async () => {
     const { ticket } = await fileCityRequest(
       core,
-      cityRequest({
+      cityRequestInput({
         email: 'zhangwei@example.cn',
         mediaUrl: 'https://12345.example.gov.cn/m/1.jpg?size=big&v=2',
         lat: 40.8441,
@@ -105,7 +90,7 @@ describe('the ticket page of a city platform’s request', () => {
   it('words a leak’s answers in the order the service asks them, in English too', async () => {
     const { ticket } = await fileCityRequest(
       core,
-      cityRequest({ serviceCode: 'leak', description: '楼道暖气管跑水', attributes: { leak_place: 'stairwell', water_running: 'yes' } }),
+      cityRequestInput({ serviceCode: 'leak', description: '楼道暖气管跑水', attributes: { leak_place: 'stairwell', water_running: 'yes' } }),
     );
     const zh = facts(await ticketPage(ticket.number)).filter((f) => f.startsWith('现在是否') || f.startsWith('跑水位置'));
     expect(zh).toEqual(['现在是否仍在跑水？: 是，仍在跑水', '跑水位置: 楼道']);
@@ -118,7 +103,7 @@ describe('the ticket page of a city platform’s request', () => {
     const hostile = '<!channel> *加急* <script>alert(1)</script> 幸福家园';
     const { ticket } = await fileCityRequest(
       core,
-      cityRequest({
+      cityRequestInput({
         addressString: hostile,
         addressId: '1010000000',
         email: '<script>x</script>@example.cn',
@@ -133,7 +118,7 @@ describe('the ticket page of a city platform’s request', () => {
   });
 
   it('shows a media URL that is not http(s) as no link at all', async () => {
-    const { ticket } = await fileCityRequest(core, cityRequest({ mediaUrl: 'https://12345.example.gov.cn/m/3.jpg' }));
+    const { ticket } = await fileCityRequest(core, cityRequestInput({ mediaUrl: 'https://12345.example.gov.cn/m/3.jpg' }));
     // a row written another way than the API's (which refuses anything but http(s))
     await core.db.cityRequest.update({ where: { ticketId: ticket.id }, data: { mediaUrl: 'javascript:alert(1)' } });
     const page = await ticketPage(ticket.number);

@@ -11,7 +11,7 @@ import { DEMO_ORG } from '../../../src/config.js';
 import { fileCityRequest, type CityRequestInput } from '../../../src/core/open311/file-city-request.js';
 import { createTicket } from '../../../src/core/tickets/create-ticket.js';
 import { ticketCard } from '../../../src/bots/slack/render/ticket-card.js';
-import { hotlineComplaint } from '../../helpers/builders.js';
+import { hotlineComplaint, cityRequestInput } from '../../helpers/builders.js';
 import { cardOf, makeSlackHarness, textOf, type SlackHarness } from '../../helpers/slack.js';
 
 let h: SlackHarness;
@@ -21,21 +21,6 @@ beforeAll(async () => {
   h = await makeSlackHarness({ org });
 });
 afterAll(() => h?.close());
-
-/** A request as the 12345 platform sends it: 幸福家园 (新城 branch), a named caller. */
-function cityRequest(over: Partial<CityRequestInput>): CityRequestInput {
-  return {
-    clientId: 'city',
-    serviceCode: 'no_heat',
-    addressString: '幸福家园3号楼2单元501室',
-    description: '暖气不热，家里很冷',
-    firstName: '伟',
-    lastName: '张',
-    phone: '13800138000',
-    attributes: {},
-    ...over,
-  };
-}
 
 async function filed(input: CityRequestInput) {
   const { ticket } = await fileCityRequest(h.core, input);
@@ -59,7 +44,7 @@ const plainTexts = (blocks: any[] | undefined) => textObjects(blocks).filter((o)
 describe('the dispatch card of a city platform’s request', () => {
   it('names the platform and shows its answers in words, the photo as a link, the point on a map and the e-mail', async () => {
     const { ticket, card } = await filed(
-      cityRequest({
+      cityRequestInput({
         email: 'zhangwei@example.cn',
         mediaUrl: 'https://12345.example.gov.cn/m/1.jpg?size=big&v=2',
         lat: 40.8441,
@@ -80,7 +65,7 @@ describe('the dispatch card of a city platform’s request', () => {
 
   it('words a leak’s answers in the order the service asks them', async () => {
     const { card } = await filed(
-      cityRequest({ serviceCode: 'leak', description: '楼道暖气管跑水', attributes: { leak_place: 'stairwell', water_running: 'yes' } }),
+      cityRequestInput({ serviceCode: 'leak', description: '楼道暖气管跑水', attributes: { leak_place: 'stairwell', water_running: 'yes' } }),
     );
     expect(textOf(card)).toContain('*城市平台 · 12345 市民服务热线*\n现在是否仍在跑水？：是，仍在跑水\n跑水位置：楼道');
     expect(textOf(card)).not.toContain('照片/附件');
@@ -89,7 +74,7 @@ describe('the dispatch card of a city platform’s request', () => {
   it('shows the platform’s hostile address text, e-mail and media URL without markup: no mention, no bold, no script', async () => {
     const hostile = '<!channel> *加急* <script>alert(1)</script> 幸福家园';
     const { ticket, card } = await filed(
-      cityRequest({
+      cityRequestInput({
         addressString: hostile,
         addressId: '1010000000',
         email: '<!here>*x*@example.cn',
@@ -110,7 +95,10 @@ describe('the dispatch card of a city platform’s request', () => {
   });
 
   it('is worded in English for an English-speaking workspace', async () => {
-    const { ticket } = await fileCityRequest(h.core, cityRequest({ attributes: { extent: 'community' }, mediaUrl: 'https://12345.example.gov.cn/m/2.jpg' }));
+    const { ticket } = await fileCityRequest(
+      h.core,
+      cityRequestInput({ attributes: { extent: 'community' }, mediaUrl: 'https://12345.example.gov.cn/m/2.jpg' }),
+    );
     const view = (await h.core.stores.views.ticketView({ id: ticket.id }))!;
     const card = ticketCard(
       { org: h.core.org, locale: 'en', now: h.core.clock.now() },

@@ -13,6 +13,7 @@ import { contactNameOf, fileCityRequest, type CityRequestInput } from '../../../
 import { SERVICES, serviceByCode, serviceCodeOf } from '../../../src/core/open311/service-catalogue.js';
 import { SERVICE_CODES } from '../../../src/core/open311/types.js';
 import { seedDemoCustomers } from '../../../src/db/seed-demo.js';
+import { cityRequestInput } from '../../helpers/builders.js';
 import { makeTestCore, type TestCore } from '../../helpers/core.js';
 
 let core: TestCore;
@@ -26,21 +27,6 @@ beforeAll(async () => {
   await seedDemoCustomers(core);
 });
 afterAll(() => core?.close());
-
-/** A request as a city platform sends it: 幸福家园 (c001, 新城 branch), no heat, a named caller. */
-function cityRequest(over: Partial<CityRequestInput> = {}): CityRequestInput {
-  return {
-    clientId: 'city',
-    serviceCode: 'no_heat',
-    addressString: '幸福家园3号楼2单元501室',
-    description: '暖气不热，家里很冷',
-    firstName: '伟',
-    lastName: '张',
-    phone: '13800138000',
-    attributes: {},
-    ...over,
-  };
-}
 
 const stored = async () => ({ tickets: await core.db.ticket.count(), cityRequests: await core.db.cityRequest.count() });
 
@@ -97,7 +83,11 @@ describe('filing a city request', () => {
   it('a no-heat request by address goes to the branch of the community it names, with the platform as first responder, and keeps what was sent', async () => {
     const { ticket, notice, account } = await fileCityRequest(
       core,
-      cityRequest({ email: 'zhangwei@example.cn', mediaUrl: 'https://12345.example.gov.cn/m/1.jpg', attributes: { room_temperature: '16', extent: 'flat' } }),
+      cityRequestInput({
+        email: 'zhangwei@example.cn',
+        mediaUrl: 'https://12345.example.gov.cn/m/1.jpg',
+        attributes: { room_temperature: '16', extent: 'flat' },
+      }),
     );
     expect(ticket).toMatchObject({
       kind: 'complaint',
@@ -143,7 +133,7 @@ describe('filing a city request', () => {
 
   it('a request by lat/long goes to the branch of the nearest community, and keeps the point', async () => {
     // a few hundred metres from 通道南街小区 (c010, 回民 branch)
-    const { ticket } = await fileCityRequest(core, cityRequest({ addressString: undefined, lat: 40.8075, long: 111.6155 }));
+    const { ticket } = await fileCityRequest(core, cityRequestInput({ addressString: undefined, lat: 40.8075, long: 111.6155 }));
     expect(ticket).toMatchObject({ communityId: 'c010', branchId: 'huimin', status: 'dispatched', address: null });
     expect(await core.db.cityRequest.findUniqueOrThrow({ where: { ticketId: ticket.id } })).toMatchObject({
       lat: 40.8075,
@@ -153,7 +143,7 @@ describe('filing a city request', () => {
   });
 
   it('a request naming a heating account (address_id) is that customer’s: their community, flat and branch, and the account is answered', async () => {
-    const { ticket, account } = await fileCityRequest(core, cityRequest({ addressString: '随便写的地址', addressId: '1010000000', phone: undefined }));
+    const { ticket, account } = await fileCityRequest(core, cityRequestInput({ addressString: '随便写的地址', addressId: '1010000000', phone: undefined }));
     const customer = await core.db.customer.findUniqueOrThrow({ where: { account: '1010000000' } });
     expect(account).toBe('1010000000');
     expect(ticket).toMatchObject({
@@ -174,27 +164,27 @@ describe('filing a city request', () => {
   });
 
   it('an address that names no community goes to the centre’s triage queue, its text kept, as on the hotline', async () => {
-    const { ticket, notice } = await fileCityRequest(core, cityRequest({ addressString: '新城区不存在的路8号' }));
+    const { ticket, notice } = await fileCityRequest(core, cityRequestInput({ addressString: '新城区不存在的路8号' }));
     expect(ticket).toMatchObject({ status: 'received', branchId: null, unitId: null, communityId: null, address: '新城区不存在的路8号' });
     expect(notice).toEqual({ code: 'triage' });
   });
 
   it('a point inside the service area but more than 2 km from every community goes to triage too', async () => {
     // about 3 km west of 幸福家园: within the 5 km service area, near no community
-    const { ticket, notice } = await fileCityRequest(core, cityRequest({ addressString: undefined, lat: 40.844, long: 111.655 }));
+    const { ticket, notice } = await fileCityRequest(core, cityRequestInput({ addressString: undefined, lat: 40.844, long: 111.655 }));
     expect(ticket).toMatchObject({ status: 'received', branchId: null, communityId: null });
     expect(notice).toEqual({ code: 'triage' });
   });
 
   it('the words "整个小区都不热" make it a major event of the primary network, with its shorter time limit', async () => {
-    const { ticket, notice } = await fileCityRequest(core, cityRequest({ description: '整个小区都不热，已经两天了' }));
+    const { ticket, notice } = await fileCityRequest(core, cityRequestInput({ description: '整个小区都不热，已经两天了' }));
     expect(ticket).toMatchObject({ severity: 'major', scope: 'primary' });
     expect(notice).toEqual({ code: 'on_site_within', minutes: 30 });
   });
 
   it('the answers raise the severity: a cold room, a whole building, a whole community, water running outdoors', async () => {
     const file = async (serviceCode: string, attributes: Record<string, string>) => {
-      const { ticket } = await fileCityRequest(core, cityRequest({ serviceCode, description: '请尽快处理', attributes }));
+      const { ticket } = await fileCityRequest(core, cityRequestInput({ serviceCode, description: '请尽快处理', attributes }));
       return [ticket.severity, ticket.scope];
     };
     expect(await file('no_heat', { room_temperature: '10' })).toEqual(['urgent', 'secondary']);
@@ -208,24 +198,24 @@ describe('filing a city request', () => {
   });
 
   it('an answer never lowers what the words say', async () => {
-    const { ticket } = await fileCityRequest(core, cityRequest({ description: '整个小区都不热', attributes: { extent: 'flat', room_temperature: '20' } }));
+    const { ticket } = await fileCityRequest(core, cityRequestInput({ description: '整个小区都不热', attributes: { extent: 'flat', room_temperature: '20' } }));
     expect(ticket).toMatchObject({ severity: 'major', scope: 'primary' });
   });
 
   it('the same Idempotency-Key twice files one ticket; the repeat is already_filed naming the key; another client’s same key is its own', async () => {
     const before = await core.db.ticket.count();
-    const first = await fileCityRequest(core, cityRequest({ onceKey: 'req-42' }));
-    const again = await refusal(cityRequest({ onceKey: 'req-42', description: '又报一次' }));
+    const first = await fileCityRequest(core, cityRequestInput({ onceKey: 'req-42' }));
+    const again = await refusal(cityRequestInput({ onceKey: 'req-42', description: '又报一次' }));
     expect(again).toEqual({ code: 'already_filed', context: { keys: ['open311:city:req-42'], number: first.ticket.number } });
     expect(await core.db.ticket.count()).toBe(before + 1);
-    const other = await fileCityRequest(core, cityRequest({ clientId: 'gateway', onceKey: 'req-42' }));
+    const other = await fileCityRequest(core, cityRequestInput({ clientId: 'gateway', onceKey: 'req-42' }));
     expect(other.ticket.number).not.toBe(first.ticket.number);
     expect(other.ticket.firstResponder).toBe('api:gateway');
   });
 
   it('two requests with one key at once: one ticket, and the other is told its number', async () => {
     const before = await stored();
-    const both = await Promise.allSettled([0, 1].map(() => fileCityRequest(core, cityRequest({ onceKey: 'burst-1' }))));
+    const both = await Promise.allSettled([0, 1].map(() => fileCityRequest(core, cityRequestInput({ onceKey: 'burst-1' }))));
     expect(await stored()).toEqual({ tickets: before.tickets + 1, cityRequests: before.cityRequests + 1 });
     const filed = both.find((r) => r.status === 'fulfilled')?.value;
     const refused = both.find((r) => r.status === 'rejected')?.reason;
@@ -234,37 +224,37 @@ describe('filing a city request', () => {
   });
 
   it('a key repeated after its receipt was pruned (housekeeping) is still answered with the first ticket', async () => {
-    const first = await fileCityRequest(core, cityRequest({ onceKey: 'old-key' }));
+    const first = await fileCityRequest(core, cityRequestInput({ onceKey: 'old-key' }));
     await core.db.inboundReceipt.delete({ where: { key: 'open311:city:old-key' } });
-    expect(await refusal(cityRequest({ onceKey: 'old-key' }))).toMatchObject({ code: 'already_filed', context: { number: first.ticket.number } });
+    expect(await refusal(cityRequestInput({ onceKey: 'old-key' }))).toMatchObject({ code: 'already_filed', context: { number: first.ticket.number } });
   });
 
   it('a refused request does not use up its key: sent again put right, it is filed', async () => {
-    expect((await refusal(cityRequest({ onceKey: 'fix-1', serviceCode: 'leak' }))).code).toBe('attribute_required');
+    expect((await refusal(cityRequestInput({ onceKey: 'fix-1', serviceCode: 'leak' }))).code).toBe('attribute_required');
     expect(await core.db.inboundReceipt.count({ where: { key: 'open311:city:fix-1' } })).toBe(0);
-    const { ticket } = await fileCityRequest(core, cityRequest({ onceKey: 'fix-1', serviceCode: 'leak', attributes: { water_running: 'yes' } }));
+    const { ticket } = await fileCityRequest(core, cityRequestInput({ onceKey: 'fix-1', serviceCode: 'leak', attributes: { water_running: 'yes' } }));
     expect(await core.db.cityRequest.findUniqueOrThrow({ where: { ticketId: ticket.id } })).toMatchObject({ onceKey: 'fix-1' });
   });
 
   it('the operator’s API_TOKEN may file; a client the organisation does not know may not', async () => {
-    expect((await fileCityRequest(core, cityRequest({ clientId: 'operator' }))).ticket.firstResponder).toBe('api:operator');
-    expect(await refusal(cityRequest({ clientId: 'stranger' }))).toMatchObject({ code: 'validation_failed', context: { field: 'firstResponder' } });
+    expect((await fileCityRequest(core, cityRequestInput({ clientId: 'operator' }))).ticket.firstResponder).toBe('api:operator');
+    expect(await refusal(cityRequestInput({ clientId: 'stranger' }))).toMatchObject({ code: 'validation_failed', context: { field: 'firstResponder' } });
   });
 
   it('a suggestion stays with the centre and is answered within the suggestion time limit; a question goes to the branch', async () => {
-    const s = await fileCityRequest(core, cityRequest({ serviceCode: 'suggestion', description: '建议延长客服热线的服务时间' }));
+    const s = await fileCityRequest(core, cityRequestInput({ serviceCode: 'suggestion', description: '建议延长客服热线的服务时间' }));
     expect(s.ticket).toMatchObject({ kind: 'suggestion', category: 'other', branchId: null, severity: 'normal' });
     expect(s.notice).toEqual({ code: 'answered_within', minutes: (s.ticket.resolveDueAt!.getTime() - s.ticket.createdAt.getTime()) / 60_000 });
-    const q = await fileCityRequest(core, cityRequest({ serviceCode: 'consultation', description: '今年的供暖什么时候开始？' }));
+    const q = await fileCityRequest(core, cityRequestInput({ serviceCode: 'consultation', description: '今年的供暖什么时候开始？' }));
     expect(q.ticket).toMatchObject({ kind: 'consultation', category: 'other', branchId: 'xincheng', status: 'dispatched' });
     expect(q.notice.code).toBe('answered_within');
-    const nowhere = await fileCityRequest(core, cityRequest({ serviceCode: 'consultation', description: '热费怎么交？', addressString: '外地某处' }));
+    const nowhere = await fileCityRequest(core, cityRequestInput({ serviceCode: 'consultation', description: '热费怎么交？', addressString: '外地某处' }));
     expect(nowhere.notice).toEqual({ code: 'triage' });
   });
 
   it('a no-heat request from a community an open outage covers is linked to it and answered with its repair time', async () => {
     const { incident } = await declareIncident(core, { stationIds: ['HX-XI04'], scope: 'station', cause: '换热站循环泵故障', actor: 'staff:xincheng-coord' });
-    const { ticket, notice } = await fileCityRequest(core, cityRequest({ addressString: '青城府邸5号楼' }));
+    const { ticket, notice } = await fileCityRequest(core, cityRequestInput({ addressString: '青城府邸5号楼' }));
     expect(ticket).toMatchObject({ communityId: 'c007', incidentId: incident.id, status: 'accepted' });
     expect(notice).toEqual({ code: 'repaired_within', minutes: (incident.resolveDueAt.getTime() - core.clock.now().getTime()) / 60_000 });
   });
@@ -280,37 +270,37 @@ describe('filing a city request', () => {
 
 describe('a city request is refused, and nothing stored, when', () => {
   it('its service code is unknown', async () => {
-    expect(await refusal(cityRequest({ serviceCode: 'heat_pump' }))).toMatchObject({ code: 'unknown_service', context: { service: 'heat_pump' } });
+    expect(await refusal(cityRequestInput({ serviceCode: 'heat_pump' }))).toMatchObject({ code: 'unknown_service', context: { service: 'heat_pump' } });
   });
 
   it('it gives no location, or half a point, or a point off the globe', async () => {
-    expect((await refusal(cityRequest({ addressString: undefined }))).code).toBe('location_required');
-    expect(await refusal(cityRequest({ addressString: undefined, lat: 40.844 }))).toMatchObject({ code: 'validation_failed', context: { field: 'long' } });
-    expect(await refusal(cityRequest({ long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
-    expect(await refusal(cityRequest({ lat: 91, long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
-    expect(await refusal(cityRequest({ lat: 40.8, long: -181 }))).toMatchObject({ code: 'validation_failed', context: { field: 'long' } });
-    expect(await refusal(cityRequest({ lat: Number.NaN, long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
+    expect((await refusal(cityRequestInput({ addressString: undefined }))).code).toBe('location_required');
+    expect(await refusal(cityRequestInput({ addressString: undefined, lat: 40.844 }))).toMatchObject({ code: 'validation_failed', context: { field: 'long' } });
+    expect(await refusal(cityRequestInput({ long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
+    expect(await refusal(cityRequestInput({ lat: 91, long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
+    expect(await refusal(cityRequestInput({ lat: 40.8, long: -181 }))).toMatchObject({ code: 'validation_failed', context: { field: 'long' } });
+    expect(await refusal(cityRequestInput({ lat: Number.NaN, long: 111.69 }))).toMatchObject({ code: 'validation_failed', context: { field: 'lat' } });
   });
 
   it('its point is outside the service area (farther than open311.serviceAreaKm from every community)', async () => {
     // Beijing, some 400 km away; an address text naming a community does not rescue a wrong point
-    expect(await refusal(cityRequest({ lat: 39.9042, long: 116.4074 }))).toMatchObject({ code: 'outside_service_area', context: { limitKm: 5 } });
+    expect(await refusal(cityRequestInput({ lat: 39.9042, long: 116.4074 }))).toMatchObject({ code: 'outside_service_area', context: { limitKm: 5 } });
     // 6 km north of the northernmost community
-    expect((await refusal(cityRequest({ addressString: undefined, lat: 40.92, long: 111.714 }))).code).toBe('outside_service_area');
+    expect((await refusal(cityRequestInput({ addressString: undefined, lat: 40.92, long: 111.714 }))).code).toBe('outside_service_area');
   });
 
   it('its heating account is not on file', async () => {
-    expect(await refusal(cityRequest({ addressId: '9999999999' }))).toMatchObject({ code: 'customer_not_found', context: { account: '9999999999' } });
+    expect(await refusal(cityRequestInput({ addressId: '9999999999' }))).toMatchObject({ code: 'customer_not_found', context: { account: '9999999999' } });
   });
 
   it('a required answer is missing', async () => {
     const missing = { code: 'attribute_required', context: { attribute: 'water_running' } };
-    expect(await refusal(cityRequest({ serviceCode: 'leak', attributes: {} }))).toEqual(missing);
-    expect(await refusal(cityRequest({ serviceCode: 'leak', attributes: { water_running: '' } }))).toEqual(missing);
+    expect(await refusal(cityRequestInput({ serviceCode: 'leak', attributes: {} }))).toEqual(missing);
+    expect(await refusal(cityRequestInput({ serviceCode: 'leak', attributes: { water_running: '' } }))).toEqual(missing);
   });
 
   it('an answer is not one the service asks or accepts', async () => {
-    const invalid = async (serviceCode: string, attributes: Record<string, string | string[]>) => refusal(cityRequest({ serviceCode, attributes }));
+    const invalid = async (serviceCode: string, attributes: Record<string, string | string[]>) => refusal(cityRequestInput({ serviceCode, attributes }));
     expect(await invalid('no_heat', { colour: 'red' })).toEqual({ code: 'invalid_attribute', context: { attribute: 'colour' } });
     expect(await invalid('billing', { extent: 'flat' })).toEqual({ code: 'invalid_attribute', context: { attribute: 'extent' } });
     expect(await invalid('no_heat', { extent: 'city' })).toEqual({ code: 'invalid_attribute', context: { attribute: 'extent' } });
@@ -324,7 +314,7 @@ describe('a city request is refused, and nothing stored, when', () => {
 
   it('a field is malformed or too long', async () => {
     const field = async (over: Partial<CityRequestInput>) => {
-      const r = await refusal(cityRequest(over));
+      const r = await refusal(cityRequestInput(over));
       expect(r.code).toBe('validation_failed');
       return r.context.field;
     };
@@ -344,7 +334,7 @@ describe('a city request is refused, and nothing stored, when', () => {
   });
 
   it('its description is 1 MB: refused with a clear code before anything is read or stored', async () => {
-    const r = await refusal(cityRequest({ description: 'x'.repeat(1024 * 1024) }));
+    const r = await refusal(cityRequestInput({ description: 'x'.repeat(1024 * 1024) }));
     expect(r).toEqual({ code: 'validation_failed', context: { field: 'description' } });
   });
 });
