@@ -403,6 +403,19 @@ export function apiClientTokens(clients: readonly ApiClient[], env: NodeJS.Proce
 }
 
 /**
+ * A secret of an API client, from the environment variable the organisation file names (its
+ * token, its webhook's signing key). Unset or shorter than MIN_SECRET_LENGTH is a problem naming
+ * the variable and what it is for, never the value.
+ */
+function clientSecret(env: NodeJS.ProcessEnv, variable: string, what: string, problems: Problem[]): string | undefined {
+  const value = env[variable]?.trim();
+  if (!value) problems.push({ variable, message: `is not set (${what} in the organisation file)` });
+  else if (value.length < MIN_SECRET_LENGTH) problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters (${what})` });
+  else return value;
+  return undefined;
+}
+
+/**
  * The API's clients with the SHA-256 of each one's token: the operator (API_TOKEN, every scope)
  * and the organisation file's apiClients, whose tokenEnv variables are read here. A variable unset
  * or shorter than 32 characters, or one token for two clients, stops the start naming the variable
@@ -415,16 +428,8 @@ export function apiClientKeys(clients: readonly ApiClient[], apiToken: string, e
     let hash: string;
     if ('sha256' in c.token) hash = c.token.sha256;
     else {
-      const variable = c.token.env;
-      const token = env[variable]?.trim();
-      if (!token) {
-        problems.push({ variable, message: `is not set (the token of API client "${c.id}" in the organisation file)` });
-        continue;
-      }
-      if (token.length < MIN_SECRET_LENGTH) {
-        problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters (the token of API client "${c.id}")` });
-        continue;
-      }
+      const token = clientSecret(env, c.token.env, `the token of API client "${c.id}"`, problems);
+      if (token === undefined) continue;
       hash = sha256(token);
     }
     const same = keys.find((k) => k.sha256 === hash);
@@ -463,11 +468,8 @@ export function apiClientWebhooks(clients: readonly ApiClient[], env: NodeJS.Pro
         message: 'must be https (plain http only for a receiver on this machine: 127.0.0.1, localhost, [::1])',
       });
     }
-    const secret = env[variable]?.trim();
-    if (!secret) problems.push({ variable, message: `is not set (the webhook signing secret of API client "${c.id}" in the organisation file)` });
-    else if (secret.length < MIN_SECRET_LENGTH)
-      problems.push({ variable, message: `is shorter than ${MIN_SECRET_LENGTH} characters (the webhook signing secret of API client "${c.id}")` });
-    else if (target) hooks.push({ clientId: c.id, url, secret });
+    const secret = clientSecret(env, variable, `the webhook signing secret of API client "${c.id}"`, problems);
+    if (secret !== undefined && target) hooks.push({ clientId: c.id, url, secret });
   }
   if (problems.length) throw settingsError(problems);
   return hooks;

@@ -15,6 +15,7 @@ import { checkAttributes } from './check-attributes.js';
 import { cityRequestUrgency } from './city-request-urgency.js';
 import { checkLocation, checkServiceArea, locateCityRequest } from './locate-city-request.js';
 import { serviceByCode } from './service-catalogue.js';
+import { webUrl } from './web-url.js';
 import type { ServiceDefinition, ServiceNotice } from './types.js';
 
 export interface CityRequestInput {
@@ -144,20 +145,11 @@ function checkFields(i: CityRequestInput): void {
   if (i.lastName !== undefined && i.lastName.length > MAX_NAME) bad('last_name', `is longer than ${MAX_NAME} characters`);
   if (i.email !== undefined && (i.email.length > MAX_EMAIL || !EMAIL.test(i.email))) bad('email', 'is not an e-mail address');
   if (i.phone !== undefined && !PHONE.test(i.phone)) bad('phone', 'must be 5 to 20 digits, spaces, + or -');
-  if (i.mediaUrl !== undefined && (i.mediaUrl.length > MAX_MEDIA_URL || !isWebUrl(i.mediaUrl)))
+  if (i.mediaUrl !== undefined && (i.mediaUrl.length > MAX_MEDIA_URL || !webUrl(i.mediaUrl)))
     bad('media_url', `must be an http(s) URL of at most ${MAX_MEDIA_URL} characters`);
   if (i.addressString !== undefined && i.addressString.length > MAX_ADDRESS) bad('address_string', `is longer than ${MAX_ADDRESS} characters`);
   if (i.addressId !== undefined && i.addressId.length > MAX_ACCOUNT) bad('address_id', `is longer than ${MAX_ACCOUNT} characters`);
   if (i.onceKey !== undefined && (i.onceKey === '' || i.onceKey.length > MAX_ONCE_KEY)) bad('onceKey', `must be 1 to ${MAX_ONCE_KEY} characters`);
-}
-
-function isWebUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** Family name first and no space when either part is Chinese (张伟); "First Last" otherwise. */

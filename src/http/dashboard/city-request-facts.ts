@@ -8,20 +8,11 @@
  */
 import type { CityRequest, Ticket } from '../../core/model.js';
 import { cityAnswers, isListedAnswer, type CityAnswer } from '../../core/open311/city-answers.js';
+import { webUrl } from '../../core/open311/web-url.js';
+import { mapUrl } from '../../core/org/map-link.js';
 import type { Org } from '../../core/org/org.js';
 import { t, type Locale } from '../../i18n/index.js';
 import { html, type Markup } from './html.js';
-
-/** The URL as parsed, when it is http(s); undefined for anything else (javascript:, data:, not a URL). */
-function webUrl(raw: string | null): URL | undefined {
-  if (!raw) return undefined;
-  try {
-    const u = new URL(raw);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function answerText(locale: Locale, a: CityAnswer): string {
   if (!isListedAnswer(a) || typeof a.value === 'number') return String(a.value);
@@ -37,7 +28,7 @@ export function cityRequestFacts(org: Org, locale: Locale, ticket: Pick<Ticket, 
   const L = (k: string, v = {}) => t(locale, `dashboard.city.${k}`, v);
   const media = webUrl(cr.mediaUrl);
   const platformAddress = cr.addressString?.trim();
-  const point = cr.lat !== null && cr.long !== null && Number.isFinite(cr.lat) && Number.isFinite(cr.long) ? { lat: cr.lat, long: cr.long } : null;
+  const map = mapUrl(cr.lat, cr.long);
   return html`<dt>${L('platform')}</dt><dd id="city-platform">${org.apiClients.get(cr.clientId)?.name ?? cr.clientId}</dd>
   ${cityAnswers(cr).map(
     (a) =>
@@ -46,12 +37,5 @@ export function cityRequestFacts(org: Org, locale: Locale, ticket: Pick<Ticket, 
   ${media ? html`<dt>${L('media')}</dt><dd id="city-media">${link(media.href, L('open_media', { host: media.host }))}</dd>` : ''}
   ${cr.email ? html`<dt>${L('email')}</dt><dd id="city-email">${cr.email}</dd>` : ''}
   ${platformAddress && platformAddress !== ticket.address?.trim() ? html`<dt>${L('address')}</dt><dd id="city-address">${platformAddress}</dd>` : ''}
-  ${
-    point
-      ? html`<dt>${L('point')}</dt><dd id="city-point">${point.lat}, ${point.long} · ${link(
-          `https://www.openstreetmap.org/?mlat=${point.lat}&mlon=${point.long}#map=17/${point.lat}/${point.long}`,
-          L('map'),
-        )}</dd>`
-      : ''
-  }`;
+  ${map ? html`<dt>${L('point')}</dt><dd id="city-point">${cr.lat}, ${cr.long} · ${link(map, L('map'))}</dd>` : ''}`;
 }

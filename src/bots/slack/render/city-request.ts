@@ -11,6 +11,8 @@
  */
 import type { CityRequest, Ticket } from '../../../core/model.js';
 import { cityAnswers, isListedAnswer, type CityAnswer } from '../../../core/open311/city-answers.js';
+import { webUrl } from '../../../core/open311/web-url.js';
+import { mapUrl } from '../../../core/org/map-link.js';
 import { t } from '../../../i18n/index.js';
 import { context, esc, section, type Block } from './blocks.js';
 import { cutRaw } from './thread.js';
@@ -28,20 +30,8 @@ function answerText(ctx: RenderCtx, a: CityAnswer): string {
 
 /** An http(s) link as Slack's `<url|label>` wants it: the parsed form (no `<`, `>` or spaces), `|` encoded, `&` escaped; undefined for anything else. */
 export function slackUrl(raw: string | null): string | undefined {
-  if (!raw) return undefined;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-    return esc(u.href.replace(/\|/g, '%7C'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The point on OpenStreetMap, as the thread shows a resident's shared location. */
-export function mapUrl(lat: number | null, long: number | null): string | undefined {
-  if (lat === null || long === null || !Number.isFinite(lat) || !Number.isFinite(long)) return undefined;
-  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${long}#map=17/${lat}/${long}`;
+  const u = webUrl(raw);
+  return u && esc(u.href.replace(/\|/g, '%7C'));
 }
 
 const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });

@@ -7,6 +7,7 @@
  */
 import { formatMinute } from '../../../core/local-time.js';
 import type { TicketEvent, TicketPhoto } from '../../../core/model.js';
+import { mapUrl } from '../../../core/org/map-link.js';
 import { esc } from './blocks.js';
 import { actorName, communityName, mention, tr, type RenderCtx } from './names.js';
 
@@ -63,17 +64,16 @@ export function conversationLine(ctx: RenderCtx, e: TicketEvent): string {
   const notify = (d.notify ?? []).map((id) => mention(ctx, id)).filter(Boolean);
   const mentions = notify.length ? tr(ctx, 'thread.attention', { who: notify.join(' ') }) : '';
   const words = e.note?.trim() ? `\n${quote(cutRaw(ctx, e.note.trim(), QUOTE_MAX).text)}` : '';
+  const location = d.media === 'location' ? mapUrl(d.location?.lat, d.location?.lon) : undefined;
   let head: string;
   if (e.type === 'staff_reply') head = tr(ctx, 'thread.staff_reply', { who });
   else if (e.type === 'urged') head = tr(ctx, 'thread.urged', { who, mentions });
   else if (d.media === 'photo') head = tr(ctx, 'thread.photo', { who, mentions });
   else if (d.media === 'voice' || d.media === 'audio' || d.media === 'video_note')
     head = tr(ctx, 'thread.voice', { who, mentions, seconds: d.duration ?? '?' });
-  else if (d.media === 'location' && d.location && Number.isFinite(d.location.lat) && Number.isFinite(d.location.lon)) {
-    const { lat, lon } = d.location;
-    const url = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
+  else if (location) {
     const near = d.communityId ? tr(ctx, 'thread.near', { community: esc(communityName(ctx, d.communityId)) }) : '';
-    head = tr(ctx, 'thread.location', { who, mentions, url, near });
+    head = tr(ctx, 'thread.location', { who, mentions, url: location, near });
   } else head = tr(ctx, 'thread.note', { who, mentions });
   return `${formatMinute(e.at)} · ${head}${words}`;
 }
